@@ -1,0 +1,88 @@
+"""One function per user action: (ledger, actor, at, args) -> Outcome, computed without touching disk.
+
+`gitstore.apply` is the one place that makes an Outcome's ChangeSet so, atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import yamlio
+from ..errors import RefusedError
+from ..gitstore import ChangeSet
+from ..ledger import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, Ledger, case_path
+from ..models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
+
+
+@dataclass
+class Outcome:
+    """What an action did: the files to commit, machine-readable data and a line for people."""
+
+    change: ChangeSet | None
+    data: Any
+    message: str
+    details: list[str] = field(default_factory=list)
+
+
+def data_of(model: BaseModel, only_set: bool = False) -> Any:
+    """A model as the plain values the YAML files hold (dates as quoted ISO text)."""
+    return model.model_dump(mode="json", exclude_none=True, exclude_unset=only_set)
+
+
+def render(ledger: Ledger, relpath: str, model: BaseModel, only_set: bool = False) -> str:
+    """The new text of one ledger file, keeping the comments of its current text."""
+    return yamlio.dump(data_of(model, only_set), ledger.text(relpath))
+
+
+def case_file(ledger: Ledger, case: Case) -> dict[str, str | None]:
+    return {case_path(case.id): render(ledger, case_path(case.id), case)}
+
+
+def sanctions_file(ledger: Ledger, sanctions: list[Sanction]) -> dict[str, str | None]:
+    return {SANCTIONS_FILE: render(ledger, SANCTIONS_FILE, SanctionsFile(sanctions=sanctions))}
+
+
+def people_file(ledger: Ledger, people: list[Person]) -> dict[str, str | None]:
+    return {PEOPLE_FILE: render(ledger, PEOPLE_FILE, PeopleFile(people=people))}
+
+
+def policy_file(ledger: Ledger, policy: Policy) -> dict[str, str | None]:
+    """Only the keys the file sets are written back, so defaults do not creep into it."""
+    return {POLICY_FILE: render(ledger, POLICY_FILE, policy, only_set=True)}
+
+
+def commit(
+    subject: str,
+    action: str,
+    actor: Person,
+    files: dict[str, str | None],
+    case: str | None = None,
+    sanction: str | None = None,
+) -> ChangeSet:
+    """SPEC §5: subject and trailers carry ids and the acting member only, never a party."""
+    trailers = {"Coc-Action": action}
+    if case:
+        trailers["Coc-Case"] = case
+    if sanction:
+        trailers["Coc-Sanction"] = sanction
+    trailers["Coc-Actor"] = actor.id
+    return ChangeSet(files=files, subject=subject, trailers=trailers)
+
+
+def next_id(prefix: str, year: int, existing: list[str]) -> str:
+    """Sortable, file-name-safe ids: PREFIX-YEAR-NNNN, one more than the highest of that year."""
+    stem = f"{prefix}-{year:04d}-"
+    numbers = [
+        int(i[len(stem) :]) for i in existing if i.startswith(stem) and i[len(stem) :].isdigit()
+    ]
+    return f"{stem}{max(numbers, default=0) + 1:04d}"
+
+
+def not_before(day: date, earlier: date, what: str) -> None:
+    """Timelines run forward: refuse an action dated before what it follows."""
+    if day < earlier:
+        raise RefusedError(f"--at {day} is before {what} ({earlier}); check the date")

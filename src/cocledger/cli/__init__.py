@@ -1,0 +1,1 @@
+"""The `coc` command line: typer apps, one module per command group."""

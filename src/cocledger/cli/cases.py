@@ -1,0 +1,66 @@
+"""Read-only queries: `coc case show`, `coc case list`, `coc person show`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import AtOpt, JsonOpt, LedgerOpt, console, emit_json, open_ledger, resolve_at
+
+
+def register(app: typer.Typer) -> None:
+    case = typer.Typer(
+        help="Cases: one incident report each, with its timeline.", no_args_is_help=True
+    )
+    case.command("show")(case_show)
+    case.command("list")(case_list)
+    app.add_typer(case, name="case")
+
+
+def case_show(
+    case: Annotated[str, typer.Argument(metavar="CASE")],
+    ledger: LedgerOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a case: parties, deadlines, timeline and sanctions."""
+    from .. import render, views
+
+    data = views.case_view(open_ledger(ledger), case)
+    if as_json:
+        emit_json(data)
+    else:
+        render.case(console(), data)
+
+
+def case_list(
+    open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
+    ledger: LedgerOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the cases of the ledger."""
+    from .. import render, views
+
+    rows = views.case_list(open_ledger(ledger), open_only)
+    if as_json:
+        emit_json(rows)
+    else:
+        render.case_list(console(), rows)
+
+
+def person_show(
+    person_id: Annotated[str, typer.Argument(metavar="ID")],
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A person's record: offences on record, the next sanction, an active ban, when it clears."""
+    from .. import render, rules, views
+
+    lg = open_ledger(ledger)
+    day = rules.local_date(resolve_at(at, lg.policy, action=False), lg.policy)
+    data = views.person_view(lg, person_id, day)
+    if as_json:
+        emit_json(data)
+    else:
+        render.person(console(), data)

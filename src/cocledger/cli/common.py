@@ -1,0 +1,143 @@
+"""What every command shares: the -C/--json/--at options, the moment an action happened, the
+actor check, the commit, and output. Heavy libraries are imported inside functions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from ..actions import Outcome
+    from ..ledger import Ledger
+    from ..models import Person, Policy
+
+LedgerOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "-C", "--ledger", help="The ledger's directory (default: the git work tree here)."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When it happened / the moment to look at: ISO date or date-time (default: now).",
+    ),
+]
+
+
+def now() -> datetime:
+    """The one reading of the clock; everything below the CLI gets dates passed in."""
+    return datetime.now(UTC)
+
+
+def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
+    """SPEC §3 Dates: a date-only value is 00:00 of that date in the policy time zone."""
+    from ..errors import UsageError
+    from ..rules import start_of_day
+
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return start_of_day(date.fromisoformat(text), policy)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{flag} '{value}': write an ISO date (2026-11-23) or date-time (2026-11-23T14:00+01:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=policy.zone)
+
+
+def parse_day(value: str, flag: str) -> date:
+    from ..errors import UsageError
+
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{flag} '{value}': write an ISO date such as 2026-12-03") from None
+
+
+def resolve_at(value: str | None, policy: Policy, action: bool) -> datetime:
+    """The moment of an action or query; actions cannot be dated in the future."""
+    from ..errors import UsageError
+
+    current = now()
+    if value is None:
+        return current
+    moment = parse_when(value, policy)
+    if action and moment > current:
+        raise UsageError(
+            f"--at {value} is in the future: an action is recorded once it has happened"
+        )
+    return moment
+
+
+def root_of(ledger: Path | None) -> Path:
+    from ..gitstore import find_root
+
+    return find_root((ledger or Path.cwd()).resolve())
+
+
+def open_ledger(ledger: Path | None) -> Ledger:
+    from ..ledger import Ledger
+
+    return Ledger(root_of(ledger))
+
+
+def act(
+    ledger_opt: Path | None,
+    at_opt: str | None,
+    role: str,
+    action: Callable[[Ledger, Person, datetime], Outcome],
+    as_json: bool,
+) -> Outcome:
+    """Run one action under the ledger lock: load, authorise the git author, compute, commit."""
+    from .. import gitstore, rules
+    from ..ledger import Ledger
+
+    root = root_of(ledger_opt)
+    with gitstore.locked(root):
+        ledger = Ledger(root)
+        at = resolve_at(at_opt, ledger.policy, action=True)
+        actor = rules.authorise(ledger.policy, ledger.people, gitstore.author_email(root), role)
+        outcome = action(ledger, actor, at)
+        if outcome.change is not None:
+            outcome.data = outcome.data if isinstance(outcome.data, dict | list) else {}
+            sha = gitstore.apply(root, outcome.change)
+            if isinstance(outcome.data, dict):
+                outcome.data.setdefault("commit", sha)
+    show(outcome, as_json)
+    return outcome
+
+
+def show(outcome: Outcome, as_json: bool) -> None:
+    if as_json:
+        emit_json(outcome.data)
+        return
+    out = console()
+    out.print(outcome.message)
+    for line in outcome.details:
+        out.print(f"  {line}", highlight=False)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def console(stderr: bool = False) -> Any:
+    """rich's console: colours on a terminal, plain text when piped."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def debug() -> bool:
+    return os.environ.get("COC_DEBUG") == "1"

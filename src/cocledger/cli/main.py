@@ -1,0 +1,77 @@
+"""The `coc` entry point: registers the command groups and turns errors into one line + exit code."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from .. import __version__
+from . import cases, reports, sanctions, setup
+
+
+class _Group(TyperGroup):
+    """Every command runs through here: a user's mistake prints one line and exits 1 or 2."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        from ..errors import CocError
+
+        try:
+            return super().invoke(ctx)
+        except CocError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was changed", 130)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as exc:  # a genuine bug: say so; the traceback only on request
+            from .common import debug
+
+            if debug():
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (COC_DEBUG=1 shows a traceback)", 3)
+        return None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="coc",
+    help="Run a community's Code of Conduct enforcement process over a git-backed YAML ledger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Run a community's Code of Conduct enforcement process over a git-backed YAML ledger."""
+
+
+setup.register(app)
+reports.register(app)
+sanctions.register(app)
+cases.register(app)
+
+
+def run() -> None:
+    """Console script entry point."""
+    app(prog_name="coc")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"coc: error: {message}", err=True)
+    raise typer.Exit(code)

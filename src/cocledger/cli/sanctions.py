@@ -1,0 +1,169 @@
+"""`coc sanction ...` and `coc apology record`: Proposed sanctions, votes, enactment, apology."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import AtOpt, JsonOpt, LedgerOpt, act, console, emit_json, open_ledger, parse_day
+
+COUNCIL = "council"
+SanctionArg = Annotated[
+    str, typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    sanction = typer.Typer(
+        help="Sanctions: propose from the ladder, vote, enact, reject, show.", no_args_is_help=True
+    )
+    for name, fn in (
+        ("propose", propose),
+        ("vote", vote),
+        ("enact", enact),
+        ("reject", reject),
+        ("show", show_sanction),
+    ):
+        sanction.command(name)(fn)
+    app.add_typer(sanction, name="sanction")
+    apology = typer.Typer(help="The apology a 1st-offence warning requires.", no_args_is_help=True)
+    apology.command("record")(apology_record)
+    app.add_typer(apology, name="apology")
+
+
+def propose(
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")],
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="warning, ban, lifetime_ban or other (default: the ladder's)."),
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", help="e.g. '3 months' (default: the ladder's).")
+    ] = None,
+    deviation_reason: Annotated[
+        str | None,
+        typer.Option("--deviation-reason", help="Why the council departs from the ladder."),
+    ] = None,
+    conduct: Annotated[
+        str | None,
+        typer.Option("--conduct", help="Public summary of the conduct, published with a ban."),
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Propose the sanction the ladder prescribes for the respondent's next offence."""
+    from ..actions.sanctions import propose as action
+    from ..durations import parse_duration
+    from ..errors import UsageError
+
+    if kind is not None and kind not in ("warning", "ban", "lifetime_ban", "other"):
+        raise UsageError("--kind must be one of warning, ban, lifetime_ban, other")
+    try:
+        length = parse_duration(duration) if duration else None
+    except UsageError as exc:
+        raise UsageError(f"--duration: {exc}") from None
+    outcome = act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(
+            lg, actor, when, case, kind, length, deviation_reason, conduct
+        ),
+        as_json,
+    )
+    if not as_json:
+        from .. import render
+
+        render.sanction(console(), outcome.data)
+
+
+def vote(
+    sanction: SanctionArg,
+    member: Annotated[str, typer.Option("--member", help="The council member voting.")],
+    yes: Annotated[bool, typer.Option("--yes", help="In favour.")] = False,
+    no: Annotated[bool, typer.Option("--no", help="Against.")] = False,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record one council member's vote on a sanction (the lifetime ban needs the full council)."""
+    from ..actions.sanctions import vote as action
+    from ..errors import UsageError
+
+    if yes == no:
+        raise UsageError("give exactly one of --yes or --no")
+    act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(lg, actor, when, sanction, member, yes),
+        as_json,
+    )
+
+
+def enact(
+    sanction: SanctionArg,
+    starts_on: Annotated[
+        str | None, typer.Option("--starts-on", help="First day in force (default: today).")
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Enact a proposed sanction: its dates are fixed from the day it starts."""
+    from ..actions.sanctions import enact as action
+
+    day = parse_day(starts_on, "--starts-on") if starts_on else None
+    act(
+        ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when, sanction, day), as_json
+    )
+
+
+def reject(
+    sanction: SanctionArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Reject a proposed sanction; it never counts as an offence."""
+    from ..actions.sanctions import reject as action
+
+    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when, sanction), as_json)
+
+
+def show_sanction(
+    sanction: SanctionArg, ledger: LedgerOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Show one sanction: offence, dates, status."""
+    from .. import render
+    from ..actions.sanctions import sanction_json
+
+    data = sanction_json(open_ledger(ledger).sanction(sanction))
+    if as_json:
+        emit_json(data)
+    else:
+        render.sanction(console(), data)
+
+
+def apology_record(
+    sanction: SanctionArg,
+    delivered: Annotated[bool, typer.Option("--delivered", help="The apology was made.")] = False,
+    refused: Annotated[
+        bool, typer.Option("--refused", help="The offender refused: escalates automatically.")
+    ] = False,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record whether the apology a warning requires was delivered or refused."""
+    from ..actions.sanctions import apology_record as action
+    from ..errors import UsageError
+
+    if delivered == refused:
+        raise UsageError("give exactly one of --delivered or --refused")
+    act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(lg, actor, when, sanction, delivered),
+        as_json,
+    )

@@ -1,0 +1,132 @@
+"""Commands that set a ledger up: init, person add, council add/remove, meeting add."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import AtOpt, JsonOpt, LedgerOpt, act, parse_day, show
+
+COUNCIL = "council"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    person = typer.Typer(
+        help="People referenced by the ledger (people.yaml).", no_args_is_help=True
+    )
+    person.command("add")(person_add)
+    from .cases import person_show
+
+    person.command("show")(person_show)
+    app.add_typer(person, name="person")
+    council = typer.Typer(help="The council roster in policy.yaml.", no_args_is_help=True)
+    council.command("add")(council_add)
+    council.command("remove")(council_remove)
+    app.add_typer(council, name="council")
+    meeting = typer.Typer(help="Council meetings, where cases are reviewed.", no_args_is_help=True)
+    meeting.command("add")(meeting_add)
+    app.add_typer(meeting, name="meeting")
+
+
+def init(
+    lead: Annotated[str, typer.Option("--lead", help="Person id of the project lead.")],
+    path: Annotated[
+        Path, typer.Argument(help="Where to create the ledger (default: here).")
+    ] = Path("."),
+    name: Annotated[str | None, typer.Option("--name", help="The lead's name.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The lead's email (default: your git email).")
+    ] = None,
+    community: Annotated[str, typer.Option("--community", help="The community's name.")] = "Mautic",
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a ledger with the Mautic breaches policy as its defaults (the lead sits on the council)."""
+    from .. import gitstore
+    from ..actions.setup import init as init_action
+    from ..errors import RefusedError
+
+    root = path.resolve()
+    if (root / "policy.yaml").exists():
+        raise RefusedError(f"{root} already holds a ledger (policy.yaml exists)")
+    gitstore.init_repo(root)
+    outcome = init_action(lead, name or lead, email or gitstore.author_email(root), community)
+    with gitstore.locked(root):
+        assert outcome.change is not None
+        gitstore.apply(root, outcome.change)
+    show(outcome, as_json)
+
+
+def person_add(
+    person_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Lower-case id, e.g. frank.example.")
+    ],
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    email: Annotated[
+        str | None, typer.Option("--email", help="Email (how a council member is recognised).")
+    ] = None,
+    handle: Annotated[
+        list[str] | None, typer.Option("--handle", help="CHANNEL:VALUE, repeatable.")
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a person to people.yaml."""
+    from ..actions.setup import person_add as action
+
+    act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(lg, actor, name, person_id, email, handle or []),
+        as_json,
+    )
+
+
+def council_add(
+    person_id: Annotated[str, typer.Argument(metavar="ID")],
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Put a person on the council roster."""
+    from ..actions.setup import council_add as action
+
+    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, person_id), as_json)
+
+
+def council_remove(
+    person_id: Annotated[str, typer.Argument(metavar="ID")],
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a person off the council roster."""
+    from ..actions.setup import council_remove as action
+
+    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, person_id), as_json)
+
+
+def meeting_add(
+    day: Annotated[str, typer.Argument(metavar="DATE", help="ISO date of the meeting.")],
+    extraordinary: Annotated[
+        bool, typer.Option("--extraordinary", help="An extraordinary meeting (serious cases).")
+    ] = False,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Schedule a council meeting."""
+    from ..actions.setup import meeting_add as action
+
+    meeting = parse_day(day, "DATE")
+    act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(lg, actor, when, meeting, extraordinary),
+        as_json,
+    )

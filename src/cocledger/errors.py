@@ -1,0 +1,37 @@
+"""Error types, each carrying the exit code the CLI must return (SPEC §4)."""
+
+from __future__ import annotations
+
+
+class CocError(Exception):
+    """Refused by the policy or problems found: exit 1. The message says what to do."""
+
+    exit_code = 1
+
+
+class RefusedError(CocError):
+    """An action the policy, the roster or the ledger's state does not allow."""
+
+
+class UsageError(CocError):
+    """Bad usage: a wrong flag value, an id that cannot exist, an impossible date. Exit 2."""
+
+    exit_code = 2
+
+
+class InputError(CocError):
+    """Unreadable input: a file that does not parse or does not fit its schema. Exit 2.
+
+    Carries the file and line so the one-line message points at the place to fix.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.detail = message
+        where = file if file else ""
+        if file and line:
+            where = f"{file}:{line}"
+        super().__init__(f"{where}: {message}" if where else message)

@@ -1,0 +1,389 @@
+"""The only module that runs git: one atomic commit per action, locking, and history queries.
+
+Runs the git command line through `subprocess` (argument lists, never a shell): faster to start
+than importing GitPython and it keeps the user's hooks and config (e.g. signed commits) in effect.
+`root` is always the top of the ledger's work tree, as `find_root` returns it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .errors import CocError, RefusedError, UsageError
+
+_TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
+_held: set[str] = set()  # lock files this process holds: makes `locked` re-entrant
+_Old = dict[str, tuple[bytes, int] | None]  # path -> (bytes, mode) before the action, or None
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What one action changes: file texts by ledger-relative POSIX path, and its commit message."""
+
+    files: dict[str, str | None]  # path -> new full text (UTF-8); None deletes the file
+    subject: str
+    trailers: dict[str, str]
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """One commit as the audit trail shows it; `signature` is git's %G? letter when asked for."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    authored_at: datetime
+    subject: str
+    trailers: dict[str, str] = field(default_factory=dict)
+    signature: str = ""
+
+
+def _first_line(*texts: bytes) -> str:
+    lines = b"\n".join(texts).decode("utf-8", "replace").splitlines()
+    return next((line.strip() for line in lines if line.strip()), "(no output)")
+
+
+def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in root without a shell; on failure raise CocError with git's first line."""
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, stdin=subprocess.DEVNULL
+        )
+    except FileNotFoundError as exc:
+        raise CocError("git is not installed or not on PATH: install git first") from exc
+    if check and proc.returncode != 0:
+        raise CocError(f"git {args[0]} failed: {_first_line(proc.stderr, proc.stdout)}")
+    return proc
+
+
+def _out(proc: subprocess.CompletedProcess[bytes]) -> str:
+    return proc.stdout.decode("utf-8", "replace").strip()
+
+
+def find_root(start: Path) -> Path:
+    """Top of the git work tree around start: the ledger every command works on."""
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a directory: pass -C PATH to an existing ledger")
+    proc = _git(start, "rev-parse", "--show-toplevel", check=False)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise UsageError(
+            f"{start} is not inside a git repository: run `coc init PATH` or pass -C PATH"
+        )
+    return Path(_out(proc))
+
+
+def author_email(root: Path) -> str | None:
+    """The author email git would record (GIT_AUTHOR_EMAIL, author.email, user.email, EMAIL).
+
+    Auto-detected addresses (user@host) do not count: None means nobody configured one.
+    """
+    if os.environ.get("GIT_AUTHOR_EMAIL"):
+        return os.environ["GIT_AUTHOR_EMAIL"]
+    proc = _git(root, "config", "-z", "--get-regexp", r"^(author|user)\.email$", check=False)
+    found = dict(
+        entry.split("\n", 1)
+        for entry in proc.stdout.decode("utf-8", "replace").split("\0")
+        if "\n" in entry
+    )
+    return found.get("author.email") or found.get("user.email") or os.environ.get("EMAIL") or None
+
+
+def init_repo(root: Path) -> None:
+    """`git init` root (creating it) unless it already is the top of a work tree."""
+    root.mkdir(parents=True, exist_ok=True)
+    proc = _git(root, "rev-parse", "--show-toplevel", check=False)
+    if proc.returncode == 0 and Path(_out(proc)).resolve() == root.resolve():
+        return
+    _git(root, "init", "-q")
+
+
+@contextlib.contextmanager
+def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Exclusive inter-process lock on the ledger, so load + allocate id + commit is atomic."""
+    lock_path = os.path.join(_out(_git(root, "rev-parse", "--absolute-git-dir")), "coc.lock")
+    if lock_path in _held:  # already ours: nesting must not deadlock
+        yield
+        return
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RefusedError(
+                        "another coc command is working on this ledger; try again in a moment"
+                    ) from None
+                time.sleep(0.05)
+        _held.add(lock_path)
+        try:
+            yield
+        finally:
+            _held.discard(lock_path)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _check_path(root: Path, path: str) -> str:
+    """A ledger path must be relative, POSIX, plain (no pathspec magic) and outside .git."""
+    parts = path.split("/")
+    if (
+        not path
+        or path.startswith("/")
+        or any(part in ("", ".", "..") for part in parts)
+        or any(part.lower() == ".git" for part in parts)
+        or _BAD_PATH_CHARS.intersection(path)
+    ):
+        raise UsageError(f"refusing to write {path!r}: not a plain relative path inside the ledger")
+    for i in range(1, len(parts) + 1):
+        if (root / "/".join(parts[:i])).is_symlink():
+            link = "/".join(parts[:i])
+            raise RefusedError(f"refusing to write {path}: {link} is a symbolic link")
+    if (root / path).exists() and not (root / path).is_file():
+        raise RefusedError(f"refusing to write {path}: it exists and is not a regular file")
+    return path
+
+
+def _message(change: ChangeSet) -> str:
+    """Subject, blank line, optional body, blank line, one `Key: value` trailer per line."""
+    subject = change.subject.strip()
+    if not subject or "\n" in subject:
+        raise UsageError("a commit subject must be one non-empty line")
+    for key, value in change.trailers.items():
+        if not _TRAILER_KEY.match(key) or not value.strip() or "\n" in value:
+            raise UsageError(f"bad commit trailer {key!r}: {value!r}")
+    trailers = "\n".join(f"{k}: {v}" for k, v in change.trailers.items())
+    blocks = [subject, change.body.strip(), trailers]
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _write_atomic(path: Path, data: bytes, mode: int | None) -> None:
+    """Temp file in the same directory, fsync, rename: a reader sees the old or the new text."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".coc-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is None:  # a new file gets the usual 0666 minus umask, not mkstemp's 0600
+            os.umask(umask := os.umask(0))
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _refuse_dirty(root: Path, paths: list[str]) -> None:
+    """Refuse if a file to write has staged, unstaged or untracked changes: never clobber them."""
+    opts = ["--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
+    proc = _git(root, "status", *opts, "--", *paths)
+    entries = [e for e in proc.stdout.decode("utf-8", "replace").split("\0") if len(e) > 3]
+    if entries:
+        name = entries[0][3:]
+        raise RefusedError(
+            f"{name} has uncommitted changes: commit or stash your edits to {name} first"
+        )
+
+
+class GitRefusedError(RefusedError):
+    """git (a hook, signing, identity) refused the commit; `git_output` keeps all it said."""
+
+    def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
+        self.git_output = (proc.stderr + proc.stdout).decode("utf-8", "replace")
+        super().__init__(f"git refused the commit: {_first_line(proc.stderr, proc.stdout)}")
+
+
+def _unchanged(prev: tuple[bytes, int] | None, text: str | None) -> bool:
+    return prev is not None and text is not None and prev[0] == text.encode("utf-8")
+
+
+def apply(root: Path, change: ChangeSet) -> str:
+    """Write the files and commit exactly them as one commit; on any failure restore everything.
+
+    Call inside `locked(root)`. Returns the new commit's sha.
+    """
+    paths = [_check_path(root, p) for p in change.files]
+    if not paths:
+        raise UsageError("nothing to commit: the change writes no file")
+    message = _message(change)
+    _refuse_dirty(root, paths)
+    old: _Old = {}
+    for p in paths:
+        target = root / p
+        old[p] = (target.read_bytes(), target.stat().st_mode & 0o7777) if target.is_file() else None
+    staged = [p for p in paths if change.files[p] is not None or old[p] is not None]
+    if all(_unchanged(old[p], change.files[p]) for p in staged):
+        raise RefusedError("nothing to commit: the files already have this content")
+    old_head = head_sha(root)
+    written: list[str] = []
+    made_dirs: list[Path] = []
+    committing = False
+    try:
+        for p in paths:
+            target, text = root / p, change.files[p]
+            written.append(p)
+            if text is None:
+                if old[p] is not None:
+                    target.unlink()
+                continue
+            missing = [d for d in reversed(target.parents) if d != root and not d.exists()]
+            for d in missing:
+                d.mkdir()
+                made_dirs.append(d)
+            prev = old[p]
+            _write_atomic(target, text.encode("utf-8"), prev[1] if prev else None)
+        _git(root, "add", "-A", "--", *staged)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".coc-msg") as msg:
+            msg.write(message)
+            msg.flush()
+            committing = True
+            proc = _git(
+                root, "commit", "-q", "--no-edit", "-F", msg.name, "--", *staged, check=False
+            )
+        if proc.returncode != 0:
+            raise GitRefusedError(proc)
+        return _out(_git(root, "rev-parse", "HEAD"))
+    except BaseException as exc:
+        _rollback(root, old, written, staged, made_dirs, old_head, committing)
+        if isinstance(exc, OSError):
+            raise CocError(f"could not write the ledger: {exc}; nothing was changed") from exc
+        raise
+
+
+def _rollback(
+    root: Path,
+    old: _Old,
+    written: list[str],
+    staged: list[str],
+    made_dirs: list[Path],
+    old_head: str | None,
+    committing: bool,
+) -> None:
+    """Put HEAD, index entries and files back as they were; Ctrl-C is held off meanwhile."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # a 2nd Ctrl-C waits
+    try:
+        new_head = head_sha(root) if committing else old_head
+        if new_head != old_head:  # interrupted after git made our commit: undo it if it is ours
+            parents = _out(_git(root, "rev-list", "--parents", "-n1", "HEAD", check=False)).split()
+            if parents[1:] == ([old_head] if old_head else []):
+                if old_head:
+                    _git(root, "reset", "-q", "--soft", old_head, check=False)
+                else:
+                    _git(root, "update-ref", "-d", "HEAD", check=False)
+        if old_head:
+            _git(root, "reset", "-q", "--", *staged, check=False)
+        else:
+            _git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *staged, check=False)
+        for p in written:  # best effort for each file: one failure must not stop the others
+            prev, target = old[p], root / p
+            with contextlib.suppress(OSError):
+                if prev is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    _write_atomic(target, prev[0], prev[1])
+        for d in reversed(made_dirs):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def head_sha(root: Path) -> str | None:
+    """The current commit, or None in a repository without commits yet."""
+    proc = _git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
+    return _out(proc) if proc.returncode == 0 else None
+
+
+def _rev(rev: str) -> str:
+    if not rev or rev.startswith("-"):
+        raise UsageError(f"bad git revision {rev!r}")
+    return rev
+
+
+def file_at(root: Path, rev: str, path: str) -> str | None:
+    """Text of path at rev (for history checks), None if the file does not exist there."""
+    proc = _git(root, "cat-file", "blob", f"{_rev(rev)}:{path}", check=False)
+    if proc.returncode == 0:
+        return proc.stdout.decode("utf-8", "replace")
+    if _git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False).returncode:
+        raise UsageError(f"unknown git revision {rev!r}: fetch it or pass an existing ref")
+    return None
+
+
+def changed_files(root: Path, base: str, head: str = "HEAD") -> list[str]:
+    """Paths changed on head since it forked from base (`base...head`, as a pull request shows)."""
+    revs = f"{_rev(base)}...{_rev(head)}"
+    proc = _git(root, "diff", "--name-only", "-z", "--no-renames", revs, "--", check=False)
+    if proc.returncode != 0:
+        raise UsageError(f"cannot compare {base}...{head}: {_first_line(proc.stderr)}")
+    return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]
+
+
+_FIELDS = ["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]
+
+
+def _log(root: Path, args: list[str], paths: list[str] | None, signature: bool) -> list[CommitInfo]:
+    """One `git log` for all commits: NUL-separated fields, trailers parsed in Python."""
+    fields = [*_FIELDS, "%G?"] if signature else _FIELDS
+    fmt = "%x00".join(fields) + "%x00"
+    proc = _git(
+        root, "log", "--encoding=UTF-8", f"--format={fmt}", *args, "--", *(paths or []), check=False
+    )
+    if proc.returncode != 0:
+        if head_sha(root) is None:  # no commit yet: an empty history, not an error
+            return []
+        raise UsageError(f"cannot read the git history: {_first_line(proc.stderr)}")
+    values = proc.stdout.decode("utf-8", "replace").split("\0")
+    result = []
+    for i in range(0, len(values) - len(fields) + 1, len(fields)):
+        sha, name, email, when, subject, trailer_text, *sig = values[i : i + len(fields)]
+        pairs = (line.partition(":") for line in trailer_text.splitlines())
+        trailers = {k.strip(): v.strip() for k, sep, v in pairs if sep}  # repeated key: last wins
+        at = datetime.fromisoformat(when)
+        result.append(CommitInfo(sha.strip(), name, email, at, subject, trailers, "".join(sig)))
+    return result
+
+
+def commits(
+    root: Path,
+    grep: str | None = None,
+    paths: list[str] | None = None,
+    max_count: int | None = None,
+) -> list[CommitInfo]:
+    """Newest first; grep is an extended regex matched per line of the message (e.g. a trailer)."""
+    args = ["--extended-regexp", f"--grep={grep}"] if grep else []
+    if max_count is not None:
+        args.append(f"--max-count={max_count}")
+    return _log(root, args, paths, signature=False)
+
+
+def commits_between(
+    root: Path, base: str, head: str = "HEAD", paths: list[str] | None = None
+) -> list[CommitInfo]:
+    """Commits on head not on base (`base..head`), newest first, with their signature letter."""
+    return _log(root, [f"{_rev(base)}..{_rev(head)}"], paths, signature=True)
+
+
+def merge_base(root: Path, a: str, b: str = "HEAD") -> str | None:
+    """The fork point of a and b, the base `changed_files` compares against."""
+    proc = _git(root, "merge-base", _rev(a), _rev(b), check=False)
+    return _out(proc) if proc.returncode == 0 else None

@@ -1,0 +1,190 @@
+"""Load a ledger directory into models, lazily and once, with the file and line of every problem.
+
+Files are parsed with the fast YAML 1.2 reader; only a file with a problem is re-read with the
+position-keeping loader to find the line, so a large ledger loads near the parsing floor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlio
+from .errors import InputError, UsageError
+from .models import (
+    CASE_ID_PATTERN,
+    PERSON_ID_PATTERN,
+    SANCTION_ID_PATTERN,
+    Case,
+    PeopleFile,
+    Person,
+    Policy,
+    Sanction,
+    SanctionsFile,
+)
+
+POLICY_FILE = "policy.yaml"
+PEOPLE_FILE = "people.yaml"
+SANCTIONS_FILE = "sanctions.yaml"
+CASES_DIR = "cases"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the ledger, located like a compiler diagnostic (file:line:col)."""
+
+    code: str
+    severity: str  # "error" or "warning"
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+        }
+
+
+def schema_message(error: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+    """One readable line per pydantic error: the dotted key path and what is wrong."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    dotted = ".".join(str(p) for p in loc) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return loc, f"{dotted}: unknown key (check its spelling)"
+    if error["type"] == "missing":
+        return loc, f"{dotted}: required key is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    return loc, f"{dotted}: {message}"
+
+
+def parse_file(text: str, file: str, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Parse and validate one file; every problem comes back as data with its line."""
+    try:
+        data = yamlio.load_fast(text, file)
+    except InputError as exc:
+        return None, [Problem("CL001", "error", file, exc.line or 1, 1, exc.detail)]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [Problem("CL002", "error", file, 1, 1, "the file must hold a mapping of keys")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc, message = schema_message(error)
+            code = "CL003" if error["type"] == "extra_forbidden" else "CL002"
+            line, col = yamlio.locate(text, loc)
+            problems.append(Problem(code, "error", file, line, col, message))
+        return None, problems
+
+
+def check_id(value: str, pattern: str, what: str, example: str) -> str:
+    """Ids become file names and commit trailers: refuse anything but the documented shape."""
+    if not re.fullmatch(pattern, value or ""):
+        raise UsageError(f"'{value}' is not a valid {what} id (expected something like {example})")
+    return value
+
+
+def case_path(case_id: str) -> str:
+    """cases/<year>/<id>.yaml: per-year folders keep git's per-path history fast."""
+    check_id(case_id, CASE_ID_PATTERN, "case", "COC-2026-0007")
+    return f"{CASES_DIR}/{case_id[4:8]}/{case_id}.yaml"
+
+
+class Ledger:
+    """A ledger work tree; each file is read at most once, when first needed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._texts: dict[str, str | None] = {}
+        self._cases: dict[str, Case] = {}
+
+    def text(self, relpath: str) -> str | None:
+        if relpath not in self._texts:
+            path = self.root / relpath
+            self._texts[relpath] = path.read_text(encoding="utf-8") if path.is_file() else None
+        return self._texts[relpath]
+
+    def _load(self, relpath: str, model: type[M]) -> M:
+        text = self.text(relpath)
+        if text is None:
+            raise InputError(
+                f"missing; is {self.root} a ledger? Create one with `coc init`", relpath
+            )
+        parsed, problems = parse_file(text, relpath, model)
+        if parsed is None:
+            first = problems[0]
+            raise InputError(first.message, relpath, first.line)
+        return parsed
+
+    @cached_property
+    def policy(self) -> Policy:
+        return self._load(POLICY_FILE, Policy)
+
+    @cached_property
+    def people(self) -> list[Person]:
+        return self._load(PEOPLE_FILE, PeopleFile).people
+
+    @cached_property
+    def sanctions(self) -> list[Sanction]:
+        if self.text(SANCTIONS_FILE) is None:
+            return []
+        return self._load(SANCTIONS_FILE, SanctionsFile).sanctions
+
+    def person(self, person_id: str, flag: str = "ID") -> Person:
+        check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        raise UsageError(
+            f"{flag}: no person '{person_id}' in people.yaml (add them with `coc person add`)"
+        )
+
+    def sanction(self, sanction_id: str) -> Sanction:
+        check_id(sanction_id, SANCTION_ID_PATTERN, "sanction", "S-2026-0003")
+        for sanction in self.sanctions:
+            if sanction.id == sanction_id:
+                return sanction
+        raise UsageError(f"no sanction '{sanction_id}' in sanctions.yaml (see `coc case show`)")
+
+    def case(self, case_id: str) -> Case:
+        relpath = case_path(case_id)
+        if case_id not in self._cases:
+            if self.text(relpath) is None:
+                raise UsageError(f"no case '{case_id}' (expected {relpath}; see `coc case list`)")
+            self._cases[case_id] = self._load(relpath, Case)
+        return self._cases[case_id]
+
+    def case_files(self) -> list[str]:
+        """Every case file's relative path, sorted; nothing is parsed."""
+        base = self.root / CASES_DIR
+        if not base.is_dir():
+            return []
+        return sorted(p.relative_to(self.root).as_posix() for p in base.glob("*/*.yaml"))
+
+    def case_ids(self, year: str | None = None) -> list[str]:
+        pattern = f"{year}/*.yaml" if year else "*/*.yaml"
+        base = self.root / CASES_DIR
+        return sorted(p.stem for p in base.glob(pattern)) if base.is_dir() else []
+
+    def cases(self) -> Iterator[Case]:
+        for case_id in self.case_ids():
+            yield self.case(case_id)
+
+    def sanctions_of_case(self, case_id: str) -> list[Sanction]:
+        return [s for s in self.sanctions if s.case == case_id]

@@ -1,0 +1,316 @@
+"""The ledger's vocabulary as pydantic models: the schema of policy, people, sanctions and cases.
+
+Models forbid unknown keys so a typo in a hand-edited file is reported, not ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from .durations import Duration, parse_duration
+
+PERSON_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+CASE_ID_PATTERN = r"^COC-[0-9]{4}-[0-9]{4,6}$"
+SANCTION_ID_PATTERN = r"^S-[0-9]{4}-[0-9]{4,6}$"
+DURATION_PATTERN = r"^(lifetime|[0-9]{1,4} (hour|hours|day|days|month|months))$"
+
+PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+SanctionId = Annotated[str, StringConstraints(pattern=SANCTION_ID_PATTERN)]
+
+
+def _to_duration(value: Any) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a duration is text like '3 months', '7 days', '24 hours' or 'lifetime'")
+    try:
+        return parse_duration(value)
+    except Exception as exc:  # UsageError from the parser carries the readable message
+        raise ValueError(str(exc)) from None
+
+
+DurationField = Annotated[
+    Duration,
+    BeforeValidator(_to_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN}),
+]
+
+SanctionKind = Literal["warning", "ban", "lifetime_ban", "other"]
+SanctionStatus = Literal[
+    "proposed", "enacted", "escalated", "rejected", "withdrawn", "overturned", "expunged"
+]
+COUNTED_STATUSES: frozenset[str] = frozenset({"proposed", "enacted", "escalated"})
+STOPPED_STATUSES: frozenset[str] = frozenset({"rejected", "withdrawn", "overturned"})
+Party = Literal["offender", "offended", "council", "witnesses"]
+EventAction = Literal[
+    "received",
+    "council_notified",
+    "committee_formed",
+    "shared",
+    "response_received",
+    "reviewed",
+    "sanction_proposed",
+    "sanction_enacted",
+    "sanction_rejected",
+    "vote_recorded",
+    "apology_recorded",
+    "appeal_filed",
+    "appeal_decided",
+    "notified",
+    "closed",
+]
+
+
+class Model(BaseModel):
+    """Base for every ledger record: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --- policy.yaml -------------------------------------------------------------------------------
+
+
+class Roster(Model):
+    project_lead: PersonId
+    council: list[PersonId]
+
+
+class CommitteeRule(Model):
+    min_size: int = Field(3, ge=1)
+
+
+class Deadlines(Model):
+    council_notice: DurationField
+    respondent_response: DurationField
+    apology: DurationField
+
+
+class Rung(Model):
+    """One row of the ladder: the sanction recommended for an offence number."""
+
+    offence: int = Field(ge=1)
+    kind: SanctionKind
+    duration: DurationField | None = None
+    apology: Literal["required"] | None = None
+    refusal_escalates: bool = False
+    vote: Literal["full_council_majority", "full_council_unanimous"] | None = None
+
+    @model_validator(mode="after")
+    def _duration_fits_kind(self) -> Rung:
+        if self.kind == "ban" and (self.duration is None or self.duration.is_lifetime):
+            raise ValueError("a 'ban' rung needs a duration such as '3 months'")
+        if self.kind in ("warning", "lifetime_ban") and self.duration is not None:
+            raise ValueError(f"a '{self.kind}' rung takes no duration")
+        return self
+
+
+class Appeals(Model):
+    allowed_for: list[SanctionKind] = Field(default_factory=lambda: ["ban", "lifetime_ban"])
+
+
+class Meeting(Model):
+    date: date
+    kind: Literal["ordinary", "extraordinary"] = "ordinary"
+
+
+class Transparency(Model):
+    suppress_below: int = Field(3, ge=1)
+
+
+class Policy(Model):
+    """policy.yaml: the process as data, so another community can change numbers, not code."""
+
+    community: str
+    timezone: str = "UTC"
+    roster: Roster
+    committee: CommitteeRule = Field(default_factory=CommitteeRule)
+    deadlines: Deadlines
+    record_retention_after_ban: DurationField
+    record_retention_after_warning: DurationField | None = None
+    ladder: list[Rung] = Field(min_length=1)
+    appeals: Appeals = Field(default_factory=Appeals)
+    meetings: list[Meeting] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+    contact: str = ""
+    categories: list[str] = Field(default_factory=list)
+    require_signed_commits: bool = False
+    transparency: Transparency = Field(default_factory=Transparency)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}': use an IANA name like 'UTC'") from None
+        return value
+
+    @field_validator("ladder")
+    @classmethod
+    def _ladder_in_order(cls, rungs: list[Rung]) -> list[Rung]:
+        numbers = [rung.offence for rung in rungs]
+        if numbers != list(range(1, len(rungs) + 1)):
+            raise ValueError("the ladder's offences must be numbered 1, 2, 3, ... in order")
+        return rungs
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# --- people.yaml -------------------------------------------------------------------------------
+
+
+class Person(Model):
+    id: PersonId
+    name: str = Field(min_length=1)
+    email: str | None = None
+    handles: dict[str, str] = Field(default_factory=dict)
+
+
+class PeopleFile(Model):
+    people: list[Person] = Field(default_factory=list)
+
+
+# --- sanctions.yaml ----------------------------------------------------------------------------
+
+
+class Vote(Model):
+    member: PersonId
+    vote: Literal["yes", "no"]
+    at: AwareDatetime
+
+
+class Appeal(Model):
+    filed_on: date
+    filed_by: PersonId | None = None
+    reason: str
+    outcome: Literal["upheld", "overturned", "reduced"] | None = None
+    decided_on: date | None = None
+    decided_by: list[PersonId] = Field(default_factory=list)
+    reduced_from: DurationField | None = None
+
+
+class Sanction(Model):
+    """One entry of the register. Stored computed fields are for readers; validate recomputes them."""
+
+    id: SanctionId
+    case: CaseId | None = None
+    person: PersonId | None = None
+    kind: SanctionKind
+    duration: DurationField | None = None
+    offence: int = Field(ge=1)
+    status: SanctionStatus
+    status_on: date  # the day the current status took effect (so history can be recomputed)
+    decided_on: date
+    proposed_by: PersonId | None = None
+    enacted_by: PersonId | None = None
+    enacted_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    expunges_on: date | None = None
+    apology_due: date | None = None
+    apology: Literal["delivered", "refused"] | None = None
+    apology_recorded_on: date | None = None
+    conduct: str | None = None
+    deviation_reason: str | None = None
+    escalated_from: SanctionId | None = None
+    escalated_to: SanctionId | None = None
+    votes: list[Vote] = Field(default_factory=list)
+    appeal: Appeal | None = None
+
+    @model_validator(mode="after")
+    def _parties_unless_tombstone(self) -> Sanction:
+        if self.status != "expunged" and (self.person is None or self.case is None):
+            raise ValueError("a sanction on record needs 'person' and 'case'")
+        return self
+
+    @property
+    def counts(self) -> bool:
+        """Policy, Proposed sanctions: only these statuses make an offence on the record."""
+        return self.status in COUNTED_STATUSES
+
+
+class SanctionsFile(Model):
+    sanctions: list[Sanction] = Field(default_factory=list)
+
+
+# --- cases/<year>/<id>.yaml ---------------------------------------------------------------------
+
+
+class Event(Model):
+    """One entry of a case's append-only timeline."""
+
+    at: AwareDatetime
+    action: EventAction
+    by: PersonId
+    members: list[PersonId] | None = None
+    meeting: date | None = None
+    sanction: SanctionId | None = None
+    party: Party | None = None
+    note: str | None = None
+
+
+class CaseDeadlines(Model):
+    council_notice: AwareDatetime
+    respondent_response: date | None = None
+    review_from: date | None = None
+
+
+class Case(Model):
+    id: CaseId
+    status: Literal["open", "closed", "expunged"] = "open"
+    received_at: AwareDatetime
+    received_by: PersonId | None = None
+    reporter: PersonId | None = None
+    anonymous_reporter: bool = False
+    respondent: PersonId | None = None
+    witnesses: list[PersonId] = Field(default_factory=list)
+    conflicts: list[PersonId] = Field(default_factory=list)
+    occurred_on: date | None = None
+    setting: Literal["public", "private"] = "private"
+    categories: list[str] = Field(default_factory=list)
+    serious: bool = False
+    summary: str | None = None
+    response: str | None = None
+    committee: list[PersonId] = Field(default_factory=list)
+    review_meeting: date | None = None
+    deadlines: CaseDeadlines
+    timeline: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _parties_unless_tombstone(self) -> Case:
+        if self.status != "expunged" and (
+            self.received_by is None or self.reporter is None or self.respondent is None
+        ):
+            raise ValueError("a case on record needs 'received_by', 'reporter' and 'respondent'")
+        return self
+
+    def events(self, action: str) -> list[Event]:
+        return [event for event in self.timeline if event.action == action]
+
+    def first(self, action: str) -> Event | None:
+        return next((event for event in self.timeline if event.action == action), None)
+
+    @property
+    def parties(self) -> set[str]:
+        """Everyone involved: no committee member may be one of them (Incident processing)."""
+        named = {self.reporter, self.respondent, *self.witnesses, *self.conflicts}
+        return {person for person in named if person}

@@ -1,0 +1,142 @@
+"""Human output through rich: panels and tables for the query commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    table = Table(*columns, title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    return table
+
+
+def sanction_line(s: dict[str, Any]) -> str:
+    what = s["kind"].replace("_", " ") + (f" {s['duration']}" if s.get("duration") else "")
+    dates = ""
+    if s.get("starts_on"):
+        dates = f" from {s['starts_on']}" + (f" until {s['ends_on']}" if s.get("ends_on") else "")
+    return f"{what}{dates}"
+
+
+def sanctions_table(rows: list[dict[str, Any]], title: str) -> Table:
+    table = _table(
+        "sanction", "case", "offence", "sanction", "status", "off record from", title=title
+    )
+    for s in rows:
+        table.add_row(
+            s["sanction"],
+            s.get("case") or "",
+            str(s["offence"]),
+            sanction_line(s),
+            s["status"],
+            s.get("expunges_on") or ("never" if s["kind"] == "lifetime_ban" else "-"),
+        )
+    return table
+
+
+def person(console: Console, view: dict[str, Any]) -> None:
+    nxt = view["next_sanction"]
+    ban = view["active_ban"]
+    lines = [
+        f"[bold]{view['name']}[/] ({view['person']})",
+        f"Offences on record: [bold]{view['offences_on_record']}[/]",
+        f"A new offence would be the [bold]{_ordinal(view['next_offence'])}[/]: "
+        f"{nxt['kind'].replace('_', ' ')}{' of ' + nxt['duration'] if nxt['duration'] else ''}",
+        f"Active ban: {ban['sanction'] + ' until ' + (ban['ends_on'] or 'lifetime') if ban else 'none'}",
+        f"Record clears on: {view['record_clears_on'] or ('never (lifetime ban)' if any(s['kind'] == 'lifetime_ban' for s in view['record']) else '-')}",
+    ]
+    parts: list[Any] = ["\n".join(lines)]
+    if view["record"]:
+        parts.append(sanctions_table(view["record"], "Why: the sanctions still on the record"))
+    console.print(Panel(Group(*parts), title="person", title_align="left"))
+
+
+def sanction(console: Console, s: dict[str, Any]) -> None:
+    rows = [
+        ("sanction", s["sanction"]),
+        ("case", s.get("case") or ""),
+        ("offence", str(s["offence"])),
+        ("sanction", sanction_line(s)),
+        ("status", s["status"]),
+        ("decided on", s.get("decided_on") or ""),
+        ("starts on", s.get("starts_on") or "-"),
+        ("ends on", s.get("ends_on") or "-"),
+        ("off the record from", s.get("expunges_on") or "-"),
+        ("apology due", s.get("apology_due") or "-"),
+    ]
+    if s.get("escalated_from"):
+        rows.append(("escalated from", s["escalated_from"]))
+    if s.get("escalated_to"):
+        rows.append(("escalated to", s["escalated_to"]))
+    table = Table(box=None, show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(Panel(table, title=s["sanction"], title_align="left"))
+
+
+def case(console: Console, data: dict[str, Any]) -> None:
+    facts = Table(box=None, show_header=False)
+    facts.add_column(style="bold")
+    facts.add_column()
+    for key in (
+        "status",
+        "received_at",
+        "received_by",
+        "reporter",
+        "respondent",
+        "witnesses",
+        "setting",
+        "categories",
+        "serious",
+        "committee",
+        "review_meeting",
+    ):
+        value = data.get(key)
+        if value in (None, [], ""):
+            continue
+        facts.add_row(
+            key.replace("_", " "), ", ".join(value) if isinstance(value, list) else str(value)
+        )
+    for key, value in data.get("deadlines", {}).items():
+        facts.add_row(f"due: {key.replace('_', ' ')}", str(value))
+    timeline = _table("when", "what", "by", "detail", title="Timeline")
+    for e in data.get("timeline", []):
+        detail = (
+            e.get("sanction")
+            or e.get("meeting")
+            or ", ".join(e.get("members", []))
+            or e.get("party")
+            or e.get("note")
+            or ""
+        )
+        timeline.add_row(e["at"], e["action"].replace("_", " "), e["by"], str(detail))
+    parts: list[Any] = [facts, timeline]
+    if data.get("sanctions"):
+        parts.append(sanctions_table(data["sanctions"], "Sanctions"))
+    console.print(Panel(Group(*parts), title=data["id"], title_align="left"))
+
+
+def case_list(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = _table("case", "status", "received", "respondent", "stage", "serious")
+    for r in rows:
+        table.add_row(
+            r["case"],
+            r["status"],
+            r["received_at"],
+            r["respondent"] or "",
+            r["stage"],
+            "yes" if r["serious"] else "",
+        )
+    console.print(table if rows else "No cases.")
+
+
+def _ordinal(n: int) -> str:
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
+    return f"{n}{suffix} offence"

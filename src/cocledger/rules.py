@@ -1,0 +1,345 @@
+"""The policy as pure functions over the models: dates are passed in; no clock, no files, no git.
+
+Each function names the clause of the breaches policy (or SPEC §3) it implements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from .durations import Duration
+from .errors import RefusedError
+from .models import (
+    STOPPED_STATUSES,
+    Case,
+    CaseDeadlines,
+    Meeting,
+    Person,
+    Policy,
+    Rung,
+    Sanction,
+)
+
+BAN_KINDS = frozenset({"ban", "lifetime_ban"})
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def local_date(instant: datetime, policy: Policy) -> date:
+    """SPEC §3 Dates: the policy's time zone turns an instant into the day it belongs to."""
+    return instant.astimezone(policy.zone).date()
+
+
+def start_of_day(day: date, policy: Policy) -> datetime:
+    """SPEC §3 Dates: a date-only moment means 00:00 of that date in the policy time zone."""
+    return datetime.combine(day, time(0, 0), tzinfo=policy.zone)
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+def council_notice_due(received_at: datetime, policy: Policy) -> datetime:
+    """Incident processing: the council is notified within 24 hours of receipt (an instant)."""
+    due = policy.deadlines.council_notice.add_to_instant(received_at)
+    assert due is not None, "council_notice cannot be lifetime"
+    return due
+
+
+def response_due(shared_on: date, policy: Policy) -> date:
+    """Incident processing: the reported person has 7 days from sharing to respond."""
+    due = policy.deadlines.respondent_response.add_to_date(shared_on)
+    assert due is not None, "respondent_response cannot be lifetime"
+    return due
+
+
+def review_from(response_on: date | None, due: date) -> date:
+    """Incident processing: review after the 7 days or a response, whichever is sooner."""
+    return min(response_on, due) if response_on else due
+
+
+def review_meeting(policy: Policy, earliest: date, serious: bool = False) -> Meeting | None:
+    """The next ordinary meeting on or after `earliest`; a serious case may use an extraordinary one."""
+    meetings = sorted(policy.meetings, key=lambda m: m.date)
+    if serious:
+        extraordinary = [m for m in meetings if m.kind == "extraordinary" and m.date >= earliest]
+        if extraordinary:
+            return extraordinary[0]
+    return next((m for m in meetings if m.kind == "ordinary" and m.date >= earliest), None)
+
+
+def case_deadlines(case: Case, policy: Policy) -> CaseDeadlines:
+    """The stored deadlines of a case, recomputed from its receipt and timeline."""
+    shared = case.first("shared")
+    responded = case.first("response_received")
+    due = response_due(local_date(shared.at, policy), policy) if shared else None
+    earliest = None
+    if due is not None:
+        earliest = review_from(local_date(responded.at, policy) if responded else None, due)
+    return CaseDeadlines(
+        council_notice=council_notice_due(case.received_at, policy),
+        respondent_response=due,
+        review_from=earliest,
+    )
+
+
+def apology_due(starts_on: date, policy: Policy) -> date:
+    """Proposed sanctions, 1st offence: the apology is due 7 days after the warning takes effect."""
+    due = policy.deadlines.apology.add_to_date(starts_on)
+    assert due is not None, "apology deadline cannot be lifetime"
+    return due
+
+
+# --- a sanction's dates -------------------------------------------------------------------------
+
+
+def retention(policy: Policy, kind: str, duration: Duration | None) -> Duration | None:
+    """End of ban: how long a sanction stays on record after it ends (None: not on its own)."""
+    if kind in BAN_KINDS or (kind == "other" and duration is not None):
+        return policy.record_retention_after_ban
+    return policy.record_retention_after_warning
+
+
+def sanction_dates(
+    policy: Policy, kind: str, duration: Duration | None, starts_on: date | None
+) -> tuple[date | None, date | None]:
+    """SPEC §3: ends_on = starts_on + duration; expunges_on = ends_on + retention (both from starts)."""
+    if starts_on is None or kind == "lifetime_ban":
+        return None, None
+    kept = retention(policy, kind, duration)
+    if duration is None or duration.is_lifetime:
+        # A warning (or an untimed 'other') ends the day it starts; retention runs from then.
+        expunges = kept.add_to_date(starts_on) if kept and not kept.is_lifetime else None
+        return None, expunges
+    ends_on = duration.add_to_date(starts_on)
+    assert ends_on is not None
+    if kept is None or kept.is_lifetime:
+        return ends_on, None
+    return ends_on, kept.add_to_date(ends_on)
+
+
+def in_force(sanction: Sanction, day: date) -> bool:
+    """Terms of a ban: in force from starts_on up to (not including) ends_on; lifetime has no end."""
+    if sanction.status != "enacted" or sanction.starts_on is None:
+        return False
+    if sanction.kind not in BAN_KINDS:
+        return False
+    return sanction.starts_on <= day and (sanction.ends_on is None or day < sanction.ends_on)
+
+
+def active_ban(sanctions: Iterable[Sanction], person: str, day: date) -> Sanction | None:
+    """The ban in force for a person on a day, the one ending last if several overlap."""
+    bans = [s for s in sanctions if s.person == person and in_force(s, day)]
+    bans.sort(key=lambda s: (s.ends_on is None, s.ends_on or date.max))
+    return bans[-1] if bans else None
+
+
+# --- offence number and record window -----------------------------------------------------------
+
+
+def decision_order(sanction: Sanction) -> tuple[date, str]:
+    return sanction.decided_on, sanction.id
+
+
+def counted_on(sanction: Sanction, day: date) -> bool:
+    """Did this sanction count on `day`? One rejected or overturned later counted until then."""
+    if sanction.counts:
+        return True
+    return sanction.status in STOPPED_STATUSES and sanction.status_on > day
+
+
+def _expiring(sanction: Sanction, policy: Policy) -> bool:
+    return retention(policy, sanction.kind, sanction.duration) is not None
+
+
+def _window_cleared(window: Sequence[Sanction], policy: Policy, day: date) -> bool:
+    """End of ban: the record clears once every ban on it has been off the record for 18 months."""
+    clears = _clears_on(window, policy)
+    return clears is not None and clears <= day
+
+
+@dataclass(frozen=True)
+class Record:
+    """A person's record on a day: the sanctions still on it and what the next offence would be."""
+
+    window: tuple[Sanction, ...]
+    offence: int
+    rung: Rung
+    cleared: tuple[Sanction, ...] = field(default=())
+
+    clears_on: date | None = None
+    """The day the whole window leaves the record; None when nothing or a lifetime ban holds it."""
+
+    @property
+    def offences_on_record(self) -> int:
+        return len(self.window)
+
+
+def _clears_on(window: Sequence[Sanction], policy: Policy) -> date | None:
+    expiring = [s for s in window if _expiring(s, policy)]
+    if not expiring or any(s.expunges_on is None for s in expiring):
+        return None
+    return max(s.expunges_on for s in expiring if s.expunges_on)
+
+
+def record(
+    policy: Policy,
+    sanctions: Iterable[Sanction],
+    person: str,
+    day: date,
+    subject: Sanction | None = None,
+) -> Record:
+    """SPEC §3 Offence number: the record window of `person` on `day`, before `subject` if given.
+
+    Without a subject this is the record for a new sanction decided on `day`; with one it is the
+    record as it stood when that sanction was decided (validate recomputes stored offences so).
+    """
+    mine = [s for s in sanctions if s.person == person and s is not subject]
+    if subject is not None:
+        mine = [s for s in mine if decision_order(s) < decision_order(subject)]
+    counted = sorted((s for s in mine if counted_on(s, day)), key=decision_order)
+    window: list[Sanction] = []
+    cleared: list[Sanction] = []
+    for sanction in counted:
+        if _window_cleared(window, policy, sanction.decided_on):
+            cleared.extend(window)
+            window = []
+        window.append(sanction)
+    if _window_cleared(window, policy, day):
+        cleared.extend(window)
+        window = []
+    offence = min(len(window) + 1, len(policy.ladder))
+    rung = rung_for(policy, offence)
+    return Record(tuple(window), offence, rung, tuple(cleared), _clears_on(window, policy))
+
+
+def rung_for(policy: Policy, offence: int) -> Rung:
+    """Proposed sanctions: the ladder's recommendation, its top rung for any offence beyond it."""
+    return policy.ladder[min(offence, len(policy.ladder)) - 1]
+
+
+def expired_sanctions(policy: Policy, sanctions: Sequence[Sanction], day: date) -> list[Sanction]:
+    """End of ban: every sanction that has left its person's record by `day` (for expunge)."""
+    people = sorted({s.person for s in sanctions if s.person and s.status != "expunged"})
+    gone: list[Sanction] = []
+    for person in people:
+        gone.extend(record(policy, sanctions, person, day).cleared)
+    return gone
+
+
+def is_deviation(rung: Rung, kind: str, duration: Duration | None) -> bool:
+    """Other sanctions: anything but the ladder's kind and duration must give a reason."""
+    return kind != rung.kind or duration != rung.duration
+
+
+# --- votes, appeals ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The full council's vote on a sanction: who may vote, who has, and whether it passes."""
+
+    eligible: tuple[str, ...]
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    rule: str
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        voted = set(self.yes) | set(self.no)
+        return tuple(member for member in self.eligible if member not in voted)
+
+    @property
+    def passed(self) -> bool:
+        if self.missing or not self.eligible:
+            return False
+        if self.rule == "full_council_unanimous":
+            return len(self.yes) == len(self.eligible)
+        return len(self.yes) * 2 > len(self.eligible)
+
+
+def tally(policy: Policy, sanction: Sanction, case: Case) -> Tally:
+    """Proposed sanctions, 5th offence: every council member not a party votes; a majority carries."""
+    eligible = tuple(m for m in policy.roster.council if m not in case.parties)
+    latest: dict[str, str] = {}
+    for vote in sorted(sanction.votes, key=lambda v: v.at):
+        latest[vote.member] = vote.vote
+    yes = tuple(m for m in eligible if latest.get(m) == "yes")
+    no = tuple(m for m in eligible if latest.get(m) == "no")
+    rung = next((r for r in policy.ladder if r.kind == sanction.kind and r.vote), None)
+    rule = rung.vote if rung and rung.vote else "full_council_majority"
+    return Tally(eligible, yes, no, rule)
+
+
+def needs_vote(policy: Policy, sanction: Sanction) -> bool:
+    """A sanction of a kind whose rung asks for a vote (the lifetime ban) needs one to be enacted."""
+    return any(r.kind == sanction.kind and r.vote for r in policy.ladder)
+
+
+def appealable(policy: Policy, sanction: Sanction) -> bool:
+    """CoC §8: only permanent resolutions (such as bans) may be appealed."""
+    return sanction.kind in policy.appeals.allowed_for
+
+
+# --- conflicts of interest and roles -------------------------------------------------------------
+
+
+def receiver_problem(policy: Policy, receiver: str, reporter: str, respondent: str) -> str | None:
+    """Submitting a report: the lead or a council member receives it; one about the lead, a council
+    member other than the lead; a party never receives their own report."""
+    lead = policy.roster.project_lead
+    if receiver != lead and receiver not in policy.roster.council:
+        return f"{receiver} is neither the project lead nor on the council"
+    if receiver in (reporter, respondent):
+        return f"{receiver} is a party to this report and cannot receive it"
+    if lead in (reporter, respondent) and (
+        receiver == lead or receiver not in policy.roster.council
+    ):
+        return "a report involving the project lead must be received by another council member"
+    return None
+
+
+def committee_problems(policy: Policy, case: Case, members: Sequence[str]) -> list[str]:
+    """Incident processing: a small committee of council members with no conflict of interest."""
+    problems = []
+    if len(set(members)) != len(members):
+        problems.append("a member is listed twice")
+    outsiders = [m for m in members if m not in policy.roster.council]
+    if outsiders:
+        problems.append(f"not on the council: {', '.join(outsiders)}")
+    conflicted = [m for m in members if m in case.parties]
+    if conflicted:
+        problems.append(f"conflict of interest (party to the case): {', '.join(conflicted)}")
+    if len(set(members)) < policy.committee.min_size:
+        problems.append(
+            f"needs at least {policy.committee.min_size} members, got {len(set(members))}"
+        )
+    return problems
+
+
+ROLE_REPORT = "report"
+ROLE_COUNCIL = "council"
+
+
+def authorise(policy: Policy, people: Sequence[Person], email: str | None, role: str) -> Person:
+    """SPEC §3 Roles: the actor is the git author, matched by email; reports need the lead or a
+    council member, every other action a council member."""
+    if not email:
+        raise RefusedError(
+            "no git author identity: set it with `git config user.email you@example.org`"
+        )
+    match = [p for p in people if p.email and p.email.lower() == email.strip().lower()]
+    if not match:
+        raise RefusedError(
+            f"the git author {email} is not in people.yaml: ask a council member to add you "
+            "with `coc person add`, or commit as yourself"
+        )
+    actor = match[0]
+    allowed = set(policy.roster.council)
+    if role == ROLE_REPORT:
+        allowed.add(policy.roster.project_lead)
+    if actor.id not in allowed:
+        who = "the project lead or a council member" if role == ROLE_REPORT else "a council member"
+        raise RefusedError(f"{actor.id} is not {who}, who alone may do this")
+    return actor

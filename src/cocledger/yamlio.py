@@ -1,0 +1,208 @@
+"""Reading and writing the ledger's YAML: a fast YAML 1.2 reader, a comment-keeping writer,
+line lookup for error messages, and atomic file writes.
+
+PyYAML reads YAML 1.1 (`no` is false, `0123` is 83); ruamel, the writer, reads YAML 1.2. The fast
+reader below uses ruamel's YAML 1.2 resolvers so both read every value the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+try:  # the C parser is ~10x faster; fall back where libyaml is missing
+    _Base: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Base = yaml.SafeLoader
+
+
+class _Yaml12Loader(_Base):  # type: ignore[misc, valid-type]
+    """PyYAML's fast loader restricted to the YAML 1.2 core schema as ruamel resolves it."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {}
+_RESOLVERS = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (
+        "tag:yaml.org,2002:float",
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        "-+0123456789",
+    ),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (
+        "tag:yaml.org,2002:timestamp",
+        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+        "0123456789",
+    ),
+]
+for _tag, _pattern, _first in _RESOLVERS:
+    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern, re.X), list(_first))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """YAML 1.2 integers as ruamel reads them: `0123` is 123, `0o17` is 15."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    for prefix, base in (("0b", 2), ("0o", 8), ("0x", 16)):
+        if text.startswith(prefix):
+            return sign * int(text[2:], base)
+    return sign * int(text, 10)
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """Mappings that refuse a repeated key, as ruamel does, instead of keeping the last one."""
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def load_fast(text: str, file: str) -> Any:
+    """Parse YAML 1.2 safely and fast; a syntax error becomes an InputError with its line."""
+    try:
+        return yaml.load(text, Loader=_Yaml12Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise InputError(f"YAML syntax: {problem}", file, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML syntax: {exc}", file) from None
+
+
+def _rt() -> Any:
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.width = 100
+    handler.indent(mapping=2, sequence=4, offset=2)
+    handler.preserve_quotes = True
+    return handler
+
+
+def load_roundtrip(text: str) -> Any:
+    """Load with ruamel's round-trip loader, which keeps comments and line numbers."""
+    return _rt().load(text)
+
+
+def locate(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node of `path` found in the YAML text."""
+    try:
+        node = load_roundtrip(text)
+    except Exception:
+        return 1, 1
+    line, col = 1, 1
+    for key in path:
+        try:
+            if isinstance(key, int) and isinstance(node, list):
+                pos = node.lc.item(key)
+                node = node[key]
+            elif isinstance(node, dict) and key in node:
+                pos = node.lc.key(key)
+                node = node[key]
+            else:
+                break
+        except (AttributeError, IndexError, KeyError, TypeError):
+            break
+        line, col = pos[0] + 1, pos[1] + 1
+    return line, col
+
+
+def _plain(value: Any) -> Any:
+    """Multi-line text becomes a literal block so summaries stay readable in the file."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+    return value
+
+
+def _merge(old: Any, new: Any) -> Any:
+    """Carry `new` into the round-trip tree `old`, keeping comments wherever the data is unchanged."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _merge(old[key], value) if key in old else _fresh(value)
+        return old
+    if isinstance(old, list) and isinstance(new, list):
+        del old[len(new) :]
+        for index, value in enumerate(new):
+            if index < len(old):
+                old[index] = _merge(old[index], value)
+            else:
+                old.append(_fresh(value))
+        return old
+    if (old == new and type(old) is type(new)) or (isinstance(old, str) and old == new):
+        return old
+    return _fresh(new)
+
+
+def _fresh(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        return CommentedMap((k, _fresh(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return CommentedSeq(_fresh(v) for v in value)
+    return _plain(value)
+
+
+def dump(data: Any, previous: str | None = None) -> str:
+    """YAML text for `data` (plain JSON-like values), keeping the comments of `previous`."""
+    import io
+
+    tree = _fresh(data) if not previous else _merge(load_roundtrip(previous), data)
+    out = io.StringIO()
+    _rt().dump(tree, out)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
