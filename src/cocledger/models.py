@@ -314,3 +314,28 @@ class Case(Model):
         """Everyone involved: no committee member may be one of them (Incident processing)."""
         named = {self.reporter, self.respondent, *self.witnesses, *self.conflicts}
         return {person for person in named if person}
+
+
+# --- tombstones: what `coc expunge` keeps of a record that has left it (SPEC §3 Expiry) ---------
+
+SANCTION_TOMBSTONE_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "kind",
+        "duration",
+        "offence",
+        "status",
+        "status_on",
+        "decided_on",
+        "enacted_on",
+        "starts_on",
+        "ends_on",
+        "expunges_on",
+    }
+)
+CASE_TOMBSTONE_KEYS: frozenset[str] = frozenset(
+    {"id", "status", "received_at", "deadlines", "timeline"}
+)
+EVENT_TOMBSTONE_KEYS: frozenset[str] = frozenset(
+    {"at", "action", "by", "meeting", "sanction", "party"}
+)
