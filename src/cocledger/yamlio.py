@@ -157,8 +157,13 @@ def _merge(old: Any, new: Any) -> Any:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in [k for k in old if k not in new]:
             del old[key]
-        for key, value in new.items():
-            old[key] = _merge(old[key], value) if key in old else _fresh(value)
+        for position, (key, value) in enumerate(new.items()):
+            if key in old:
+                old[key] = _merge(old[key], value)
+            elif hasattr(old, "insert"):  # a new key goes where the model puts it
+                old.insert(min(position, len(old)), key, _fresh(value))
+            else:
+                old[key] = _fresh(value)
         return old
     if isinstance(old, list) and isinstance(new, list):
         del old[len(new) :]
@@ -206,3 +211,49 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_ITEM = re.compile(r"^  - id: ['\"]?([^'\"\s#]+)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+def dump_items(
+    previous: str | None, list_key: str, items: dict[str, Any], known: set[str]
+) -> str | None:
+    """Rewrite or append only the given items (by id) of a top-level list such as `sanctions:`.
+
+    A register of thousands of entries is never re-parsed whole: each changed item's own block is
+    round-tripped (keeping its comments) and spliced back. `known` are the ids the file holds now;
+    None when the text is not in the tool's own layout, so the caller falls back to `dump`.
+    """
+    if not previous:
+        return None
+    header = re.search(rf"^{re.escape(list_key)}:[ \t]*(\[\])?[ \t]*(#.*)?$", previous, re.M)
+    if header is None:
+        return None
+    starts = {m.group(1): m.start() for m in _ITEM.finditer(previous)}
+    if set(starts) != known or (header.group(1) and starts):
+        return None  # not the layout the tool writes: let the caller re-render the whole file
+    bounds = sorted(starts.values())
+    text = previous
+    appended: list[str] = []
+    for item_id, data in items.items():
+        if item_id not in starts:
+            appended.append(dump([data]))
+            continue
+        start = starts[item_id]
+        later = [b for b in bounds if b > start]
+        end = later[0] if later else len(previous)
+        block = previous[start:end]
+        new_block = dump([data], block)
+        if not block.endswith("\n"):
+            new_block = new_block.rstrip("\n")
+        text = text.replace(block, new_block, 1) if text.count(block) == 1 else None  # type: ignore[assignment]
+        if text is None:
+            return None
+    if appended:
+        if header.group(1):
+            text = text[: header.start()] + f"{list_key}:" + text[header.end() :]
+        if not text.endswith("\n"):
+            text += "\n"
+        text += "".join(appended)
+    return text

@@ -42,12 +42,26 @@ def case_file(ledger: Ledger, case: Case) -> dict[str, str | None]:
     return {case_path(case.id): render(ledger, case_path(case.id), case)}
 
 
+def _register(
+    ledger: Ledger, relpath: str, key: str, old: list[Any], new: list[Any], whole: BaseModel
+) -> dict[str, str | None]:
+    """A register file rewritten entry by entry: only added or changed entries are re-rendered."""
+    before = {item.id: item for item in old}
+    changed = {item.id: data_of(item) for item in new if before.get(item.id) != item}
+    removed = set(before) - {item.id for item in new}
+    text = None if removed else yamlio.dump_items(ledger.text(relpath), key, changed, set(before))
+    return {relpath: text if text is not None else render(ledger, relpath, whole)}
+
+
 def sanctions_file(ledger: Ledger, sanctions: list[Sanction]) -> dict[str, str | None]:
-    return {SANCTIONS_FILE: render(ledger, SANCTIONS_FILE, SanctionsFile(sanctions=sanctions))}
+    whole = SanctionsFile(sanctions=sanctions)
+    return _register(ledger, SANCTIONS_FILE, "sanctions", ledger.sanctions, sanctions, whole)
 
 
 def people_file(ledger: Ledger, people: list[Person]) -> dict[str, str | None]:
-    return {PEOPLE_FILE: render(ledger, PEOPLE_FILE, PeopleFile(people=people))}
+    return _register(
+        ledger, PEOPLE_FILE, "people", ledger.people, people, PeopleFile(people=people)
+    )
 
 
 def policy_file(ledger: Ledger, policy: Policy) -> dict[str, str | None]:
