@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, console, emit_json, open_ledger, resolve_at
+from .common import AtOpt, JsonOpt, LedgerOpt, act, console, emit_json, open_ledger, resolve_at
 
 
 def register(app: typer.Typer) -> None:
@@ -15,6 +15,7 @@ def register(app: typer.Typer) -> None:
     )
     case.command("show")(case_show)
     case.command("list")(case_list)
+    case.command("close")(case_close)
     app.add_typer(case, name="case")
 
 
@@ -64,3 +65,20 @@ def person_show(
         emit_json(data)
     else:
         render.person(console(), data)
+
+
+def case_close(
+    case: Annotated[str, typer.Argument(metavar="CASE")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (e.g. no breach found).")
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Close a case the council has finished with (no sanction left pending)."""
+    from ..actions.cases import close
+
+    act(
+        ledger, at, "council", lambda lg, actor, when: close(lg, actor, when, case, reason), as_json
+    )
