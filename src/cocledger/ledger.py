@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import yamlio
+from . import parse_cache, yamlio
 from .errors import InputError, UsageError
 from .models import (
     CASE_ID_PATTERN,
@@ -126,10 +126,14 @@ class Ledger:
             raise InputError(
                 f"missing; is {self.root} a ledger? Create one with `coc init`", relpath
             )
+        cached = parse_cache.get(self.root, text, model)
+        if cached is not None:
+            return cached
         parsed, problems = parse_file(text, relpath, model)
         if parsed is None:
             first = problems[0]
             raise InputError(first.message, relpath, first.line)
+        parse_cache.put(self.root, text, parsed)
         return parsed
 
     @cached_property

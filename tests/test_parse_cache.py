@@ -1,0 +1,55 @@
+"""The register cache: only byte-identical content is served from it; anything else is re-parsed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from cocledger import parse_cache
+from cocledger.ledger import Ledger
+from cocledger.models import PeopleFile, Person
+
+
+def _people_text(count: int, name: str = "Member") -> str:
+    rows = "".join(f"  - id: m{i:05d}\n    name: {name} {i:05d}\n" for i in range(count))
+    return "people:\n" + rows
+
+
+def _repo(tmp_path: Path) -> Path:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    return tmp_path
+
+
+def test_a_large_register_is_parsed_once_then_served_from_the_cache(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    text = _people_text(3000)
+    (root / "people.yaml").write_text(text)
+    assert parse_cache.get(root, text, PeopleFile) is None
+    first = Ledger(root).people
+    cached = parse_cache.get(root, text, PeopleFile)
+    assert cached is not None and cached.people == first
+
+
+def test_a_changed_register_is_parsed_again(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "people.yaml").write_text(_people_text(3000))
+    assert Ledger(root).people[0].name == "Member 00000"
+    (root / "people.yaml").write_text(_people_text(3000, name="Renamed"))
+    assert Ledger(root).people[0].name == "Renamed 00000"
+
+
+def test_a_corrupt_cache_entry_is_ignored(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    text = _people_text(3000)
+    parse_cache.put(root, text, PeopleFile(people=[Person(id="x", name="X")]))
+    for entry in (root / ".git" / "coc-cache").iterdir():
+        entry.write_bytes(b"not a pickle")
+    assert parse_cache.get(root, text, PeopleFile) is None
+
+
+def test_small_files_and_trees_without_git_are_not_cached(tmp_path: Path) -> None:
+    parse_cache.put(tmp_path, _people_text(3000), PeopleFile())
+    assert not (tmp_path / ".git").exists()
+    root = _repo(tmp_path / "repo")
+    parse_cache.put(root, _people_text(2), PeopleFile())
+    assert not (root / ".git" / "coc-cache").exists()
