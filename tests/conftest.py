@@ -7,7 +7,10 @@ gina, hank and ivy are community members.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,9 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from cocledger.cli.main import app
+
+# typer rebuilds its click command tree on every CliRunner.invoke (~0.1 s, most of a `coc` run
+# in the tests); the app never changes during a session, so build it once.
+if hasattr(typer.testing, "_get_command"):  # a private helper: skip the speed-up if it moves
+    typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 COUNCIL = ["bob", "carol", "dan", "erin"]
 MEMBERS = ["frank", "gina", "hank", "ivy"]
@@ -27,7 +36,10 @@ SETUP_DAY = "2026-01-02"
 @pytest.fixture(autouse=True)
 def git_identity(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fixed identity and an empty HOME for every test, as towncrier's test helpers do."""
-    home = tmp_path_factory.mktemp("home")
+    isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
+
+
+def isolate_git(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
@@ -92,10 +104,8 @@ class LedgerRepo:
         return (self.root / relpath).read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LedgerRepo]:
+def build_ledger(root: Path) -> LedgerRepo:
     """A ledger with the default (Mautic) policy, a five-member council and four members."""
-    root = tmp_path / "ledger"
     repo = LedgerRepo(root)
     result = CliRunner().invoke(
         app,
@@ -111,7 +121,6 @@ def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LedgerRe
         ],
     )
     assert result.exit_code == 0, result.output
-    monkeypatch.chdir(root)
     for person in COUNCIL + MEMBERS:
         repo.coc(
             "person",
@@ -126,7 +135,46 @@ def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LedgerRe
         )
     for person in COUNCIL:
         repo.coc("council", "add", person, "--at", SETUP_DAY)
-    yield repo
+    return repo
+
+
+@contextlib.contextmanager
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """Build a template ledger once (in an isolated HOME, as its own working directory)."""
+    with pytest.MonkeyPatch.context() as mp:
+        isolate_git(tmp_path_factory.mktemp("home"), mp)
+        root = tmp_path_factory.mktemp(name) / "ledger"
+        root.mkdir()
+        mp.chdir(root)
+        yield root
+        # Fewer files to copy into every test (the file system is the slow part): one pack.
+        LedgerRepo(root).git("repack", "-adq")
+        for sample in (root / ".git" / "hooks").glob("*.sample"):
+            sample.unlink()
+
+
+def clone(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LedgerRepo:
+    """A private copy of a template ledger (work tree and .git), made the working directory."""
+    root = tmp_path / "ledger"
+    shutil.copytree(template, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return LedgerRepo(root)
+
+
+@pytest.fixture(scope="session")
+def ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with built_once(tmp_path_factory, "template") as root:
+        build_ledger(root)
+    return root
+
+
+@pytest.fixture
+def ledger(
+    ledger_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LedgerRepo]:
+    """A ledger with the default (Mautic) policy, a five-member council and four members
+    (a copy of one built once per session: the setup commits are the same for every test)."""
+    yield clone(ledger_template, tmp_path, monkeypatch)
 
 
 def reviewed_case(

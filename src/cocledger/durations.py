@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from dateutil.relativedelta import relativedelta
@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from .errors import UsageError
 
 Unit = Literal["hours", "days", "months"]
-_PATTERN = re.compile(r"^\s*(\d{1,4})\s*(hour|hours|day|days|month|months)\s*$")
+_PATTERN = re.compile(r"^\s*([0-9]{1,4})\s+(hour|hours|day|days|month|months)\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -47,14 +47,19 @@ class Duration:
         return start + timedelta(days=self.amount // 24)
 
     def add_to_instant(self, start: datetime) -> datetime | None:
-        """The instant `start + self`; hours and days are exact, months are calendar months."""
+        """The instant `start + self`; hours and days are exact, months are calendar months.
+
+        Python adds a timedelta to the wall clock of a zone-aware datetime, so across a DST
+        change `+ 24 hours` would be 23 or 25 real hours: exact spans are added in UTC.
+        """
         if self.amount is None:
             return None
         if self.unit == "months":
             return start + relativedelta(months=self.amount)
-        if self.unit == "days":
-            return start + timedelta(days=self.amount)
-        return start + timedelta(hours=self.amount)
+        span = timedelta(days=self.amount) if self.unit == "days" else timedelta(hours=self.amount)
+        if start.tzinfo is None:
+            return start + span
+        return (start.astimezone(UTC) + span).astimezone(start.tzinfo)
 
     def months_text(self) -> str:
         """The policy's own wording of a ban's length: '3 month', '12 month', '10 day'."""

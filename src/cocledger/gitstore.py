@@ -387,3 +387,11 @@ def merge_base(root: Path, a: str, b: str = "HEAD") -> str | None:
     """The fork point of a and b, the base `changed_files` compares against."""
     proc = _git(root, "merge-base", _rev(a), _rev(b), check=False)
     return _out(proc) if proc.returncode == 0 else None
+
+
+def parents(root: Path, rev: str) -> list[str]:
+    """The parents of a commit: none for a root commit, two or more for a merge."""
+    proc = _git(root, "rev-list", "--parents", "-n1", _rev(rev), "--", check=False)
+    if proc.returncode != 0:
+        raise UsageError(f"unknown git revision {rev!r}: fetch it or pass an existing ref")
+    return _out(proc).split()[1:]

@@ -7,7 +7,7 @@ position-keeping loader to find the line, so a large ledger loads near the parsi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -71,8 +71,21 @@ def schema_message(error: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
     return loc, f"{dotted}: {message}"
 
 
-def parse_file(text: str, file: str, model: type[M]) -> tuple[M | None, list[Problem]]:
+Locate = Callable[[str, Sequence[str | int]], tuple[int, int]]
+
+
+def parse_file(
+    text: str, file: str, model: type[M], locate: Locate = yamlio.locate
+) -> tuple[M | None, list[Problem]]:
     """Parse and validate one file; every problem comes back as data with its line."""
+    data, problems = load_data(text, file)
+    if problems:
+        return None, problems
+    return validate_data(data, text, file, model, locate)
+
+
+def load_data(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """The fast YAML parse alone (validate runs it in worker processes): data or CL001/CL002."""
     try:
         data = yamlio.load_fast(text, file)
     except InputError as exc:
@@ -81,6 +94,13 @@ def parse_file(text: str, file: str, model: type[M]) -> tuple[M | None, list[Pro
         data = {}
     if not isinstance(data, dict):
         return None, [Problem("CL002", "error", file, 1, 1, "the file must hold a mapping of keys")]
+    return data, []
+
+
+def validate_data(
+    data: Any, text: str, file: str, model: type[M], locate: Locate = yamlio.locate
+) -> tuple[M | None, list[Problem]]:
+    """The model of parsed data, or its CL002/CL003 problems located in `text` by `locate`."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -88,7 +108,7 @@ def parse_file(text: str, file: str, model: type[M]) -> tuple[M | None, list[Pro
         for error in exc.errors():
             loc, message = schema_message(error)
             code = "CL003" if error["type"] == "extra_forbidden" else "CL002"
-            line, col = yamlio.locate(text, loc)
+            line, col = locate(text, loc)
             problems.append(Problem(code, "error", file, line, col, message))
         return None, problems
 

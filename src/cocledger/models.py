@@ -16,9 +16,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     WithJsonSchema,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -247,6 +249,14 @@ class Sanction(Model):
         """Policy, Proposed sanctions: only these statuses make an offence on the record."""
         return self.status in COUNTED_STATUSES
 
+    @model_serializer(mode="wrap")
+    def _tombstone_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An expunged sanction is written back as its tombstone, never with defaults like votes."""
+        data = handler(self)
+        if self.status == "expunged":
+            return {k: v for k, v in data.items() if k in SANCTION_TOMBSTONE_KEYS}
+        return data
+
 
 class SanctionsFile(Model):
     sanctions: list[Sanction] = Field(default_factory=list)
@@ -302,6 +312,19 @@ class Case(Model):
         ):
             raise ValueError("a case on record needs 'received_by', 'reporter' and 'respondent'")
         return self
+
+    @model_serializer(mode="wrap")
+    def _tombstone_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An expunged case is written back as its tombstone (events keep EVENT_TOMBSTONE_KEYS)."""
+        data = handler(self)
+        if self.status != "expunged":
+            return data
+        kept = {k: v for k, v in data.items() if k in CASE_TOMBSTONE_KEYS}
+        if isinstance(kept.get("timeline"), list):
+            kept["timeline"] = [
+                {k: v for k, v in e.items() if k in EVENT_TOMBSTONE_KEYS} for e in kept["timeline"]
+            ]
+        return kept
 
     def events(self, action: str) -> list[Event]:
         return [event for event in self.timeline if event.action == action]

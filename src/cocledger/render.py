@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -24,18 +25,17 @@ def sanction_line(s: dict[str, Any]) -> str:
 
 
 def sanctions_table(rows: list[dict[str, Any]], title: str) -> Table:
-    table = _table(
-        "sanction", "case", "offence", "sanction", "status", "off record from", title=title
-    )
+    """Compact enough for an 80-column terminal: ids and dates never wrap."""
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", padding=(0, 1))
+    for name in ("id", "#", "sanction", "in force", "status", "off record"):
+        table.add_column(name, no_wrap=name != "sanction")
     for s in rows:
-        table.add_row(
-            s["sanction"],
-            s.get("case") or "",
-            str(s["offence"]),
-            sanction_line(s),
-            s["status"],
-            s.get("expunges_on") or ("never" if s["kind"] == "lifetime_ban" else "-"),
-        )
+        what = s["kind"].replace("_", " ") + (f" {s['duration']}" if s.get("duration") else "")
+        span = s.get("starts_on") or "-"
+        if s.get("starts_on") and s["kind"] != "warning":
+            span += f" – {s.get('ends_on') or 'lifetime'}"
+        off = s.get("expunges_on") or ("never" if s["kind"] == "lifetime_ban" else "-")
+        table.add_row(s["sanction"], str(s["offence"]), what, span, s["status"], off)
     return table
 
 
@@ -43,7 +43,7 @@ def person(console: Console, view: dict[str, Any]) -> None:
     nxt = view["next_sanction"]
     ban = view["active_ban"]
     lines = [
-        f"[bold]{view['name']}[/] ({view['person']})",
+        f"[bold]{escape(view['name'])}[/] ({view['person']})",  # a name is text, not markup
         f"Offences on record: [bold]{view['offences_on_record']}[/]",
         f"A new offence would be the [bold]{_ordinal(view['next_offence'])}[/]: "
         f"{nxt['kind'].replace('_', ' ')}{' of ' + nxt['duration'] if nxt['duration'] else ''}",
@@ -53,7 +53,9 @@ def person(console: Console, view: dict[str, Any]) -> None:
     parts: list[Any] = ["\n".join(lines)]
     if view["record"]:
         parts.append(sanctions_table(view["record"], "Why: the sanctions still on the record"))
-    console.print(Panel(Group(*parts), title="person", title_align="left"))
+    console.print(Panel(parts[0], title="person", title_align="left"))
+    for part in parts[1:]:
+        console.print(part)
 
 
 def sanction(console: Console, s: dict[str, Any]) -> None:
@@ -108,19 +110,20 @@ def case(console: Console, data: dict[str, Any]) -> None:
         facts.add_row(f"due: {key.replace('_', ' ')}", str(value))
     timeline = _table("when", "what", "by", "detail", title="Timeline")
     for e in data.get("timeline", []):
-        detail = (
-            e.get("sanction")
-            or e.get("meeting")
-            or ", ".join(e.get("members", []))
-            or e.get("party")
-            or e.get("note")
-            or ""
-        )
+        parts = [
+            e.get("party"),
+            e.get("sanction"),
+            e.get("meeting"),
+            ", ".join(e.get("members", [])),
+        ]
+        detail = " ".join(str(p) for p in [*parts, e.get("note")] if p)
         timeline.add_row(e["at"], e["action"].replace("_", " "), e["by"], str(detail))
     parts: list[Any] = [facts, timeline]
     if data.get("sanctions"):
         parts.append(sanctions_table(data["sanctions"], "Sanctions"))
-    console.print(Panel(Group(*parts), title=data["id"], title_align="left"))
+    console.print(Panel(parts[0], title=data["id"], title_align="left"))
+    for part in parts[1:]:
+        console.print(part)
 
 
 def case_list(console: Console, rows: list[dict[str, Any]]) -> None:

@@ -60,13 +60,11 @@ def review_from(response_on: date | None, due: date) -> date:
 
 
 def review_meeting(policy: Policy, earliest: date, serious: bool = False) -> Meeting | None:
-    """The next ordinary meeting on or after `earliest`; a serious case may use an extraordinary one."""
-    meetings = sorted(policy.meetings, key=lambda m: m.date)
-    if serious:
-        extraordinary = [m for m in meetings if m.kind == "extraordinary" and m.date >= earliest]
-        if extraordinary:
-            return extraordinary[0]
-    return next((m for m in meetings if m.kind == "ordinary" and m.date >= earliest), None)
+    """The first meeting on or after `earliest` that may review the case: an ordinary one, or for
+    a serious case an extraordinary one if that comes first."""
+    kinds = ("ordinary", "extraordinary") if serious else ("ordinary",)
+    meetings = sorted(policy.meetings, key=lambda m: (m.date, m.kind != "ordinary"))
+    return next((m for m in meetings if m.kind in kinds and m.date >= earliest), None)
 
 
 def case_deadlines(case: Case, policy: Policy) -> CaseDeadlines:
@@ -198,6 +196,8 @@ def record(
     mine = [s for s in sanctions if s.person == person and s is not subject]
     if subject is not None:
         mine = [s for s in mine if decision_order(s) < decision_order(subject)]
+    else:  # the record as it stood on `day`: nothing decided later is on it yet
+        mine = [s for s in mine if s.decided_on <= day]
     counted = sorted((s for s in mine if counted_on(s, day)), key=decision_order)
     window: list[Sanction] = []
     cleared: list[Sanction] = []

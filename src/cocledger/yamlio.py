@@ -63,6 +63,24 @@ for _tag, _pattern, _first in _RESOLVERS:
     _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern, re.X), list(_first))
 
 
+def _marked(construct: Any) -> Any:
+    """A scalar that matches a resolver but is not a value (`0b_`, `2026-13-45`) is a YAML error
+    with its line, not a ValueError escaping the loader."""
+
+    def wrapper(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]}: {exc}",
+                node.start_mark,
+            ) from None
+
+    return wrapper
+
+
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     """YAML 1.2 integers as ruamel reads them: `0123` is 123, `0o17` is 15."""
     text = str(loader.construct_scalar(node)).replace("_", "")
@@ -75,20 +93,41 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    """Mappings that refuse a repeated key, as ruamel does, instead of keeping the last one."""
+    """Mappings that refuse a repeated key, as ruamel does, instead of keeping the last one.
+
+    Keys merged in with `<<` may be overridden by the mapping's own keys, as in ruamel.
+    """
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            repeated = key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "a key must be a plain value, not a list or mapping",
+                key_node.start_mark,
+            ) from None
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        seen.add(key)
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
-            )
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
 
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _marked(_construct_int))
+for _scalar in ("float", "timestamp"):
+    _tag = f"tag:yaml.org,2002:{_scalar}"
+    _Yaml12Loader.add_constructor(_tag, _marked(_Yaml12Loader.yaml_constructors[_tag]))
 _Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
@@ -103,6 +142,38 @@ def load_fast(text: str, file: str) -> Any:
         raise InputError(f"YAML syntax: {problem}", file, line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML syntax: {exc}", file) from None
+
+
+def compose_fast(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text from the fast C parser: positions without building values,
+    ~100x faster than the round-trip loader (validate locates its problems with it)."""
+    try:
+        return yaml.compose(text, Loader=_Yaml12Loader)
+    except yaml.YAMLError:
+        return None
+
+
+def node_position(node: yaml.Node | None, path: Sequence[str | int]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node of `path` in a composed tree: of the key for a
+    mapping entry, of the item for a list entry (as `position` gives them)."""
+    line, col = 1, 1
+    for key in path:
+        if (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
+            node = node.value[key]
+            mark = node.start_mark
+        elif isinstance(node, yaml.MappingNode):
+            entry = next(((k, v) for k, v in node.value if k.value == str(key)), None)
+            if entry is None:
+                break
+            mark, node = entry[0].start_mark, entry[1]
+        else:
+            break
+        line, col = mark.line + 1, mark.column + 1
+    return line, col
 
 
 def _rt() -> Any:
@@ -123,9 +194,16 @@ def load_roundtrip(text: str) -> Any:
 def locate(text: str, path: Sequence[str | int]) -> tuple[int, int]:
     """1-based (line, column) of the deepest node of `path` found in the YAML text."""
     try:
-        node = load_roundtrip(text)
+        tree = load_roundtrip(text)
     except Exception:
         return 1, 1
+    return position(tree, path)
+
+
+def position(tree: Any, path: Sequence[str | int]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node of `path` in a round-trip tree (see `locate`),
+    for a caller that keeps the tree to locate many problems in one file."""
+    node = tree
     line, col = 1, 1
     for key in path:
         try:
@@ -143,12 +221,24 @@ def locate(text: str, path: Sequence[str | int]) -> tuple[int, int]:
     return line, col
 
 
-def _plain(value: Any) -> Any:
-    """Multi-line text becomes a literal block so summaries stay readable in the file."""
-    from ruamel.yaml.scalarstring import LiteralScalarString
+# Characters a literal block or a plain/single-quoted scalar cannot carry so that both readers
+# give them back: control characters, and NEL/LS/PS/BOM, which the YAML 1.1 reader takes for
+# line breaks. Text holding one is written double-quoted, where they are escaped. (A plain str
+# given for a key that held a styled string keeps that style: ruamel's CommentedMap does that.)
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+
+def _plain(value: Any) -> Any:
+    """Multi-line text becomes a literal block so summaries stay readable in the file; text is
+    written back exactly as given (no newline added), escaped where a block cannot hold it."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if not isinstance(value, str):
+        return value
+    if _NEEDS_ESCAPES.search(value) or value.startswith("\t"):  # libyaml: no tab opens a block
+        return DoubleQuotedScalarString(value)
+    if "\n" in value:
+        return LiteralScalarString(value)
     return value
 
 

@@ -43,7 +43,14 @@ def _replace(sanctions: list[Sanction], changed: Sanction) -> list[Sanction]:
 
 
 def _case_event(ledger: Ledger, case_id: str, event: Event) -> tuple[Case, dict[str, str | None]]:
+    """Append an event to the case's timeline, which runs forward: none may predate the last."""
     case = ledger.case(case_id).model_copy(deep=True)
+    last = max((e.at for e in case.timeline), default=case.received_at)
+    if event.at < last:
+        raise RefusedError(
+            f"--at {event.at.isoformat()} is before the last event of {case_id} "
+            f"({last.isoformat()}); check the date"
+        )
     case.timeline = [*case.timeline, event]
     return case, case_file(ledger, case)
 
@@ -68,6 +75,15 @@ def propose(
         raise RefusedError(
             f"{case_id} has not been reviewed at a meeting yet (`coc report review`)"
         )
+    standing = [s for s in ledger.sanctions_of_case(case_id) if s.counts]
+    if standing:  # one incident, one offence: a second proposal would count as another
+        first = standing[0]
+        how = (
+            f"reject it first (`coc sanction reject {first.id}`) to propose another"
+            if first.status == "proposed"
+            else "one incident is one offence; an appeal can change it"
+        )
+        raise RefusedError(f"{case_id} already has sanction {first.id} ({first.status}): {how}")
     day = rules.local_date(at, policy)
     assert case.respondent is not None
     record = rules.record(policy, ledger.sanctions, case.respondent, day)
@@ -270,12 +286,12 @@ def apology_record(
     to the next offence automatically: enacted that day, linked to the warning."""
     policy = ledger.policy
     warning = ledger.sanction(sanction_id).model_copy(deep=True)
-    if warning.status != "enacted" or warning.apology_due is None:
-        raise RefusedError(f"{sanction_id} is not an enacted warning awaiting an apology")
     if warning.apology is not None:
         raise RefusedError(
             f"the apology for {sanction_id} was already recorded as {warning.apology}"
         )
+    if warning.status != "enacted" or warning.apology_due is None:
+        raise RefusedError(f"{sanction_id} is not an enacted warning awaiting an apology")
     assert warning.case is not None and warning.person is not None
     day = rules.local_date(at, policy)
     warning.apology = "delivered" if delivered else "refused"

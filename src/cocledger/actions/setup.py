@@ -10,7 +10,9 @@ from ..errors import RefusedError, UsageError
 from ..gitstore import ChangeSet
 from ..ledger import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, Ledger, check_id
 from ..models import PERSON_ID_PATTERN, Meeting, Person
+from ..tooling import init_files
 from . import Outcome, commit, people_file, policy_file
+from .notify import default_templates
 
 
 def init(lead: str, name: str, email: str | None, community: str) -> Outcome:
@@ -23,6 +25,8 @@ def init(lead: str, name: str, email: str | None, community: str) -> Outcome:
         + yamlio.dump({"people": [person.model_dump(exclude_none=True)]}),
         SANCTIONS_FILE: SANCTIONS_HEADER + "sanctions: []\n",
         "cases/.gitkeep": "",
+        **default_templates(),  # the Communications drafts, editable in the ledger
+        **init_files(),  # JSON schemas, the CI workflow, editor settings
     }
     change = ChangeSet(
         files=files,

@@ -80,10 +80,13 @@ def resolve_at(value: str | None, policy: Policy, action: bool) -> datetime:
     return moment
 
 
+default_ledger: Path | None = None  # set by `coc -C PATH` before the command's own -C
+
+
 def root_of(ledger: Path | None) -> Path:
     from ..gitstore import find_root
 
-    return find_root((ledger or Path.cwd()).resolve())
+    return find_root((ledger or default_ledger or Path.cwd()).resolve())
 
 
 def open_ledger(ledger: Path | None) -> Ledger:

@@ -9,7 +9,10 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .. import __version__
-from . import cases, reports, sanctions, setup
+from . import appeals, cases, common, process, reports, sanctions, setup
+from . import publish as publishing
+from . import validate as validation
+from .common import LedgerOpt
 
 
 class _Group(TyperGroup):
@@ -57,14 +60,20 @@ def main(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
+    ledger: LedgerOpt = None,
 ) -> None:
     """Run a community's Code of Conduct enforcement process over a git-backed YAML ledger."""
+    common.default_ledger = ledger  # `coc -C PATH cmd` as well as `coc cmd -C PATH`, like git
 
 
 setup.register(app)
 reports.register(app)
 sanctions.register(app)
 cases.register(app)
+publishing.register(app)
+process.register(app)
+appeals.register(app)
+validation.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,145 @@
+"""End of ban / SPEC §3 Expiry of records: once a record window clears, the personal details of its
+sanctions (and of their cases, when nothing still on record refers to them) are removed from the
+ledger in one commit, leaving tombstones; people no longer referenced leave people.yaml.
+
+Git history still holds the details: docs/privacy.md says how a community purges it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from .. import rules
+from ..gitstore import ChangeSet
+from ..ledger import Ledger
+from ..models import (
+    CASE_TOMBSTONE_KEYS,
+    EVENT_TOMBSTONE_KEYS,
+    SANCTION_TOMBSTONE_KEYS,
+    STOPPED_STATUSES,
+    Case,
+    Event,
+    Person,
+    Sanction,
+)
+from . import Outcome, case_file, people_file, sanctions_file
+
+OFF_RECORD = STOPPED_STATUSES | {"expunged"}
+
+
+def sanction_tombstone(sanction: Sanction, day: date) -> Sanction:
+    """What stays of a sanction off the record: id, kind, dates, `status: expunged`."""
+    kept = {k: getattr(sanction, k) for k in SANCTION_TOMBSTONE_KEYS if k != "status"}
+    kept.update(status="expunged", status_on=day)
+    return Sanction(**kept)
+
+
+def case_tombstone(case: Case) -> Case:
+    """What stays of a case: its id, receipt, deadlines and the bare timeline (who acted when)."""
+    kept = {k: getattr(case, k) for k in CASE_TOMBSTONE_KEYS if k not in ("status", "timeline")}
+    timeline = [
+        Event(**{k: getattr(e, k) for k in EVENT_TOMBSTONE_KEYS if getattr(e, k) is not None})
+        for e in case.timeline
+    ]
+    return Case(**kept, status="expunged", timeline=timeline)
+
+
+def _parties(case: Case | None, sanction: Sanction | None) -> set[str]:
+    """The people a record is about (not the council members who handled it)."""
+    found: set[str] = set()
+    if case is not None:
+        found |= case.parties
+    if sanction is not None:
+        found |= {p for p in (sanction.person, sanction.appeal and sanction.appeal.filed_by) if p}
+    return found
+
+
+def _referenced(cases: Iterable[Case], sanctions: Iterable[Sanction]) -> set[str]:
+    """Every person id the ledger still refers to, tombstones included."""
+    found: set[str] = set()
+    for case in cases:
+        found |= case.parties | set(case.committee)
+        found |= {p for p in (case.received_by,) if p}
+        for event in case.timeline:
+            found |= {event.by, *(event.members or [])}
+    for s in sanctions:
+        found |= {p for p in (s.person, s.proposed_by, s.enacted_by) if p}
+        found |= {vote.member for vote in s.votes}
+        if s.appeal:
+            found |= {p for p in (s.appeal.filed_by, *s.appeal.decided_by) if p}
+    return found
+
+
+def _cases_to_expunge(
+    cases: dict[str, Case], sanctions: list[Sanction], leaving: set[str]
+) -> list[str]:
+    """A case goes when every sanction of it is off the record (expunged now or before, or
+    rejected, withdrawn, overturned) and no sanction still on record links to one of them."""
+    staying = [s for s in sanctions if s.id not in leaving and s.status not in OFF_RECORD]
+    result = []
+    for case_id in sorted({s.case for s in sanctions if s.id in leaving and s.case}):
+        case = cases.get(case_id)
+        if case is None or case.status == "expunged":
+            continue
+        mine = {s.id for s in sanctions if s.case == case_id}
+        if any(s.case == case_id for s in staying):
+            continue
+        if any({s.escalated_from, s.escalated_to} & mine for s in staying):
+            continue
+        result.append(case_id)
+    return result
+
+
+def expunge(ledger: Ledger, actor: Person, at: datetime) -> Outcome:
+    """SPEC §3 Expiry of records: tombstones in one commit; nothing due, no commit."""
+    policy = ledger.policy
+    day = rules.local_date(at, policy)
+    sanctions = list(ledger.sanctions)
+    leaving = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
+    if not leaving:
+        return Outcome(
+            None,
+            {"expunged": 0, "sanctions": [], "cases": [], "people_removed": 0},
+            f"Nothing to expunge on {day}: no record has cleared.",
+        )
+    cases = {case.id: case for case in ledger.cases()}
+    gone_cases = _cases_to_expunge(cases, sanctions, leaving)
+    # The rejected, withdrawn or overturned sanctions of a case that goes, go with it.
+    leaving |= {s.id for s in sanctions if s.case in gone_cases and s.status in STOPPED_STATUSES}
+    candidates: set[str] = set()
+    for s in sanctions:
+        if s.id in leaving:
+            candidates |= _parties(None, s)
+    for case_id in gone_cases:
+        candidates |= _parties(cases[case_id], None)
+    new_sanctions = [sanction_tombstone(s, day) if s.id in leaving else s for s in sanctions]
+    for case_id in gone_cases:
+        cases[case_id] = case_tombstone(cases[case_id])
+    still = _referenced(cases.values(), new_sanctions)
+    still |= {policy.roster.project_lead, *policy.roster.council}
+    forgotten = candidates - still
+    files = sanctions_file(ledger, new_sanctions)
+    for case_id in gone_cases:
+        files.update(case_file(ledger, cases[case_id]))
+    if forgotten:
+        files.update(people_file(ledger, [p for p in ledger.people if p.id not in forgotten]))
+    count = len(leaving) + len(gone_cases)
+    ids = sorted(leaving) + gone_cases
+    change = ChangeSet(
+        files=files,
+        subject=f"expunge {count} records",
+        trailers={"Coc-Action": "expunge", "Coc-Actor": actor.id},
+        body=f"Expunged: {', '.join(ids)}",
+    )
+    data = {
+        "expunged": count,
+        "sanctions": sorted(leaving),
+        "cases": gone_cases,
+        "people_removed": len(forgotten),
+    }
+    message = (
+        f"Expunged {len(leaving)} sanction(s) and {len(gone_cases)} case(s) that left the record "
+        f"by {day}; {len(forgotten)} person(s) no longer referenced left people.yaml."
+    )
+    return Outcome(change, data, message, [f"expunged: {i}" for i in ids])

@@ -1,0 +1,98 @@
+"""`coc validate`'s checks: one small function per stable code, registered in one table.
+
+Each check reads the `Context` (the ledger parsed once) and yields `Finding`s; `run` stamps them
+with the code and severity of the table and turns key paths into lines. Codes never change
+meaning; docs/checks.md documents each one with an example and its fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..ledger import Problem
+from . import computed, decisions, history, process, records
+from .context import Context, Finding
+
+ERROR = "error"
+WARNING = "warning"
+Check = Callable[[Context], Iterable[Finding]]
+
+CHECKS: dict[str, tuple[Check, str, str]] = {
+    "CL001": (records.check_yaml_syntax, ERROR, "YAML syntax"),
+    "CL002": (records.check_schema, ERROR, "Schema"),
+    "CL003": (records.check_unknown_key, ERROR, "Unknown key"),
+    "CL004": (records.check_missing_file, ERROR, "Missing ledger file"),
+    "CL010": (records.check_unknown_person, ERROR, "Unknown person"),
+    "CL011": (records.check_unknown_case, ERROR, "Unknown case"),
+    "CL012": (records.check_unknown_sanction, ERROR, "Unknown sanction"),
+    "CL013": (records.check_unknown_meeting, ERROR, "Unknown meeting"),
+    "CL014": (records.check_unknown_category, ERROR, "Unknown category"),
+    "CL015": (records.check_sanction_case_mismatch, ERROR, "Sanction not on its case's respondent"),
+    "CL020": (records.check_duplicate_id, ERROR, "Duplicate id"),
+    "CL021": (records.check_case_file_name, ERROR, "Case file name does not match its id"),
+    "CL030": (computed.check_case_deadlines, ERROR, "Stored case deadline differs from the rules"),
+    "CL031": (computed.check_offence, ERROR, "Stored offence number differs from the rules"),
+    "CL032": (
+        computed.check_sanction_dates,
+        ERROR,
+        "Stored ends_on/expunges_on differ from the rules",
+    ),
+    "CL033": (computed.check_apology_due, ERROR, "Stored apology_due differs from the rules"),
+    "CL040": (computed.check_timeline_order, ERROR, "Timeline out of order"),
+    "CL041": (computed.check_future, ERROR, "Recorded in the future"),
+    "CL050": (process.check_committee, ERROR, "Committee conflict or size"),
+    "CL051": (process.check_lifetime_vote, ERROR, "Lifetime ban without the full council vote"),
+    "CL052": (process.check_appeal_allowed, ERROR, "Appeal of a sanction that cannot be appealed"),
+    "CL053": (process.check_ban_conduct, ERROR, "Ban without a public conduct summary"),
+    "CL054": (process.check_deviation_reason, ERROR, "Deviation from the ladder without a reason"),
+    "CL055": (process.check_tombstone, ERROR, "Tombstone still holds personal details"),
+    "CL056": (process.check_vote_by_party, ERROR, "Vote by a party to the case"),
+    "CL060": (process.check_missed_deadline, WARNING, "Deadline missed"),
+    "CL061": (process.check_missing_notification, WARNING, "Notification missing"),
+    "CL070": (process.check_lead_on_council, ERROR, "Project lead not on the council"),
+    "CL071": (process.check_policy_duplicates, ERROR, "Policy list names something twice"),
+    "CL072": (process.check_council_size, WARNING, "Council too small for a committee"),
+    "CL080": (history.check_sanction_history, ERROR, "Sanction removed or rewritten"),
+    "CL081": (history.check_vote_history, ERROR, "Vote removed or rewritten"),
+    "CL082": (history.check_case_history, ERROR, "Case or timeline event removed or rewritten"),
+    "CL083": (history.check_people_history, ERROR, "Person removed"),
+    "CL084": (history.check_tombstone_history, ERROR, "Tombstone made outside `coc expunge`"),
+    "CL085": (decisions.check_decision_author, ERROR, "Decision committed by a non-member"),
+    "CL086": (
+        decisions.check_decision_signature,
+        ERROR,
+        "Decision commit without a good signature",
+    ),
+}
+
+
+def selected(code: str, select: Iterable[str]) -> bool:
+    """`--select CL05` runs CL050-CL059, as ruff's prefixes do; nothing selected runs all."""
+    prefixes = [s.strip().upper() for s in select if s.strip()]
+    return not prefixes or any(code.startswith(p) for p in prefixes)
+
+
+def unknown_codes(select: Iterable[str]) -> list[str]:
+    return [s for s in select if not any(selected(code, [s]) for code in CHECKS)]
+
+
+def run(ctx: Context, select: Iterable[str] = ()) -> list[Problem]:
+    """Every finding of the selected checks as a located Problem, sorted by file and line."""
+    chosen = list(select)
+    problems = [
+        _problem(ctx, code, severity, finding)
+        for code, (check, severity, _) in CHECKS.items()
+        if selected(code, chosen)
+        for finding in check(ctx)
+    ]
+    return sorted(problems, key=lambda p: (p.file, p.line, p.col, p.code, p.message))
+
+
+def _problem(ctx: Context, code: str, severity: str, finding: Finding) -> Problem:
+    line, col = finding.line, finding.col
+    if not line:
+        line, col = ctx.locate(finding.file, finding.path)
+    return Problem(code, severity, finding.file, line, col or 1, finding.message)
+
+
+__all__ = ["CHECKS", "Context", "Finding", "Problem", "run"]

@@ -1,0 +1,132 @@
+"""Checks that recompute what the ledger stores for its readers, and check time's arrow.
+
+SPEC §2: stored computed fields (deadlines, offence, ends_on, expunges_on, apology_due) are
+written for readers; validate recomputes each with the rules and reports any mismatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from .. import rules
+from ..ledger import SANCTIONS_FILE
+from .context import Context, Finding
+
+
+def _show(value: date | datetime | None) -> str:
+    return value.isoformat() if value is not None else "(none)"
+
+
+def check_case_deadlines(ctx: Context) -> Iterator[Finding]:
+    """Incident processing: council notice, response due and review-from, from receipt and
+    timeline."""
+    if ctx.policy is None:
+        return
+    for file, case in ctx.cases:
+        expected = rules.case_deadlines(case, ctx.policy)
+        for key in ("council_notice", "respondent_response", "review_from"):
+            stored, wanted = getattr(case.deadlines, key), getattr(expected, key)
+            if stored != wanted:
+                yield Finding(
+                    file,
+                    ("deadlines", key),
+                    f"deadlines.{key} is {_show(stored)}; the rules give {_show(wanted)}",
+                )
+
+
+def check_offence(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 Offence number: recomputed from the person's record when the sanction was decided."""
+    if ctx.policy is None:
+        return
+    for path, s in ctx.live_entries():
+        if not s.person:
+            continue
+        mine = ctx.sanctions_by_person[s.person]
+        expected = rules.record(ctx.policy, mine, s.person, s.decided_on, subject=s).offence
+        if s.offence != expected:
+            yield Finding(
+                SANCTIONS_FILE,
+                (*path, "offence"),
+                f"{s.id}: offence is {s.offence}; the record on {s.decided_on} makes it {expected}",
+            )
+
+
+def check_sanction_dates(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 A sanction's dates: ends_on = starts_on + duration; expunges_on = ends_on +
+    retention (a lifetime ban has neither)."""
+    if ctx.policy is None:
+        return
+    for path, s in ctx.entries():
+        ends_on, expunges_on = rules.sanction_dates(ctx.policy, s.kind, s.duration, s.starts_on)
+        for key, wanted in (("ends_on", ends_on), ("expunges_on", expunges_on)):
+            stored = getattr(s, key)
+            if stored != wanted:
+                yield Finding(
+                    SANCTIONS_FILE,
+                    (*path, key),
+                    f"{s.id}: {key} is {_show(stored)}; the rules give {_show(wanted)}",
+                )
+
+
+def check_apology_due(ctx: Context) -> Iterator[Finding]:
+    """Proposed sanctions, 1st offence: an enacted warning's apology is due `deadlines.apology`
+    after it starts."""
+    if ctx.policy is None:
+        return
+    for path, s in ctx.live_entries():
+        rung = rules.rung_for(ctx.policy, s.offence)
+        wanted = None
+        if s.kind == "warning" and rung.kind == "warning" and rung.apology and s.starts_on:
+            wanted = rules.apology_due(s.starts_on, ctx.policy)
+        if s.apology_due != wanted:
+            yield Finding(
+                SANCTIONS_FILE,
+                (*path, "apology_due"),
+                f"{s.id}: apology_due is {_show(s.apology_due)}; the rules give {_show(wanted)}",
+            )
+
+
+def check_timeline_order(ctx: Context) -> Iterator[Finding]:
+    """A case's timeline is append-only: each event happens no earlier than the one before it,
+    and none before the report was received."""
+    for file, case in ctx.cases:
+        previous = case.received_at
+        for j, event in enumerate(case.timeline):
+            if event.at < previous:
+                yield Finding(
+                    file,
+                    ("timeline", j, "at"),
+                    f"{event.action} at {event.at.isoformat()} is before the event it follows "
+                    f"({previous.isoformat()})",
+                )
+            previous = max(previous, event.at)
+
+
+def _future_days(ctx: Context) -> Iterator[tuple[tuple[str | int, ...], date | datetime]]:
+    for path, s in ctx.entries():
+        for key in ("decided_on", "status_on", "enacted_on", "apology_recorded_on"):
+            yield (*path, key), getattr(s, key)
+        for j, vote in enumerate(s.votes):
+            yield (*path, "votes", j, "at"), vote.at
+        if s.appeal is not None:
+            yield (*path, "appeal", "filed_on"), s.appeal.filed_on
+            yield (*path, "appeal", "decided_on"), s.appeal.decided_on
+
+
+def check_future(ctx: Context) -> Iterator[Finding]:
+    """Nothing is recorded before it happens: no receipt, event, decision or vote after --at."""
+    later = f"is after {ctx.at.isoformat(timespec='minutes')} (now, or --at)"
+    for file, case in ctx.cases:
+        if case.received_at > ctx.at:
+            yield Finding(file, ("received_at",), f"received_at {later}")
+        for j, event in enumerate(case.timeline):
+            if event.at > ctx.at:
+                yield Finding(file, ("timeline", j, "at"), f"{event.action} {later}")
+    today = ctx.today
+    for path, moment in _future_days(ctx):
+        if moment is None:
+            continue
+        late = moment > ctx.at if isinstance(moment, datetime) else moment > today
+        if late:
+            yield Finding(SANCTIONS_FILE, path, f"{path[-1]} {moment.isoformat()} {later}")

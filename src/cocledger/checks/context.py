@@ -1,0 +1,245 @@
+"""What validate's checks look at: every ledger file parsed once with the fast reader, and its
+node tree (for line numbers) composed only for the files that turn out to have a problem.
+
+Case files are parsed in two worker processes when there are many of them: YAML parsing is the
+floor of validation, and the workers hand back plain data, which is cheap to pass between processes
+(models are not), so the models are built here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+from functools import cached_property
+from itertools import repeat
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from pydantic import BaseModel
+
+from .. import parse_cache, rules, yamlio
+from ..errors import InputError
+from ..ledger import (
+    CASES_DIR,
+    PEOPLE_FILE,
+    POLICY_FILE,
+    SANCTIONS_FILE,
+    Problem,
+    load_data,
+    parse_file,
+    validate_data,
+)
+from ..models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (files done, files in all)
+Parsed = tuple[str, str | None, Any, list[Problem]]  # path, text, data, CL001 problems
+
+PARALLEL_FROM = 500  # below this, starting worker processes costs more than it saves
+CHUNK = 250
+
+
+class Finding(NamedTuple):
+    """What a check reports: the file, the key path to the offending value, and what is wrong.
+
+    The runner adds the code and severity from the check table and turns the path into a line;
+    a finding that already knows its line (a YAML syntax error) gives it.
+    """
+
+    file: str
+    path: Sequence[str | int]
+    message: str
+    line: int = 0
+    col: int = 0
+
+
+def _read(root: Path, relpath: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return (root / relpath).read_text(encoding="utf-8"), []
+    except (OSError, UnicodeError) as exc:
+        return None, [Problem("CL001", "error", relpath, 1, 1, f"cannot read the file: {exc}")]
+
+
+def _read_and_parse(root: str, files: list[str]) -> list[Parsed]:
+    """Read and parse files with the fast reader (runs in a worker process for large ledgers)."""
+    parsed: list[Parsed] = []
+    for relpath in files:
+        text, problems = _read(Path(root), relpath)
+        data = None
+        if text is not None:
+            data, problems = load_data(text, relpath)
+        parsed.append((relpath, text, data, problems))
+    return parsed
+
+
+def parse_all(root: Path, files: list[str], progress: Progress | None = None) -> Iterator[Parsed]:
+    """Every file parsed once, in order; in two worker processes when there are many."""
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    done = 0
+    if len(files) < PARALLEL_FROM:
+        results: Iterator[list[Parsed]] = map(_read_and_parse, repeat(str(root)), chunks)
+        for result in results:
+            yield from result
+            done += len(result)
+            if progress:
+                progress(done, len(files))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        for result in pool.map(_read_and_parse, repeat(str(root)), chunks):
+            yield from result
+            done += len(result)
+            if progress:
+                progress(done, len(files))
+
+
+def find_case_files(root: Path) -> list[str]:
+    """Every YAML file under cases/, wherever it is (a misplaced one is reported, not skipped)."""
+    base = root / CASES_DIR
+    if not base.is_dir():
+        return []
+    found = [p for pattern in ("*.yaml", "*.yml") for p in base.rglob(pattern) if p.is_file()]
+    return sorted(p.relative_to(root).as_posix() for p in found)
+
+
+class Context:
+    """The ledger as the checks see it. A file that does not parse is None here (its problems are
+    already reported) and every check skips what it cannot see, so one broken file never hides
+    the problems of the others."""
+
+    def __init__(self, root: Path, at: datetime, base: str | None = None) -> None:
+        self.root = root
+        self.at = at  # the moment looked at: --at, read in the policy's time zone once loaded
+        self.base = base
+        self.texts: dict[str, str] = {}
+        self.parse_problems: list[Problem] = []
+        self.policy: Policy | None = None
+        self.people: list[Person] | None = None
+        self.sanctions: list[Sanction] | None = None
+        self.cases: list[tuple[str, Case]] = []
+        self.case_files: list[str] = []
+        self._trees: dict[str, Any] = {}
+        self._shared: dict[str, Any] = {}
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def load(self, progress: Progress | None = None) -> Context:
+        if not (self.root / POLICY_FILE).is_file():
+            raise InputError(
+                f"missing; is {self.root} a ledger? Create one with `coc init`", POLICY_FILE
+            )
+        self.policy = self._register(POLICY_FILE, Policy)
+        people = self._register(PEOPLE_FILE, PeopleFile)
+        self.people = people.people if people else None
+        if (self.root / SANCTIONS_FILE).exists():
+            sanctions = self._register(SANCTIONS_FILE, SanctionsFile)
+            self.sanctions = sanctions.sanctions if sanctions else None
+        else:
+            self.sanctions = []
+        self.case_files = find_case_files(self.root)
+        for relpath, text, data, problems in parse_all(self.root, self.case_files, progress):
+            self._add_case(relpath, text, data, problems)
+        return self
+
+    def _register(self, relpath: str, model: type[M]) -> M | None:
+        """policy.yaml, people.yaml or sanctions.yaml: None when missing or broken."""
+        if not (self.root / relpath).is_file():
+            return None
+        text, problems = _read(self.root, relpath)
+        self.parse_problems.extend(problems)
+        if text is None:
+            return None
+        self.texts[relpath] = text
+        cached = parse_cache.get(self.root, text, model)
+        if cached is not None:
+            return cached
+        parsed, problems = parse_file(text, relpath, model, self._locator(relpath))
+        self.parse_problems.extend(problems)
+        if parsed is not None:
+            parse_cache.put(self.root, text, parsed)
+        return parsed
+
+    def _add_case(self, relpath: str, text: str | None, data: Any, problems: list[Problem]) -> None:
+        if text is not None:
+            self.texts[relpath] = text
+        if problems or text is None:
+            self.parse_problems.extend(problems)
+            return
+        case, problems = validate_data(data, text, relpath, Case, self._locator(relpath))
+        self.parse_problems.extend(problems)
+        if case is not None:
+            self.cases.append((relpath, case))
+
+    # --- lines, for the files that have a problem -----------------------------------------------
+
+    def locate(self, file: str, path: Sequence[str | int]) -> tuple[int, int]:
+        """Line and column of a key path; a file is composed (positions only) at most once."""
+        if not path or file not in self.texts:
+            return 1, 1
+        if file not in self._trees:
+            self._trees[file] = yamlio.compose_fast(self.texts[file])
+        return yamlio.node_position(self._trees[file], path)
+
+    def _locator(self, file: str) -> Callable[[str, Sequence[str | int]], tuple[int, int]]:
+        return lambda _text, path: self.locate(file, path)
+
+    # --- what many checks need ------------------------------------------------------------------
+
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """A value several checks need (the history, `coc due`'s items), computed once per run."""
+        if name not in self._shared:
+            self._shared[name] = compute()
+        return self._shared[name]  # type: ignore[no-any-return]
+
+    @property
+    def today(self) -> date:
+        return rules.local_date(self.at, self.policy) if self.policy else self.at.date()
+
+    @cached_property
+    def person_ids(self) -> set[str] | None:
+        return {p.id for p in self.people} if self.people is not None else None
+
+    @cached_property
+    def cases_by_id(self) -> dict[str, tuple[str, Case]]:
+        return {case.id: (file, case) for file, case in self.cases}
+
+    @cached_property
+    def known_case_ids(self) -> set[str]:
+        """Ids of parsed cases and the names of case files that did not parse (not 'unknown')."""
+        return set(self.cases_by_id) | {Path(f).stem for f in self.case_files}
+
+    @cached_property
+    def sanctions_by_id(self) -> dict[str, Sanction]:
+        return {s.id: s for s in self.sanctions or []}
+
+    @cached_property
+    def sanctions_by_person(self) -> dict[str, list[Sanction]]:
+        """Each person's sanctions: rules over one person's record never scan the whole register."""
+        grouped: dict[str, list[Sanction]] = defaultdict(list)
+        for sanction in self.sanctions or []:
+            if sanction.person:
+                grouped[sanction.person].append(sanction)
+        return grouped
+
+    def entries(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
+        """(key path, sanction) for each entry of sanctions.yaml."""
+        for index, sanction in enumerate(self.sanctions or []):
+            yield ("sanctions", index), sanction
+
+    def live_entries(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
+        """Sanctions still holding their details (not tombstones)."""
+        return ((path, s) for path, s in self.entries() if s.status != "expunged")
+
+    def live_cases(self) -> Iterator[tuple[str, Case]]:
+        return ((file, case) for file, case in self.cases if case.status != "expunged")
+
+
+def parse_quietly(text: str | None, file: str, model: type[M]) -> M | None:
+    """A model of an older version of a file (history checks): None when it does not parse."""
+    if text is None:
+        return None
+    parsed, _ = parse_file(text, file, model, locate=lambda _text, _path: (1, 1))
+    return parsed

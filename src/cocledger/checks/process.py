@@ -1,0 +1,293 @@
+"""Checks of the process the policy lays down: committees, votes, appeals, publication, expiry,
+deadlines and notifications, and the sanity of policy.yaml itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import due, rules
+from ..ledger import POLICY_FILE, SANCTIONS_FILE
+from ..models import CASE_TOMBSTONE_KEYS, EVENT_TOMBSTONE_KEYS, SANCTION_TOMBSTONE_KEYS
+from .context import Context, Finding
+from .decisions import policy_at_enactment
+
+
+def check_committee(ctx: Context) -> Iterator[Finding]:
+    """Incident processing: a small committee of council members with no conflict of interest.
+
+    Membership and size are judged against today's roster only until the review: a council that
+    changes later does not make a past committee wrong. Conflicts of interest never expire.
+    """
+    if ctx.policy is None:
+        return
+    for file, case in ctx.live_cases():
+        reviewed = case.first("reviewed") is not None
+        if not case.committee:
+            if reviewed:
+                yield Finding(file, ("committee",), "reviewed without a committee")
+            continue
+        if case.status == "open" and not reviewed:
+            problems = rules.committee_problems(ctx.policy, case, case.committee)
+        else:
+            conflicted = [m for m in case.committee if m in case.parties]
+            problems = [f"conflict of interest (party to the case): {', '.join(conflicted)}"]
+            problems = problems if conflicted else []
+        for problem in problems:
+            yield Finding(file, ("committee",), f"committee: {problem}")
+
+
+def check_lifetime_vote(ctx: Context) -> Iterator[Finding]:
+    """Proposed sanctions, 5th offence: a lifetime ban is enacted only by the full council's vote
+    (judged against the roster when it was enacted, found in git when the council has changed)."""
+    if ctx.policy is None:
+        return
+    for path, s in ctx.live_entries():
+        found = ctx.cases_by_id.get(s.case or "")
+        if s.enacted_on is None or found is None or not rules.needs_vote(ctx.policy, s):
+            continue
+        result = rules.tally(ctx.policy, s, found[1])
+        if not result.passed:
+            then = policy_at_enactment(ctx, s)
+            result = rules.tally(then, s, found[1]) if then is not None else result
+        if result.passed:
+            continue
+        missing = ", ".join(result.missing)
+        why = (
+            f"not voted: {missing}"
+            if missing
+            else f"{len(result.yes)} of {len(result.eligible)} in favour"
+        )
+        yield Finding(
+            SANCTIONS_FILE,
+            (*path, "votes"),
+            f"{s.id} ({s.kind}) was enacted without the full council's vote ({result.rule}); {why}",
+        )
+
+
+def check_vote_by_party(ctx: Context) -> Iterator[Finding]:
+    """Conflicts of interest: a party to the case does not vote on its sanction."""
+    for path, s in ctx.live_entries():
+        found = ctx.cases_by_id.get(s.case or "")
+        if found is None:
+            continue
+        for j, vote in enumerate(s.votes):
+            if vote.member in found[1].parties:
+                yield Finding(
+                    SANCTIONS_FILE,
+                    (*path, "votes", j, "member"),
+                    f"{s.id}: {vote.member} is a party to {s.case} and may not vote on it",
+                )
+
+
+def check_appeal_allowed(ctx: Context) -> Iterator[Finding]:
+    """CoC §8: only permanent resolutions (such as bans) may be appealed (`appeals.allowed_for`)."""
+    if ctx.policy is None:
+        return
+    for path, s in ctx.live_entries():
+        if s.appeal is not None and not rules.appealable(ctx.policy, s):
+            allowed = ", ".join(ctx.policy.appeals.allowed_for)
+            yield Finding(
+                SANCTIONS_FILE,
+                (*path, "appeal"),
+                f"{s.id}: a {s.kind} cannot be appealed (appeals.allowed_for: {allowed})",
+            )
+
+
+def check_ban_conduct(ctx: Context) -> Iterator[Finding]:
+    """Communications: a ban is published with a public summary of the conduct (`--conduct`)."""
+    for path, s in ctx.live_entries():
+        if s.kind in rules.BAN_KINDS and not (s.conduct or "").strip():
+            yield Finding(
+                SANCTIONS_FILE,
+                (*path, "kind"),
+                f"{s.id}: a {s.kind} needs `conduct`, the public summary published with it",
+            )
+
+
+def check_deviation_reason(ctx: Context) -> Iterator[Finding]:
+    """Other sanctions: a sanction other than the ladder's recommendation says why."""
+    if ctx.policy is None:
+        return
+    for path, s in ctx.live_entries():
+        rung = rules.rung_for(ctx.policy, s.offence)
+        duration = s.duration
+        if s.appeal and s.appeal.outcome == "reduced" and s.appeal.reduced_from:
+            duration = s.appeal.reduced_from  # an appeal's reduction is no deviation
+        if rules.is_deviation(rung, s.kind, duration) and not (s.deviation_reason or "").strip():
+            ladder = rung.kind + (f" {rung.duration}" if rung.duration else "")
+            yield Finding(
+                SANCTIONS_FILE,
+                (*path, "kind"),
+                f"{s.id}: the ladder gives {ladder} for offence {s.offence}; "
+                "a deviation needs `deviation_reason`",
+            )
+
+
+def _held_keys(record: BaseModel, kept: frozenset[str]) -> list[str]:
+    """Keys present in the file, holding something, that a tombstone does not keep (in order)."""
+    return [
+        k
+        for k in type(record).model_fields
+        if k in record.model_fields_set and k not in kept and _holds(getattr(record, k))
+    ]
+
+
+def _holds(value: Any) -> bool:
+    if value is None or value is False:
+        return False
+    return not (isinstance(value, str | list | dict) and not value)
+
+
+def _still_holds(keys: list[str]) -> str:
+    return "still holds " + ", ".join(keys) + ": run `coc expunge`, or remove them"
+
+
+def check_tombstone(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 Expiry of records: an expunged record keeps only its tombstone keys."""
+    for path, s in ctx.entries():
+        held = _held_keys(s, SANCTION_TOMBSTONE_KEYS) if s.status == "expunged" else []
+        if held:
+            yield Finding(
+                SANCTIONS_FILE, (*path, held[0]), f"{s.id} is expunged but {_still_holds(held)}"
+            )
+    for file, case in ctx.cases:
+        if case.status != "expunged":
+            continue
+        held = _held_keys(case, CASE_TOMBSTONE_KEYS)
+        if held:
+            yield Finding(file, (held[0],), f"{case.id} is expunged but {_still_holds(held)}")
+        for j, event in enumerate(case.timeline):
+            held = _held_keys(event, EVENT_TOMBSTONE_KEYS)
+            if held:
+                yield Finding(
+                    file,
+                    ("timeline", j, held[0]),
+                    f"{case.id} is expunged but its {event.action} event {_still_holds(held)}",
+                )
+
+
+# --- deadlines and notifications (warnings), as `coc due` sees them ----------------------------
+
+LATE_STEPS = ("council_notice", "review", "apology", "record_expunges")
+UNTOLD = ("notification", "ban_ends")
+
+
+def _overdue(ctx: Context) -> list[Any]:
+    """`coc due`'s overdue items, computed person by person (never the whole register at once)."""
+    policy, day = ctx.policy, ctx.today
+    assert policy is not None
+    items = [
+        i
+        for _, c in ctx.live_cases()
+        if c.status == "open"
+        for i in due.case_items(policy, c, ctx.at)
+    ]
+    for person, mine in ctx.sanctions_by_person.items():
+        gone = {s.id for s in rules.record(policy, mine, person, day).cleared}
+        for s in mine:
+            found = ctx.cases_by_id.get(s.case or "")
+            if s.status != "expunged" and s.id not in gone and found is not None:
+                items.extend(due.sanction_items(policy, found[1], s, day))
+        items.extend(due.record_items(policy, mine, day))
+    return [item for item in items if item.overdue]
+
+
+CASE_KEYS: dict[str, tuple[str, ...]] = {
+    "council_notice": ("deadlines", "council_notice"),
+    "review": ("deadlines", "review_from"),
+    "notification": ("timeline",),
+}
+SANCTION_KEYS = {"apology": "apology_due", "record_expunges": "expunges_on", "ban_ends": "ends_on"}
+
+
+def _where(ctx: Context, item: Any, index: dict[str, int]) -> tuple[str, tuple[str | int, ...]]:
+    if item.kind in SANCTION_KEYS and item.sanction in index:
+        return SANCTIONS_FILE, ("sanctions", index[item.sanction], SANCTION_KEYS[item.kind])
+    found = ctx.cases_by_id.get(item.case or "")
+    if found is None:
+        return SANCTIONS_FILE, ()
+    return found[0], CASE_KEYS.get(item.kind, ("timeline",))
+
+
+def _due_findings(ctx: Context, kinds: tuple[str, ...]) -> Iterator[Finding]:
+    if ctx.policy is None:
+        return
+    index = {s.id: i for i, s in enumerate(ctx.sanctions or [])}
+    for item in ctx.shared("overdue", lambda: _overdue(ctx)):
+        if item.kind in kinds:
+            when = item.due.isoformat() if item.due else "?"
+            file, path = _where(ctx, item, index)
+            subject = item.sanction or item.case
+            yield Finding(
+                file,
+                path,
+                f"{subject}: {item.kind.replace('_', ' ')} overdue since {when}: {item.detail}",
+            )
+
+
+def check_missed_deadline(ctx: Context) -> Iterator[Finding]:
+    """Incident processing and 1st offence: the council notice, the review, the apology, and
+    records to expunge, still outstanding after their date (as `coc due` shows them)."""
+    return _due_findings(ctx, LATE_STEPS)
+
+
+def check_missing_notification(ctx: Context) -> Iterator[Finding]:
+    """Communications: offender and offended are told of every action taken; a ban's end is
+    followed by the reinstatement notice."""
+    return _due_findings(ctx, UNTOLD)
+
+
+# --- policy.yaml ----------------------------------------------------------------------------------
+
+
+def check_lead_on_council(ctx: Context) -> Iterator[Finding]:
+    """The lead sits on the council (docs/rules.md): the policy has the lead receive and propose."""
+    if ctx.policy is None:
+        return
+    roster = ctx.policy.roster
+    if roster.project_lead not in roster.council:
+        yield Finding(
+            POLICY_FILE,
+            ("roster", "project_lead"),
+            f"the project lead '{roster.project_lead}' is not on the council",
+        )
+
+
+def check_council_size(ctx: Context) -> Iterator[Finding]:
+    """Incident processing: the council must be able to form a committee of `committee.min_size`
+    (a warning: a new ledger starts with the lead alone)."""
+    if ctx.policy is None:
+        return
+    council, size = set(ctx.policy.roster.council), ctx.policy.committee.min_size
+    if len(council) < size:
+        yield Finding(
+            POLICY_FILE,
+            ("roster", "council"),
+            f"the council has {len(council)} member(s): too few for a committee of {size} "
+            "(committee.min_size); add members with `coc council add`",
+        )
+
+
+def check_policy_duplicates(ctx: Context) -> Iterator[Finding]:
+    """Lists of policy.yaml name each thing once (council, categories, channels, meetings)."""
+    if ctx.policy is None:
+        return
+    lists: dict[tuple[str, ...], list[Any]] = {
+        ("roster", "council"): ctx.policy.roster.council,
+        ("categories",): ctx.policy.categories,
+        ("channels",): ctx.policy.channels,
+        ("appeals", "allowed_for"): ctx.policy.appeals.allowed_for,
+        ("meetings",): [(m.date, m.kind) for m in ctx.policy.meetings],
+    }
+    for path, values in lists.items():
+        seen: set[Any] = set()
+        for j, value in enumerate(values):
+            if value in seen:
+                shown = " ".join(str(v) for v in value) if isinstance(value, tuple) else value
+                yield Finding(
+                    POLICY_FILE, (*path, j), f"{'.'.join(path)}: '{shown}' is listed twice"
+                )
+            seen.add(value)

@@ -1,0 +1,89 @@
+"""`coc appeal file` and `coc appeal decide`: CoC §8 Addressing grievances."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import AtOpt, JsonOpt, LedgerOpt, act
+
+COUNCIL = "council"
+SanctionArg = Annotated[
+    str, typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    appeal = typer.Typer(
+        help="Appeals of permanent resolutions such as bans (CoC §8).", no_args_is_help=True
+    )
+    appeal.command("file")(file)
+    appeal.command("decide")(decide)
+    app.add_typer(appeal, name="appeal")
+
+
+def file(
+    sanction: SanctionArg,
+    reason: Annotated[str, typer.Option("--reason", help="The grounds of the appeal.")],
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an appeal of a sanction (only kinds in policy.yaml appeals.allowed_for)."""
+    from ..actions.appeals import file as action
+
+    act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(lg, actor, when, sanction, reason),
+        as_json,
+    )
+
+
+def decide(
+    sanction: SanctionArg,
+    upheld: Annotated[bool, typer.Option("--upheld", help="The sanction stands.")] = False,
+    overturned: Annotated[
+        bool, typer.Option("--overturned", help="It stops counting and is no longer published.")
+    ] = False,
+    reduced_to: Annotated[
+        str | None,
+        typer.Option("--reduced-to", metavar="D", help="A shorter duration, e.g. '3 months'."),
+    ] = None,
+    member: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--member",
+            help="A council member who decided, repeatable (default: the case's committee; "
+            "a lifetime ban: the whole council not party to the case).",
+        ),
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decide an appeal: --upheld, --overturned or --reduced-to D."""
+    from ..actions.appeals import decide as action
+    from ..durations import parse_duration
+    from ..errors import UsageError
+
+    chosen = [flag for flag, on in (("upheld", upheld), ("overturned", overturned)) if on]
+    if reduced_to is not None:
+        chosen.append("reduced")
+    if len(chosen) != 1:
+        raise UsageError("give exactly one of --upheld, --overturned or --reduced-to D")
+    try:
+        length = parse_duration(reduced_to) if reduced_to is not None else None
+    except UsageError as exc:
+        raise UsageError(f"--reduced-to: {exc}") from None
+    act(
+        ledger,
+        at,
+        COUNCIL,
+        lambda lg, actor, when: action(
+            lg, actor, when, sanction, chosen[0], length, list(member or [])
+        ),
+        as_json,
+    )

@@ -1,0 +1,196 @@
+"""`coc publish` (the active bans page and its CI check) and `coc stats` (the transparency report).
+
+Both are read-only: no lock, no actor check, no commit.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import AtOpt, JsonOpt, LedgerOpt, emit_json, open_ledger, parse_day, resolve_at
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+FORMATS = ("rst", "md", "html", "json")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("publish")(publish)
+    app.command("stats")(stats)
+
+
+def _format_for(fmt: str | None, as_json: bool, path: Path | None) -> str:
+    """--format, else --json, else the file's extension, else rst."""
+    from ..errors import UsageError
+    from ..publish import EXTENSIONS
+
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
+    if as_json:
+        if fmt not in (None, "json"):
+            raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
+        return "json"
+    if fmt is not None:
+        return fmt
+    if path is None:
+        return "rst"
+    inferred = EXTENSIONS.get(path.suffix.lower())
+    if inferred is None:
+        raise UsageError(
+            f"cannot tell the format of {path} from its extension: add --format {'|'.join(FORMATS)}"
+        )
+    return inferred
+
+
+def publish(
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="rst|md|html|json",
+            help="Output format (default: from the -o/--check file's extension, else rst).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            metavar="FILE",
+            help="Exit 1 if FILE differs from what publish produces now (for CI).",
+        ),
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Publish the active bans: name, public conduct summary and the ban's dates, nothing else."""
+    from .. import publish as pub
+    from .. import rules
+    from ..errors import UsageError
+
+    if output is not None and check is not None:
+        raise UsageError("-o and --check exclude each other: write the file, or check it")
+    fmt = _format_for(fmt, as_json, output or check)
+    lg = open_ledger(ledger)
+    policy = lg.policy
+    day = rules.local_date(resolve_at(at, policy, action=False), policy)
+    rows = pub.active_bans(lg.people, lg.sanctions, day)
+    if check is not None:
+        _check(
+            check, fmt, at, lambda as_of: pub.render(fmt, rows, as_of, policy.community), lg, day
+        )
+        return
+    text = pub.render(fmt, rows, day, policy.community)
+    if output is None:
+        sys.stdout.write(text)
+        if fmt == "json" and not rows:
+            typer.echo(f"{pub.NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
+        return
+    _write(output, text)
+    count = f"{len(rows)} active ban{'s' if len(rows) != 1 else ''}" if rows else "no active bans"
+    typer.echo(f"Wrote {output} ({fmt}): {count} on {day.isoformat()}.", err=True)
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomic write; a new file gets the usual permissions, an existing one keeps its own, so a web
+    server can still read the page."""
+    import os
+
+    from ..yamlio import write_atomic
+
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    write_atomic(path, text)
+    path.chmod(mode)
+
+
+def _check(
+    path: Path,
+    fmt: str,
+    at: str | None,
+    expected: Callable[[date], str],
+    lg: Ledger,
+    day: date,
+) -> None:
+    """--check: exit 0 when FILE is what publish produces now (an HTML page's own as-of date is
+    kept, so a page stays valid until a ban starts, ends or is overturned), else exit 1."""
+    from .. import publish as pub
+    from ..errors import CocError, UsageError
+
+    try:
+        published = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"--check {path}: no such file; create it with `coc publish --format {fmt} -o {path}`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--check {path}: cannot read it ({exc})") from None
+    as_of = (pub.stated_as_of(published) if fmt == "html" else None) or day
+    found = pub.drift(fmt, published, expected(as_of), lg.people, lg.sanctions, day)
+    if found is None:
+        typer.echo(f"{path} is up to date.", err=True)
+        return
+    command = f"coc publish --format {fmt} -o {path}" + (f" --at {at}" if at else "")
+    raise CocError(pub.drift_message(str(path), found, command))
+
+
+def stats(
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="DATE", help="First day of the period (default: 1 January)."
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", metavar="DATE", help="Last day of the period (default: today)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="text|md|json", help="Output format.")
+    ] = "text",
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Anonymised transparency report: reports, categories, outcomes, sanctions, appeals, timeliness."""
+    from .. import rules
+    from ..errors import UsageError
+    from ..stats import transparency_report
+
+    if fmt not in ("text", "md", "json"):
+        raise UsageError(f"--format {fmt}: use one of text, md, json")
+    if as_json and fmt not in ("text", "json"):
+        raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
+    lg = open_ledger(ledger)
+    moment = resolve_at(at, lg.policy, action=False)
+    today = rules.local_date(moment, lg.policy)
+    last = parse_day(end, "--to") if end else today
+    first = parse_day(start, "--from") if start else last.replace(month=1, day=1)
+    if first > last:
+        raise UsageError(f"--from {first} is after --to {last}: give the period's first day first")
+    report = transparency_report(lg.policy, lg.cases(), lg.sanctions, first, last, moment)
+    if as_json or fmt == "json":
+        emit_json(report)
+        return
+    from ..stats_render import render_md, render_text
+
+    if fmt == "md":
+        sys.stdout.write(render_md(report))
+        return
+    from .common import console
+
+    render_text(console(), report)

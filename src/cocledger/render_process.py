@@ -1,0 +1,162 @@
+"""Human output of `coc due` and `coc log`: a rich table on a terminal, aligned plain text when
+piped (one line per item, so grep and less work), overdue items first and marked in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+WHAT = {
+    "council_notice": "council notice",
+    "respondent_response": "response window",
+    "review": "review",
+    "apology": "apology",
+    "ban_ends": "ban ends",
+    "record_expunges": "record clears",
+    "notification": "notify",
+}
+
+
+def _when(value: str | None) -> str:
+    """A date as is; an instant to the minute, its offset shown unless it is UTC."""
+    if not value:
+        return "-"
+    if "T" not in value:
+        return value
+    day, _, rest = value.partition("T")
+    offset = rest[8:].lstrip("0123456789.")
+    return f"{day} {rest[:5]}" + ("" if offset in ("", "Z", "+00:00") else offset)
+
+
+def due_rows(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[str], str, list[str]]]:
+    """(mark, cells, command, checklist) per item, in the order given."""
+    rows = []
+    for item in items:
+        what = WHAT.get(item["kind"], item["kind"])
+        if item.get("party"):
+            what = f"{what} {item['party']}"
+        cells = [
+            _when(item["due"]),
+            what,
+            item["case"] or "-",
+            item["sanction"] or "-",
+            item.get("person") or "-",
+            item.get("detail", ""),
+        ]
+        mark = "OVERDUE" if item["overdue"] else ""
+        rows.append((mark, cells, item.get("command", ""), list(item.get("checklist", []))))
+    return rows
+
+
+DUE_HEADERS = ["", "due", "what", "case", "sanction", "person", "detail"]
+
+
+def due(console: Console, items: Sequence[dict[str, Any]], as_of: str) -> None:
+    if not items:
+        console.print(f"Nothing due as of {as_of}.")
+        return
+    late = sum(1 for item in items if item["overdue"])
+    title = f"Due as of {as_of}: {late} overdue, {len(items) - late} to come"
+    rows = due_rows(items)
+    if not console.is_terminal:
+        lines = [
+            [mark, *cells[:-1], f"{cells[-1]} [{cmd}]" if cmd else cells[-1]]
+            for mark, cells, cmd, _ in rows
+        ]
+        console.file.write(title + "\n" + _plain(DUE_HEADERS, lines, [c for *_, c in rows]))
+        return
+    table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left", title_style="bold")
+    if console.width >= 110:
+        _due_wide(table, rows)
+    else:
+        _due_narrow(table, rows)
+    console.print(table)
+
+
+def _detail(cells: list[str], command: str, checklist: list[str]) -> Text:
+    detail = Text(cells[-1])
+    for entry in checklist:
+        detail.append(f"\n☐ {entry}")
+    if command:
+        detail.append(f"\n{command}", style="dim")
+    return detail
+
+
+def _due_wide(table: Table, rows: list[tuple[str, list[str], str, list[str]]]) -> None:
+    for header in DUE_HEADERS:
+        table.add_column(header, no_wrap=header != "detail", overflow="fold")
+    for mark, cells, command, checklist in rows:
+        table.add_row(
+            Text(f" {mark} ", style="bold white on red") if mark else Text(""),
+            Text(cells[0], style="bold red" if mark else ""),
+            Text(cells[1], style="bold"),
+            *(Text(c) for c in cells[2:5]),
+            _detail(cells, command, checklist),
+        )
+
+
+def _due_narrow(table: Table, rows: list[tuple[str, list[str], str, list[str]]]) -> None:
+    """Under 110 columns: the mark under the date, the ids under what is due."""
+    table.show_lines = True
+    table.add_column("due", no_wrap=True)
+    table.add_column("what", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for mark, cells, command, checklist in rows:
+        when = Text(cells[0], style="bold red" if mark else "")
+        if mark:
+            when.append("\n")
+            when.append(f" {mark} ", style="bold white on red")
+        what = Text(cells[1], style="bold")
+        what.append("\n" + "\n".join(c for c in cells[2:4] if c != "-"))
+        table.add_row(when, what, _detail(cells, command, checklist))
+
+
+LOG_HEADERS = ["when", "who", "what", "case", "sanction", "subject"]
+
+
+def log_rows(entries: Sequence[dict[str, Any]]) -> list[list[str]]:
+    return [
+        [
+            _when(e["at"]),
+            e["actor"] or f"({e['author']})",
+            e["action"] or "(edit without coc)",
+            e["case"] or "-",
+            e["sanction"] or "-",
+            e["subject"],
+        ]
+        for e in entries
+    ]
+
+
+def log(console: Console, entries: Sequence[dict[str, Any]], title: str) -> None:
+    if not entries:
+        console.print("No commits found.")
+        return
+    rows = log_rows(entries)
+    if not console.is_terminal:
+        console.file.write(_plain(LOG_HEADERS, rows))
+        return
+    table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left")
+    for header in LOG_HEADERS:
+        table.add_column(header, overflow="fold")
+    for cells in rows:
+        table.add_row(*(Text(c) for c in cells))
+    console.print(table)
+
+
+def _plain(headers: list[str], rows: list[list[str]], extra: list[list[str]] | None = None) -> str:
+    """Columns padded to their widest cell, the last one left free; extra lines indented under it."""
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers) - 1)]
+    indent = sum(widths) + 2 * len(widths)
+    out = []
+    for n, cells in enumerate([headers, *rows]):
+        line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False))
+        out.append(f"{line}  {cells[-1]}".rstrip())
+        if extra and n > 0:
+            out.extend(" " * indent + f"[ ] {entry}" for entry in extra[n - 1])
+    return "\n".join(out) + "\n"

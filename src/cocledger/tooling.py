@@ -1,0 +1,86 @@
+"""What `coc init` adds so that machines check the ledger too: JSON Schemas of the four file kinds
+(for editors, from the models), a CI workflow running `coc validate --base` on pull requests, and
+VS Code settings mapping the schemas onto the files. `coc schema` writes the same schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from .models import Case, PeopleFile, Policy, SanctionsFile
+
+SCHEMA_DIR = "schemas"
+SCHEMA_KINDS: dict[str, type[BaseModel]] = {
+    "policy": Policy,
+    "people": PeopleFile,
+    "sanctions": SanctionsFile,
+    "case": Case,
+}
+FILES_OF_KIND = {
+    "policy": "policy.yaml",
+    "people": "people.yaml",
+    "sanctions": "sanctions.yaml",
+    "case": "cases/**/*.yaml",
+}
+WORKFLOW_FILE = ".github/workflows/coc-validate.yml"
+VSCODE_FILE = ".vscode/settings.json"
+
+WORKFLOW = """\
+# Written by `coc init`: every pull request to this ledger is checked by `coc validate`, with
+# its history since the base branch (append-only; decisions committed by council members).
+# Problems show as annotations on the changed lines. With `require_signed_commits: true` in
+# policy.yaml, import the council's public keys first (gpg --import, or gpg.ssh.allowedSignersFile)
+# so that git can verify the signatures.
+name: coc validate
+on:
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install cocledger
+      - run: coc validate --base "origin/${{ github.base_ref }}" --format github
+"""
+
+
+def schema_of(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one file kind, as the models validate it."""
+    schema = SCHEMA_KINDS[kind].model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"cocledger {FILES_OF_KIND[kind]}",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
+
+
+def schema_texts() -> dict[str, str]:
+    """`<kind>.schema.json` -> its text, stable from run to run (a test compares init's copy)."""
+    return {
+        f"{kind}.schema.json": json.dumps(schema_of(kind), indent=2, ensure_ascii=False) + "\n"
+        for kind in SCHEMA_KINDS
+    }
+
+
+def vscode_settings() -> str:
+    """yaml.schemas for the YAML extension (yaml-language-server): completion and red squiggles."""
+    mapping = {f"{SCHEMA_DIR}/{kind}.schema.json": FILES_OF_KIND[kind] for kind in SCHEMA_KINDS}
+    return json.dumps({"yaml.schemas": mapping}, indent=2) + "\n"
+
+
+def init_files() -> dict[str, str]:
+    """Files `coc init` writes besides the ledger itself."""
+    files = {f"{SCHEMA_DIR}/{name}": text for name, text in schema_texts().items()}
+    files[WORKFLOW_FILE] = WORKFLOW
+    files[VSCODE_FILE] = vscode_settings()
+    return files

@@ -1,0 +1,235 @@
+"""Setting a ledger up: init with the Mautic defaults, people, the council roster, meetings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cocledger import yamlio
+from cocledger.durations import parse_duration
+from cocledger.models import Policy
+from conftest import SETUP_DAY, LedgerRepo
+
+
+def policy_of(ledger: LedgerRepo) -> Policy:
+    return Policy.model_validate(yamlio.load_fast(ledger.read("policy.yaml"), "policy.yaml"))
+
+
+def people_of(ledger: LedgerRepo) -> dict[str, dict]:
+    return {p["id"]: p for p in yaml.safe_load(ledger.read("people.yaml"))["people"]}
+
+
+def one_commit(ledger: LedgerRepo, head: str, action: str, actor: str = "alice") -> None:
+    assert ledger.git("rev-parse", "HEAD~1").strip() == head
+    assert ledger.trailers() == {"Coc-Action": action, "Coc-Actor": actor}
+    assert ledger.status() == ""
+
+
+def unchanged(ledger: LedgerRepo, head: str) -> None:
+    assert (ledger.head(), ledger.status()) == (head, "")
+
+
+# --- init ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> LedgerRepo:
+    repo = LedgerRepo(tmp_path / "new")
+    repo.coc("init", str(repo.root), "--lead", "alice", "--name", "Alice Ashdown")
+    return repo
+
+
+def test_init_writes_the_mautic_policy(fresh: LedgerRepo) -> None:
+    policy = policy_of(fresh)
+    assert (policy.community, policy.timezone) == ("Mautic", "UTC")
+    assert (policy.roster.project_lead, policy.roster.council) == ("alice", ["alice"])
+    assert policy.committee.min_size == 3
+    assert policy.deadlines.council_notice == parse_duration("24 hours")
+    assert policy.deadlines.respondent_response == parse_duration("7 days")
+    assert policy.deadlines.apology == parse_duration("7 days")
+    assert policy.record_retention_after_ban == parse_duration("18 months")
+    assert policy.record_retention_after_warning is None
+    assert [
+        (r.offence, r.kind, str(r.duration) if r.duration else None, r.apology, r.vote)
+        for r in policy.ladder
+    ] == [
+        (1, "warning", None, "required", None),
+        (2, "ban", "3 months", None, None),
+        (3, "ban", "6 months", None, None),
+        (4, "ban", "12 months", None, None),
+        (5, "lifetime_ban", None, None, "full_council_majority"),
+    ]
+    assert policy.ladder[0].refusal_escalates
+    assert policy.appeals.allowed_for == ["ban", "lifetime_ban"]
+    assert policy.channels == ["slack", "forum", "github", "events"]
+    assert policy.categories == [
+        "violence-or-threats",
+        "discriminatory-jokes-or-language",
+        "doxing",
+        "personal-insults",
+        "intimidation-stalking-or-following",
+        "advocating-the-above",
+        "spam-solicitation",
+        "sustained-disruption",
+    ]
+
+
+def test_init_is_one_commit_with_a_clean_tree(fresh: LedgerRepo) -> None:
+    assert fresh.git("rev-list", "--count", "HEAD").strip() == "1"
+    assert fresh.trailers() == {"Coc-Action": "init", "Coc-Actor": "alice"}
+    assert fresh.status() == ""
+    files = fresh.git("ls-files").split()
+    assert {"policy.yaml", "people.yaml", "sanctions.yaml", "cases/.gitkeep"} <= set(files)
+
+
+def test_init_takes_the_leads_email_from_git(fresh: LedgerRepo) -> None:
+    assert people_of(fresh)["alice"] == {
+        "id": "alice",
+        "name": "Alice Ashdown",
+        "email": "alice@example.org",
+        "handles": {},
+    }
+
+
+def test_init_refuses_a_directory_that_holds_a_ledger(fresh: LedgerRepo) -> None:
+    head = fresh.head()
+    run = fresh.coc("init", str(fresh.root), "--lead", "bob", expect=1)
+    assert "already holds a ledger" in run.stderr
+    unchanged(fresh, head)
+
+
+def test_init_refuses_a_bad_lead_id(tmp_path: Path) -> None:
+    run = LedgerRepo(tmp_path).coc("init", str(tmp_path / "x"), "--lead", "Alice Ashdown", expect=2)
+    assert "'Alice Ashdown' is not a valid person id" in run.stderr
+    assert not (tmp_path / "x" / "policy.yaml").exists()
+
+
+def test_init_keeps_any_community_name_as_given(tmp_path: Path) -> None:
+    repo = LedgerRepo(tmp_path / "c")
+    name = 'Kübler & Co: "the # project"'
+    repo.coc("init", str(repo.root), "--lead", "alice", "--community", name)
+    assert policy_of(repo).community == name
+
+
+def test_the_new_ledger_works_at_once(fresh: LedgerRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fresh.root)
+    fresh.coc("person", "add", "frank", "--name", "Frank Example", "--at", SETUP_DAY)
+    assert fresh.coc("person", "show", "frank", "--json").json["next_offence"] == 1
+
+
+# --- person add ---------------------------------------------------------------------------------
+
+
+def test_person_add_records_name_email_and_handles(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    ledger.coc(
+        "person", "add", "jo.example", "--name", "Jo Example", "--email", "jo@example.org",
+        "--handle", "slack:@jo", "--handle", "github: jo-ex", "--at", SETUP_DAY, actor="bob",
+    )  # fmt: skip
+    one_commit(ledger, head, "person add", actor="bob")
+    assert people_of(ledger)["jo.example"] == {
+        "id": "jo.example",
+        "name": "Jo Example",
+        "email": "jo@example.org",
+        "handles": {"slack": "@jo", "github": "jo-ex"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("frank", "--name", "F"), 1, "'frank' is already in people.yaml"),
+        (("jo", "--name", "J", "--email", "FRANK@example.org"), 1, "already has the email"),
+        (("jo", "--name", "J", "--handle", "slack"), 2, "--handle 'slack': write CHANNEL:VALUE"),
+        (("Jo", "--name", "J"), 2, "'Jo' is not a valid person id"),
+        (("../jo", "--name", "J"), 2, "'../jo' is not a valid person id"),
+    ],
+)
+def test_person_add_refuses(
+    ledger: LedgerRepo, args: tuple[str, ...], code: int, message: str
+) -> None:
+    head = ledger.head()
+    run = ledger.coc("person", "add", *args, "--at", SETUP_DAY, expect=code)
+    assert message in run.stderr
+    unchanged(ledger, head)
+
+
+def test_a_name_with_markup_characters_is_shown_as_written(ledger: LedgerRepo) -> None:
+    ledger.coc("person", "add", "jo", "--name", "Jo [/] [bold]Example", "--at", SETUP_DAY)
+    assert "Jo [/] [bold]Example" in ledger.coc("person", "show", "jo").stdout
+
+
+# --- the council roster ---------------------------------------------------------------------------
+
+
+def test_council_add_puts_a_person_on_the_roster(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    ledger.coc("council", "add", "hank", "--at", SETUP_DAY)
+    one_commit(ledger, head, "council add")
+    assert policy_of(ledger).roster.council == ["alice", "bob", "carol", "dan", "erin", "hank"]
+
+
+def test_council_remove_takes_a_member_off_who_can_then_no_longer_act(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    ledger.coc("council", "remove", "erin", "--at", SETUP_DAY)
+    one_commit(ledger, head, "council remove")
+    assert "erin" not in policy_of(ledger).roster.council
+    run = ledger.coc("meeting", "add", "2026-02-05", "--at", SETUP_DAY, actor="erin", expect=1)
+    assert "erin is not a council member" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("add", "bob"), 1, "bob is already on the council"),
+        (("add", "zed"), 2, "no person 'zed' in people.yaml"),
+        (("remove", "frank"), 1, "frank is not on the council"),
+        (("remove", "alice"), 1, "alice is the project lead, who sits on the council"),
+    ],
+)
+def test_council_changes_refused(
+    ledger: LedgerRepo, args: tuple[str, ...], code: int, message: str
+) -> None:
+    head = ledger.head()
+    run = ledger.coc("council", *args, "--at", SETUP_DAY, expect=code)
+    assert message in run.stderr
+    unchanged(ledger, head)
+
+
+def test_only_a_council_member_changes_the_roster(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    run = ledger.coc("council", "add", "hank", "--at", SETUP_DAY, actor="frank", expect=1)
+    assert "frank is not a council member" in run.stderr
+    unchanged(ledger, head)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+
+def test_meetings_are_kept_in_date_order_with_their_kind(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    ledger.coc("meeting", "add", "2026-03-05", "--at", SETUP_DAY)
+    one_commit(ledger, head, "meeting add")
+    ledger.coc("meeting", "add", "2026-02-05", "--extraordinary", "--at", SETUP_DAY)
+    assert [(m.date.isoformat(), m.kind) for m in policy_of(ledger).meetings] == [
+        ("2026-02-05", "extraordinary"),
+        ("2026-03-05", "ordinary"),
+    ]
+    assert (
+        ledger.git("log", "-1", "--format=%s").strip() == "meeting add 2026-02-05 (extraordinary)"
+    )
+
+
+def test_a_meeting_cannot_be_scheduled_twice(ledger: LedgerRepo) -> None:
+    ledger.coc("meeting", "add", "2026-03-05", "--at", SETUP_DAY)
+    head = ledger.head()
+    run = ledger.coc("meeting", "add", "2026-03-05", "--at", SETUP_DAY, expect=1)
+    assert "already scheduled" in run.stderr
+    unchanged(ledger, head)
+
+
+def test_a_meeting_date_must_be_a_date(ledger: LedgerRepo) -> None:
+    run = ledger.coc("meeting", "add", "2026-02-30", "--at", SETUP_DAY, expect=2)
+    assert run.stderr == "coc: error: DATE '2026-02-30': write an ISO date such as 2026-12-03\n"

@@ -1,0 +1,183 @@
+"""`coc due`: every deadline of the breaches policy, overdue first (Incident processing, Proposed
+sanctions, End of ban, Communications)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from casework import banned, due, of_kind, warned
+from cocledger import render_process
+from conftest import SETUP_DAY, LedgerRepo
+
+RECEIVED = "2026-03-02T09:00:00+00:00"
+
+
+def new_report(repo: LedgerRepo, *extra: str) -> str:
+    return repo.coc(
+        "report", "new", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED,
+        *extra, "--json",
+    ).json["case"]  # fmt: skip
+
+
+def test_a_council_notice_is_due_24_hours_after_receipt(ledger: LedgerRepo) -> None:
+    case = new_report(ledger)
+    [notice] = of_kind(due(ledger, "2026-03-02T20:00:00+00:00"), "council_notice")
+    assert notice == notice | {"case": case, "sanction": None, "overdue": False}
+    assert notice["due"] == "2026-03-03T09:00:00+00:00"
+
+
+def test_a_council_notice_becomes_overdue_and_comes_first(ledger: LedgerRepo) -> None:
+    case = new_report(ledger)
+    items = due(ledger, "2026-03-03T09:30:00+00:00")
+    assert items[0]["kind"] == "council_notice" and items[0]["overdue"] is True
+    ledger.coc("report", "notify-council", case, "--at", "2026-03-03T09:30:00+00:00")
+    assert of_kind(due(ledger, "2026-03-03T10:00:00+00:00"), "council_notice") == []
+
+
+def test_an_unshared_report_shows_that_the_response_window_has_not_started(
+    ledger: LedgerRepo,
+) -> None:
+    new_report(ledger)
+    [window] = of_kind(due(ledger, "2026-03-02"), "respondent_response")
+    assert window["due"] is None and "not yet shared" in window["detail"]
+
+
+def test_a_response_shortens_the_window(ledger: LedgerRepo) -> None:
+    for meeting in ("2026-03-05", "2026-03-12"):
+        ledger.coc("meeting", "add", meeting, "--at", SETUP_DAY)
+    case = new_report(ledger)
+    ledger.coc("report", "share", case, "--at", RECEIVED)
+    before = due(ledger, "2026-03-03")
+    assert of_kind(before, "respondent_response")[0]["due"] == "2026-03-09"
+    assert of_kind(before, "review")[0]["meeting"] == "2026-03-12"
+    ledger.coc("report", "respond", case, "--at", "2026-03-04")
+    after = due(ledger, "2026-03-04")
+    assert of_kind(after, "respondent_response") == []
+    assert of_kind(after, "review")[0]["meeting"] == "2026-03-05"
+
+
+def test_a_case_with_no_meeting_scheduled_needs_one(ledger: LedgerRepo) -> None:
+    case = new_report(ledger)
+    ledger.coc("report", "share", case, "--at", RECEIVED)
+    [review] = of_kind(due(ledger, "2026-03-03"), "review")
+    assert (review["meeting"], review["needs_meeting"], review["due"]) == (None, True, "2026-03-09")
+    assert "needs a meeting" in review["detail"]
+
+
+def test_a_review_not_held_at_its_meeting_is_overdue(ledger: LedgerRepo) -> None:
+    ledger.coc("meeting", "add", "2026-03-12", "--at", SETUP_DAY)
+    case = new_report(ledger)
+    ledger.coc("report", "share", case, "--at", RECEIVED)
+    [review] = of_kind(due(ledger, "2026-03-13"), "review")
+    assert review["overdue"] is True and review["needs_meeting"] is True
+
+
+def test_a_serious_case_may_go_to_an_extraordinary_meeting(ledger: LedgerRepo) -> None:
+    new_report(ledger, "--serious")
+    [review] = of_kind(due(ledger, "2026-03-02"), "review")
+    assert review["extraordinary_possible"] is True
+    assert "may call an extraordinary meeting" in review["detail"]
+    ledger.coc("meeting", "add", "2026-03-04", "--extraordinary", "--at", SETUP_DAY)
+    [review] = of_kind(due(ledger, "2026-03-02"), "review")
+    assert review["meeting"] == "2026-03-04"
+
+
+def test_the_apology_is_due_seven_days_after_the_warning(ledger: LedgerRepo) -> None:
+    _, warning = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
+    [apology] = of_kind(due(ledger, "2026-01-29"), "apology")
+    assert apology == apology | {"sanction": warning, "due": "2026-01-30", "overdue": False}
+    assert "public apology" in apology["detail"]
+
+
+def test_the_apology_deadline_passing_makes_it_overdue(ledger: LedgerRepo) -> None:
+    _, warning = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
+    items = due(ledger, "2026-01-31")
+    [apology] = of_kind(items, "apology")
+    assert apology == apology | {"sanction": warning, "overdue": True}
+    flags = [item["overdue"] for item in items]
+    assert flags == sorted(flags, reverse=True)  # overdue first
+    ledger.coc("apology", "record", warning, "--delivered", "--at", "2026-02-01")
+    assert of_kind(due(ledger, "2026-02-01"), "apology") == []
+
+
+def test_a_ban_ending_carries_the_reinstatement_checklist(ledger: LedgerRepo) -> None:
+    history = banned(ledger)
+    [ends] = of_kind(due(ledger, "2026-04-01"), "ban_ends")
+    assert ends == ends | {"sanction": history.ban, "due": "2026-04-26", "overdue": False}
+    for channel in ("slack", "forum", "github", "events"):
+        assert any(channel in line for line in ends["checklist"])
+    assert any("no administrative or leadership rights" in line for line in ends["checklist"])
+
+
+def test_a_ban_ending_stays_overdue_until_the_reinstatement_notice(ledger: LedgerRepo) -> None:
+    history = banned(ledger)
+    assert of_kind(due(ledger, "2026-04-27"), "ban_ends")[0]["overdue"] is True
+    ledger.coc("notify", history.case, "--party", "offender", "--at", "2026-04-27")
+    assert of_kind(due(ledger, "2026-04-27"), "ban_ends") == []
+
+
+def test_offender_and_offended_are_listed_until_notified_of_an_enactment(
+    ledger: LedgerRepo,
+) -> None:
+    case, warning = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
+    pending = of_kind(due(ledger, "2026-01-23"), "notification")
+    assert [(n["party"], n["sanction"]) for n in pending] == [
+        ("offender", warning),
+        ("offended", warning),
+    ]
+    ledger.coc("notify", case, "--party", "offender", "--at", "2026-01-23")
+    assert [n["party"] for n in of_kind(due(ledger, "2026-01-24"), "notification")] == ["offended"]
+
+
+def test_the_day_a_record_clears_is_listed(ledger: LedgerRepo) -> None:
+    history = banned(ledger)
+    [clears] = of_kind(due(ledger, "2026-05-01"), "record_expunges")
+    assert clears == clears | {"sanction": history.ban, "due": "2027-10-26", "overdue": False}
+
+
+def test_a_closed_case_has_no_deadlines(ledger: LedgerRepo) -> None:
+    case = new_report(ledger)
+    ledger.coc("case", "close", case, "--reason", "no breach found", "--at", "2026-03-02T10:00")
+    assert due(ledger, "2026-03-05") == []
+
+
+def test_due_json_has_the_keys_scripts_rely_on(ledger: LedgerRepo) -> None:
+    new_report(ledger)
+    for item in due(ledger, "2026-03-04"):
+        assert {"kind", "case", "sanction", "due", "overdue"} <= set(item)
+
+
+def test_piped_output_is_plain_text_with_overdue_first_and_marked(ledger: LedgerRepo) -> None:
+    _, warning = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
+    out = ledger.coc("due", "--at", "2026-01-31").stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("Due as of 2026-01-31")
+    assert lines[2].startswith("OVERDUE") and warning in lines[2]
+    assert "\x1b[" not in out and "━" not in out
+
+
+def test_on_a_terminal_due_is_a_rich_table() -> None:
+    buffer = io.StringIO()
+    item = {"kind": "ban_ends", "case": "COC-2026-0001", "sanction": "S-2026-0002",
+            "due": "2026-04-26", "overdue": True, "person": "frank", "detail": "ban ends",
+            "checklist": ["reinstate as a registered user on slack"]}  # fmt: skip
+    render_process.due(Console(file=buffer, force_terminal=True, width=140), [item], "now")
+    text = buffer.getvalue()
+    assert "OVERDUE" in text and "☐ reinstate as a registered user on slack" in text
+
+
+def test_a_record_that_has_cleared_asks_for_expunge_until_it_runs(ledger: LedgerRepo) -> None:
+    history = banned(
+        ledger,
+        received="2025-01-10T09:00:00+00:00",
+        meeting="2025-01-22",
+        enact_on="2025-01-23",
+        refused_on="2025-01-27",
+    )
+    [cleared] = of_kind(due(ledger, "2026-10-30"), "record_expunges")
+    assert cleared == cleared | {"sanction": history.ban, "overdue": True, "command": "coc expunge"}
+    assert of_kind(due(ledger, "2026-10-30"), "ban_ends") == []  # off the record: nothing else
+    ledger.coc("expunge", "--at", "2026-10-30")
+    assert due(ledger, "2026-10-30") == []

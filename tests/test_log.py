@@ -1,0 +1,97 @@
+"""`coc log`: the audit trail from the commit trailers — who did what, when; newest first."""
+
+from __future__ import annotations
+
+import pytest
+
+from casework import banned
+from cocledger import audit, gitstore
+from cocledger.ledger import Ledger
+from conftest import LedgerRepo, reviewed_case
+
+STEPS = ["report review", "report share", "committee form", "report notify-council", "report new"]
+
+
+def test_the_log_of_a_case_lists_its_actions_newest_first(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger)
+    reviewed_case(ledger, respondent="hank", reporter="ivy")  # another case, not in this log
+    entries = ledger.coc("log", case, "--json").json
+    assert [e["action"] for e in entries] == STEPS
+    assert {(e["actor"], e["case"]) for e in entries} == {("alice", case)}
+    assert (
+        entries[0]["commit"]
+        == ledger.git("log", "-1", f"--grep=Coc-Case: {case}", "--format=%H").strip()
+    )
+
+
+def test_the_log_shows_who_acted(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger)
+    ledger.coc("sanction", "propose", case, "--at", "2026-01-22", actor="bob")
+    latest = ledger.coc("log", case, "--json").json[0]
+    assert (latest["actor"], latest["action"], latest["sanction"]) == (
+        "bob",
+        "sanction propose",
+        "S-2026-0001",
+    )
+
+
+def test_the_log_of_a_person_finds_the_cases_they_are_party_to(ledger: LedgerRepo) -> None:
+    mine = reviewed_case(ledger)
+    reviewed_case(ledger, respondent="hank", reporter="ivy")
+    for person in ("frank", "gina"):
+        assert {e["case"] for e in ledger.coc("log", person, "--json").json} == {mine}
+
+
+def test_the_log_of_a_council_member_lists_what_they_did(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger)
+    ledger.coc("sanction", "propose", case, "--at", "2026-01-22", actor="bob")
+    assert [e["action"] for e in ledger.coc("log", "bob", "--json").json] == ["sanction propose"]
+
+
+def test_a_person_with_no_case_has_an_empty_log(ledger: LedgerRepo) -> None:
+    reviewed_case(ledger)
+    assert ledger.coc("log", "ivy", "--json").json == []
+
+
+def test_the_log_of_an_expunged_case_ends_with_the_expunge(ledger: LedgerRepo) -> None:
+    history = banned(
+        ledger,
+        received="2025-01-10T09:00:00+00:00",
+        meeting="2025-01-22",
+        enact_on="2025-01-23",
+        refused_on="2025-01-27",
+    )
+    ledger.coc("expunge", "--at", "2026-10-30")
+    assert ledger.coc("log", history.case, "--json").json[0]["action"] == "expunge"
+    assert ledger.coc("log", history.ban, "--json").json[0]["action"] == "expunge"
+
+
+def test_the_whole_log_includes_edits_made_without_coc(ledger: LedgerRepo) -> None:
+    (ledger.root / "NOTES.md").write_text("hand-written\n")
+    ledger.git("add", "NOTES.md")
+    ledger.git("commit", "-q", "-m", "notes")
+    entries = ledger.coc("log", "-n", "2", "--json").json
+    latest = entries[0]
+    assert (latest["action"], latest["actor"], latest["subject"]) == (None, None, "notes")
+    assert len(entries) == 2
+    assert "(edit without coc)" in ledger.coc("log", "-n", "1").stdout
+
+
+def test_an_unknown_case_is_bad_usage(ledger: LedgerRepo) -> None:
+    assert "no case 'COC-2026-0099'" in ledger.coc("log", "COC-2026-0099", expect=2).stderr
+
+
+def test_a_person_log_runs_git_once(ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    reviewed_case(ledger)
+    reviewed_case(ledger)
+    calls: list[tuple[str, ...]] = []
+    real = gitstore._git
+
+    def counting(root, *args, check=True):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(root, *args, check=check)
+
+    monkeypatch.setattr(gitstore, "_git", counting)
+    entries = audit.trail(Ledger(ledger.root), "frank")
+    assert len(entries) == 10
+    assert [args[0] for args in calls] == ["log"]

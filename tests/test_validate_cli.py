@@ -1,0 +1,239 @@
+"""`coc validate`'s output and exit codes, `coc schema`, and what `coc init` sets up for CI and
+editors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checkwork import AT, edit, validate
+from cocledger import yamlio
+from cocledger.checks import CHECKS
+from cocledger.checks import context as check_context
+from cocledger.tooling import schema_texts
+from conftest import LedgerRepo
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _unknown_reporter(ledger: LedgerRepo) -> tuple[str, int]:
+    """A case whose reporter is not in people.yaml (one CL010), and the line of it."""
+    from conftest import reviewed_case
+
+    case = reviewed_case(ledger)
+    path = f"cases/{case[4:8]}/{case}.yaml"
+    return path, edit(ledger, path, "reporter: gina", "reporter: zed")
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def test_text_output_is_path_line_col_code_message(ledger: LedgerRepo) -> None:
+    path, line = _unknown_reporter(ledger)
+    run = ledger.coc("validate", "--at", AT, "--select", "CL010", expect=1)
+    assert run.stdout.splitlines() == [
+        f"{path}:{line}:1: CL010 'zed' is not in people.yaml (add them with `coc person add`)",
+        "Found 1 error and 0 warnings.",
+    ]
+
+
+def test_json_output_has_the_spec_keys(ledger: LedgerRepo) -> None:
+    path, line = _unknown_reporter(ledger)
+    data = ledger.coc("validate", "--at", AT, "--format", "json", expect=1).json
+    assert data["ok"] is False
+    assert data["problems"] == [
+        {
+            "code": "CL010",
+            "severity": "error",
+            "file": path,
+            "line": line,
+            "col": 1,
+            "message": "'zed' is not in people.yaml (add them with `coc person add`)",
+        }
+    ]
+
+
+def test_github_output_is_one_annotation_per_problem(ledger: LedgerRepo) -> None:
+    path, line = _unknown_reporter(ledger)
+    run = ledger.coc("validate", "--at", AT, "--format", "github", expect=1)
+    assert run.stdout == (
+        f"::error file={path},line={line},col=1,title=CL010::"
+        "'zed' is not in people.yaml (add them with `coc person add`)\n"
+    )
+
+
+def test_github_annotations_of_warnings_are_warnings(ledger: LedgerRepo) -> None:
+    edit(ledger, "policy.yaml", "council: [alice, bob, carol, dan, erin]", "council: [alice, bob]")
+    run = ledger.coc("validate", "--at", AT, "--format", "github", expect=0)
+    assert run.stdout.startswith("::warning file=policy.yaml,line=")
+    assert "title=CL072::" in run.stdout
+
+
+def test_a_clean_ledger_says_so_and_exits_0(ledger: LedgerRepo) -> None:
+    run = ledger.coc("validate", "--at", AT, expect=0)
+    assert run.stdout == "No problems found.\n"
+    assert ledger.coc("validate", "--format", "json", expect=0).json == {"ok": True, "problems": []}
+
+
+# --- exit codes ----------------------------------------------------------------------------------
+
+
+def test_warnings_alone_exit_0_and_strict_makes_them_count(ledger: LedgerRepo) -> None:
+    edit(ledger, "policy.yaml", "council: [alice, bob, carol, dan, erin]", "council: [alice, bob]")
+    assert validate(ledger, expect=0)[0]["severity"] == "warning"
+    data = ledger.coc("validate", "--at", AT, "--strict", "--format", "json", expect=1).json
+    assert data["ok"] is False
+
+
+def test_select_runs_only_the_checks_named(ledger: LedgerRepo) -> None:
+    _unknown_reporter(ledger)
+    edit(ledger, "policy.yaml", "council: [alice, bob, carol, dan, erin]", "council: [alice, bob]")
+    assert {p["code"] for p in validate(ledger, expect=1)} == {"CL010", "CL072"}
+    assert {p["code"] for p in validate(ledger, "--select", "CL07", expect=0)} == {"CL072"}
+
+
+def test_an_unknown_check_code_is_a_usage_error(ledger: LedgerRepo) -> None:
+    run = ledger.coc("validate", "--select", "CL999", expect=2)
+    assert "--select CL999" in run.stderr
+
+
+def test_an_unknown_format_is_a_usage_error(ledger: LedgerRepo) -> None:
+    assert "--format xml" in ledger.coc("validate", "--format", "xml", expect=2).stderr
+
+
+def test_a_directory_that_is_not_a_ledger_exits_2(ledger: LedgerRepo, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    subprocess.run(["git", "init", "-q", str(empty)], check=True)
+    assert "policy.yaml" in ledger.coc("validate", "-C", str(empty), expect=2).stderr
+    assert ledger.coc("validate", "-C", str(tmp_path / "nowhere"), expect=2).stderr
+
+
+def test_a_broken_policy_still_reports_the_other_files(ledger: LedgerRepo) -> None:
+    path, _ = _unknown_reporter(ledger)
+    edit(ledger, "policy.yaml", "min_size: 3", "min_size: three")
+    found = {(p["code"], p["file"]) for p in validate(ledger, expect=1)}
+    assert {("CL002", "policy.yaml"), ("CL010", path)} <= found
+
+
+# --- speed without shortcuts -----------------------------------------------------------------------
+
+
+def test_each_file_is_parsed_once(ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    _unknown_reporter(ledger)
+    parsed: list[str] = []
+    real = yamlio.load_fast
+    monkeypatch.setattr(
+        yamlio, "load_fast", lambda text, file: parsed.append(file) or real(text, file)
+    )
+    validate(ledger, expect=1)
+    assert sorted(parsed) == sorted(set(parsed))
+    assert len(parsed) == 4  # policy, people, sanctions, the case
+
+
+def test_parsing_in_worker_processes_finds_the_same_problems(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _unknown_reporter(ledger)
+    serial = validate(ledger, expect=1)
+    monkeypatch.setattr(check_context, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(check_context, "CHUNK", 1)
+    assert validate(ledger, expect=1) == serial
+
+
+def test_validate_never_imports_the_round_trip_yaml_library(ledger: LedgerRepo) -> None:
+    _unknown_reporter(ledger)
+    script = (
+        "import sys\n"
+        "from cocledger.cli.main import app\n"
+        "try:\n"
+        "    app(['validate', '--at', '2026-03-01'], prog_name='coc')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 1, exc.code\n"
+        "assert not [m for m in sys.modules if m.startswith('ruamel')], 'ruamel imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ledger.root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# --- schemas, CI, editors, pre-commit ----------------------------------------------------------------
+
+
+def test_schema_writes_the_four_file_kinds(ledger: LedgerRepo, tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    ledger.coc("schema", "-o", str(out))
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "case.schema.json",
+        "people.schema.json",
+        "policy.schema.json",
+        "sanctions.schema.json",
+    ]
+    case = json.loads((out / "case.schema.json").read_text())
+    assert case["additionalProperties"] is False and "timeline" in case["properties"]
+
+
+def test_the_schemas_init_wrote_are_what_coc_schema_writes(
+    ledger: LedgerRepo, tmp_path: Path
+) -> None:
+    ledger.coc("schema", "-o", str(tmp_path / "now"))
+    for name in schema_texts():
+        assert (ledger.root / "schemas" / name).read_text() == (tmp_path / "now" / name).read_text()
+
+
+def test_schema_defaults_to_the_ledgers_schemas_folder(ledger: LedgerRepo) -> None:
+    (ledger.root / "schemas" / "case.schema.json").unlink()
+    ledger.coc("schema")
+    assert (ledger.root / "schemas" / "case.schema.json").is_file()
+    assert ledger.status() == ""
+
+
+def test_init_maps_the_schemas_onto_the_files_for_editors(ledger: LedgerRepo) -> None:
+    settings = json.loads(ledger.read(".vscode/settings.json"))
+    assert settings["yaml.schemas"] == {
+        "schemas/policy.schema.json": "policy.yaml",
+        "schemas/people.schema.json": "people.yaml",
+        "schemas/sanctions.schema.json": "sanctions.yaml",
+        "schemas/case.schema.json": "cases/**/*.yaml",
+    }
+    assert ledger.read("people.yaml").startswith(
+        "# yaml-language-server: $schema=schemas/people.schema.json"
+    )
+
+
+def test_init_writes_a_workflow_validating_pull_requests(ledger: LedgerRepo) -> None:
+    workflow = yaml.safe_load(ledger.read(".github/workflows/coc-validate.yml"))
+    steps = workflow["jobs"]["validate"]["steps"]
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert steps[-1]["run"] == (
+        'coc validate --base "origin/${{ github.base_ref }}" --format github'
+    )
+
+
+def test_the_repository_ships_a_pre_commit_hook() -> None:
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks == [
+        {
+            "id": "coc-validate",
+            "name": "coc validate",
+            "description": hooks[0]["description"],
+            "entry": "coc validate",
+            "language": "python",
+            "pass_filenames": False,
+            "always_run": True,
+        }
+    ]
+
+
+def test_every_check_code_is_documented() -> None:
+    docs = (REPO_ROOT / "docs" / "checks.md").read_text()
+    for code, (_, severity, title) in CHECKS.items():
+        assert f"### {code} — {title} ({severity})" in docs

@@ -1,0 +1,274 @@
+"""`coc validate --base REF`: between the base and HEAD the ledger only grows, only `coc expunge`
+makes tombstones, and what decides is committed by the council (signed, when the policy asks)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from checkwork import (
+    WARNING_CASE,
+    Located,
+    build_complete,
+    build_complete_ledger,
+    commit_all,
+    edit,
+    line_of,
+    located,
+    validate,
+)
+from conftest import LedgerRepo, built_once, clone
+
+SANCTIONS = "sanctions.yaml"
+POLICY = "policy.yaml"
+PEOPLE = "people.yaml"
+
+
+@pytest.fixture(scope="module")
+def complete_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with built_once(tmp_path_factory, "complete-history") as root:
+        build_complete_ledger(root)
+    return root
+
+
+@pytest.fixture
+def repo(
+    complete_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LedgerRepo]:
+    yield clone(complete_template, tmp_path, monkeypatch)
+
+
+def codes(problems: list[dict]) -> set[str]:
+    return {p["code"] for p in problems}
+
+
+# --- what passes ----------------------------------------------------------------------------------
+
+
+def test_a_legitimate_sequence_of_actions_passes(ledger: LedgerRepo) -> None:
+    base = ledger.head()
+    build_complete(ledger)
+    assert validate(ledger, "--base", base, expect=0) == []
+
+
+def test_nothing_since_the_base_passes(repo: LedgerRepo) -> None:
+    assert validate(repo, "--base", "HEAD", expect=0) == []
+
+
+def _short_retention(ledger: LedgerRepo) -> str:
+    """A policy keeping bans on record one month after they end, so a record clears by June."""
+    edit(
+        ledger,
+        POLICY,
+        "record_retention_after_ban: 18 months",
+        "record_retention_after_ban: 1 months",
+    )
+    return commit_all(ledger, "policy: keep bans on record for one month")
+
+
+def _expired_ban(ledger: LedgerRepo) -> None:
+    """A warning escalated to a 3-month ban from 2026-01-26: off the record from 2026-05-26."""
+    from checkwork import tell_parties
+    from conftest import reviewed_case
+
+    case = reviewed_case(ledger)
+    warning = ledger.coc("sanction", "propose", case, "--at", "2026-01-22", "--json").json
+    ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
+    ledger.coc("apology", "record", warning["sanction"], "--refused", "--at", "2026-01-26")
+    tell_parties(ledger, case, "2026-01-26")
+
+
+def test_an_expunge_passes(ledger: LedgerRepo) -> None:
+    _short_retention(ledger)
+    _expired_ban(ledger)
+    base = ledger.head()
+    ledger.coc("expunge", "--at", "2026-06-01")
+    assert ledger.trailers()["Coc-Action"] == "expunge"
+    assert validate(ledger, "--base", base, "--at", "2026-06-01", expect=0) == []
+
+
+def test_the_same_tombstones_committed_by_hand_are_caught(ledger: LedgerRepo) -> None:
+    _short_retention(ledger)
+    _expired_ban(ledger)
+    base = ledger.head()
+    ledger.coc("expunge", "--at", "2026-06-01")
+    ledger.git("reset", "-q", "--soft", "HEAD~1")
+    commit_all(ledger, "tidy the register")
+    found = located(validate(ledger, "--base", base, "--at", "2026-06-01", expect=1))
+    status = line_of(ledger, SANCTIONS, "status: expunged")
+    assert Located("CL084", SANCTIONS, status) in found
+    assert Located("CL084", WARNING_CASE, line_of(ledger, WARNING_CASE, "status:")) in found
+    assert Located("CL083", PEOPLE, line_of(ledger, PEOPLE, "people:")) in found
+
+
+# --- append-only ------------------------------------------------------------------------------------
+
+
+def test_a_removed_sanction_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    text = repo.read(SANCTIONS)
+    start, end = text.index("  - id: S-2026-0002"), text.index("  - id: S-2026-0003")
+    (repo.root / SANCTIONS).write_text(text[:start] + text[end:])
+    commit_all(repo, "drop a sanction")
+    problems = validate(repo, "--base", base, "--select", "CL08", expect=1)
+    assert located(problems) == {
+        Located("CL080", SANCTIONS, line_of(repo, SANCTIONS, "sanctions:"))
+    }
+    assert "S-2026-0002 was removed" in problems[0]["message"]
+
+
+def test_a_rewritten_sanction_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    line = edit(repo, SANCTIONS, "offence: 2", "offence: 1", after="id: S-2026-0002")
+    commit_all(repo, "soften an offence")
+    found = located(validate(repo, "--base", base, "--select", "CL08", expect=1))
+    assert found == {Located("CL080", SANCTIONS, line)}
+
+
+def test_a_removed_vote_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    line = edit(
+        repo,
+        SANCTIONS,
+        "      - member: erin\n        vote: yes\n        at: '2026-02-12T00:00:00Z'\n",
+        "",
+    )
+    commit_all(repo, "forget a vote")
+    found = located(validate(repo, "--base", base, "--select", "CL081", expect=1))
+    assert found == {Located("CL081", SANCTIONS, line - 3)}
+
+
+def test_a_rewritten_timeline_event_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    line = edit(
+        repo, WARNING_CASE, "action: reviewed\n    by: alice", "action: reviewed\n    by: bob"
+    )
+    commit_all(repo, "who reviewed it")
+    found = located(validate(repo, "--base", base, "--select", "CL08", expect=1))
+    assert found == {Located("CL082", WARNING_CASE, line - 1)}
+
+
+def test_a_removed_case_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    (repo.root / WARNING_CASE).unlink()
+    commit_all(repo, "drop a case")
+    found = located(validate(repo, "--base", base, "--select", "CL082", expect=1))
+    assert found == {Located("CL082", WARNING_CASE, 1)}
+
+
+def test_a_removed_person_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    text = repo.read(PEOPLE)
+    start = text.index("  - id: ivy")
+    (repo.root / PEOPLE).write_text(text[:start])
+    commit_all(repo, "drop a person")
+    found = located(validate(repo, "--base", base, "--select", "CL083", expect=1))
+    assert found == {Located("CL083", PEOPLE, line_of(repo, PEOPLE, "people:"))}
+
+
+# --- who decides -------------------------------------------------------------------------------------
+
+
+def test_a_decision_committed_by_a_non_member_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Was rude")
+    sha = commit_all(repo, "reword a conduct summary", author="frank")
+    problems = validate(repo, "--base", base, "--select", "CL085", expect=1)
+    assert located(problems) == {Located("CL085", SANCTIONS, 1)}
+    assert sha[:10] in problems[0]["message"] and "frank" in problems[0]["message"]
+
+
+def test_the_same_decision_by_a_council_member_passes(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Threatened other members")
+    commit_all(repo, "reword a conduct summary", author="bob")
+    assert validate(repo, "--base", base, "--select", "CL085", expect=0) == []
+
+
+def test_a_commit_cannot_put_its_own_author_on_the_council(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(
+        repo,
+        POLICY,
+        "council: [alice, bob, carol, dan, erin]",
+        "council: [alice, bob, carol, dan, erin, frank]",
+    )
+    commit_all(repo, "council add", author="frank")
+    found = located(validate(repo, "--base", base, "--select", "CL085", expect=1))
+    assert found == {Located("CL085", POLICY, 1)}
+
+
+def test_a_member_who_has_left_the_council_no_longer_decides(repo: LedgerRepo) -> None:
+    base = repo.head()
+    repo.coc("council", "remove", "erin", "--at", "2026-02-27")
+    edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Threatened other members")
+    commit_all(repo, "reword", author="erin")
+    problems = validate(repo, "--base", base, "--select", "CL085", expect=1)
+    assert len(problems) == 1 and "erin is not on the council" in problems[0]["message"]
+
+
+def test_a_report_recorded_by_a_non_member_is_not_a_decision(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, WARNING_CASE, "summary: Insults in chat", "summary: Insults in the chat")
+    commit_all(repo, "typo", author="frank")
+    assert validate(repo, "--base", base, "--select", "CL085", expect=0) == []
+
+
+def _require_signatures(repo: LedgerRepo) -> str:
+    edit(repo, POLICY, "transparency:", "require_signed_commits: true\ntransparency:")
+    return commit_all(repo, "policy: decisions must be signed")
+
+
+def test_an_unsigned_decision_is_caught_when_signatures_are_required(repo: LedgerRepo) -> None:
+    base = _require_signatures(repo)
+    repo.coc("meeting", "add", "2026-03-12", "--at", "2026-02-27")
+    problems = validate(repo, "--base", base, "--select", "CL086", expect=1)
+    assert located(problems) == {Located("CL086", POLICY, 1)}
+    assert "no signature" in problems[0]["message"]
+
+
+def test_unsigned_decisions_pass_when_signatures_are_not_required(repo: LedgerRepo) -> None:
+    base = repo.head()
+    repo.coc("meeting", "add", "2026-03-12", "--at", "2026-02-27")
+    assert validate(repo, "--base", base, expect=0) == []
+
+
+def test_a_signed_decision_passes_when_signatures_are_required(
+    repo: LedgerRepo, tmp_path: Path
+) -> None:
+    base = _require_signatures(repo)
+    key = tmp_path / "alice-key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", str(key)], check=True
+    )
+    allowed = tmp_path / "allowed_signers"
+    public = " ".join(key.with_suffix(".pub").read_text().split()[:2])
+    allowed.write_text(f"alice@example.org {public}\n")
+    for name, value in (
+        ("gpg.format", "ssh"),
+        ("user.signingkey", str(key)),
+        ("gpg.ssh.allowedSignersFile", str(allowed)),
+        ("commit.gpgsign", "true"),
+    ):
+        repo.git("config", name, value)
+    repo.coc("meeting", "add", "2026-03-12", "--at", "2026-02-27")
+    assert repo.git("log", "-1", "--format=%G?").strip() == "G"
+    assert validate(repo, "--base", base, expect=0) == []
+
+
+def test_an_unknown_base_is_a_usage_error(repo: LedgerRepo) -> None:
+    run = repo.coc("validate", "--base", "no-such-branch", expect=2)
+    assert "--base no-such-branch" in run.stderr
+
+
+@pytest.mark.parametrize("decision", [("--reduced-to", "1 months"), ("--overturned",)])
+def test_an_appeal_that_changes_a_ban_passes(repo: LedgerRepo, decision: tuple[str, ...]) -> None:
+    base = repo.head()
+    repo.coc("appeal", "file", "S-2026-0002", "--reason", "Too long", "--at", "2026-02-27")
+    repo.coc("appeal", "decide", "S-2026-0002", *decision, "--at", "2026-02-28")
+    repo.coc("case", "close", "COC-2026-0001", "--at", "2026-02-28")
+    problems = validate(repo, "--base", base, expect=0)
+    assert [p for p in problems if p["severity"] == "error"] == []
