@@ -313,3 +313,19 @@ def test_a_missing_or_conflicting_flag_exits_2_without_a_traceback(
     run = ledger.coc(*args, expect=2)
     assert "Traceback" not in run.stderr + run.stdout
     assert run.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (("report", "new", "--reporter", "gina"), "--respondent"),
+        (("sanction", "propose", "COC-2026-0001", "--colour", "red"), "--colour"),
+        (("sanction", "banish"), "banish"),
+    ],
+)
+def test_a_flag_mistake_is_one_line_naming_the_flag(
+    ledger: LedgerRepo, args: tuple[str, ...], names: str
+) -> None:
+    run = ledger.coc(*args, expect=2)
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("coc: error: ") and names in run.stderr and "--help" in run.stderr

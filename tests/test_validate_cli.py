@@ -237,3 +237,8 @@ def test_every_check_code_is_documented() -> None:
     docs = (REPO_ROOT / "docs" / "checks.md").read_text()
     for code, (_, severity, title) in CHECKS.items():
         assert f"### {code} — {title} ({severity})" in docs
+
+
+def test_the_sample_ledgers_schemas_are_what_coc_schema_writes() -> None:
+    for name, text in schema_texts().items():
+        assert (REPO_ROOT / "schemas" / name).read_text() == text, f"run `coc schema` ({name})"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+import sys
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -36,6 +37,26 @@ class _Group(TyperGroup):
                 raise
             _fail(f"internal error: {type(exc).__name__}: {exc} (COC_DEBUG=1 shows a traceback)", 3)
         return None
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """A flag mistake is one line too (click would print its usage block), then exit 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except TyperException as exc:
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None and type(exc).__name__ == "NoArgsIsHelpError":
+                typer.echo(ctx.get_help())
+            else:
+                where = f"{ctx.command_path}: " if ctx is not None else ""
+                hint = f" See '{ctx.command_path} --help'." if ctx is not None else ""
+                typer.echo(f"coc: error: {where}{exc.format_message()}{hint}", err=True)
+            sys.exit(getattr(exc, "exit_code", 2))
+        except typer.Abort:
+            typer.echo("coc: error: aborted; nothing was changed", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 app = typer.Typer(
