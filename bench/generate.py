@@ -3,12 +3,16 @@
     python bench/generate.py OUT --cases 10000 --sanctions 2000 --commits 20000
 
 Content is built with cocledger's own models and rules (so stored computed fields are right) and
-written into git with one `git fast-import` stream: thousands of commits in seconds.
+written into git with one `git fast-import` stream: thousands of commits in seconds. The ledger is
+kept as a council would keep it on AS_OF: responses before reviews, offender and offended told of
+every sanction, reinstatement notices sent, and `coc expunge` run, so `coc validate --at AS_OF`
+finds no problem.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -23,6 +27,8 @@ from cocledger.models import Case, Event, Person, Policy, Sanction, Vote
 COUNCIL = ["alice", "bob", "carol", "dan", "erin"]
 START = date(2021, 1, 4)
 END = date(2026, 9, 30)
+AS_OF = date(2026, 10, 1)  # the ledger is up to date on this day (bench/run.py validates --at it)
+_AS_OF = datetime.combine(AS_OF, datetime.min.time(), tzinfo=UTC)
 WORDS = [
     "spoke",
     "over",
@@ -84,14 +90,9 @@ def _case(
     )
     shared = received + timedelta(days=1)
     events.append(Event(at=shared, action="shared", by=received_by))
-    if rng.random() < 0.6:
-        events.append(
-            Event(
-                at=shared + timedelta(days=rng.randint(1, 6)),
-                action="response_received",
-                by=received_by,
-            )
-        )
+    responded = shared + timedelta(days=rng.randint(1, 6)) if rng.random() < 0.6 else None
+    if responded is not None and responded < _AS_OF:
+        events.append(Event(at=responded, action="response_received", by=received_by))
     case = Case(
         id=f"COC-{received.year}-{number:04d}",
         received_at=received,
@@ -111,8 +112,11 @@ def _case(
     case.deadlines = rules.case_deadlines(case, policy)
     meeting = rules.review_meeting(policy, case.deadlines.review_from)
     assert meeting is not None
-    case.review_meeting = meeting.date
     at = datetime.combine(meeting.date, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
+    at = max(at, case.timeline[-1].at + timedelta(hours=1))  # a response that came in that day
+    if at >= _AS_OF:  # its meeting is still to come: the case is open
+        return case
+    case.review_meeting = meeting.date
     case.timeline = [
         *case.timeline,
         Event(at=at, action="reviewed", by="alice", meeting=meeting.date),
@@ -170,6 +174,22 @@ def _sanction(policy: Policy, sanctions: list[Sanction], case: Case, number: int
             sanction=sanction.id,
         ),
     ]
+    told = review.at + timedelta(minutes=30)
+    extra += [
+        Event(at=told, action="notified", by="alice", sanction=sanction.id, party=party)
+        for party in ("offender", "offended")
+    ]
+    if sanction.kind == "ban" and sanction.ends_on is not None and sanction.ends_on < AS_OF:
+        reinstated = datetime.combine(sanction.ends_on, datetime.min.time(), tzinfo=UTC)
+        extra.append(
+            Event(
+                at=reinstated + timedelta(hours=9),
+                action="notified",
+                by="alice",
+                sanction=sanction.id,
+                party="offender",
+            )
+        )
     case.timeline = [*case.timeline, *extra]
     return sanction
 
@@ -196,7 +216,7 @@ def build(cases: int, sanctions: int, members: int, seed: int = 7) -> dict[str, 
     for index, received in enumerate(moments):
         per_year[received.year] = per_year.get(received.year, 0) + 1
         case = _case(rng, policy, per_year[received.year], received, member_ids)
-        if index in with_sanction:
+        if index in with_sanction and case.status == "closed":
             year = case.timeline[-1].meeting.year  # type: ignore[union-attr]
             sanction_numbers[year] = sanction_numbers.get(year, 0) + 1
             register.append(_sanction(policy, register, case, sanction_numbers[year]))
@@ -247,7 +267,7 @@ def write_repo(out: Path, files: dict[str, str], cases: list[Case], commits: int
 
     setup = {k: v for k, v in files.items() if not k.startswith("cases/")}
     commit("init ledger for Synthetic", {"Coc-Action": "init", "Coc-Actor": "alice"}, setup)
-    updates = max(0, commits - 1 - len(cases))
+    updates = max(0, commits - 2 - len(cases))  # and the setup and expunge commits
     for index, case in enumerate(cases):
         path = case_path(case.id)
         first = case.model_copy(update={"timeline": case.timeline[:1]})
@@ -273,6 +293,21 @@ def write_repo(out: Path, files: dict[str, str], cases: list[Case], commits: int
     subprocess.run(["git", "config", "user.name", "Alice Council"], cwd=out, check=True)
 
 
+def expunge(out: Path) -> None:
+    """`coc expunge` as of AS_OF, as a council keeping its ledger would have run it."""
+    cli = "from cocledger.cli.main import run; run()"
+    at = ["--at", AS_OF.isoformat()]
+    env = dict(os.environ)
+    for role in ("AUTHOR", "COMMITTER"):  # the lead, whatever identity the caller has
+        env[f"GIT_{role}_NAME"], env[f"GIT_{role}_EMAIL"] = "Alice Council", "alice@example.org"
+    subprocess.run(
+        [sys.executable, "-c", cli, "expunge", "-C", str(out), *at],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=env,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -287,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ledger = build(args.cases, args.sanctions, args.members, args.seed)
     write_repo(args.out, ledger["files"], ledger["cases"], args.commits)  # type: ignore[arg-type]
+    expunge(args.out)
     return 0
 
 

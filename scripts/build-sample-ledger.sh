@@ -52,7 +52,7 @@ as bob sanction propose $C1 --at 2025-03-13T18:30:00Z
 as bob sanction enact S-2025-0001 --at 2025-03-13T18:40:00Z
 as bob notify $C1 --party offender --at 2025-03-14T09:00:00Z
 as bob notify $C1 --party offended --at 2025-03-14T09:10:00Z
-as carol apology record S-2025-0001 --refused --at 2025-03-21T10:00:00Z
+as carol apology record S-2025-0001 --refused --conduct "Repeated personal attacks following a formal warning" --at 2025-03-21T10:00:00Z
 as carol notify $C1 --party offender --at 2025-03-21T11:00:00Z
 as carol notify $C1 --party offended --at 2025-03-21T11:10:00Z
 as alice appeal file S-2025-0002 --reason "Fictional sample: the member asks for a shorter ban." --at 2025-03-25T09:00:00Z

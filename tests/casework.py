@@ -8,6 +8,9 @@ import yaml
 
 from conftest import SETUP_DAY, LedgerRepo, reviewed_case
 
+ESCALATED_CONDUCT = "Refused the apology required after a formal warning"
+"""The public summary the tests give the ban a refused apology escalates to."""
+
 
 @dataclass(frozen=True)
 class Banned:
@@ -38,7 +41,10 @@ def banned(
 ) -> Banned:
     """Warning enacted, apology refused: the warning escalates to a 3-month ban that day."""
     case, warning = warned(repo, received, meeting, enact_on, **kw)
-    ban = repo.coc("apology", "record", warning, "--refused", "--at", refused_on, "--json").json
+    ban = repo.coc(
+        "apology", "record", warning, "--refused", "--conduct", ESCALATED_CONDUCT,
+        "--at", refused_on, "--json",
+    ).json  # fmt: skip
     return Banned(case, warning, ban["sanction"])
 
 

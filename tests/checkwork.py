@@ -28,7 +28,10 @@ def build_complete(repo: LedgerRepo) -> None:
     warning = repo.coc("sanction", "propose", first, "--at", "2026-01-22", "--json").json
     repo.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
     tell_parties(repo, first, "2026-01-23")
-    repo.coc("apology", "record", warning["sanction"], "--refused", "--at", "2026-01-26")
+    repo.coc(
+        "apology", "record", warning["sanction"], "--refused",
+        "--conduct", "Refused the apology required after a formal warning", "--at", "2026-01-26",
+    )  # fmt: skip
     tell_parties(repo, first, "2026-01-26")
     second = reviewed_case(
         repo,
@@ -52,7 +55,7 @@ def build_complete(repo: LedgerRepo) -> None:
         "--json",
     ).json["sanction"]
     for member in ("alice", "bob", "carol", "dan", "erin"):
-        repo.coc("sanction", "vote", lifetime, "--member", member, "--yes", "--at", "2026-02-12")
+        repo.coc("sanction", "vote", lifetime, "--yes", "--at", "2026-02-12", actor=member)
     repo.coc("sanction", "enact", lifetime, "--at", "2026-02-13")
     tell_parties(repo, second, "2026-02-13")
     repo.coc("appeal", "file", lifetime, "--reason", "Disputes the facts", "--at", "2026-02-20")

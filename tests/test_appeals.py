@@ -127,7 +127,17 @@ def test_an_appeal_of_a_lifetime_ban_is_decided_by_the_council_that_enacted_it(
         "--conduct", "Threats of violence", "--at", "2026-01-22", "--json",
     ).json["sanction"]  # fmt: skip
     for member in ["alice", *COUNCIL]:
-        ledger.coc("sanction", "vote", proposed, "--member", member, "--yes", "--at", "2026-01-22")
+        ledger.coc(
+            "sanction",
+            "vote",
+            proposed,
+            "--member",
+            member,
+            "--on-behalf",
+            "--yes",
+            "--at",
+            "2026-01-22",
+        )
     ledger.coc("sanction", "enact", proposed, "--at", "2026-01-23")
     ledger.coc("appeal", "file", proposed, "--reason", "Too harsh", "--at", "2026-01-24")
     ledger.coc("appeal", "decide", proposed, "--member", "bob", "--upheld", expect=2)

@@ -112,7 +112,8 @@ def test_cl021_a_case_file_in_the_wrong_year(repo: LedgerRepo) -> None:
     moved = "cases/2025/COC-2026-0002.yaml"
     (repo.root / "cases/2025").mkdir()
     (repo.root / LIFETIME_CASE).rename(repo.root / moved)
-    caught(repo, "CL021", moved, 1)
+    lines = (repo.root / moved).read_text().splitlines()
+    caught(repo, "CL021", moved, 1 + next(i for i, t in enumerate(lines) if t.startswith("id:")))
 
 
 def test_cl030_a_stored_deadline_that_differs_from_the_rules(repo: LedgerRepo) -> None:
@@ -140,6 +141,25 @@ def test_cl033_an_apology_deadline_that_differs_from_the_rules(repo: LedgerRepo)
 def test_cl040_a_timeline_event_before_the_one_it_follows(repo: LedgerRepo) -> None:
     edit(repo, WARNING_CASE, "at: '2026-01-22T00:00:00Z'", "at: '2026-01-09T00:00:00Z'")
     caught(repo, "CL040", WARNING_CASE, line_of(repo, WARNING_CASE, "- at: '2026-01-09"))
+
+
+def test_cl040_a_review_at_a_meeting_before_the_report_was_received(repo: LedgerRepo) -> None:
+    edit(repo, POLICY, "meetings:", "meetings:\n  - date: '2026-01-08'\n    kind: extraordinary")
+    line = edit(repo, WARNING_CASE, "'2026-01-22'", "'2026-01-08'", after="action: reviewed")
+    problems = validate(repo, "--select", "CL040", expect=1)
+    assert "before the report was received (2026-01-10)" in problems[0]["message"]
+    caught(repo, "CL040", WARNING_CASE, line)
+
+
+def test_cl040_a_review_meeting_before_the_report_was_received(repo: LedgerRepo) -> None:
+    edit(repo, POLICY, "meetings:", "meetings:\n  - date: '2026-01-08'\n    kind: extraordinary")
+    line = edit(repo, WARNING_CASE, "review_meeting: '2026-01-22'", "review_meeting: '2026-01-08'")
+    caught(repo, "CL040", WARNING_CASE, line)
+
+
+def test_cl040_a_review_recorded_before_its_meeting_was_held(repo: LedgerRepo) -> None:
+    line = edit(repo, WARNING_CASE, "'2026-01-22'", "'2026-02-12'", after="action: reviewed")
+    caught(repo, "CL040", WARNING_CASE, line)
 
 
 def test_cl041_an_event_after_the_moment_validated(repo: LedgerRepo) -> None:

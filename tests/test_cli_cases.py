@@ -21,3 +21,21 @@ def test_a_closed_case_leaves_the_open_list(ledger: LedgerRepo) -> None:
     assert ledger.coc("case", "list", "--open", "--json").json == []
     assert [row["status"] for row in ledger.coc("case", "list", "--json").json] == ["closed"]
     ledger.coc("case", "close", case, "--at", "2026-01-24", expect=1)
+
+
+def test_text_with_rich_markup_is_shown_as_written(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger)
+    ledger.coc("case", "close", case, "--reason", "no breach [/] found [red]x", "--at", "2026-01-23")
+    shown = ledger.coc("case", "show", case).stdout
+    assert "no breach [/] found [red]x" in shown
+
+
+def test_an_anonymous_reporter_is_flagged_to_the_council(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger, extra=("--anonymous-reporter",))
+    assert "ANONYMOUS REPORTER" in ledger.coc("case", "show", case).stdout
+
+
+def test_piped_tables_cut_no_id_or_date(ledger: LedgerRepo) -> None:
+    reviewed_case(ledger)
+    listing = ledger.coc("case", "list").stdout
+    assert "COC-2026-0001" in listing and "2026-01-10T09:00:00Z" in listing

@@ -150,7 +150,9 @@ def test_the_whole_lifecycle_is_one_commit_per_step(ledger: LedgerRepo) -> None:
 def test_commit_messages_and_file_names_never_name_a_party(ledger: LedgerRepo) -> None:
     case = reviewed_case(ledger, extra=("--witness", "hank"))
     warning = propose_and_enact(ledger, case, "2026-01-22", "2026-01-23")["sanction"]
-    ledger.coc("apology", "record", warning, "--refused", "--at", "2026-01-26")
+    ledger.coc(
+        "apology", "record", warning, "--refused", "--conduct", "Insults", "--at", "2026-01-26"
+    )
     messages = ledger.git("log", "--format=%B")
     files = ledger.git("ls-files")
     for secret in ("frank", "gina", "hank", "Insults", "personal-insults", "@"):
@@ -219,7 +221,15 @@ def refused(ledger: LedgerRepo) -> Iterator[tuple[LedgerRepo, str, str, dict]]:
     warning = propose_and_enact(ledger, case, "2026-01-22", "2026-01-23")["sanction"]
     before = commits(ledger)
     escalation = ledger.coc(
-        "apology", "record", warning, "--refused", "--at", "2026-01-26", "--json"
+        "apology",
+        "record",
+        warning,
+        "--refused",
+        "--conduct",
+        "Repeated insults",
+        "--at",
+        "2026-01-26",
+        "--json",
     ).json
     committed(ledger, before, "apology record", case, warning)
     yield ledger, case, warning, escalation
@@ -385,7 +395,7 @@ def test_a_lifetime_ban_is_refused_before_anyone_has_voted(
 
 
 def vote(ledger: LedgerRepo, sanction: str, member: str, ballot: str, case: str) -> None:
-    step(ledger, "sanction", "vote", sanction, "--member", member, ballot, "--at", "2026-05-15",
+    step(ledger, "sanction", "vote", sanction, "--member", member, "--on-behalf", ballot, "--at", "2026-05-15",
          action="sanction vote", case=case, sanction=sanction)  # fmt: skip
 
 
@@ -453,7 +463,7 @@ def test_a_member_who_changes_their_vote_counts_once(
 def test_only_council_members_vote(climbed: tuple[LedgerRepo, Climbed]) -> None:
     ledger, history = climbed
     run = ledger.coc(
-        "sanction", "vote", history.sanctions[4], "--member", "hank", "--yes",
+        "sanction", "vote", history.sanctions[4], "--member", "hank", "--on-behalf", "--yes",
         "--at", "2026-05-15", expect=1,
     )  # fmt: skip
     assert "hank is not on the council" in run.stderr
@@ -467,7 +477,10 @@ def banned_2023(ledger: LedgerRepo) -> tuple[LedgerRepo, str]:
     """A warning escalated to a 3-month ban from 2023-01-27: ends 2023-04-27, off 2024-10-27."""
     case = reviewed_case(ledger, received="2023-01-09T09:00:00+00:00", meeting="2023-01-19")
     warning = propose_and_enact(ledger, case, "2023-01-19", "2023-01-20")["sanction"]
-    ban = ledger.coc("apology", "record", warning, "--refused", "--at", "2023-01-27", "--json").json
+    ban = ledger.coc(
+        "apology", "record", warning, "--refused", "--conduct", "Repeated insults",
+        "--at", "2023-01-27", "--json",
+    ).json  # fmt: skip
     assert (ban["ends_on"], ban["expunges_on"]) == ("2023-04-27", "2024-10-27")
     return ledger, ban["sanction"]
 

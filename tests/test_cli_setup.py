@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from cocledger import yamlio
+from cocledger.cli.main import app
 from cocledger.durations import parse_duration
 from cocledger.models import Policy
 from conftest import SETUP_DAY, LedgerRepo
@@ -233,3 +235,24 @@ def test_a_meeting_cannot_be_scheduled_twice(ledger: LedgerRepo) -> None:
 def test_a_meeting_date_must_be_a_date(ledger: LedgerRepo) -> None:
     run = ledger.coc("meeting", "add", "2026-02-30", "--at", SETUP_DAY, expect=2)
     assert run.stderr == "coc: error: DATE '2026-02-30': write an ISO date such as 2026-12-03\n"
+
+
+def test_a_failed_init_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "new-ledger"
+    result = CliRunner().invoke(app, ["init", str(target), "--lead", "Bad Lead"])
+    assert result.exit_code == 2 and "not a valid person id" in result.stderr
+    assert not target.exists()
+
+
+def test_init_without_a_git_identity_says_how_to_set_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    (Path.home() / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    monkeypatch.setenv("EMAIL", "")
+    target = tmp_path / "new-ledger"
+    args = ["init", str(target), "--lead", "alice", "--email", "alice@example.org"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "git config" in result.stderr
+    assert not target.exists()

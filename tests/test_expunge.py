@@ -141,7 +141,17 @@ def test_a_lifetime_ban_never_leaves_the_record(ledger: LedgerRepo) -> None:
         "--conduct", "Threats", "--at", "2025-01-22", "--json",
     ).json["sanction"]  # fmt: skip
     for member in ["alice", *COUNCIL]:
-        ledger.coc("sanction", "vote", ban, "--member", member, "--yes", "--at", "2025-01-22")
+        ledger.coc(
+            "sanction",
+            "vote",
+            ban,
+            "--member",
+            member,
+            "--on-behalf",
+            "--yes",
+            "--at",
+            "2025-01-22",
+        )
     ledger.coc("sanction", "enact", ban, "--at", "2025-01-23")
     assert "Nothing to expunge" in ledger.coc("expunge", "--at", "2026-10-31").stdout
 

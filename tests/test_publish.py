@@ -47,7 +47,17 @@ def enact_lifetime_ban(repo: LedgerRepo, respondent: str, conduct: str, voters=C
     case = reviewed_case(repo, respondent=respondent)
     sanction = propose(repo, case, "lifetime_ban", None, conduct, "2026-01-22")
     for member in voters:
-        repo.coc("sanction", "vote", sanction, "--member", member, "--yes", "--at", "2026-01-22")
+        repo.coc(
+            "sanction",
+            "vote",
+            sanction,
+            "--member",
+            member,
+            "--on-behalf",
+            "--yes",
+            "--at",
+            "2026-01-22",
+        )
     repo.coc("sanction", "enact", sanction, "--at", "2026-01-23")
     return sanction
 
@@ -413,7 +423,17 @@ def _build_sentinels(ledger: LedgerRepo) -> None:
         "--json",
     ).json["sanction"]
     for member in (*COUNCIL_AND_LEAD, s["voter"]):
-        ledger.coc("sanction", "vote", sanction, "--member", member, "--yes", "--at", "2026-01-22")
+        ledger.coc(
+            "sanction",
+            "vote",
+            sanction,
+            "--member",
+            member,
+            "--on-behalf",
+            "--yes",
+            "--at",
+            "2026-01-22",
+        )
     ledger.coc("sanction", "enact", sanction, "--at", "2026-01-23")
     _plant_in_files(ledger, case, sanction)
 

@@ -37,7 +37,7 @@ def test_text_output_is_path_line_col_code_message(ledger: LedgerRepo) -> None:
     path, line = _unknown_reporter(ledger)
     run = ledger.coc("validate", "--at", AT, "--select", "CL010", expect=1)
     assert run.stdout.splitlines() == [
-        f"{path}:{line}:1: CL010 'zed' is not in people.yaml (add them with `coc person add`)",
+        f"{path}:{line}:1: CL010 reporter is not in people.yaml (add them with `coc person add`)",
         "Found 1 error and 0 warnings.",
     ]
 
@@ -53,7 +53,7 @@ def test_json_output_has_the_spec_keys(ledger: LedgerRepo) -> None:
             "file": path,
             "line": line,
             "col": 1,
-            "message": "'zed' is not in people.yaml (add them with `coc person add`)",
+            "message": "reporter is not in people.yaml (add them with `coc person add`)",
         }
     ]
 
@@ -63,7 +63,7 @@ def test_github_output_is_one_annotation_per_problem(ledger: LedgerRepo) -> None
     run = ledger.coc("validate", "--at", AT, "--format", "github", expect=1)
     assert run.stdout == (
         f"::error file={path},line={line},col=1,title=CL010::"
-        "'zed' is not in people.yaml (add them with `coc person add`)\n"
+        "reporter is not in people.yaml (add them with `coc person add`)\n"
     )
 
 

@@ -20,7 +20,7 @@ from checkwork import (
     located,
     validate,
 )
-from conftest import LedgerRepo, built_once, clone
+from conftest import LedgerRepo, built_once, clone, reviewed_case
 
 SANCTIONS = "sanctions.yaml"
 POLICY = "policy.yaml"
@@ -77,7 +77,10 @@ def _expired_ban(ledger: LedgerRepo) -> None:
     case = reviewed_case(ledger)
     warning = ledger.coc("sanction", "propose", case, "--at", "2026-01-22", "--json").json
     ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
-    ledger.coc("apology", "record", warning["sanction"], "--refused", "--at", "2026-01-26")
+    ledger.coc(
+        "apology", "record", warning["sanction"], "--refused", "--conduct", "Repeated insults",
+        "--at", "2026-01-26",
+    )  # fmt: skip
     tell_parties(ledger, case, "2026-01-26")
 
 
@@ -178,7 +181,8 @@ def test_a_decision_committed_by_a_non_member_is_caught(repo: LedgerRepo) -> Non
     sha = commit_all(repo, "reword a conduct summary", author="frank")
     problems = validate(repo, "--base", base, "--select", "CL085", expect=1)
     assert located(problems) == {Located("CL085", SANCTIONS, 1)}
-    assert sha[:10] in problems[0]["message"] and "frank" in problems[0]["message"]
+    assert sha[:10] in problems[0]["message"]
+    assert "frank" not in problems[0]["message"]  # a non-member may be a party: never named
 
 
 def test_the_same_decision_by_a_council_member_passes(repo: LedgerRepo) -> None:
@@ -272,3 +276,117 @@ def test_an_appeal_that_changes_a_ban_passes(repo: LedgerRepo, decision: tuple[s
     repo.coc("case", "close", "COC-2026-0001", "--at", "2026-02-28")
     problems = validate(repo, "--base", base, expect=0)
     assert [p for p in problems if p["severity"] == "error"] == []
+
+
+# --- who is who: the base's people.yaml, changed only by the council --------------------------------
+
+
+def test_a_council_members_email_taken_over_by_a_non_member_is_caught(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, PEOPLE, "email: bob@example.org", "email: mallory@example.org")
+    commit_all(repo, "people: fix an email", author="frank")
+    repo.coc("meeting", "add", "2026-10-20", "--at", "2026-10-20", actor="mallory")
+    problems = validate(repo, "--base", base, "--at", "2026-10-20", "--select", "CL085", expect=1)
+    assert located(problems) == {Located("CL085", PEOPLE, 1), Located("CL085", POLICY, 1)}
+
+
+def test_a_commit_by_a_taken_over_email_is_not_the_members(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, PEOPLE, "email: bob@example.org", "email: mallory@example.org")
+    commit_all(repo, "people: fix an email", author="frank")
+    repo.coc("meeting", "add", "2026-10-20", "--at", "2026-10-20", actor="mallory")
+    problems = validate(repo, "--base", base, "--at", "2026-10-20", "--select", "CL085", expect=1)
+    [decision] = [p for p in problems if p["file"] == POLICY]
+    assert repo.head()[:10] in decision["message"]
+    assert "bob" not in decision["message"]
+
+
+def test_a_council_members_new_email_committed_by_the_council_is_theirs(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, PEOPLE, "email: bob@example.org", "email: robert@example.org")
+    commit_all(repo, "people: bob's new email", author="alice")
+    edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Threatened other members")
+    commit_all(repo, "reword a conduct summary", author="robert")
+    assert validate(repo, "--base", base, "--select", "CL085", expect=0) == []
+
+
+def test_a_new_email_for_a_member_is_a_decision_to_sign(repo: LedgerRepo) -> None:
+    base = _require_signatures(repo)
+    edit(repo, PEOPLE, "email: bob@example.org", "email: robert@example.org")
+    commit_all(repo, "people: bob's new email", author="bob")
+    found = located(validate(repo, "--base", base, "--select", "CL086", expect=1))
+    assert found == {Located("CL086", PEOPLE, 1)}
+
+
+def test_a_non_members_own_details_are_not_a_decision(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, PEOPLE, "email: frank@example.org", "email: frank@example.net")
+    commit_all(repo, "people: my new email", author="frank")
+    assert validate(repo, "--base", base, "--select", "CL085", expect=0) == []
+
+
+# --- a case's facts: the council's to change, and some fixed at receipt ----------------------------
+
+
+def _anonymous_private_case(ledger: LedgerRepo) -> str:
+    """A case whose reporter stays anonymous, of private conduct; its file."""
+    case = reviewed_case(ledger, extra=("--anonymous-reporter", "--setting", "private"))
+    return f"cases/{case[4:8]}/{case}.yaml"
+
+
+def _respondent_rewrites(ledger: LedgerRepo, path: str) -> dict[str, int]:
+    """frank, the respondent, rewrites his own case's facts; the lines of each edit."""
+    lines = {
+        "anonymous_reporter": edit(
+            ledger, path, "anonymous_reporter: true", "anonymous_reporter: false"
+        ),
+        "setting": edit(ledger, path, "setting: private", "setting: public"),
+        "summary": edit(ledger, path, "summary: Insults in chat", "summary: A misunderstanding"),
+    }
+    commit_all(ledger, "case: corrections", author="frank")
+    return lines
+
+
+def test_a_non_member_rewriting_a_cases_facts_is_caught(ledger: LedgerRepo) -> None:
+    path = _anonymous_private_case(ledger)
+    base = ledger.head()
+    lines = _respondent_rewrites(ledger, path)
+    problems = validate(ledger, "--base", base, "--select", "CL087", expect=1)
+    assert located(problems) == {Located("CL087", path, line) for line in lines.values()}
+    assert all("frank" not in p["message"] for p in problems)
+
+
+def test_an_anonymous_reporter_made_named_is_caught_whoever_commits(ledger: LedgerRepo) -> None:
+    path = _anonymous_private_case(ledger)
+    base = ledger.head()
+    line = edit(ledger, path, "anonymous_reporter: true", "anonymous_reporter: false")
+    commit_all(ledger, "case: not anonymous after all", author="bob")
+    found = located(validate(ledger, "--base", base, "--select", "CL08", expect=1))
+    assert found == {Located("CL082", path, line)}
+
+
+def test_the_facts_of_a_case_recorded_since_the_base_stay_fixed(ledger: LedgerRepo) -> None:
+    base = ledger.head()
+    path = _anonymous_private_case(ledger)
+    line = edit(ledger, path, "reporter: gina", "reporter: ivy")
+    commit_all(ledger, "case: who reported it", author="bob")
+    found = located(validate(ledger, "--base", base, "--select", "CL082", expect=1))
+    assert found == {Located("CL082", path, line)}
+
+
+def test_a_council_member_correcting_a_summary_passes(ledger: LedgerRepo) -> None:
+    path = _anonymous_private_case(ledger)
+    base = ledger.head()
+    edit(ledger, path, "summary: Insults in chat", "summary: Insults in the project chat")
+    commit_all(ledger, "case: summary", author="bob")
+    assert validate(ledger, "--base", base, "--select", "CL08", expect=0) == []
+
+
+def test_an_unsigned_change_of_facts_is_caught_when_signatures_are_required(
+    repo: LedgerRepo,
+) -> None:
+    base = _require_signatures(repo)
+    edit(repo, WARNING_CASE, "summary: Insults in chat", "summary: Insults in the project chat")
+    commit_all(repo, "case: summary", author="bob")
+    found = located(validate(repo, "--base", base, "--select", "CL086", expect=1))
+    assert found == {Located("CL086", WARNING_CASE, 1)}

@@ -174,7 +174,10 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> LedgerRepo:
         repo.coc("report", "review", case, "--meeting", "2026-01-22", "--at", "2026-01-22")
         warning = repo.coc("sanction", "propose", case, "--at", "2026-01-22", "--json").json
         repo.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
-        repo.coc("apology", "record", warning["sanction"], "--refused", "--at", "2026-01-31")
+        repo.coc(
+            "apology", "record", warning["sanction"], "--refused", "--conduct", "Repeated insults",
+            "--at", "2026-01-31",
+        )  # fmt: skip
         repo.coc("meeting", "add", "2026-02-05", "--extraordinary", "--at", "2026-01-31")
         repo.coc("council", "remove", "erin", "--at", "2026-01-31")
     return repo

@@ -329,8 +329,9 @@ def record_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> li
     hold personal details (`coc expunge` is then due)."""
     items = []
     people = sorted({s.person for s in sanctions if s.person and s.status != "expunged"})
+    mine = rules.by_person(sanctions)
     for person in people:
-        record = rules.record(policy, sanctions, person, day)
+        record = rules.record(policy, mine[person], person, day)
         if record.cleared:
             holder = _latest_expiring(record.cleared)
             left = holder.expunges_on

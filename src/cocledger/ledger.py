@@ -6,8 +6,9 @@ position-keeping loader to find the line, so a large ledger loads near the parsi
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -133,6 +134,7 @@ class Ledger:
         self.root = root
         self._texts: dict[str, str | None] = {}
         self._cases: dict[str, Case] = {}
+        self.written: dict[str, tuple[str, BaseModel]] = {}  # registers an action rewrote
 
     def text(self, relpath: str) -> str | None:
         if relpath not in self._texts:
@@ -206,9 +208,35 @@ class Ledger:
         base = self.root / CASES_DIR
         return sorted(p.stem for p in base.glob(pattern)) if base.is_dir() else []
 
-    def cases(self) -> Iterator[Case]:
+    def cases(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
+        """Every case in id order; with `status`, only the cases of that status and those in `also`.
+
+        A case file is recognised by its content in the case store (inside .git), so only new or
+        changed files are parsed, and a case of another status is not even unpickled.
+        """
+        store = parse_cache.Store(self.root, "cases")
+        root = str(self.root)
         for case_id in self.case_ids():
-            yield self.case(case_id)
+            wanted = status is None or case_id in also
+            case = self._cases.get(case_id)
+            if case is None:
+                try:
+                    with open(os.path.join(root, case_path(case_id)), "rb") as handle:
+                        raw: bytes | None = handle.read()
+                except OSError:  # not where its id says: `case` reports it as it always has
+                    raw = None
+                digest, entry = store.find(raw) if raw is not None else (b"", None)
+                if entry is not None and not wanted and entry[0] != status:
+                    continue
+                case = parse_cache.Store.model(entry, Case) if entry is not None else None
+                if case is None:
+                    case = self.case(case_id)
+                    if raw is not None:
+                        store.add(digest, case.status, case)
+                self._cases[case_id] = case
+            if wanted or case.status == status:
+                yield case
+        store.save()
 
     def sanctions_of_case(self, case_id: str) -> list[Sanction]:
         return [s for s in self.sanctions if s.case == case_id]

@@ -103,6 +103,16 @@ class Deadlines(Model):
     respondent_response: DurationField
     apology: DurationField
 
+    @field_validator("council_notice", "respondent_response", "apology")
+    @classmethod
+    def _has_an_end(cls, value: Duration) -> Duration:
+        """A deadline falls on a day: 'lifetime' would be no deadline at all."""
+        if value.is_lifetime:
+            raise ValueError(
+                "a deadline cannot be 'lifetime': write '<n> hours', '<n> days' or '<n> months'"
+            )
+        return value
+
 
 class Rung(Model):
     """One row of the ladder: the sanction recommended for an offence number."""
@@ -120,6 +130,8 @@ class Rung(Model):
             raise ValueError("a 'ban' rung needs a duration such as '3 months'")
         if self.kind in ("warning", "lifetime_ban") and self.duration is not None:
             raise ValueError(f"a '{self.kind}' rung takes no duration")
+        if self.duration is not None and self.duration.unit == "hours":
+            raise ValueError("a sanction lasts whole days: write its duration in days or months")
         return self
 
 
@@ -198,6 +210,8 @@ class Vote(Model):
     member: PersonId
     vote: Literal["yes", "no"]
     at: AwareDatetime
+    recorded_by: PersonId | None = None
+    """Who recorded a vote the member gave at a meeting (`--on-behalf`); None: the member."""
 
 
 class Appeal(Model):

@@ -21,6 +21,7 @@ from . import rules
 from .due import decision_day
 from .errors import InputError, RefusedError
 from .models import Case, Person, Policy, Sanction
+from .wording import long_date, ordinal, sanction_text
 
 TEMPLATE_NAMES = (
     "council_notice",
@@ -113,31 +114,6 @@ def recipients(
 # --- the facts a template may use ---------------------------------------------------------------
 
 
-def long_date(day: date | None) -> str:
-    """Dates as the policy's own table writes them: June 6, 2023."""
-    return f"{day:%B} {day.day}, {day.year}" if day else ""
-
-
-def ordinal(n: int) -> str:
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
-    return f"{n}{suffix} offence"
-
-
-def sanction_text(sanction: Sanction) -> str:
-    """Active sanctions table wording: 'Permanent ban enacted June 6, 2023'; '3 month ban from
-    June 6, 2023 until September 6, 2023'."""
-    start = long_date(sanction.starts_on or sanction.enacted_on)
-    if sanction.kind == "lifetime_ban":
-        return f"Permanent ban enacted {start}"
-    if sanction.kind == "warning":
-        return f"Warning given on {start}"
-    what = "ban" if sanction.kind == "ban" else "sanction"
-    length = f"{sanction.duration.months_text()} " if sanction.duration else ""
-    until = f" until {long_date(sanction.ends_on)}" if sanction.ends_on else ""
-    text = f"{length}{what} from {start}{until}"
-    return text[0].upper() + text[1:]
-
-
 def decision(sanction: Sanction) -> str:
     """One sentence on the action taken: an enactment, an escalation or an appeal's outcome."""
     text = sanction_text(sanction)
@@ -157,9 +133,9 @@ def decision(sanction: Sanction) -> str:
     if sanction.escalated_from:
         return (
             "Because the apology required after the warning was refused, the sanction was "
-            f"escalated to the {ordinal(sanction.offence)}: {text}."
+            f"escalated to the {ordinal(sanction.offence)} offence: {text}."
         )
-    return f"The Council has decided, as the {ordinal(sanction.offence)} under the policy: {text}."
+    return f"The Council has decided, as the {ordinal(sanction.offence)} offence under the policy: {text}."
 
 
 def apology_paragraph(
@@ -270,7 +246,7 @@ def values(
         {
             "sanction": sanction.id,
             "sanction_text": sanction_text(sanction),
-            "offence": ordinal(sanction.offence),
+            "offence": f"{ordinal(sanction.offence)} offence",
             "kind": sanction.kind.replace("_", " "),
             "duration": str(sanction.duration or ""),
             "starts_on": long_date(sanction.starts_on),

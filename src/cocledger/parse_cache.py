@@ -4,6 +4,10 @@ Keyed by the file's exact content (SHA-256) and the model, kept inside the repos
 `.git` directory: only a file byte-for-byte identical to one parsed before is served from it.
 Anyone able to write there can already run code through git hooks, so pickle adds no new trust.
 Small files skip the cache: parsing them is cheaper than the lookup.
+
+An entry holds the model's plain data, validated again when read: cheaper to write and about as
+fast to read as pickled models, and what comes back is exactly what validating the file's data
+gives, whether the entry was made by parsing the file or by the action that wrote it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,37 +25,169 @@ MIN_SIZE = 64 * 1024
 T = TypeVar("T")
 
 
-def _path(root: Path, text: str, model: type[Any]) -> Path | None:
+def _path(root: Path, text: str, model: type[Any], written: bool = False) -> Path | None:
     git_dir = root / ".git"
     if len(text) < MIN_SIZE or not git_dir.is_dir():
         return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-    return git_dir / "coc-cache" / f"{model.__name__}-{__version__}-{digest}.pickle"
+    kind = ".written" if written else ""
+    name = f"{model.__name__}-{__version__}-{_schema_key()}-{digest}{kind}.pickle"
+    return git_dir / "coc-cache" / name
 
 
-def get(root: Path, text: str, model: type[T]) -> T | None:
+def get(root: Path, text: str, model: type[T], written: bool = True) -> T | None:
+    """The model of `text` as parsed before; with `written`, also as an action wrote it (validate
+    trusts only what it parsed itself)."""
     path = _path(root, text, model)
+    if path is not None and not path.is_file() and written:
+        path = _path(root, text, model, written=True)
     if path is None or not path.is_file():
         return None
     try:
         with path.open("rb") as handle:
-            value = pickle.load(handle)  # our own cache inside .git: see the module doc
+            data = pickle.load(handle)  # our own cache inside .git: see the module doc
+        return model.model_validate(data)  # type: ignore[attr-defined, no-any-return]
     except Exception:  # a stale or truncated cache entry is simply ignored
         return None
-    return value if isinstance(value, model) else None
+
+
+def _data(value: Any) -> bytes:
+    data = value.model_dump(mode="python", exclude_none=True)
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def put(root: Path, text: str, value: Any) -> None:
     """Best effort: a cache that cannot be written changes nothing but speed."""
     path = _path(root, text, type(value))
-    if path is None:
-        return
+    if path is not None:
+        _write(path, type(value).__name__, _data(value))
+
+
+def _write(path: Path, name: str, data: bytes) -> None:
+    """One entry per model: the register as it is now (older entries are removed)."""
     try:
         path.parent.mkdir(exist_ok=True)
-        for old in path.parent.glob(f"{type(value).__name__}-*.pickle"):
+        for old in path.parent.glob(f"{name}-*.pickle"):
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         return
+
+
+class Written:
+    """Registers an action rewrote, entered in the cache once its commit is made.
+
+    Without this, the command after an action that changed sanctions.yaml would parse the whole
+    register again. The entry is the data the text was written from (validated when read, as
+    parsing the text gives it), prepared in a thread while git makes the commit.
+    """
+
+    def __init__(self, root: Path, registers: list[tuple[str, Any]]) -> None:
+        self.entries: list[tuple[Path, str, bytes]] = []
+        todo = [
+            (path, text, model)
+            for text, model in registers
+            if (path := _path(root, text, type(model), written=True)) is not None
+        ]
+        self.thread: threading.Thread | None = None
+        if todo:
+            self.thread = threading.Thread(target=self._prepare, args=(todo,), daemon=True)
+            self.thread.start()
+
+    def _prepare(self, todo: list[tuple[Path, str, Any]]) -> None:
+        try:
+            for path, _text, model in todo:
+                self.entries.append((path, type(model).__name__, _data(model)))
+        except Exception:  # only speed is lost
+            self.entries = []
+
+    def commit(self) -> None:
+        """The commit is made: enter the registers (call only then)."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        for path, name, blob in self.entries:
+            _write(path, name, blob)
+
+
+def _schema_key() -> str:
+    """Pickled models are only good for the model classes that wrote them."""
+    global _SCHEMA
+    if _SCHEMA is None:
+        import pydantic
+
+        here = Path(__file__).parent
+        digest = hashlib.sha256(pydantic.VERSION.encode())
+        digest.update(b"data-1")  # the format of an entry
+        for name in ("models.py", "durations.py"):
+            digest.update((here / name).read_bytes())
+        _SCHEMA = digest.hexdigest()[:12]
+    return _SCHEMA
+
+
+_SCHEMA: str | None = None
+
+
+class Store:
+    """Many small files' models by content, in one file of the cache: {digest: (label, pickle)}.
+
+    For the case files: a query that needs only some cases (the open ones) reads every file, but
+    unpickles only those whose label (the status) it asks for and parses only new or changed files.
+    `save` keeps the entries of the files seen, so the store never outgrows the ledger.
+    """
+
+    def __init__(self, root: Path, name: str) -> None:
+        git_dir = root / ".git"
+        self.path = (
+            git_dir / "coc-cache" / f"{name}-{__version__}-{_schema_key()}.pickle"
+            if git_dir.is_dir()
+            else None
+        )
+        self.name = name
+        self.entries: dict[bytes, tuple[str, bytes]] = {}
+        self.seen: set[bytes] = set()
+        self.added = False
+        if self.path is not None and self.path.is_file():
+            try:
+                with self.path.open("rb") as handle:
+                    entries = pickle.load(handle)  # our own cache inside .git: see the module doc
+                if isinstance(entries, dict):
+                    self.entries = entries
+            except Exception:  # a stale or truncated store is simply rebuilt
+                self.entries = {}
+
+    def find(self, data: bytes) -> tuple[bytes, tuple[str, bytes] | None]:
+        """The content digest of a file's bytes and its (label, pickled model), if stored."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        self.seen.add(digest)
+        return digest, self.entries.get(digest)
+
+    @staticmethod
+    def model(entry: tuple[str, bytes], model: type[T]) -> T | None:
+        try:
+            value = pickle.loads(entry[1])
+        except Exception:
+            return None
+        return value if isinstance(value, model) else None
+
+    def add(self, digest: bytes, label: str, value: Any) -> None:
+        self.entries[digest] = (label, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.added = True
+
+    def save(self) -> None:
+        """Best effort, after a pass over every file: only what was seen is kept."""
+        if self.path is None or not (self.added or set(self.entries) - self.seen):
+            return
+        kept = {k: v for k, v in self.entries.items() if k in self.seen}
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            for old in self.path.parent.glob(f"{self.name}-*.pickle"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        except OSError:
+            return

@@ -2,8 +2,9 @@
 
 `active_bans` turns the register into rows built from an explicit allow-list: the person's name
 from people.yaml, the public `conduct` given with the sanction, and the sanction text in the
-policy's own wording. Nothing else reaches a row, and cases are never read. One renderer per
-format turns rows into text; all are pure, so the same rows always render to the same bytes.
+policy's own wording (`wording.sanction_text`, which the notices use too). Nothing else reaches a
+row, and cases are never read. One renderer per format turns rows into text; all are pure, so
+the same rows always render to the same bytes.
 """
 
 from __future__ import annotations
@@ -19,21 +20,8 @@ from datetime import date
 from . import rules
 from .errors import CocError
 from .models import Person, Sanction
+from .wording import long_date, sanction_text
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 NO_ACTIVE_BANS = "No active bans"
 COLUMNS = ("Person", "Conduct", "Sanction")
 
@@ -57,25 +45,6 @@ class PublishedBan:
             "starts_on": self.starts_on.isoformat(),
             "ends_on": self.ends_on.isoformat() if self.ends_on else None,
         }
-
-
-def long_date(day: date) -> str:
-    """The policy's date style, `June 6, 2023`, independent of the machine's locale."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
-def sanction_text(sanction: Sanction) -> str:
-    """Active sanctions: `Permanent ban enacted June 6, 2023` or
-    `3 month ban from June 6, 2023 until September 6, 2023` (ends_on: the first day back)."""
-    assert sanction.starts_on is not None
-    if sanction.ends_on is None:
-        enacted = sanction.enacted_on or sanction.starts_on
-        text = f"Permanent ban enacted {long_date(enacted)}"
-        if sanction.starts_on != enacted:
-            text += f", in force from {long_date(sanction.starts_on)}"
-        return text
-    length = sanction.duration.months_text() if sanction.duration else "Timed"
-    return f"{length} ban from {long_date(sanction.starts_on)} until {long_date(sanction.ends_on)}"
 
 
 def as_it_stood(sanction: Sanction, day: date) -> Sanction:

@@ -1,4 +1,8 @@
-"""Human output through rich: panels and tables for the query commands."""
+"""Human output through rich: panels and tables for the query commands.
+
+Every value from the ledger goes in as `Text`, never as markup: a name or a note with `[/]` in
+it is shown as written, not interpreted.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(*columns, title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
     return table
+
+
+def _row(table: Table, *values: Any) -> None:
+    table.add_row(*(Text("" if v is None else str(v)) for v in values))
 
 
 def sanction_line(s: dict[str, Any]) -> str:
@@ -35,7 +46,7 @@ def sanctions_table(rows: list[dict[str, Any]], title: str) -> Table:
         if s.get("starts_on") and s["kind"] != "warning":
             span += f" – {s.get('ends_on') or 'lifetime'}"
         off = s.get("expunges_on") or ("never" if s["kind"] == "lifetime_ban" else "-")
-        table.add_row(s["sanction"], str(s["offence"]), what, span, s["status"], off)
+        _row(table, s["sanction"], s["offence"], what, span, s["status"], off)
     return table
 
 
@@ -53,7 +64,7 @@ def person(console: Console, view: dict[str, Any]) -> None:
     parts: list[Any] = ["\n".join(lines)]
     if view["record"]:
         parts.append(sanctions_table(view["record"], "Why: the sanctions still on the record"))
-    console.print(Panel(parts[0], title="person", title_align="left"))
+    console.print(Panel(parts[0], title="person", title_align="left", expand=False))
     for part in parts[1:]:
         console.print(part)
 
@@ -63,7 +74,7 @@ def sanction(console: Console, s: dict[str, Any]) -> None:
         ("sanction", s["sanction"]),
         ("case", s.get("case") or ""),
         ("offence", str(s["offence"])),
-        ("sanction", sanction_line(s)),
+        ("kind", sanction_line(s)),
         ("status", s["status"]),
         ("decided on", s.get("decided_on") or ""),
         ("starts on", s.get("starts_on") or "-"),
@@ -79,14 +90,19 @@ def sanction(console: Console, s: dict[str, Any]) -> None:
     table.add_column(style="bold")
     table.add_column()
     for key, value in rows:
-        table.add_row(key, value)
-    console.print(Panel(table, title=s["sanction"], title_align="left"))
+        _row(table, key, value)
+    console.print(Panel(table, title=s["sanction"], title_align="left", expand=False))
 
 
 def case(console: Console, data: dict[str, Any]) -> None:
     facts = Table(box=None, show_header=False)
     facts.add_column(style="bold")
     facts.add_column()
+    if data.get("anonymous_reporter"):
+        facts.add_row(
+            Text("ANONYMOUS REPORTER", style="bold red"),
+            Text("never name the reporter to the respondent or witnesses"),
+        )
     for key in (
         "status",
         "received_at",
@@ -94,6 +110,8 @@ def case(console: Console, data: dict[str, Any]) -> None:
         "reporter",
         "respondent",
         "witnesses",
+        "conflicts",
+        "occurred_on",
         "setting",
         "categories",
         "serious",
@@ -101,13 +119,12 @@ def case(console: Console, data: dict[str, Any]) -> None:
         "review_meeting",
     ):
         value = data.get(key)
-        if value in (None, [], ""):
+        if value in (None, [], "", False):
             continue
-        facts.add_row(
-            key.replace("_", " "), ", ".join(value) if isinstance(value, list) else str(value)
-        )
+        shown = ", ".join(value) if isinstance(value, list) else "yes" if value is True else value
+        _row(facts, key.replace("_", " "), shown)
     for key, value in data.get("deadlines", {}).items():
-        facts.add_row(f"due: {key.replace('_', ' ')}", str(value))
+        _row(facts, f"due: {key.replace('_', ' ')}", value)
     timeline = _table("when", "what", "by", "detail", title="Timeline")
     for e in data.get("timeline", []):
         parts = [
@@ -117,11 +134,22 @@ def case(console: Console, data: dict[str, Any]) -> None:
             ", ".join(e.get("members", [])),
         ]
         detail = " ".join(str(p) for p in [*parts, e.get("note")] if p)
-        timeline.add_row(e["at"], e["action"].replace("_", " "), e["by"], str(detail))
-    parts: list[Any] = [facts, timeline]
+        _row(timeline, e["at"], e["action"].replace("_", " "), e["by"], detail)
+    parts: list[Any] = [facts]
+    for key in ("summary", "response"):
+        if data.get(key):
+            parts.append(
+                Panel(
+                    Text(data[key].rstrip()),
+                    title=f"{key} (confidential)",
+                    title_align="left",
+                    expand=False,
+                )
+            )
+    parts.append(timeline)
     if data.get("sanctions"):
         parts.append(sanctions_table(data["sanctions"], "Sanctions"))
-    console.print(Panel(parts[0], title=data["id"], title_align="left"))
+    console.print(Panel(parts[0], title=data["id"], title_align="left", expand=False))
     for part in parts[1:]:
         console.print(part)
 
@@ -129,11 +157,12 @@ def case(console: Console, data: dict[str, Any]) -> None:
 def case_list(console: Console, rows: list[dict[str, Any]]) -> None:
     table = _table("case", "status", "received", "respondent", "stage", "serious")
     for r in rows:
-        table.add_row(
+        _row(
+            table,
             r["case"],
             r["status"],
             r["received_at"],
-            r["respondent"] or "",
+            r["respondent"],
             r["stage"],
             "yes" if r["serious"] else "",
         )
@@ -141,5 +170,6 @@ def case_list(console: Console, rows: list[dict[str, Any]]) -> None:
 
 
 def _ordinal(n: int) -> str:
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
-    return f"{n}{suffix} offence"
+    from .wording import ordinal
+
+    return f"{ordinal(n)} offence"

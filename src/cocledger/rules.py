@@ -221,11 +221,22 @@ def rung_for(policy: Policy, offence: int) -> Rung:
 
 def expired_sanctions(policy: Policy, sanctions: Sequence[Sanction], day: date) -> list[Sanction]:
     """End of ban: every sanction that has left its person's record by `day` (for expunge)."""
+    mine = by_person(sanctions)
     people = sorted({s.person for s in sanctions if s.person and s.status != "expunged"})
     gone: list[Sanction] = []
     for person in people:
-        gone.extend(record(policy, sanctions, person, day).cleared)
+        gone.extend(record(policy, mine[person], person, day).cleared)
     return gone
+
+
+def by_person(sanctions: Iterable[Sanction]) -> dict[str, list[Sanction]]:
+    """Each person's sanctions in register order: `record` over many people without rescanning
+    the whole register for each (it reads only the person's own sanctions anyway)."""
+    grouped: dict[str, list[Sanction]] = {}
+    for sanction in sanctions:
+        if sanction.person:
+            grouped.setdefault(sanction.person, []).append(sanction)
+    return grouped
 
 
 def is_deviation(rung: Rung, kind: str, duration: Duration | None) -> bool:

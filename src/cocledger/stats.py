@@ -31,6 +31,7 @@ from typing import Any
 
 from . import rules
 from .models import Case, Policy, Sanction
+from .wording import ordinal
 
 OUTCOMES = (
     ("awaiting_decision", "awaiting a decision"),
@@ -235,11 +236,6 @@ def rung_label(rung: tuple[int, str] | None) -> str:
         return OFF_LADDER
     offence, kind = rung
     return f"{ordinal(offence)} offence: {kind.replace('_', ' ')}"
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def published(

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import __version__
 from .models import Case, PeopleFile, Policy, SanctionsFile
 
 SCHEMA_DIR = "schemas"
@@ -49,7 +50,9 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install cocledger
+      # This job reads the whole confidential ledger: install exactly the version you vetted
+      # (or pin a git URL at a commit hash: pip install "git+https://.../cocledger@<sha>").
+      - run: pip install "cocledger=={version}"
       - run: coc validate --base "origin/${{ github.base_ref }}" --format github
 """
 
@@ -81,6 +84,6 @@ def vscode_settings() -> str:
 def init_files() -> dict[str, str]:
     """Files `coc init` writes besides the ledger itself."""
     files = {f"{SCHEMA_DIR}/{name}": text for name, text in schema_texts().items()}
-    files[WORKFLOW_FILE] = WORKFLOW
+    files[WORKFLOW_FILE] = WORKFLOW.replace("{version}", __version__)
     files[VSCODE_FILE] = vscode_settings()
     return files

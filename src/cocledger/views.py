@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from . import rules
@@ -36,11 +36,19 @@ def person_view(ledger: Ledger, person_id: str, day: date) -> dict[str, Any]:
     }
 
 
-def case_view(ledger: Ledger, case_id: str) -> dict[str, Any]:
-    """Everything the council needs on one case: parties, deadlines, timeline and sanctions."""
+def case_view(ledger: Ledger, case_id: str, at: datetime | None = None) -> dict[str, Any]:
+    """Everything the council needs on one case: parties, deadlines, timeline and sanctions;
+    with `at`, the timeline and sanctions as they stood then."""
     case = ledger.case(case_id)
     data = case.model_dump(mode="json", exclude_none=True)
-    data["sanctions"] = [sanction_json(s) for s in ledger.sanctions_of_case(case_id)]
+    sanctions = ledger.sanctions_of_case(case_id)
+    if at is not None:
+        day = rules.local_date(at, ledger.policy)
+        data["timeline"] = [
+            e for e, m in zip(data["timeline"], case.timeline, strict=True) if m.at <= at
+        ]
+        sanctions = [s for s in sanctions if s.decided_on <= day]
+    data["sanctions"] = [sanction_json(s) for s in sanctions]
     return data
 
 
@@ -60,10 +68,10 @@ def stage(case_data: dict[str, Any]) -> str:
     return names[steps[-1]] if steps else case_data.get("status", "")
 
 
-def case_list(ledger: Ledger, open_only: bool) -> list[dict[str, Any]]:
+def case_list(ledger: Ledger, open_only: bool, at: datetime | None = None) -> list[dict[str, Any]]:
     rows = []
-    for case in ledger.cases():
-        if open_only and case.status != "open":
+    for case in ledger.cases(status="open" if open_only else None):
+        if at is not None and case.received_at > at:
             continue
         data = case.model_dump(mode="json", exclude_none=True)
         rows.append(

@@ -11,11 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .. import yamlio
+from .. import rules, yamlio
+from ..defaults import CASE_HEADER
 from ..errors import RefusedError
 from ..gitstore import ChangeSet
 from ..ledger import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, Ledger, case_path
-from ..models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
+from ..models import Case, Event, PeopleFile, Person, Policy, Sanction, SanctionsFile
 
 
 @dataclass
@@ -39,7 +40,10 @@ def render(ledger: Ledger, relpath: str, model: BaseModel, only_set: bool = Fals
 
 
 def case_file(ledger: Ledger, case: Case) -> dict[str, str | None]:
-    return {case_path(case.id): render(ledger, case_path(case.id), case)}
+    """A case file; a new one starts with the schema modeline editors use for completion."""
+    relpath = case_path(case.id)
+    text = render(ledger, relpath, case)
+    return {relpath: text if ledger.text(relpath) is not None else CASE_HEADER + text}
 
 
 def _register(
@@ -50,7 +54,10 @@ def _register(
     changed = {item.id: data_of(item) for item in new if before.get(item.id) != item}
     removed = set(before) - {item.id for item in new}
     text = None if removed else yamlio.dump_items(ledger.text(relpath), key, changed, set(before))
-    return {relpath: text if text is not None else render(ledger, relpath, whole)}
+    if text is None:
+        text = render(ledger, relpath, whole)
+    ledger.written[relpath] = (text, whole)  # for the parse cache, once committed
+    return {relpath: text}
 
 
 def sanctions_file(ledger: Ledger, sanctions: list[Sanction]) -> dict[str, str | None]:
@@ -100,3 +107,56 @@ def not_before(day: date, earlier: date, what: str) -> None:
     """Timelines run forward: refuse an action dated before what it follows."""
     if day < earlier:
         raise RefusedError(f"--at {day} is before {what} ({earlier}); check the date")
+
+
+def append_event(
+    ledger: Ledger, case_id: str, event: Event, **changes: Any
+) -> tuple[Case, dict[str, str | None]]:
+    """Append an event to a case's timeline, which runs forward: none may predate the last event
+    (or the receipt). `changes` are the case fields the same action sets; the stored deadlines
+    are recomputed with the new event. An expunged case takes no more events."""
+    case = ledger.case(case_id).model_copy(deep=True)
+    if case.status == "expunged":
+        raise RefusedError(f"{case_id} has been expunged: nothing more can be recorded on it")
+    last = max([case.received_at, *(e.at for e in case.timeline)])
+    if event.at < last:
+        raise RefusedError(
+            f"--at {event.at.isoformat()} is before the last event of {case_id} "
+            f"({last.isoformat()}); check the date"
+        )
+    for key, value in changes.items():
+        setattr(case, key, value)
+    case.timeline = [*case.timeline, event]
+    case.deadlines = rules.case_deadlines(case, ledger.policy)
+    return case, case_file(ledger, case)
+
+
+def replace_sanction(sanctions: list[Sanction], changed: Sanction) -> list[Sanction]:
+    """The register with one entry swapped for its changed copy, in the same place."""
+    return [changed if s.id == changed.id else s for s in sanctions]
+
+
+def parties_of(sanction: Sanction) -> tuple[str, str]:
+    """The case and the person of a sanction on record; a tombstone has neither left."""
+    if sanction.case is None or sanction.person is None:
+        raise RefusedError(f"{sanction.id} has been expunged: nothing more can be recorded on it")
+    return sanction.case, sanction.person
+
+
+def in_order(ledger: Ledger, person: str, day: date, sanction: Sanction | None = None) -> None:
+    """One person's sanctions are recorded in the order they happen. validate recomputes each
+    offence from the sanctions decided before it and from the day each status took effect, so a
+    decision dated before one already on record (or a status dated before the current one) would
+    rewrite that history for good: refuse it."""
+    if sanction is not None and day < sanction.status_on:
+        raise RefusedError(
+            f"--at {day} is before {sanction.id} was {sanction.status} ({sanction.status_on}); "
+            "check the date"
+        )
+    mine = [s for s in ledger.sanctions if s.person == person and s.status != "expunged"]
+    latest = max(mine, key=rules.decision_order, default=None)
+    if latest is not None and day < latest.decided_on:
+        raise RefusedError(
+            f"--at {day} is before {latest.id} was decided ({latest.decided_on}): "
+            "record one person's sanctions in order"
+        )

@@ -10,40 +10,31 @@ from .. import rules
 from ..durations import LIFETIME, Duration
 from ..errors import RefusedError, UsageError
 from ..ledger import Ledger
-from ..models import Appeal, Case, Event, Person, Sanction
-from . import Outcome, case_file, commit, not_before, sanctions_file
-from .sanctions import sanction_json
-
-
-def _replace(sanctions: list[Sanction], changed: Sanction) -> list[Sanction]:
-    return [changed if s.id == changed.id else s for s in sanctions]
-
-
-def _case_with(ledger: Ledger, case_id: str, event: Event) -> Case:
-    """Appeals come after the decision, so a closed case takes them too; an expunged one cannot."""
-    case = ledger.case(case_id).model_copy(deep=True)
-    if case.status == "expunged":
-        raise RefusedError(f"{case_id} has been expunged")
-    last = max((e.at for e in case.timeline), default=case.received_at)
-    if event.at < last:
-        raise RefusedError(
-            f"--at {event.at.isoformat()} is before the case's last event ({last.isoformat()})"
-        )
-    case.timeline = [*case.timeline, event]
-    return case
+from ..models import Appeal, Event, Person, Sanction
+from . import (
+    Outcome,
+    append_event,
+    commit,
+    in_order,
+    not_before,
+    parties_of,
+    replace_sanction,
+    sanctions_file,
+)
+from .sanctions import sanction_json, whole_days
 
 
 def _commit(ledger: Ledger, actor: Person, verb: str, sanction: Sanction, event: Event) -> Outcome:
-    assert sanction.case is not None
-    case = _case_with(ledger, sanction.case, event)
-    files = sanctions_file(ledger, _replace(ledger.sanctions, sanction))
-    files.update(case_file(ledger, case))
+    """Appeals come after the decision, so a closed case takes them too; an expunged one cannot."""
+    case_id, _ = parties_of(sanction)
+    _, files = append_event(ledger, case_id, event)
+    files.update(sanctions_file(ledger, replace_sanction(ledger.sanctions, sanction)))
     change = commit(
-        f"appeal {verb} {sanction.id} ({sanction.case})",
+        f"appeal {verb} {sanction.id} ({case_id})",
         f"appeal {verb}",
         actor,
         files,
-        sanction.case,
+        case_id,
         sanction.id,
     )
     return Outcome(change, appeal_json(sanction), "")
@@ -88,8 +79,7 @@ def deciders(ledger: Ledger, sanction: Sanction, members: list[str]) -> list[str
     """Who decided: for a lifetime ban the council that enacted it, i.e. every council member on
     the roster not a party to the case; otherwise the members named, else the case's committee."""
     policy = ledger.policy
-    assert sanction.case is not None
-    case = ledger.case(sanction.case)
+    case = ledger.case(parties_of(sanction)[0])
     if sanction.kind == "lifetime_ban":
         if members:
             raise UsageError(
@@ -110,11 +100,12 @@ def deciders(ledger: Ledger, sanction: Sanction, members: list[str]) -> list[str
     return list(dict.fromkeys(members)) or list(case.committee)
 
 
-def _reduce(ledger: Ledger, sanction: Sanction, to: Duration, day: date) -> None:
+def _reduce(ledger: Ledger, sanction: Sanction, appeal: Appeal, to: Duration, day: date) -> None:
     """A reduced sanction keeps its start; its end and its time on the record are recomputed."""
     policy = ledger.policy
     if to.is_lifetime:
         raise UsageError("--reduced-to lifetime is no reduction: give a duration like '3 months'")
+    whole_days(to, "--reduced-to")
     kind = "ban" if sanction.kind == "lifetime_ban" else sanction.kind
     ends_on, expunges_on = rules.sanction_dates(policy, kind, to, sanction.starts_on)
     if sanction.ends_on is not None and (ends_on is None or ends_on >= sanction.ends_on):
@@ -130,8 +121,7 @@ def _reduce(ledger: Ledger, sanction: Sanction, to: Duration, day: date) -> None
         rung = rules.rung_for(policy, sanction.offence)
         if rules.is_deviation(rung, kind, to):
             sanction.deviation_reason = f"reduced on appeal on {day}"
-    assert sanction.appeal is not None
-    sanction.appeal.reduced_from = previous or LIFETIME
+    appeal.reduced_from = previous or LIFETIME
 
 
 def decide(
@@ -155,13 +145,16 @@ def decide(
         raise RefusedError(f"{sanction_id} is {sanction.status}; its appeal cannot be decided")
     day = rules.local_date(at, policy)
     not_before(day, appeal.filed_on, "the appeal was filed")
+    if outcome != "upheld":  # its status or dates change what later offences were computed from
+        in_order(ledger, parties_of(sanction)[1], day, sanction)
     appeal.decided_by = deciders(ledger, sanction, members)
     if outcome == "overturned":
         sanction.status = "overturned"
         sanction.status_on = day
     elif outcome == "reduced":
-        assert reduced_to is not None
-        _reduce(ledger, sanction, reduced_to, day)
+        if reduced_to is None:
+            raise UsageError("--reduced-to needs a duration such as '3 months'")
+        _reduce(ledger, sanction, appeal, reduced_to, day)
     appeal.outcome = outcome  # type: ignore[assignment]
     appeal.decided_on = day
     note = f"reduced to {reduced_to}" if outcome == "reduced" else outcome

@@ -7,12 +7,12 @@ from datetime import datetime
 from ..errors import RefusedError
 from ..ledger import Ledger
 from ..models import Event, Person
-from . import Outcome, case_file, commit
+from . import Outcome, append_event, commit
 
 
 def close(ledger: Ledger, actor: Person, at: datetime, case_id: str, reason: str | None) -> Outcome:
     """A case leaves `case list --open` when decided: no sanction of it may still be pending."""
-    case = ledger.case(case_id).model_copy(deep=True)
+    case = ledger.case(case_id)
     if case.status != "open":
         raise RefusedError(f"{case_id} is already {case.status}")
     pending = [s.id for s in ledger.sanctions_of_case(case_id) if s.status == "proposed"]
@@ -20,14 +20,7 @@ def close(ledger: Ledger, actor: Person, at: datetime, case_id: str, reason: str
         raise RefusedError(
             f"{case_id} has a proposed sanction to enact or reject first: {', '.join(pending)}"
         )
-    last = max(e.at for e in case.timeline)
-    if at < last:
-        raise RefusedError(
-            f"--at {at.isoformat()} is before the case's last event ({last.isoformat()})"
-        )
-    case.status = "closed"
-    case.timeline = [*case.timeline, Event(at=at, action="closed", by=actor.id, note=reason)]
-    change = commit(
-        f"case close {case_id}", "case close", actor, case_file(ledger, case), case=case_id
-    )
+    event = Event(at=at, action="closed", by=actor.id, note=reason)
+    _, files = append_event(ledger, case_id, event, status="closed")
+    change = commit(f"case close {case_id}", "case close", actor, files, case=case_id)
     return Outcome(change, {"case": case_id, "status": "closed"}, f"Closed {case_id}.")

@@ -10,7 +10,7 @@ from .. import notices, rules
 from ..errors import RefusedError
 from ..ledger import Ledger
 from ..models import Event, Person
-from . import Outcome, case_file, commit
+from . import Outcome, append_event, commit
 
 
 def default_template(name: str) -> str:
@@ -54,16 +54,10 @@ def notify(
 ) -> Outcome:
     """Communications: record that `party` was told of the latest action, in one commit."""
     notice = draft(ledger, at, case_id, party, sanction_id)
-    case = ledger.case(case_id).model_copy(deep=True)
-    if notice.template == "report_shared" and not case.first("shared"):
+    if notice.template == "report_shared" and not ledger.case(case_id).first("shared"):
         raise RefusedError(
             f"send the report, then record it with `coc report share {case_id}`: "
             "that starts the reported person's time to respond"
-        )
-    last = max((e.at for e in case.timeline), default=case.received_at)
-    if at < last:
-        raise RefusedError(
-            f"--at {at.isoformat()} is before the case's last event ({last.isoformat()})"
         )
     event = Event(
         at=at,
@@ -73,15 +67,8 @@ def notify(
         sanction=notice.sanction,
         note=notice.template,
     )
-    case.timeline = [*case.timeline, event]
-    change = commit(
-        f"notify {case_id} {party}",
-        "notify",
-        actor,
-        case_file(ledger, case),
-        case_id,
-        notice.sanction,
-    )
+    _, files = append_event(ledger, case_id, event)
+    change = commit(f"notify {case_id} {party}", "notify", actor, files, case_id, notice.sanction)
     about = f" of {notice.sanction}" if notice.sanction else ""
     data = {
         "case": case_id,

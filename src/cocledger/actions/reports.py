@@ -10,7 +10,7 @@ from .. import rules
 from ..errors import RefusedError, UsageError
 from ..ledger import Ledger
 from ..models import Case, CaseDeadlines, Event, Person
-from . import Outcome, case_file, commit, next_id, not_before
+from . import Outcome, append_event, case_file, commit, next_id, not_before
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ def _check_people(ledger: Ledger, report: ReportInput) -> None:
         raise UsageError("--respondent and --reporter name the same person")
     if report.respondent in report.witnesses:
         raise UsageError("--witness names the respondent")
+    if report.reporter in report.witnesses:
+        raise UsageError(
+            "--witness names the reporter, who is a party already: list other witnesses"
+        )
 
 
 def report_new(ledger: Ledger, actor: Person, at: datetime, report: ReportInput) -> Outcome:
@@ -85,29 +89,21 @@ def report_new(ledger: Ledger, actor: Person, at: datetime, report: ReportInput)
     )
 
 
-def _open_case(ledger: Ledger, case_id: str, at: datetime) -> Case:
-    case = ledger.case(case_id).model_copy(deep=True)
+def _open_case(ledger: Ledger, case_id: str) -> Case:
+    case = ledger.case(case_id)
     if case.status != "open":
         raise RefusedError(f"{case_id} is {case.status}; nothing more can be recorded on it")
-    last = max(e.at for e in case.timeline) if case.timeline else case.received_at
-    if at < last:
-        raise RefusedError(
-            f"--at {at.isoformat()} is before the case's last event ({last.isoformat()})"
-        )
     return case
 
 
 def _record(
-    ledger: Ledger, actor: Person, case: Case, event: Event, verb: str, message: str
-) -> Outcome:
-    case.timeline = [*case.timeline, event]
-    case.deadlines = rules.case_deadlines(case, ledger.policy)
-    change = commit(
-        f"report {verb} {case.id}", f"report {verb}", actor, case_file(ledger, case), case=case.id
-    )
-    return Outcome(
-        change, {"case": case.id, "event": event.action, "at": event.at.isoformat()}, message
-    )
+    ledger: Ledger, actor: Person, event: Event, case_id: str, verb: str, **changes: object
+) -> tuple[Outcome, Case]:
+    """One commit: the event appended to the case's timeline, with the fields the action sets."""
+    case, files = append_event(ledger, case_id, event, **changes)
+    change = commit(f"report {verb} {case_id}", f"report {verb}", actor, files, case=case_id)
+    data = {"case": case_id, "event": event.action, "at": event.at.isoformat()}
+    return Outcome(change, data, ""), case
 
 
 def _once(case: Case, action: str, what: str) -> None:
@@ -118,42 +114,38 @@ def _once(case: Case, action: str, what: str) -> None:
 
 def notify_council(ledger: Ledger, actor: Person, at: datetime, case_id: str) -> Outcome:
     """Incident processing: the council is told of the report within 24 hours of receipt."""
-    case = _open_case(ledger, case_id, at)
+    case = _open_case(ledger, case_id)
     _once(case, "council_notified", "the council notice was")
+    event = Event(at=at, action="council_notified", by=actor.id)
+    outcome, _ = _record(ledger, actor, event, case_id, "notify-council")
     late = at > case.deadlines.council_notice
-    message = f"Recorded the council notice for {case_id}" + (" (late)." if late else ".")
-    return _record(
-        ledger,
-        actor,
-        case,
-        Event(at=at, action="council_notified", by=actor.id),
-        "notify-council",
-        message,
-    )
+    outcome.message = f"Recorded the council notice for {case_id}" + (" (late)." if late else ".")
+    return outcome
 
 
 def share(ledger: Ledger, actor: Person, at: datetime, case_id: str) -> Outcome:
     """Incident processing: sharing the report with the reported person opens their 7 days."""
-    case = _open_case(ledger, case_id, at)
+    case = _open_case(ledger, case_id)
     _once(case, "shared", "sharing with the reported person was")
-    outcome = _record(ledger, actor, case, Event(at=at, action="shared", by=actor.id), "share", "")
-    outcome.message = f"Shared {case_id} with the reported person; response due {case.deadlines.respondent_response}."
-    outcome.data["respondent_response_due"] = str(case.deadlines.respondent_response)
+    event = Event(at=at, action="shared", by=actor.id)
+    outcome, case = _record(ledger, actor, event, case_id, "share")
+    due = case.deadlines.respondent_response
+    outcome.message = f"Shared {case_id} with the reported person; response due {due}."
+    outcome.data["respondent_response_due"] = str(due)
     return outcome
 
 
 def respond(ledger: Ledger, actor: Person, at: datetime, case_id: str, text: str | None) -> Outcome:
     """Incident processing: the reported person's response; a response shortens the wait."""
-    case = _open_case(ledger, case_id, at)
+    case = _open_case(ledger, case_id)
     if not case.first("shared"):
         raise RefusedError(
             f"{case_id} has not been shared with the reported person yet (`coc report share`)"
         )
     _once(case, "response_received", "a response was")
-    if text:
-        case.response = text
     event = Event(at=at, action="response_received", by=actor.id)
-    outcome = _record(ledger, actor, case, event, "respond", "")
+    changes = {"response": text} if text else {}
+    outcome, case = _record(ledger, actor, event, case_id, "respond", **changes)
     outcome.message = (
         f"Recorded the response to {case_id}; review from {case.deadlines.review_from}."
     )
@@ -162,15 +154,21 @@ def respond(ledger: Ledger, actor: Person, at: datetime, case_id: str, text: str
 
 def review(ledger: Ledger, actor: Person, at: datetime, case_id: str, meeting: date) -> Outcome:
     """Incident processing: the next council meeting after the 7 days or the response, whichever
-    is sooner; a serious case may go to an extraordinary meeting."""
+    is sooner; a serious case may go to an extraordinary meeting (never one before the report)."""
     policy = ledger.policy
-    case = _open_case(ledger, case_id, at)
+    case = _open_case(ledger, case_id)
     if not case.committee:
         raise RefusedError(f"{case_id} has no committee yet: form one with `coc committee form`")
     scheduled = [m for m in policy.meetings if m.date == meeting]
     if not scheduled:
         raise UsageError(
             f"--meeting {meeting}: no meeting on that date in policy.yaml (`coc meeting add`)"
+        )
+    received_on = rules.local_date(case.received_at, policy)
+    if meeting < received_on:
+        raise RefusedError(
+            f"--meeting {meeting} is before {case_id} was received ({received_on}): "
+            "review it at a meeting on or after that day"
         )
     extraordinary = all(m.kind == "extraordinary" for m in scheduled)
     if extraordinary and not case.serious:
@@ -185,32 +183,24 @@ def review(ledger: Ledger, actor: Person, at: datetime, case_id: str, meeting: d
                 f"review at a meeting on or after {earliest}"
             )
     not_before(rules.local_date(at, policy), meeting, "the meeting")
-    case.review_meeting = meeting
     event = Event(at=at, action="reviewed", by=actor.id, meeting=meeting)
-    return _record(
-        ledger,
-        actor,
-        case,
-        event,
-        "review",
-        f"Recorded the review of {case_id} at the meeting of {meeting}.",
-    )
+    outcome, _ = _record(ledger, actor, event, case_id, "review", review_meeting=meeting)
+    outcome.message = f"Recorded the review of {case_id} at the meeting of {meeting}."
+    return outcome
 
 
 def committee_form(
     ledger: Ledger, actor: Person, at: datetime, case_id: str, members: list[str]
 ) -> Outcome:
     """Incident processing: a small committee of council members with no conflict of interest."""
-    case = _open_case(ledger, case_id, at)
+    case = _open_case(ledger, case_id)
     for member in members:
         ledger.person(member, "--member")
     problems = rules.committee_problems(ledger.policy, case, members)
     if problems:
         raise RefusedError(f"committee for {case_id} refused: {'; '.join(problems)}")
-    case.committee = list(members)
     event = Event(at=at, action="committee_formed", by=actor.id, members=list(members))
-    case.timeline = [*case.timeline, event]
-    files = case_file(ledger, case)
+    _, files = append_event(ledger, case_id, event, committee=list(members))
     change = commit(f"committee form {case_id}", "committee form", actor, files, case=case_id)
     return Outcome(
         change,

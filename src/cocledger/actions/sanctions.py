@@ -11,7 +11,16 @@ from ..durations import Duration
 from ..errors import RefusedError, UsageError
 from ..ledger import Ledger
 from ..models import Case, Event, Person, Sanction, Vote
-from . import Outcome, case_file, commit, next_id, sanctions_file
+from . import (
+    Outcome,
+    append_event,
+    commit,
+    in_order,
+    next_id,
+    parties_of,
+    replace_sanction,
+    sanctions_file,
+)
 
 
 def sanction_json(sanction: Sanction) -> dict[str, Any]:
@@ -38,21 +47,95 @@ def sanction_json(sanction: Sanction) -> dict[str, Any]:
     }
 
 
-def _replace(sanctions: list[Sanction], changed: Sanction) -> list[Sanction]:
-    return [changed if s.id == changed.id else s for s in sanctions]
-
-
-def _case_event(ledger: Ledger, case_id: str, event: Event) -> tuple[Case, dict[str, str | None]]:
-    """Append an event to the case's timeline, which runs forward: none may predate the last."""
-    case = ledger.case(case_id).model_copy(deep=True)
-    last = max((e.at for e in case.timeline), default=case.received_at)
-    if event.at < last:
-        raise RefusedError(
-            f"--at {event.at.isoformat()} is before the last event of {case_id} "
-            f"({last.isoformat()}); check the date"
+def whole_days(duration: Duration | None, flag: str) -> None:
+    """A sanction is in force on whole days (starts_on <= d < ends_on): a length in hours would
+    round to no day at all, yet count as an offence. Hours stay for deadlines."""
+    if duration is not None and duration.unit == "hours":
+        raise UsageError(
+            f"{flag} {duration}: a sanction lasts whole days; write days or months, "
+            "e.g. '7 days' or '3 months'"
         )
-    case.timeline = [*case.timeline, event]
-    return case, case_file(ledger, case)
+
+
+def new_sanction(
+    sanctions: list[Sanction],
+    case_id: str,
+    person: str,
+    day: date,
+    by: str,
+    **fields: Any,
+) -> Sanction:
+    """A proposed sanction decided on `day`, with the next id of that year (S-YEAR-NNNN)."""
+    return Sanction(
+        id=next_id("S", day.year, [s.id for s in sanctions]),
+        case=case_id,
+        person=person,
+        status="proposed",
+        status_on=day,
+        decided_on=day,
+        proposed_by=by,
+        **fields,
+    )
+
+
+def _awaiting_proposal(ledger: Ledger, case_id: str) -> tuple[Case, str]:
+    """The case and its respondent, if the case is open, reviewed and has no standing sanction."""
+    case = ledger.case(case_id)
+    if case.status != "open" or case.respondent is None:
+        raise RefusedError(f"{case_id} is {case.status}")
+    if not case.first("reviewed"):
+        raise RefusedError(
+            f"{case_id} has not been reviewed at a meeting yet (`coc report review`)"
+        )
+    standing = [s for s in ledger.sanctions_of_case(case_id) if s.counts]
+    if standing:  # one incident, one offence: a second proposal would count as another
+        first = standing[0]
+        how = (
+            f"reject it first (`coc sanction reject {first.id}`) to propose another"
+            if first.status == "proposed"
+            else "one incident is one offence; an appeal can change it"
+        )
+        raise RefusedError(f"{case_id} already has sanction {first.id} ({first.status}): {how}")
+    return case, case.respondent
+
+
+def ladder_choice(
+    record: rules.Record, kind: str | None, duration: Duration | None, reason: str | None
+) -> tuple[str, Duration | None, str | None]:
+    """Proposed sanctions / Other sanctions: the ladder's kind and duration for the offence,
+    unless the council deviates and says why. Returns the kind, duration and deviation reason."""
+    rung = record.rung
+    kind = kind or rung.kind
+    if duration is None and kind == rung.kind:
+        duration = rung.duration
+    if kind == "ban" and (duration is None or duration.is_lifetime):
+        raise UsageError("--duration is required for a ban, e.g. --duration '3 months'")
+    if kind in ("warning", "lifetime_ban") and duration is not None:
+        raise UsageError(f"--duration does not apply to a {kind}")
+    whole_days(duration, "--duration")
+    deviates = rules.is_deviation(rung, kind, duration)
+    if deviates and not reason:
+        raise UsageError(
+            f"the ladder recommends {rung.kind}{' of ' + str(rung.duration) if rung.duration else ''} "
+            f"for offence {record.offence}; give --deviation-reason to propose {kind} instead"
+        )
+    return kind, duration, reason if deviates else None
+
+
+def _record_change(
+    ledger: Ledger,
+    actor: Person,
+    event: Event,
+    sanctions: list[Sanction],
+    changed: Sanction,
+    verb: str,
+) -> Outcome:
+    """One commit for a change to a sanction: the register, and the event on the sanction's case."""
+    case_id, _ = parties_of(changed)
+    _, files = append_event(ledger, case_id, event)
+    files.update(sanctions_file(ledger, sanctions))
+    change = commit(f"{verb} {changed.id} ({case_id})", verb, actor, files, case_id, changed.id)
+    return Outcome(change, sanction_json(changed), "")
 
 
 def propose(
@@ -68,124 +151,96 @@ def propose(
     """Proposed sanctions: the ladder's recommendation for the respondent's next offence, unless
     the council deviates (Other sanctions) and says why."""
     policy = ledger.policy
-    case = ledger.case(case_id)
-    if case.status != "open":
-        raise RefusedError(f"{case_id} is {case.status}")
-    if not case.first("reviewed"):
-        raise RefusedError(
-            f"{case_id} has not been reviewed at a meeting yet (`coc report review`)"
-        )
-    standing = [s for s in ledger.sanctions_of_case(case_id) if s.counts]
-    if standing:  # one incident, one offence: a second proposal would count as another
-        first = standing[0]
-        how = (
-            f"reject it first (`coc sanction reject {first.id}`) to propose another"
-            if first.status == "proposed"
-            else "one incident is one offence; an appeal can change it"
-        )
-        raise RefusedError(f"{case_id} already has sanction {first.id} ({first.status}): {how}")
+    _, respondent = _awaiting_proposal(ledger, case_id)
     day = rules.local_date(at, policy)
-    assert case.respondent is not None
-    record = rules.record(policy, ledger.sanctions, case.respondent, day)
-    rung = record.rung
-    kind = kind or rung.kind
-    if duration is None and kind == rung.kind:
-        duration = rung.duration
-    if kind == "ban" and (duration is None or duration.is_lifetime):
-        raise UsageError("--duration is required for a ban, e.g. --duration '3 months'")
-    if kind in ("warning", "lifetime_ban") and duration is not None:
-        raise UsageError(f"--duration does not apply to a {kind}")
-    if rules.is_deviation(rung, kind, duration) and not deviation_reason:
-        raise UsageError(
-            f"the ladder recommends {rung.kind}{' of ' + str(rung.duration) if rung.duration else ''} "
-            f"for offence {record.offence}; give --deviation-reason to propose {kind} instead"
-        )
+    in_order(ledger, respondent, day)
+    record = rules.record(policy, ledger.sanctions, respondent, day)
+    kind, duration, reason = ladder_choice(record, kind, duration, deviation_reason)
     if kind in rules.BAN_KINDS and not conduct:
         raise UsageError(
             "--conduct is required for a ban: it is the public summary published with it"
         )
-    year = f"{day.year:04d}"
-    sanction = Sanction(
-        id=next_id("S", day.year, [s.id for s in ledger.sanctions if s.id[2:6] == year]),
-        case=case_id,
-        person=case.respondent,
-        kind=kind,  # type: ignore[arg-type]
+    sanction = new_sanction(
+        ledger.sanctions,
+        case_id,
+        respondent,
+        day,
+        actor.id,
+        kind=kind,
         duration=duration,
         offence=record.offence,
-        status="proposed",
-        status_on=day,
-        decided_on=day,
-        proposed_by=actor.id,
         conduct=conduct,
-        deviation_reason=deviation_reason if rules.is_deviation(rung, kind, duration) else None,
+        deviation_reason=reason,
     )
-    _, files = _case_event(
-        ledger, case_id, Event(at=at, action="sanction_proposed", by=actor.id, sanction=sanction.id)
-    )
-    files.update(sanctions_file(ledger, [*ledger.sanctions, sanction]))
-    change = commit(
-        f"sanction propose {sanction.id} ({case_id})",
-        "sanction propose",
-        actor,
-        files,
-        case_id,
-        sanction.id,
-    )
-    why = [
+    event = Event(at=at, action="sanction_proposed", by=actor.id, sanction=sanction.id)
+    sanctions = [*ledger.sanctions, sanction]
+    outcome = _record_change(ledger, actor, event, sanctions, sanction, "sanction propose")
+    length = f" {duration}" if duration else ""
+    outcome.message = f"Proposed {sanction.id}: offence {record.offence}, {kind}{length}."
+    outcome.details = [
         f"{s.id}: {s.kind}{' ' + str(s.duration) if s.duration else ''}, decided {s.decided_on}"
         for s in record.window
-    ]
-    message = f"Proposed {sanction.id}: offence {record.offence}, {kind}{' ' + str(duration) if duration else ''}."
-    return Outcome(
-        change, sanction_json(sanction), message, why or ["no earlier sanction on record"]
-    )
+    ] or ["no earlier sanction on record"]
+    return outcome
 
 
 def vote(
-    ledger: Ledger, actor: Person, at: datetime, sanction_id: str, member: str, yes: bool
+    ledger: Ledger,
+    actor: Person,
+    at: datetime,
+    sanction_id: str,
+    member: str | None,
+    yes: bool,
+    on_behalf: bool = False,
 ) -> Outcome:
-    """Proposed sanctions, 5th offence: each council member's vote, recorded one at a time."""
+    """Proposed sanctions, 5th offence: each council member's vote, recorded one at a time. A
+    member records their own; a vote given at a meeting may be recorded for them (--on-behalf)."""
     sanction = ledger.sanction(sanction_id).model_copy(deep=True)
-    ledger.person(member, "--member")
-    if sanction.status != "proposed":
-        raise RefusedError(
-            f"{sanction_id} is {sanction.status}; votes are taken on a proposed sanction"
-        )
-    assert sanction.case is not None
-    case = ledger.case(sanction.case)
-    if member not in ledger.policy.roster.council:
-        raise RefusedError(f"{member} is not on the council")
-    if member in case.parties:
-        raise RefusedError(f"{member} is a party to {sanction.case} and cannot vote on it")
-    sanction.votes = [*sanction.votes, Vote(member=member, vote="yes" if yes else "no", at=at)]
-    files = sanctions_file(ledger, _replace(ledger.sanctions, sanction))
-    _, case_files = _case_event(
-        ledger,
-        sanction.case,
-        Event(at=at, action="vote_recorded", by=actor.id, sanction=sanction_id),
-    )
-    files.update(case_files)
-    change = commit(
-        f"sanction vote {sanction_id} ({sanction.case})",
-        "sanction vote",
-        actor,
-        files,
-        sanction.case,
-        sanction_id,
-    )
+    member = member or actor.id
+    case = _voter_case(ledger, actor, sanction, member, on_behalf)
+    ballot = Vote(member=member, vote="yes" if yes else "no", at=at)
+    if member != actor.id:
+        ballot.recorded_by = actor.id
+    sanction.votes = [*sanction.votes, ballot]
+    sanctions = replace_sanction(ledger.sanctions, sanction)
+    event = Event(at=at, action="vote_recorded", by=actor.id, sanction=sanction_id)
+    outcome = _record_change(ledger, actor, event, sanctions, sanction, "sanction vote")
     result = rules.tally(ledger.policy, sanction, case)
-    data = {
+    outcome.data = {
         "sanction": sanction_id,
         "yes": list(result.yes),
         "no": list(result.no),
         "missing": list(result.missing),
         "passed": result.passed,
     }
-    return Outcome(
-        change,
-        data,
-        f"Recorded {member}'s vote on {sanction_id}; {len(result.missing)} still to vote.",
+    by = f" (recorded by {actor.id})" if ballot.recorded_by else ""
+    outcome.message = (
+        f"Recorded {member}'s vote on {sanction_id}{by}; {len(result.missing)} still to vote."
     )
+    return outcome
+
+
+def _voter_case(
+    ledger: Ledger, actor: Person, sanction: Sanction, member: str, on_behalf: bool
+) -> Case:
+    """The case voted on, once `member` may vote on it and `actor` may record that vote."""
+    ledger.person(member, "--member")
+    if member != actor.id and not on_behalf:
+        raise UsageError(
+            f"--member {member} is not you ({actor.id}): each member records their own vote; "
+            f"add --on-behalf to record the vote {member} gave at a meeting"
+        )
+    if sanction.status != "proposed":
+        raise RefusedError(
+            f"{sanction.id} is {sanction.status}; votes are taken on a proposed sanction"
+        )
+    case_id, _ = parties_of(sanction)
+    if member not in ledger.policy.roster.council:
+        raise RefusedError(f"{member} is not on the council")
+    case = ledger.case(case_id)
+    if member in case.parties:
+        raise RefusedError(f"{member} is a party to {case_id} and cannot vote on it")
+    return case
 
 
 def enacted(ledger: Ledger, sanction: Sanction, starts_on: date, by: str, day: date) -> Sanction:
@@ -216,12 +271,13 @@ def enact(
         raise RefusedError(
             f"{sanction_id} is {sanction.status}; only a proposed sanction can be enacted"
         )
-    assert sanction.case is not None
+    case_id, person = parties_of(sanction)
     day = rules.local_date(at, policy)
+    in_order(ledger, person, day, sanction)
     if starts_on is not None and starts_on < day:
         raise UsageError(f"--starts-on {starts_on} is before the day of enactment ({day})")
     if rules.needs_vote(policy, sanction):
-        result = rules.tally(policy, sanction, ledger.case(sanction.case))
+        result = rules.tally(policy, sanction, ledger.case(case_id))
         if not result.passed:
             missing = ", ".join(result.missing)
             reason = (
@@ -233,22 +289,11 @@ def enact(
                 f"{sanction_id} needs the full council's vote ({result.rule}); {reason}"
             )
     done = enacted(ledger, sanction, starts_on or day, actor.id, day)
-    files = sanctions_file(ledger, _replace(ledger.sanctions, done))
-    _, case_files = _case_event(
-        ledger,
-        sanction.case,
-        Event(at=at, action="sanction_enacted", by=actor.id, sanction=sanction_id),
-    )
-    files.update(case_files)
-    change = commit(
-        f"sanction enact {sanction_id} ({sanction.case})",
-        "sanction enact",
-        actor,
-        files,
-        sanction.case,
-        sanction_id,
-    )
-    return Outcome(change, sanction_json(done), f"Enacted {sanction_id} from {done.starts_on}.")
+    event = Event(at=at, action="sanction_enacted", by=actor.id, sanction=sanction_id)
+    sanctions = replace_sanction(ledger.sanctions, done)
+    outcome = _record_change(ledger, actor, event, sanctions, done, "sanction enact")
+    outcome.message = f"Enacted {sanction_id} from {done.starts_on}."
+    return outcome
 
 
 def reject(ledger: Ledger, actor: Person, at: datetime, sanction_id: str) -> Outcome:
@@ -258,33 +303,20 @@ def reject(ledger: Ledger, actor: Person, at: datetime, sanction_id: str) -> Out
         raise RefusedError(
             f"{sanction_id} is {sanction.status}; only a proposed sanction can be rejected"
         )
-    assert sanction.case is not None
+    _, person = parties_of(sanction)
+    day = rules.local_date(at, ledger.policy)
+    in_order(ledger, person, day, sanction)
     sanction.status = "rejected"
-    sanction.status_on = rules.local_date(at, ledger.policy)
-    files = sanctions_file(ledger, _replace(ledger.sanctions, sanction))
-    _, case_files = _case_event(
-        ledger,
-        sanction.case,
-        Event(at=at, action="sanction_rejected", by=actor.id, sanction=sanction_id),
-    )
-    files.update(case_files)
-    change = commit(
-        f"sanction reject {sanction_id} ({sanction.case})",
-        "sanction reject",
-        actor,
-        files,
-        sanction.case,
-        sanction_id,
-    )
-    return Outcome(change, sanction_json(sanction), f"Rejected {sanction_id}.")
+    sanction.status_on = day
+    event = Event(at=at, action="sanction_rejected", by=actor.id, sanction=sanction_id)
+    sanctions = replace_sanction(ledger.sanctions, sanction)
+    outcome = _record_change(ledger, actor, event, sanctions, sanction, "sanction reject")
+    outcome.message = f"Rejected {sanction_id}."
+    return outcome
 
 
-def apology_record(
-    ledger: Ledger, actor: Person, at: datetime, sanction_id: str, delivered: bool
-) -> Outcome:
-    """Proposed sanctions, 1st offence: should the apology be refused, the sanction is escalated
-    to the next offence automatically: enacted that day, linked to the warning."""
-    policy = ledger.policy
+def _awaiting_apology(ledger: Ledger, sanction_id: str) -> Sanction:
+    """A copy of the enacted warning whose apology is still to be recorded."""
     warning = ledger.sanction(sanction_id).model_copy(deep=True)
     if warning.apology is not None:
         raise RefusedError(
@@ -292,60 +324,82 @@ def apology_record(
         )
     if warning.status != "enacted" or warning.apology_due is None:
         raise RefusedError(f"{sanction_id} is not an enacted warning awaiting an apology")
-    assert warning.case is not None and warning.person is not None
+    return warning
+
+
+def escalate(
+    ledger: Ledger, actor: Person, warning: Sanction, day: date, conduct: str | None
+) -> tuple[list[Sanction], Sanction]:
+    """Proposed sanctions, 1st offence: should the apology be refused, the sanction is escalated
+    to the next offence automatically: a new sanction decided that day, linked to the warning,
+    enacted at once unless its rung needs the full council's vote. Returns the new register."""
+    policy = ledger.policy
+    case_id, person = parties_of(warning)
+    in_order(ledger, person, day, warning)
+    warning.status = "escalated"
+    warning.status_on = day
+    sanctions = replace_sanction(ledger.sanctions, warning)
+    record = rules.record(policy, sanctions, person, day)
+    nxt = record.rung
+    conduct = conduct or warning.conduct
+    if nxt.kind in rules.BAN_KINDS and not conduct:
+        raise UsageError(
+            f"--conduct is required: the refusal escalates {warning.id} to a "
+            f"{nxt.kind.replace('_', ' ')}, and --conduct is the public summary published with it"
+        )
+    escalation = new_sanction(
+        sanctions,
+        case_id,
+        person,
+        day,
+        actor.id,
+        kind=nxt.kind,
+        duration=nxt.duration,
+        offence=record.offence,
+        conduct=conduct,
+        escalated_from=warning.id,
+    )
+    if not rules.needs_vote(policy, escalation):
+        escalation = enacted(ledger, escalation, day, actor.id, day)
+    warning.escalated_to = escalation.id
+    return [*replace_sanction(sanctions, warning), escalation], escalation
+
+
+def apology_record(
+    ledger: Ledger,
+    actor: Person,
+    at: datetime,
+    sanction_id: str,
+    delivered: bool,
+    conduct: str | None = None,
+) -> Outcome:
+    """Proposed sanctions, 1st offence: the apology delivered, or refused (which escalates the
+    warning where its rung says so)."""
+    policy = ledger.policy
+    warning = _awaiting_apology(ledger, sanction_id)
     day = rules.local_date(at, policy)
+    escalates = not delivered and rules.rung_for(policy, warning.offence).refusal_escalates
+    if conduct and not escalates:
+        raise UsageError(
+            "--conduct is the public summary of the sanction a refusal escalates to; recording "
+            f"{sanction_id} as {'delivered' if delivered else 'refused'} escalates nothing"
+        )
     warning.apology = "delivered" if delivered else "refused"
     warning.apology_recorded_on = day
-    sanctions = _replace(ledger.sanctions, warning)
-    rung = rules.rung_for(policy, warning.offence)
+    sanctions = replace_sanction(ledger.sanctions, warning)
     escalation = None
-    if not delivered and rung.refusal_escalates:
-        warning.status = "escalated"
-        warning.status_on = day
-        sanctions = _replace(sanctions, warning)
-        record = rules.record(policy, sanctions, warning.person, day)
-        nxt = record.rung
-        year = f"{day.year:04d}"
-        escalation = Sanction(
-            id=next_id("S", day.year, [s.id for s in sanctions if s.id[2:6] == year]),
-            case=warning.case,
-            person=warning.person,
-            kind=nxt.kind,
-            duration=nxt.duration,
-            offence=record.offence,
-            status="proposed",
-            status_on=day,
-            decided_on=day,
-            proposed_by=actor.id,
-            conduct=warning.conduct or "Refused the apology required after a formal warning",
-            escalated_from=warning.id,
-        )
-        if not rules.needs_vote(policy, escalation):
-            escalation = enacted(ledger, escalation, day, actor.id, day)
-        warning.escalated_to = escalation.id
-        sanctions = [*_replace(sanctions, warning), escalation]
+    if escalates:
+        sanctions, escalation = escalate(ledger, actor, warning, day, conduct)
     event = Event(
         at=at, action="apology_recorded", by=actor.id, sanction=sanction_id, note=warning.apology
     )
-    _, files = _case_event(ledger, warning.case, event)
-    files.update(sanctions_file(ledger, sanctions))
-    change = commit(
-        f"apology record {sanction_id} ({warning.case})",
-        "apology record",
-        actor,
-        files,
-        warning.case,
-        sanction_id,
-    )
-    if escalation is None:
-        return Outcome(
-            change,
-            sanction_json(warning),
-            f"Recorded the apology for {sanction_id} as {warning.apology}.",
+    outcome = _record_change(ledger, actor, event, sanctions, warning, "apology record")
+    outcome.message = f"Recorded the apology for {sanction_id} as {warning.apology}."
+    if escalation is not None:
+        outcome.data = sanction_json(escalation)
+        outcome.message = (
+            f"Apology refused: {sanction_id} escalated to {escalation.id}, offence "
+            f"{escalation.offence}, {escalation.kind} {escalation.duration or ''} "
+            f"{escalation.status} from {escalation.starts_on or 'after the vote'}."
         )
-    return Outcome(
-        change,
-        sanction_json(escalation),
-        f"Apology refused: {sanction_id} escalated to {escalation.id}, offence {escalation.offence}, "
-        f"{escalation.kind} {escalation.duration or ''} {escalation.status} from {escalation.starts_on or 'after the vote'}.",
-    )
+    return outcome

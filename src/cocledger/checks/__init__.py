@@ -63,6 +63,7 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
         ERROR,
         "Decision commit without a good signature",
     ),
+    "CL087": (decisions.check_fact_author, ERROR, "Case facts changed by a non-member"),
 }
 
 

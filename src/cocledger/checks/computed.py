@@ -89,9 +89,11 @@ def check_apology_due(ctx: Context) -> Iterator[Finding]:
 
 def check_timeline_order(ctx: Context) -> Iterator[Finding]:
     """A case's timeline is append-only: each event happens no earlier than the one before it,
-    and none before the report was received."""
+    and none before the report was received; a case is reviewed at a meeting held on or after
+    the day it was received, and the review is recorded once that meeting has been held."""
     for file, case in ctx.cases:
         previous = case.received_at
+        received_on = _local_date(ctx, case.received_at)
         for j, event in enumerate(case.timeline):
             if event.at < previous:
                 yield Finding(
@@ -101,6 +103,34 @@ def check_timeline_order(ctx: Context) -> Iterator[Finding]:
                     f"({previous.isoformat()})",
                 )
             previous = max(previous, event.at)
+            if event.meeting is None:
+                continue
+            if event.meeting < received_on:
+                yield Finding(
+                    file,
+                    ("timeline", j, "meeting"),
+                    f"{event.action} at the meeting of {event.meeting}, before the report was "
+                    f"received ({received_on})",
+                )
+            elif event.meeting > _local_date(ctx, event.at):
+                yield Finding(
+                    file,
+                    ("timeline", j, "meeting"),
+                    f"{event.action} recorded at {event.at.isoformat()}, before the meeting of "
+                    f"{event.meeting} was held",
+                )
+        if case.review_meeting is not None and case.review_meeting < received_on:
+            yield Finding(
+                file,
+                ("review_meeting",),
+                f"review_meeting {case.review_meeting} is before the report was received "
+                f"({received_on})",
+            )
+
+
+def _local_date(ctx: Context, moment: datetime) -> date:
+    """The day of an instant in the policy's time zone (UTC while policy.yaml is unreadable)."""
+    return rules.local_date(moment, ctx.policy) if ctx.policy else moment.date()
 
 
 def _future_days(ctx: Context) -> Iterator[tuple[tuple[str | int, ...], date | datetime]]:

@@ -1,9 +1,15 @@
-"""Who decided (`coc validate --base REF`): every commit since REF that decides was authored by a
-council member on the roster of the time, and signed when policy.yaml requires it."""
+"""Who decided (`coc validate --base REF`): every commit since REF that decides, or changes a
+case's recorded facts, was authored by a council member on the roster of the time, and signed
+when policy.yaml requires it.
+
+The author is named only when they are (or were) on the council: anyone else may be a party, and
+these messages go into CI logs. The commit's sha says who it was to whoever can read the ledger.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from .. import gitstore
 from ..errors import CocError
@@ -24,18 +30,19 @@ SIGNATURE = {
 }
 
 
-def _author(h: History, commit: CommitInfo) -> tuple[str, bool]:
-    """Who the commit's author is in people.yaml, and whether they were on the council."""
-    policy, people = h.roster_before(commit)
-    email = commit.author_email.strip().lower()
-    match = next((p for p in people if p.email and p.email.lower() == email), None)
-    if match is None:
-        return commit.author_email, False
-    return match.id, policy is not None and match.id in policy.roster.council
+def _not_on_council(h: History, commit: CommitInfo) -> str | None:
+    """'its author erin is not on the council' (a member no longer on it), 'its author is not on
+    the council' (anyone else: never named); None when the author was on the council."""
+    person, on_council = h.author(commit)
+    if on_council:
+        return None
+    named = f" {person}" if person is not None and person in h.council_ever else ""
+    return f"its author{named} is not on the council"
 
 
 def _what(commit: CommitInfo) -> str:
-    return f"commit {commit.sha[:10]} ({commit.subject})"
+    """The commit by its sha alone: a hand-written subject may name anyone."""
+    return f"commit {commit.sha[:10]}"
 
 
 def check_decision_author(ctx: Context) -> Iterator[Finding]:
@@ -45,27 +52,48 @@ def check_decision_author(ctx: Context) -> Iterator[Finding]:
     if h is None:
         return
     for commit in h.commits:
-        author, on_council = _author(h, commit)
-        files = [] if on_council else h.decision_files(commit)
+        outsider = _not_on_council(h, commit)
+        files = h.decision_files(commit) if outsider else []
         if files:
-            message = f"{_what(commit)} decides, but its author {author} is not on the council"
-            yield Finding(files[0], (), message, 1, 1)
+            yield Finding(files[0], (), f"{_what(commit)} decides, but {outsider}", 1, 1)
+
+
+def check_fact_author(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 Roles: a case's recorded facts (who reported whom and when, anonymity, setting,
+    seriousness, witnesses, conflicts, categories, date, summary, response) are changed only by
+    council members: the git author of each commit changing one was on the council then."""
+    h = history_of(ctx)
+    if h is None:
+        return
+    for commit in h.commits:
+        outsider = _not_on_council(h, commit)
+        for path, key in h.fact_changes(commit) if outsider else []:
+            case = PurePosixPath(path).stem
+            what = f"changed {key}" if key else "changed the file (unreadable on one side)"
+            message = f"{case}: {_what(commit)} {what}, a fact on record, but {outsider}"
+            yield Finding(path, (key,) if key else (), message, 0 if key else 1, 0 if key else 1)
 
 
 def check_decision_signature(ctx: Context) -> Iterator[Finding]:
-    """With `require_signed_commits: true`, each deciding commit carries a good signature, as
-    git itself verifies it (%G? is G)."""
+    """With `require_signed_commits: true`, each commit that decides or changes a case's facts
+    carries a good signature, as git itself verifies it (%G? is G)."""
     h = history_of(ctx)
     if h is None or not h.signatures_required:
         return
     for commit in h.commits:
-        files = h.decision_files(commit) if commit.signature != "G" else []
+        files = _needs_council(h, commit) if commit.signature != "G" else []
         if files:
             found = SIGNATURE.get(commit.signature, f"signature status {commit.signature!r}")
             message = (
                 f"{_what(commit)} decides but has {found}; policy.yaml requires signed commits"
             )
             yield Finding(files[0], (), message, 1, 1)
+
+
+def _needs_council(h: History, commit: CommitInfo) -> list[str]:
+    """The files in which a commit decides or changes a case's facts."""
+    files = h.decision_files(commit)
+    return files + [path for path, _ in h.fact_changes(commit) if path not in files]
 
 
 def policy_at_enactment(ctx: Context, sanction: Sanction) -> Policy | None:

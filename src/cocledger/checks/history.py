@@ -6,12 +6,19 @@ against the work tree: every sanction, vote, timeline event and person there is 
 unchanged but for the steps the tool itself takes (a proposal enacted, a ban reduced on appeal).
 A `coc expunge` commit (trailer `Coc-Action: expunge`) may turn records into tombstones and
 remove people nobody refers to any more; nothing else may.
+
+Who made a commit is read from its git author's email, matched in people.yaml and the roster as
+the base has them plus what earlier council-authored commits of the range changed: a commit by
+someone else (say, one giving a council member's email to an outsider) never changes who the
+history takes anyone to be. Messages name files, key paths, case and sanction ids and council
+members only, never a party (they end up in public CI logs).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -25,7 +32,6 @@ from ..models import (
     Case,
     Event,
     PeopleFile,
-    Person,
     Policy,
     Sanction,
     SanctionsFile,
@@ -57,7 +63,21 @@ SET_ONCE_SANCTION_KEYS = (
     "escalated_from",
     "escalated_to",
 )
-FIXED_CASE_KEYS = ("received_at", "received_by", "reporter", "respondent")
+FIXED_CASE_KEYS = ("received_at", "received_by", "reporter", "respondent", "anonymous_reporter")
+"""Facts fixed when the report is received: only `coc expunge` (a tombstone) may drop them."""
+CASE_FACT_KEYS = (
+    *FIXED_CASE_KEYS,
+    "setting",
+    "serious",
+    "witnesses",
+    "conflicts",
+    "categories",
+    "occurred_on",
+    "summary",
+    "response",
+)
+"""A case's recorded facts: only a council member changes them (CL087)."""
+PERSON_KEYS = frozenset({"person"})  # a sanction's keys that hold a party's id
 NEXT_STATUS = {
     "proposed": {"enacted", "rejected", "withdrawn", "expunged"},
     "enacted": {"escalated", "overturned", "expunged"},
@@ -67,6 +87,37 @@ NEXT_STATUS = {
     "overturned": {"expunged"},
     "expunged": set(),
 }
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Who the history takes to be the lead, on the council, and behind each email."""
+
+    lead: str | None
+    council: frozenset[str]
+    people: dict[str, str] = field(default_factory=dict)  # id -> email (lower case, "" if none)
+
+    def person_of(self, email: str) -> str | None:
+        wanted = email.strip().lower()
+        return next((pid for pid, mail in self.people.items() if mail and mail == wanted), None)
+
+
+def _emails(people: PeopleFile | None) -> dict[str, str] | None:
+    """id -> email (lower case) of people.yaml, the first entry of an id winning."""
+    if people is None:
+        return None
+    found: dict[str, str] = {}
+    for person in people.people:
+        found.setdefault(person.id, (person.email or "").strip().lower())
+    return found
+
+
+def _fact(data: dict[str, Any], key: str) -> Any:
+    """A case's fact as recorded, a key left out reading as its default."""
+    value = data.get(key)
+    if value is None and key in Case.model_fields:
+        return Case.model_fields[key].get_default(call_default_factory=True)
+    return value
 
 
 class History:
@@ -159,21 +210,125 @@ class History:
         case = self.model_at(commit.sha, path, Case) if path.startswith(CASES_DIR) else None
         return {case.id} if case is not None and case.status == "expunged" else set()
 
-    def roster_before(self, commit: CommitInfo) -> tuple[Policy | None, list[Person]]:
-        """The roster and people in effect when the commit was made (its parent's): a commit
-        cannot make its own author a council member."""
-        parent = self.parent(commit)
-        people = self.model_at(parent, PEOPLE_FILE, PeopleFile)
-        return self.model_at(parent, POLICY_FILE, Policy), people.people if people else []
+    # --- who acted: the trusted roster and people before each commit ---------------------------
+
+    def _trust_at(self, rev: str) -> Trust:
+        """The roster and people of a revision outside the range (the base's side: trusted)."""
+        policy = self.model_at(rev, POLICY_FILE, Policy)
+        people = _emails(self.model_at(rev, PEOPLE_FILE, PeopleFile))
+        return Trust(
+            policy.roster.project_lead if policy else None,
+            frozenset(policy.roster.council) if policy else frozenset(),
+            people or {},
+        )
+
+    @cached_property
+    def _trust(self) -> dict[str, tuple[Trust, Trust]]:
+        """(before, after) each commit of the range: along the first parents, from the base's
+        people.yaml and roster, with only the changes of council-authored commits applied."""
+        in_range = {c.sha: c for c in self.commits}
+        found: dict[str, tuple[Trust, Trust]] = {}
+        for commit in self.commits:
+            chain = [commit]  # the commit and its first parents not worked out yet (no recursion)
+            while True:
+                parents = self.parents(chain[-1])
+                first = parents[0] if parents else None
+                if first is None or first not in in_range or first in found:
+                    break
+                chain.append(in_range[first])
+            for link in reversed(chain):
+                if link.sha in found:
+                    continue
+                parents = self.parents(link)
+                if not parents:
+                    before = Trust(None, frozenset(), {})
+                elif parents[0] in found:
+                    before = found[parents[0]][1]
+                else:
+                    before = self._trust_at(parents[0])
+                found[link.sha] = (before, self._after(before, link))
+        return found
+
+    def trust_before(self, commit: CommitInfo) -> Trust:
+        return self._trust[commit.sha][0]
+
+    def _after(self, before: Trust, commit: CommitInfo) -> Trust:
+        """What the commit changed in the roster and people, if a council member made it."""
+        if before.person_of(commit.author_email) not in before.council:
+            return before
+        files, parent = self.files_of(commit), self.parent(commit)
+        lead, council, people = before.lead, set(before.council), dict(before.people)
+        if POLICY_FILE in files:
+            old = self.model_at(parent, POLICY_FILE, Policy)
+            new = self.model_at(commit.sha, POLICY_FILE, Policy)
+            if old is not None and new is not None:
+                council -= set(old.roster.council) - set(new.roster.council)
+                council |= set(new.roster.council) - set(old.roster.council)
+                if old.roster.project_lead != new.roster.project_lead:
+                    lead = new.roster.project_lead
+        if PEOPLE_FILE in files:
+            old_people = _emails(self.model_at(parent, PEOPLE_FILE, PeopleFile))
+            new_people = _emails(self.model_at(commit.sha, PEOPLE_FILE, PeopleFile))
+            if old_people is not None and new_people is not None:
+                for pid in old_people.keys() | new_people.keys():
+                    if old_people.get(pid) != new_people.get(pid):
+                        if pid in new_people:
+                            people[pid] = new_people[pid]
+                        else:
+                            people.pop(pid, None)
+        return Trust(lead, frozenset(council), people)
+
+    def author(self, commit: CommitInfo) -> tuple[str | None, bool]:
+        """The person id the commit's author email belongs to (as trusted before the commit),
+        and whether they were on the council then: a commit cannot make its own author a member,
+        nor give a member's email to someone else."""
+        trust = self.trust_before(commit)
+        person = trust.person_of(commit.author_email)
+        return person, person is not None and person in trust.council
+
+    @cached_property
+    def council_ever(self) -> frozenset[str]:
+        """Everyone on the council (or lead) at the base, since, or now: ids a message may name."""
+        ids: set[str] = set()
+        for trust in (t for pair in self._trust.values() for t in pair):
+            ids |= trust.council | ({trust.lead} if trust.lead else set())
+        fork = self._trust_at(self.fork)
+        ids |= fork.council | ({fork.lead} if fork.lead else set())
+        if self.ctx.policy is not None:
+            ids |= set(self.ctx.policy.roster.council) | {self.ctx.policy.roster.project_lead}
+        return frozenset(ids)
+
+    # --- what a commit decides ------------------------------------------------------------------
 
     def decision_files(self, commit: CommitInfo) -> list[str]:
-        """The files in which a commit decides: the register, the policy (roster, meetings), or a
-        case's committee or decision events."""
+        """The files in which a commit decides: the register, the policy (roster, meetings), a
+        council member's (or the lead's) id or email in people.yaml, or a case's committee or
+        decision events."""
         files = self.files_of(commit)
         decided = [f for f in files if f in (SANCTIONS_FILE, POLICY_FILE)]
+        if PEOPLE_FILE in files and self._changes_council_people(commit):
+            decided.append(PEOPLE_FILE)
         cases = [f for f in files if f.startswith(CASES_DIR + "/")]
         parent = self.parent(commit)
         return decided + [f for f in cases if self._decides(parent, commit.sha, f)]
+
+    def _changes_council_people(self, commit: CommitInfo) -> bool:
+        """Does the commit add, remove or change the email of a council member or the lead (of
+        the trusted roster, or the policy before or after it) in people.yaml?"""
+        parent = self.parent(commit)
+        if parent == commit.sha:
+            return False
+        before = _emails(self.model_at(parent, PEOPLE_FILE, PeopleFile))
+        after = _emails(self.model_at(commit.sha, PEOPLE_FILE, PeopleFile))
+        if before is None or after is None:
+            return True  # unreadable: treat it as a decision, which the author must be able to make
+        trust = self.trust_before(commit)
+        guarded = set(trust.council) | {trust.lead}
+        for rev in (parent, commit.sha):
+            policy = self.model_at(rev, POLICY_FILE, Policy)
+            if policy is not None:
+                guarded |= {*policy.roster.council, policy.roster.project_lead}
+        return any(before.get(pid) != after.get(pid) for pid in guarded if pid)
 
     def _decides(self, parent: str, sha: str, path: str) -> bool:
         before, after = self._case_data(parent, path), self._case_data(sha, path)
@@ -183,12 +338,38 @@ class History:
             before
         ) != _decisions(after)
 
+    def fact_changes(self, commit: CommitInfo) -> list[tuple[str, str | None]]:
+        """(case file, key) for each recorded fact the commit changed in a case file that was
+        already there (None for the key: the file does not parse on one side)."""
+        parent, found = self.parent(commit), []
+        for path in self.files_of(commit):
+            if not path.startswith(CASES_DIR + "/") or parent == commit.sha:
+                continue
+            if self.text_at(parent, path) is None or self.text_at(commit.sha, path) is None:
+                continue  # recorded (a new report) or removed (CL082): no fact changed in place
+            before, after = self._case_data(parent, path), self._case_data(commit.sha, path)
+            if before is None or after is None:
+                found.append((path, None))
+                continue
+            found += [(path, k) for k in CASE_FACT_KEYS if _fact(before, k) != _fact(after, k)]
+        return found
+
     def _case_data(self, rev: str, path: str) -> dict[str, Any] | None:
         text = self.text_at(rev, path)
         if text is None:  # the file is new (or gone): everything in it is a change
             return {}
         data, problems = load_data(text, path)
         return None if problems else data
+
+    def first_case(self, path: str) -> Case | None:
+        """A case file as the base has it or, for a case recorded since, as first committed."""
+        found = self.old(path, Case)
+        if found is not None or self.text_at(self.fork, path) is not None:
+            return found
+        for commit in self.commits:
+            if path in self.files_of(commit) and self.text_at(commit.sha, path) is not None:
+                return self.model_at(commit.sha, path, Case)
+        return None
 
     @cached_property
     def signatures_required(self) -> bool:
@@ -216,13 +397,20 @@ def _newly_expunged(before: Any, after: Any) -> bool:
     return after.status == "expunged" and before.status != "expunged"
 
 
+def _changed(key: str, before: Any, after: Any) -> str:
+    """What changed, without the values when they name a party."""
+    if key in PERSON_KEYS:
+        return f"{key} was rewritten"
+    return f"{key} changed from {getattr(before, key)} to {getattr(after, key)}"
+
+
 def _sanction_rewrites(before: Sanction, after: Sanction) -> Iterator[tuple[str, str]]:
     for key in FIXED_SANCTION_KEYS:
         if getattr(before, key) != getattr(after, key):
-            yield key, f"{key} changed from {getattr(before, key)} to {getattr(after, key)}"
+            yield key, _changed(key, before, after)
     for key in SET_ONCE_SANCTION_KEYS:
         if getattr(before, key) is not None and getattr(before, key) != getattr(after, key):
-            yield key, f"{key} changed from {getattr(before, key)} to {getattr(after, key)}"
+            yield key, _changed(key, before, after)
     if after.status != before.status and after.status not in NEXT_STATUS[before.status]:
         yield (
             "status",
@@ -288,25 +476,32 @@ def check_vote_history(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     SANCTIONS_FILE,
                     ("sanctions", index, "votes", min(j, max(len(after.votes) - 1, 0))),
-                    f"{before.id}: the vote of {vote.member} recorded at {vote.at.isoformat()} "
-                    f"was removed or changed since {h.base}",
+                    f"{before.id}: the vote {_voter(h, vote.member)}recorded at "
+                    f"{vote.at.isoformat()} was removed or changed since {h.base}",
                 )
                 break
 
 
+def _voter(h: History, member: str) -> str:
+    """'of bob ' for a council member; nothing for anyone else (a party may have voted)."""
+    return f"of {member} " if member in h.council_ever else ""
+
+
 def _changed_cases(ctx: Context) -> Iterator[tuple[History, str, Case, Case | None]]:
+    """(history, file, the case at the base or as first committed since, the case now)."""
     h = history_of(ctx)
     if h is None:
         return
     now = dict(ctx.cases)
     for path in sorted(p for p in h.changed if p.startswith(CASES_DIR + "/")):
-        before = h.old(path, Case)
+        before = h.first_case(path)
         if before is not None and (path in now or path not in ctx.texts):
             yield h, path, before, now.get(path)
 
 
 def check_case_history(ctx: Context) -> Iterator[Finding]:
-    """Audit: a case's timeline is append-only; who reported whom, and when, never changes."""
+    """Audit: a case's timeline is append-only; who reported whom, when, and whether the reporter
+    is to stay anonymous never change (but by `coc expunge`)."""
     for h, path, before, after in _changed_cases(ctx):
         if after is None:
             yield Finding(path, (), f"{before.id} was removed since {h.base}", 1, 1)
@@ -333,9 +528,14 @@ def check_people_history(ctx: Context) -> Iterator[Finding]:
     if h is None or PEOPLE_FILE not in h.changed or ctx.person_ids is None:
         return
     old = h.old(PEOPLE_FILE, PeopleFile)
-    for person in old.people if old else []:
+    for j, person in enumerate(old.people if old else []):
         if person.id not in ctx.person_ids and person.id not in h.expunged[PEOPLE_FILE]:
-            yield Finding(PEOPLE_FILE, ("people",), f"'{person.id}' was removed since {h.base}")
+            message = (
+                f"'{person.id}' was removed since {h.base}"
+                if person.id in h.council_ever
+                else f"the person at people[{j}] in {h.base} was removed"
+            )
+            yield Finding(PEOPLE_FILE, ("people",), message)
 
 
 def _stub(event: Event) -> dict[str, Any]:

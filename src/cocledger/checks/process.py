@@ -1,5 +1,8 @@
 """Checks of the process the policy lays down: committees, votes, appeals, publication, expiry,
-deadlines and notifications, and the sanity of policy.yaml itself."""
+deadlines and notifications, and the sanity of policy.yaml itself.
+
+Messages point at a committee seat or a vote by its key path, never at who is a party to a case.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,13 @@ from pydantic import BaseModel
 
 from .. import due, rules
 from ..ledger import POLICY_FILE, SANCTIONS_FILE
-from ..models import CASE_TOMBSTONE_KEYS, EVENT_TOMBSTONE_KEYS, SANCTION_TOMBSTONE_KEYS
+from ..models import (
+    CASE_TOMBSTONE_KEYS,
+    EVENT_TOMBSTONE_KEYS,
+    SANCTION_TOMBSTONE_KEYS,
+    Case,
+    Policy,
+)
 from .context import Context, Finding
 from .decisions import policy_at_enactment
 
@@ -29,14 +38,31 @@ def check_committee(ctx: Context) -> Iterator[Finding]:
             if reviewed:
                 yield Finding(file, ("committee",), "reviewed without a committee")
             continue
-        if case.status == "open" and not reviewed:
-            problems = rules.committee_problems(ctx.policy, case, case.committee)
-        else:
-            conflicted = [m for m in case.committee if m in case.parties]
-            problems = [f"conflict of interest (party to the case): {', '.join(conflicted)}"]
-            problems = problems if conflicted else []
-        for problem in problems:
+        before_review = case.status == "open" and not reviewed
+        for problem in _committee_problems(ctx.policy, case, before_review):
             yield Finding(file, ("committee",), f"committee: {problem}")
+
+
+def _committee_problems(policy: Policy, case: Case, before_review: bool) -> list[str]:
+    """rules.committee_problems, with seats (committee[1]) for names: a member who is not on the
+    council, or who is a party, may be anyone."""
+    members, problems = case.committee, []
+    if before_review and len(set(members)) != len(members):
+        problems.append("a member is listed twice")
+    outsiders = [j for j, m in enumerate(members) if m not in policy.roster.council]
+    if before_review and outsiders:
+        problems.append(f"not on the council: {_seats(outsiders)}")
+    conflicted = [j for j, m in enumerate(members) if m in case.parties]
+    if conflicted:
+        problems.append(f"conflict of interest (party to the case): {_seats(conflicted)}")
+    size = len(set(members))
+    if before_review and size < policy.committee.min_size:
+        problems.append(f"needs at least {policy.committee.min_size} members, got {size}")
+    return problems
+
+
+def _seats(found: list[int]) -> str:
+    return ", ".join(f"committee[{j}]" for j in found)
 
 
 def check_lifetime_vote(ctx: Context) -> Iterator[Finding]:
@@ -78,7 +104,7 @@ def check_vote_by_party(ctx: Context) -> Iterator[Finding]:
                 yield Finding(
                     SANCTIONS_FILE,
                     (*path, "votes", j, "member"),
-                    f"{s.id}: {vote.member} is a party to {s.case} and may not vote on it",
+                    f"{s.id}: votes[{j}] is by a party to {s.case}, who may not vote on it",
                 )
 
 
@@ -224,8 +250,15 @@ def _due_findings(ctx: Context, kinds: tuple[str, ...]) -> Iterator[Finding]:
             yield Finding(
                 file,
                 path,
-                f"{subject}: {item.kind.replace('_', ' ')} overdue since {when}: {item.detail}",
+                f"{subject}: {item.kind.replace('_', ' ')} overdue since {when}: {_detail(item)}",
             )
+
+
+def _detail(item: Any) -> str:
+    """`coc due`'s detail, but for the apology, whose names the witnesses: the command instead."""
+    if item.kind == "apology":
+        return f"none recorded; a refusal escalates (`{item.command}`)"
+    return str(item.detail)
 
 
 def check_missed_deadline(ctx: Context) -> Iterator[Finding]:

@@ -1,4 +1,8 @@
-"""Checks of the files themselves and of what refers to what: syntax, schema, references, ids."""
+"""Checks of the files themselves and of what refers to what: syntax, schema, references, ids.
+
+Messages name files, key paths, case and sanction ids and council members only: never a party's
+id, name or email, nor a case's summary or categories (`--format github` puts them in CI logs).
+"""
 
 from __future__ import annotations
 
@@ -78,17 +82,39 @@ def _case_people(ctx: Context) -> Iterator[Reference]:
                 yield file, ("timeline", j, "members", k), member
 
 
+def council_ids(ctx: Context) -> set[str]:
+    """The ids a message may name: the council's and the lead's (anyone else may be a party)."""
+    if ctx.policy is None:
+        return set()
+    return {*ctx.policy.roster.council, ctx.policy.roster.project_lead}
+
+
+def where(ctx: Context, file: str, path: tuple[str | int, ...]) -> str:
+    """A key path as a reader finds it: 'witnesses[1]', 'S-2026-0002: votes[0].member'."""
+    prefix = ""
+    if file == SANCTIONS_FILE and len(path) >= 2 and isinstance(path[1], int):
+        sanctions = ctx.sanctions or []
+        index = path[1]
+        prefix = f"{sanctions[index].id}: " if index < len(sanctions) else ""
+        path = path[2:]
+    dotted = ""
+    for key in path:
+        dotted += f"[{key}]" if isinstance(key, int) else (f".{key}" if dotted else str(key))
+    return prefix + dotted
+
+
 def check_unknown_person(ctx: Context) -> Iterator[Finding]:
     """SPEC §2: persons are referenced by id; every id is in people.yaml."""
     known = ctx.person_ids
     if known is None:
         return
+    council = council_ids(ctx)
+    hint = "is not in people.yaml (add them with `coc person add`)"
     for source in (_policy_people, _sanction_people, _case_people):
         for file, path, person in source(ctx):
             if person not in known:
-                yield Finding(
-                    file, path, f"'{person}' is not in people.yaml (add them with `coc person add`)"
-                )
+                who = f"'{person}'" if person in council else where(ctx, file, path)
+                yield Finding(file, path, f"{who} {hint}")
 
 
 def check_unknown_case(ctx: Context) -> Iterator[Finding]:
@@ -149,7 +175,7 @@ def check_unknown_category(ctx: Context) -> Iterator[Finding]:
         for j, category in enumerate(case.categories):
             if category not in ctx.policy.categories:
                 yield Finding(
-                    file, ("categories", j), f"'{category}' is not a category in policy.yaml"
+                    file, ("categories", j), f"categories[{j}] is not a category in policy.yaml"
                 )
 
 
@@ -164,7 +190,7 @@ def check_sanction_case_mismatch(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 SANCTIONS_FILE,
                 (*path, "person"),
-                f"{s.id}: '{s.person}' is not the respondent of {s.case} ('{respondent}')",
+                f"{s.id}: person is not the respondent of {s.case}",
             )
 
 
@@ -175,15 +201,21 @@ def check_duplicate_id(ctx: Context) -> Iterator[Finding]:
     """SPEC §2: ids are unique (two branches each creating one must not merge into one record);
     emails too, since the git author's email says who acted."""
     seen: set[tuple[str, str]] = set()
+    council = council_ids(ctx)
     for j, person in enumerate(ctx.people or []):
+        named = person.id in council
         if ("id", person.id) in seen:
-            yield Finding(
-                PEOPLE_FILE, ("people", j, "id"), f"person id '{person.id}' is listed twice"
+            message = (
+                f"person id '{person.id}' is listed twice"
+                if named
+                else f"people[{j}]: this person id is listed twice"
             )
+            yield Finding(PEOPLE_FILE, ("people", j, "id"), message)
         email = (person.email or "").lower()
         if email and ("email", email) in seen:
+            who = person.id if named else f"people[{j}]"
             yield Finding(
-                PEOPLE_FILE, ("people", j, "email"), f"{person.id}: another person has this email"
+                PEOPLE_FILE, ("people", j, "email"), f"{who}: another person has this email"
             )
         seen |= {("id", person.id), ("email", email)}
     ids: set[str] = set()

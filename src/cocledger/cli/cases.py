@@ -22,12 +22,14 @@ def register(app: typer.Typer) -> None:
 def case_show(
     case: Annotated[str, typer.Argument(metavar="CASE")],
     ledger: LedgerOpt = None,
+    at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a case: parties, deadlines, timeline and sanctions."""
+    """Show a case: parties, deadlines, timeline and sanctions (--at: its timeline up to then)."""
     from .. import render, views
 
-    data = views.case_view(open_ledger(ledger), case)
+    lg = open_ledger(ledger)
+    data = views.case_view(lg, case, resolve_at(at, lg.policy, action=False) if at else None)
     if as_json:
         emit_json(data)
     else:
@@ -37,12 +39,14 @@ def case_show(
 def case_list(
     open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
     ledger: LedgerOpt = None,
+    at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the cases of the ledger."""
+    """List the cases of the ledger (--at: those received by then)."""
     from .. import render, views
 
-    rows = views.case_list(open_ledger(ledger), open_only)
+    lg = open_ledger(ledger)
+    rows = views.case_list(lg, open_only, resolve_at(at, lg.policy, action=False) if at else None)
     if as_json:
         emit_json(rows)
     else:

@@ -103,7 +103,7 @@ def act(
     as_json: bool,
 ) -> Outcome:
     """Run one action under the ledger lock: load, authorise the git author, compute, commit."""
-    from .. import gitstore, rules
+    from .. import gitstore, parse_cache, rules
     from ..ledger import Ledger
 
     root = root_of(ledger_opt)
@@ -114,7 +114,12 @@ def act(
         outcome = action(ledger, actor, at)
         if outcome.change is not None:
             outcome.data = outcome.data if isinstance(outcome.data, dict | list) else {}
+            files = outcome.change.files
+            written = parse_cache.Written(
+                root, [v for k, v in ledger.written.items() if files.get(k) == v[0]]
+            )
             sha = gitstore.apply(root, outcome.change)
+            written.commit()
             if isinstance(outcome.data, dict):
                 outcome.data.setdefault("commit", sha)
     show(outcome, as_json)
@@ -139,7 +144,9 @@ def console(stderr: bool = False) -> Any:
     """rich's console: colours on a terminal, plain text when piped."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=not sys.stdout.isatty())
+    tty = (sys.stderr if stderr else sys.stdout).isatty()
+    # Piped, tables get room enough that no id or date is cut (SPEC: piping prints plain text).
+    return Console(stderr=stderr, highlight=False, soft_wrap=not tty, width=None if tty else 160)
 
 
 def debug() -> bool:

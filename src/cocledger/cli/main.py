@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, NoReturn
 
@@ -28,6 +29,9 @@ class _Group(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed", 130)
+        except BrokenPipeError:  # `coc ... | head`: the reader left; nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except Exception as exc:  # a genuine bug: say so; the traceback only on request
@@ -51,7 +55,9 @@ class _Group(TyperGroup):
             else:
                 where = f"{ctx.command_path}: " if ctx is not None else ""
                 hint = f" See '{ctx.command_path} --help'." if ctx is not None else ""
-                typer.echo(f"coc: error: {where}{exc.format_message()}{hint}", err=True)
+                message = exc.format_message().rstrip()
+                message += "" if message.endswith(".") else "."
+                typer.echo(f"coc: error: {where}{message}{hint}", err=True)
             sys.exit(getattr(exc, "exit_code", 2))
         except typer.Abort:
             typer.echo("coc: error: aborted; nothing was changed", err=True)
@@ -99,7 +105,53 @@ validation.register(app)
 
 def run() -> None:
     """Console script entry point."""
-    app(prog_name="coc")
+    import gc
+
+    # A short-lived process that builds many objects (10,000 case models) spends most of its time
+    # in the cycle collector's full passes under the default thresholds; collect far less often
+    # (as mypy does). The objects of the imports never become garbage: keep them out of it.
+    gc.set_threshold(200_000, 30, 30)
+    gc.freeze()
+    commands, groups = app.registered_commands, app.registered_groups
+    wanted = _wanted(sys.argv[1:])
+    if wanted is not None:
+        app.registered_commands = [c for c in commands if _name(c) == wanted]
+        app.registered_groups = [g for g in groups if g.name == wanted]
+    try:
+        app(prog_name="coc")
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+def _name(command: Any) -> str | None:
+    from typer.main import get_command_name
+
+    return command.name or (command.callback and get_command_name(command.callback.__name__))
+
+
+def _wanted(args: list[str]) -> str | None:
+    """The one top-level command these arguments run ("" for `coc --version`), or None for help
+    and anything else. typer turns the signature of every command into click options before it
+    parses anything (a third of `coc --version`); building only the command asked for leaves
+    every result and message as it is: help, a typo's suggestions and errors get the full tree.
+    """
+    names = {_name(c) for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--version":
+            return ""  # eager: it prints and exits before any command is looked at
+        if arg in ("-C", "--ledger"):
+            if not rest:
+                return None
+            rest.pop(0)
+        elif arg.startswith(("-C", "--ledger=")) and arg != "-":
+            continue
+        elif arg in names:
+            return arg
+        else:
+            return None
+    return None
 
 
 def _fail(message: str, code: int) -> NoReturn:

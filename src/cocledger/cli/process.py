@@ -28,7 +28,9 @@ def due(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) ->
 
     lg = open_ledger(ledger)
     moment = resolve_at(at, lg.policy, action=False)
-    items = [item.as_json() for item in due_items(lg.policy, lg.cases(), lg.sanctions, moment)]
+    # only open cases have steps due; a closed case matters through its sanctions (their notices)
+    cases = lg.cases(status="open", also={s.case for s in lg.sanctions if s.case})
+    items = [item.as_json() for item in due_items(lg.policy, cases, lg.sanctions, moment)]
     if as_json:
         emit_json(items)
         return
@@ -125,12 +127,19 @@ def log(
         int | None, typer.Option("-n", "--max-count", help="Show at most this many.", min=1)
     ] = None,
     ledger: LedgerOpt = None,
+    at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The audit trail from the commit trailers: who did what, when; newest first."""
+    """The audit trail from the commit trailers: who did what, when; newest first (--at: up to then)."""
+    from datetime import datetime
+
     from .. import audit, render_process
 
-    entries = audit.trail(open_ledger(ledger), target, max_count)
+    lg = open_ledger(ledger)
+    entries = audit.trail(lg, target, max_count)
+    if at is not None:
+        until = resolve_at(at, lg.policy, action=False)
+        entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until]
     if as_json:
         emit_json(entries)
         return

@@ -81,24 +81,37 @@ def propose(
 
 def vote(
     sanction: SanctionArg,
-    member: Annotated[str, typer.Option("--member", help="The council member voting.")],
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="The council member voting (default: you, the git author)."),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="In favour.")] = False,
     no: Annotated[bool, typer.Option("--no", help="Against.")] = False,
+    on_behalf: Annotated[
+        bool,
+        typer.Option(
+            "--on-behalf",
+            help="Record the vote --member gave at a meeting (you are stored as recorded_by).",
+        ),
+    ] = False,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record one council member's vote on a sanction (the lifetime ban needs the full council)."""
+    """Record your vote on a sanction, or with --on-behalf the vote another member gave at a
+    meeting (the lifetime ban needs the full council)."""
     from ..actions.sanctions import vote as action
     from ..errors import UsageError
 
     if yes == no:
         raise UsageError("give exactly one of --yes or --no")
+    if on_behalf and member is None:
+        raise UsageError("--on-behalf needs --member: whose vote do you record?")
     act(
         ledger,
         at,
         COUNCIL,
-        lambda lg, actor, when: action(lg, actor, when, sanction, member, yes),
+        lambda lg, actor, when: action(lg, actor, when, sanction, member, yes, on_behalf),
         as_json,
     )
 
@@ -131,13 +144,17 @@ def reject(
 
 
 def show_sanction(
-    sanction: SanctionArg, ledger: LedgerOpt = None, as_json: JsonOpt = False
+    sanction: SanctionArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Show one sanction: offence, dates, status."""
+    """Show one sanction: offence, dates, status (as recorded; --at is accepted for symmetry)."""
     from .. import render
     from ..actions.sanctions import sanction_json
+    from .common import resolve_at
 
-    data = sanction_json(open_ledger(ledger).sanction(sanction))
+    lg = open_ledger(ledger)
+    if at is not None:
+        resolve_at(at, lg.policy, action=False)  # a bad --at is still bad usage
+    data = sanction_json(lg.sanction(sanction))
     if as_json:
         emit_json(data)
     else:
@@ -150,6 +167,14 @@ def apology_record(
     refused: Annotated[
         bool, typer.Option("--refused", help="The offender refused: escalates automatically.")
     ] = False,
+    conduct: Annotated[
+        str | None,
+        typer.Option(
+            "--conduct",
+            help="Public summary of the conduct, published with the ban a refusal escalates to "
+            "(required then, unless the warning has one).",
+        ),
+    ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -164,6 +189,6 @@ def apology_record(
         ledger,
         at,
         COUNCIL,
-        lambda lg, actor, when: action(lg, actor, when, sanction, delivered),
+        lambda lg, actor, when: action(lg, actor, when, sanction, delivered, conduct),
         as_json,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -51,11 +52,23 @@ def init(
     root = path.resolve()
     if (root / "policy.yaml").exists():
         raise RefusedError(f"{root} already holds a ledger (policy.yaml exists)")
-    gitstore.init_repo(root)
-    outcome = init_action(lead, name or lead, email or gitstore.author_email(root), community)
-    with gitstore.locked(root):
-        assert outcome.change is not None
-        gitstore.apply(root, outcome.change)
+    existing = next(p for p in (root, *root.parents) if p.is_dir())
+    outcome = init_action(lead, name or lead, email or gitstore.author_email(existing), community)
+    assert outcome.change is not None
+    fresh = [p for p in (root, root / ".git") if not p.exists()]
+    try:
+        gitstore.init_repo(root)
+        with gitstore.locked(root):
+            gitstore.apply(root, outcome.change)
+    except BaseException as exc:
+        for created in reversed(fresh):  # a failed init leaves nothing behind
+            shutil.rmtree(created, ignore_errors=True)
+        if "identity" in str(exc).lower():
+            raise RefusedError(
+                "git does not know who you are: set `git config --global user.name` and "
+                "`user.email` (or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL), then run `coc init` again"
+            ) from None
+        raise
     show(outcome, as_json)
 
 

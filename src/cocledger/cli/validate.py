@@ -48,6 +48,7 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Warnings count too: exit 1 if there is any.")
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
 ) -> None:
@@ -61,6 +62,7 @@ def validate(
     from ..checks.history import history_of
     from ..errors import UsageError
 
+    fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: use text, json or github")
     unknown = unknown_codes(select or [])
@@ -164,6 +166,7 @@ def schema(
             help="Where to write <kind>.schema.json (default: schemas/ of the ledger here).",
         ),
     ] = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """Write JSON Schemas of policy.yaml, people.yaml, sanctions.yaml and case files, for editors."""
     from .. import yamlio
@@ -172,7 +175,7 @@ def schema(
 
     if out is None:
         try:
-            out = root_of(None) / SCHEMA_DIR
+            out = root_of(ledger) / SCHEMA_DIR
         except CocError:  # not in a ledger: write them here
             out = Path.cwd() / SCHEMA_DIR
     if out.exists() and not out.is_dir():

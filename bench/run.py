@@ -1,0 +1,663 @@
+"""Every performance target of issue 6, measured side by side in one run.
+
+    python bench/run.py            # the full benchmark: 10,000 cases, 20,000 commits (~5 min)
+    python bench/run.py --quick    # tiny ledgers, one run each: CI keeps it working (seconds)
+
+Each subject runs interleaved with its reference (A B B A ...) after one warm-up run each, and
+the medians are compared. Ledgers come from bench/generate.py, cached in bench/out/ by the
+generator's text and sizes, and every run works on a scratch copy, so the cache stays pristine.
+Exit 1 when a command fails; in the full run also when a target is missed (never in --quick,
+whose figures mean nothing on tiny ledgers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GENERATOR = HERE / "generate.py"
+SIZES = {
+    "full": {
+        "big": {"cases": 10_000, "sanctions": 2_000, "commits": 20_000, "members": 3_000},
+        "small": {"cases": 10, "sanctions": 2, "commits": 20, "members": 30},
+    },
+    "quick": {
+        "big": {"cases": 120, "sanctions": 25, "commits": 240, "members": 60},
+        "small": {"cases": 10, "sanctions": 2, "commits": 20, "members": 30},
+    },
+}
+RUNS = {  # (full, quick)
+    "startup": (20, 1),
+    "validate": (5, 1),
+    "jsonschema": (3, 1),
+    "actions": (5, 1),
+    "queries": (10, 1),
+}
+AS_OF = "2026-10-01"  # generate.AS_OF: the day the generated ledgers are up to date on
+ACTOR = {"name": "Alice Council", "email": "alice@example.org"}  # the generator's project lead
+
+HELLO = '''\
+import typer
+
+app = typer.Typer()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo("hello 1.0")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
+) -> None:
+    """A bare typer hello-world app: the start-up floor of a typer CLI."""
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    """Say hello."""
+    typer.echo(f"Hello {name}")
+
+
+app()
+'''
+
+FLOOR = '''\
+"""The parsing floor: read and parse every file `coc validate` reads, with PyYAML's C loader."""
+import sys
+from pathlib import Path
+
+import yaml
+
+root = Path(sys.argv[1])
+files = [root / n for n in ("policy.yaml", "people.yaml", "sanctions.yaml")]
+files += sorted((root / "cases").glob("*/*.yaml"))
+for path in files:
+    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+print(len(files))
+'''
+
+
+# --- running one command ------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+    max_rss_mb: float  # the largest single process (getrusage of the child, via wait4)
+    tree_peak_mb: float = 0.0  # the process and all its children at once (sampled from /proc)
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+def _children_map() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of pid and all its descendants, now."""
+    kids = _children_map()
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        todo.extend(kids.get(current, []))
+        try:
+            with open(f"/proc/{current}/statm", encoding="ascii") as fh:
+                total += int(fh.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+class TreeSampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self.done.wait(0.01)
+
+
+def run_once(
+    cmd: Sequence[str],
+    cwd: Path,
+    env: dict[str, str],
+    ok: Sequence[int] = (0,),
+    memory: bool = False,
+) -> Sample:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            list(cmd), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
+        sampler = TreeSampler(proc.pid) if memory else None
+        if sampler:
+            sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if sampler:
+            sampler.done.set()
+            sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        sample = Sample(
+            seconds,
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+            (sampler.peak / 2**20) if sampler else 0.0,
+        )
+    if sample.returncode not in ok:
+        raise CommandFailed(
+            f"`{' '.join(cmd)}` in {cwd} exited {sample.returncode}:\n"
+            f"{(sample.stderr or sample.stdout).strip()[-2000:]}"
+        )
+    return sample
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    subject: float  # seconds (or MB for memory)
+    reference: float | None  # None for an absolute target
+    target: float  # a ratio, or an absolute bound in the unit
+    unit: str = "s"
+    note: str = ""
+    info: bool = False  # shown for context, no target
+
+    @property
+    def ratio(self) -> float | None:
+        return self.subject / self.reference if self.reference else None
+
+    @property
+    def passed(self) -> bool:
+        if self.info:
+            return True
+        value = self.ratio if self.reference is not None else self.subject
+        return value is not None and value <= self.target
+
+    def row(self) -> list[str]:
+        def fmt(value: float | None) -> str:
+            if value is None:
+                return "-"
+            return f"{value:.0f} MB" if self.unit == "MB" else f"{value:.3f} s"
+
+        if self.info:
+            verdict, target = "info", "-"
+        else:
+            verdict = "PASS" if self.passed else "FAIL"
+            target = (
+                f"≤ {self.target:g}×"
+                if self.reference is not None
+                else f"≤ {self.target:g} {self.unit}"
+            )
+        ratio = f"{self.ratio:.2f}×" if self.ratio is not None else "-"
+        return [self.name, fmt(self.subject), fmt(self.reference), ratio, target, verdict]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "subject": round(self.subject, 4),
+            "reference": None if self.reference is None else round(self.reference, 4),
+            "ratio": None if self.ratio is None else round(self.ratio, 3),
+            "target": self.target,
+            "unit": self.unit,
+            "passed": self.passed,
+            "info": self.info,
+            "note": self.note,
+        }
+
+
+def table(results: list[Result]) -> str:
+    head = ["benchmark", "subject", "reference", "ratio", "target", "result"]
+    rows = [head] + [r.row() for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+        if index == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+# --- the benchmark ------------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    quick: bool
+    work: Path
+    env: dict[str, str]
+    coc: list[str]
+    big: Path
+    small: Path
+    results: list[Result] = field(default_factory=list)
+    log: Callable[[str], None] = print
+
+    def runs(self, kind: str) -> int:
+        full, quick = RUNS[kind]
+        return quick if self.quick else full
+
+    def side_by_side(
+        self,
+        commands: dict[str, tuple[list[str], Path, Sequence[int]]],
+        runs: int,
+        warmup: bool = True,
+    ) -> dict[str, float]:
+        """Median seconds of each command, run in turn (order reversed every other round)."""
+        names = list(commands)
+        times: dict[str, list[float]] = {name: [] for name in names}
+        if warmup:
+            for cmd, cwd, ok in commands.values():
+                run_once(cmd, cwd, self.env, ok)
+        for index in range(runs):
+            for name in names if index % 2 == 0 else reversed(names):
+                cmd, cwd, ok = commands[name]
+                times[name].append(run_once(cmd, cwd, self.env, ok).seconds)
+        return {name: statistics.median(values) for name, values in times.items()}
+
+    def add(self, result: Result) -> None:
+        self.results.append(result)
+        self.log("  " + "  ".join(result.row()))
+
+    # --- start-up ---
+
+    def startup(self) -> None:
+        self.log("start-up: coc vs a bare typer hello-world app")
+        hello = self.work / "hello.py"
+        hello.write_text(HELLO, encoding="utf-8")
+        py = [sys.executable, str(hello)]
+        for flag in ("--help", "--version"):
+            medians = self.side_by_side(
+                {
+                    "coc": ([*self.coc, flag], self.work, (0,)),
+                    "hello": ([*py, flag], self.work, (0,)),
+                },
+                self.runs("startup"),
+            )
+            self.add(Result(f"coc {flag}", medians["coc"], medians["hello"], 1.5))
+
+    # --- validate ---
+
+    def validate(self) -> None:
+        self.log(f"validate: {self.big.name}")
+        floor = self.work / "floor.py"
+        floor.write_text(FLOOR, encoding="utf-8")
+        # as of the day the generated ledger is up to date on, so its result never changes
+        validate = [*self.coc, "validate", "-C", str(self.big), "--at", AS_OF]
+        first = run_once(validate, self.big, self.env, ok=(0, 1))
+        note = (
+            ""
+            if first.returncode == 0
+            else "the ledger has problems: " + first.stdout.strip().splitlines()[-1]
+        )
+        medians = self.side_by_side(
+            {
+                "coc": (validate, self.big, (0, 1)),
+                "floor": ([sys.executable, str(floor), str(self.big)], self.big, (0,)),
+            },
+            self.runs("validate"),
+        )
+        self.add(
+            Result(
+                "coc validate vs read+parse (CSafeLoader)",
+                medians["coc"],
+                medians["floor"],
+                1.5,
+                note=note,
+            )
+        )
+        self._jsonschema(validate)
+        sample = run_once(validate, self.big, self.env, ok=(0, 1), memory=True)
+        peak = max(sample.tree_peak_mb, sample.max_rss_mb)
+        self.add(
+            Result(
+                "coc validate peak memory (all processes)",
+                peak,
+                None,
+                400,
+                unit="MB",
+                note=f"largest single process {sample.max_rss_mb:.0f} MB",
+            )
+        )
+
+    def _jsonschema(self, validate: list[str]) -> None:
+        checker = Path(sys.executable).parent / "check-jsonschema"
+        if not checker.exists():
+            found = shutil.which("check-jsonschema")
+            if found is None:
+                self.log("  check-jsonschema is not installed: pip install -e '.[bench]' (skipped)")
+                return
+            checker = Path(found)
+        schemas = self.work / "schemas"
+        run_once([*self.coc, "schema", "-o", str(schemas)], self.big, self.env)
+        files = sorted(p.relative_to(self.big).as_posix() for p in self.big.glob("cases/*/*.yaml"))
+        check = [str(checker), "--schemafile", str(schemas / "case.schema.json"), *files]
+        medians = self.side_by_side(
+            {"coc": (validate, self.big, (0, 1)), "jsonschema": (check, self.big, (0,))},
+            self.runs("jsonschema"),
+            warmup=False,
+        )
+        self.add(
+            Result(
+                "coc validate vs check-jsonschema (cases)",
+                medians["coc"],
+                medians["jsonschema"],
+                0.5,
+            )
+        )
+
+    # --- actions ---
+
+    def actions(self) -> None:
+        self.log("actions: the same case lifecycle on the large ledger vs the 10-case one")
+        runs = self.runs("actions")
+        times: dict[str, dict[str, list[float]]] = {"big": {}, "small": {}}
+        warmup = 0 if self.quick else 1  # the first round warms up and is not counted
+        for index in range(runs + warmup):
+            order = ["big", "small"] if index % 2 == 0 else ["small", "big"]
+            for which in order:
+                root = self.big if which == "big" else self.small
+                for step, seconds in self._lifecycle(root, index):
+                    if index >= warmup:
+                        times[which].setdefault(step, []).append(seconds)
+        for step in times["big"]:
+            big = statistics.median(times["big"][step])
+            small = statistics.median(times["small"][step])
+            self.add(Result(f"coc {step}", big, small, 1.3))
+
+    def _lifecycle(self, root: Path, index: int) -> list[tuple[str, float]]:
+        """Every kind of action once, on a fresh case of a new person (first offence)."""
+        timed: list[tuple[str, float]] = []
+        received = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC) + dt.timedelta(days=index)
+        meeting = (received + dt.timedelta(days=11)).date().isoformat()
+        person = f"bench{index:03d}"
+
+        def coc(step: str, *args: str, at: dt.datetime | str | None = None) -> Sample:
+            when = at.isoformat() if isinstance(at, dt.datetime) else at
+            cmd = [*self.coc, *args, "-C", str(root), *(["--at", when] if when else [])]
+            sample = run_once(cmd, root, self.env)
+            timed.append((step, sample.seconds))
+            return sample
+
+        coc("person add", "person", "add", person, "--name", f"Bench Person {index}", at=received)
+        if f"'{meeting}'" not in (root / "policy.yaml").read_text(encoding="utf-8"):
+            coc("meeting add", "meeting", "add", meeting, at=received)
+        new = coc(
+            "report new",
+            "report",
+            "new",
+            "--respondent",
+            person,
+            "--reporter",
+            "m00001",
+            "--setting",
+            "public",
+            "--category",
+            "personal-insults",
+            "--summary",
+            "Insults in the chat, twice",
+            "--json",
+            at=received,
+        )
+        case = json.loads(new.stdout)["case"]
+        hour = dt.timedelta(hours=1)
+        coc("report notify-council", "report", "notify-council", case, at=received + hour)
+        members = ["--member", "bob", "--member", "carol", "--member", "dan"]
+        coc("committee form", "committee", "form", case, *members, at=received + 2 * hour)
+        coc("report share", "report", "share", case, at=received + 3 * hour)
+        coc("report respond", "report", "respond", case, at=received + dt.timedelta(days=2))
+        review = f"{meeting}T18:00:00+00:00"
+        coc("report review", "report", "review", case, "--meeting", meeting, at=review)
+        proposed = coc(
+            "sanction propose",
+            "sanction",
+            "propose",
+            case,
+            "--json",
+            at=f"{meeting}T18:10:00+00:00",
+        )
+        sanction = json.loads(proposed.stdout)["sanction"]
+        coc("sanction enact", "sanction", "enact", sanction, at=f"{meeting}T18:20:00+00:00")
+        after = f"{meeting}T20:00:00+00:00"
+        coc("apology record", "apology", "record", sanction, "--delivered", at=after)
+        coc("notify", "notify", case, "--party", "offender", at=after)
+        coc("case close", "case", "close", case, at=after)
+        return timed
+
+    # --- queries ---
+
+    def queries(self) -> None:
+        self.log("queries on the large ledger")
+        runs = self.runs("queries")
+        case_file = sorted(self.big.glob("cases/*/*.yaml"))[
+            len(list(self.big.glob("cases/*/*.yaml"))) // 2
+        ]
+        case = case_file.stem
+        relpath = case_file.relative_to(self.big).as_posix()
+        medians = self.side_by_side(
+            {
+                "coc": ([*self.coc, "log", case, "-C", str(self.big)], self.big, (0,)),
+                "git": (["git", "log", "--", relpath], self.big, (0,)),
+            },
+            runs,
+        )
+        commits = run_once(
+            ["git", "rev-list", "--count", "HEAD"], self.big, self.env
+        ).stdout.strip()
+        self.add(
+            Result(
+                f"coc log CASE vs git log -- FILE ({commits} commits)",
+                medians["coc"],
+                medians["git"],
+                0.2,
+            )
+        )
+        person = _a_sanctioned_person(self.big)
+        for name, args in (
+            ("due", ["due"]),
+            (f"person show ({person})", ["person", "show", person]),
+        ):
+            median = self.side_by_side(
+                {"coc": ([*self.coc, *args, "-C", str(self.big)], self.big, (0,))}, runs
+            )["coc"]
+            self.add(Result(f"coc {name}", median, None, 1.0))
+        for name, args in (
+            ("case list --open", ["case", "list", "--open"]),
+            ("case show", ["case", "show", case]),
+            ("publish", ["publish", "--format", "md"]),
+        ):
+            median = self.side_by_side(
+                {"coc": ([*self.coc, *args, "-C", str(self.big)], self.big, (0,))}, runs
+            )["coc"]
+            self.add(Result(f"coc {name}", median, None, 0, info=True))
+
+
+def _a_sanctioned_person(root: Path) -> str:
+    match = re.search(r"^    person: '?([a-z0-9._-]+)", (root / "sanctions.yaml").read_text(), re.M)
+    return match.group(1) if match else "m00001"
+
+
+# --- ledgers ------------------------------------------------------------------------------------
+
+
+def ledger(data: Path, kind: str, sizes: dict[str, int], log: Callable[[str], None]) -> Path:
+    """The generated ledger of these sizes, built once per version of the generator."""
+    key = hashlib.sha256(
+        GENERATOR.read_bytes() + json.dumps(sizes, sort_keys=True).encode()
+    ).hexdigest()[:12]
+    path = data / f"{kind}-{sizes['cases']}-{key}"
+    if (path / ".git").is_dir():
+        return path
+    log(f"generating {path.name} ({sizes['cases']} cases, {sizes['commits']} commits) ...")
+    tmp = data / f".{path.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    data.mkdir(parents=True, exist_ok=True)
+    args = [f"--{k}={v}" for k, v in sizes.items()]
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(GENERATOR), str(tmp), *args], check=True)
+    log(f"  generated in {time.perf_counter() - started:.1f} s")
+    tmp.rename(path)
+    return path
+
+
+def scratch_copy(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def coc_command() -> list[str]:
+    script = Path(sys.executable).parent / "coc"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from cocledger.cli.main import run; run()"]
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure as installed: byte code cached
+    env.pop("COC_DEBUG", None)
+    env.update(
+        GIT_AUTHOR_NAME=ACTOR["name"],
+        GIT_AUTHOR_EMAIL=ACTOR["email"],
+        GIT_COMMITTER_NAME=ACTOR["name"],
+        GIT_COMMITTER_EMAIL=ACTOR["email"],
+        NO_COLOR="1",
+        COLUMNS="120",
+    )
+    return env
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {git}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny ledgers, one run each (CI)")
+    parser.add_argument(
+        "--data", type=Path, default=HERE / "out", help="where generated ledgers are kept"
+    )
+    parser.add_argument(
+        "--big", type=Path, help="use this prebuilt large ledger (copied, never changed)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["startup", "validate", "actions", "queries"],
+        help="run only these groups",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    groups = args.only or ["startup", "validate", "actions", "queries"]
+    started = time.perf_counter()
+    print(f"# bench/run.py ({mode}) {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+    print(f"# {machine()}")
+    with tempfile.TemporaryDirectory(prefix="coc-bench-") as tmp:
+        work = Path(tmp)
+        big_source = args.big or ledger(args.data, "big", SIZES[mode]["big"], print)
+        small_source = ledger(args.data, "small", SIZES[mode]["small"], print)
+        print("copying the ledgers to a scratch directory ...")
+        bench = Bench(
+            quick=args.quick,
+            work=work,
+            env=environment(),
+            coc=coc_command(),
+            big=scratch_copy(big_source, work / "big"),
+            small=scratch_copy(small_source, work / "small"),
+        )
+        try:
+            for group in groups:
+                getattr(bench, group)()
+        except CommandFailed as exc:
+            print(f"\nbench: a command failed: {exc}", file=sys.stderr)
+            return 1
+    print()
+    print(table(bench.results))
+    for result in bench.results:
+        if result.note:
+            print(f"- {result.name}: {result.note}")
+    failed = [r.name for r in bench.results if not r.passed]
+    print(f"\n{len(bench.results) - len(failed)} of {len(bench.results)} met their target", end="")
+    print(
+        f" in {time.perf_counter() - started:.0f} s."
+        + (f" Missed: {', '.join(failed)}" if failed else "")
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "mode": mode,
+                    "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+                    "machine": machine(),
+                    "results": [r.as_json() for r in bench.results],
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    if args.quick:
+        return 0  # timings of tiny ledgers on a shared CI machine are not a verdict
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

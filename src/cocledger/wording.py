@@ -1,0 +1,72 @@
+"""The words the tool uses for dates, offences and sanctions, in one place.
+
+The published page, the notices and the reports all say a ban the same way: the policy's own
+Active sanctions table, `Permanent ban enacted June 6, 2023` and
+`3 month ban from June 6, 2023 until September 6, 2023`. Dates are written with English month
+names whatever the machine's locale.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .models import Sanction
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: date | None) -> str:
+    """The policy's date style, `June 6, 2023`, independent of the locale; no date: empty."""
+    if day is None:
+        return ""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st, ... 111th, 112th."""
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
+def _length(sanction: Sanction) -> str:
+    """'3 month', '10 day': the policy's wording of a timed sanction's length."""
+    return sanction.duration.months_text() if sanction.duration else "Timed"
+
+
+def sanction_text(sanction: Sanction) -> str:
+    """Active sanctions: `Permanent ban enacted June 6, 2023` (`, in force from ...` when it
+    starts later) or `3 month ban from June 6, 2023 until September 6, 2023` (ends_on is the first
+    day back). A warning is `Warning given on ...`; a sanction not enacted yet is `Proposed ...`."""
+    noun = "sanction" if sanction.kind == "other" else "ban"
+    start = sanction.starts_on
+    if start is None:
+        if sanction.kind == "warning":
+            return "Proposed warning"
+        if sanction.kind == "lifetime_ban":
+            return "Proposed permanent ban"
+        return f"Proposed {_length(sanction)} {noun}" if sanction.duration else f"Proposed {noun}"
+    if sanction.kind == "warning":
+        return f"Warning given on {long_date(start)}"
+    if sanction.ends_on is None:
+        if sanction.kind == "other":
+            return f"Sanction from {long_date(start)}"
+        enacted = sanction.enacted_on or start
+        text = f"Permanent ban enacted {long_date(enacted)}"
+        if start != enacted:
+            text += f", in force from {long_date(start)}"
+        return text
+    return f"{_length(sanction)} {noun} from {long_date(start)} until {long_date(sanction.ends_on)}"

@@ -1,0 +1,195 @@
+"""The fast paths of issue 6 give exactly what the plain paths give (no test here measures time)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cocledger import parse_cache, yamlio
+from cocledger.cli import main
+from cocledger.errors import InputError
+from cocledger.ledger import Ledger
+from cocledger.models import PeopleFile, Person, SanctionsFile
+from conftest import LedgerRepo, reviewed_case
+
+# --- the YAML reader: values straight from the nodes, or the constructor for anything unusual ---
+
+DOCUMENTS = [
+    "a: 1\nb: [x, 'y', \"z\"]\nc: {d: null, e: ~, f: }\n",
+    "on: no\nyes: off\nn: 0123\no: 0o17\nh: 0x1F\nb: 0b101\nf: 1.5e3\ninf: .inf\nneg: -.INF\n",
+    "t: true\nT: True\nu: TRUE\nd: 2026-01-02\nts: 2026-01-02T03:04:05+01:00\nq: '2026-01-02'\n",
+    "base: &b {x: 1, y: 2}\nuse: *b\nlist: &l [1, 2]\nagain: *l\n",
+    "base: &b {x: 1, y: 2}\nmerged:\n  <<: *b\n  y: 3\n",
+    "s: !!str 123\ni: !!int '42'\nb: !!bool yes\nbin: !!binary aGVsbG8=\nset: !!set {a, b}\n",
+    "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
+    "- 1\n- [2, [3, {four: 4}]]\n",
+    "",
+    "just text\n",
+    "1: one\n1.5: one and a half\nnull: nothing\nfalse: no\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_the_fast_reader_gives_what_the_constructor_gives(text: str) -> None:
+    expected = yaml.load(text, Loader=yamlio._Yaml12Loader)
+    got = yamlio.load_fast(text, "x.yaml")
+    assert got == expected
+    assert repr(got) == repr(expected)  # same types too (1 vs True, date vs str)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: 2\na: 3\n",  # a repeated key
+        "? [a, b]\n: value\n",  # a key that is a list
+        "a: &x [*x]\n",  # an alias inside itself
+        "a: !!python/object/apply:os.system [echo hi]\n",  # a tag that builds objects
+        "n: 0b_\n",  # a value its resolver takes but that does not construct
+        "a: [1, 2\n",  # a syntax error
+    ],
+)
+def test_the_fast_reader_refuses_what_the_constructor_refuses(text: str) -> None:
+    with pytest.raises(yaml.YAMLError) as plain:
+        yaml.load(text, Loader=yamlio._Yaml12Loader)
+    with pytest.raises(InputError) as fast:
+        yamlio.load_fast(text, "x.yaml")
+    assert getattr(plain.value, "problem", None) in str(fast.value)
+
+
+# --- the case store: open cases without unpickling the others, and never a stale case --------
+
+
+def _closed_and_open(ledger: LedgerRepo) -> tuple[str, str]:
+    closed = reviewed_case(ledger)
+    ledger.coc("case", "close", closed, "--reason", "no breach found", "--at", "2026-01-23")
+    still_open = reviewed_case(ledger, respondent="hank", reporter="ivy")
+    return closed, still_open
+
+
+def test_cases_of_one_status_are_those_the_full_list_has(ledger: LedgerRepo) -> None:
+    closed, still_open = _closed_and_open(ledger)
+    for _ in range(2):  # the second pass is served from the store
+        everything = list(Ledger(ledger.root).cases())
+        assert [c.id for c in everything] == sorted([closed, still_open])
+        assert [c.id for c in Ledger(ledger.root).cases(status="open")] == [still_open]
+        both = Ledger(ledger.root).cases(status="open", also={closed})
+        assert [c.id for c in both] == sorted([closed, still_open])
+    assert list((ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"))
+
+
+def test_a_case_file_changed_by_hand_is_read_again(ledger: LedgerRepo) -> None:
+    _, still_open = _closed_and_open(ledger)
+    list(Ledger(ledger.root).cases())
+    path = ledger.root / "cases" / "2026" / f"{still_open}.yaml"
+    path.write_text(path.read_text().replace("status: open", "status: closed"))
+    assert list(Ledger(ledger.root).cases(status="open")) == []
+
+
+def test_a_broken_case_store_is_rebuilt(ledger: LedgerRepo) -> None:
+    _, still_open = _closed_and_open(ledger)
+    list(Ledger(ledger.root).cases())
+    for store in (ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"):
+        store.write_bytes(b"not a pickle")
+    assert [c.id for c in Ledger(ledger.root).cases(status="open")] == [still_open]
+
+
+def test_due_lists_the_same_with_and_without_the_store(ledger: LedgerRepo) -> None:
+    _closed_and_open(ledger)
+    first = ledger.coc("due", "--at", "2026-03-01", "--json").json
+    assert ledger.coc("due", "--at", "2026-03-01", "--json").json == first
+
+
+# --- registers an action rewrote enter the cache once committed -------------------------------
+
+
+def _big_register(count: int = 600) -> SanctionsFile:
+    sanctions = [
+        {
+            "id": f"S-2026-{i:04d}",
+            "case": f"COC-2026-{i:04d}",
+            "person": f"m{i:05d}",
+            "kind": "warning",
+            "offence": 1,
+            "status": "enacted",
+            "status_on": "2026-01-02",
+            "decided_on": "2026-01-02",
+            "conduct": "Insults in the chat",
+        }
+        for i in range(1, count + 1)
+    ]
+    return SanctionsFile.model_validate({"sanctions": sanctions})
+
+
+def test_a_written_register_is_served_to_actions_but_not_to_validate(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    register = _big_register()
+    text = yamlio.dump(register.model_dump(mode="json", exclude_none=True))
+    assert len(text) >= parse_cache.MIN_SIZE
+    written = parse_cache.Written(tmp_path, [(text, register)])
+    assert parse_cache.get(tmp_path, text, SanctionsFile) is None  # not before the commit
+    written.commit()
+    cached = parse_cache.get(tmp_path, text, SanctionsFile)
+    assert cached == SanctionsFile.model_validate(yamlio.load_fast(text, "sanctions.yaml"))
+    assert parse_cache.get(tmp_path, text, SanctionsFile, written=False) is None
+
+
+def test_an_action_that_adds_a_person_leaves_people_yaml_parsed(ledger: LedgerRepo) -> None:
+    members = "".join(f"  - id: m{i:05d}\n    name: Member {i:05d}\n" for i in range(2500))
+    with (ledger.root / "people.yaml").open("a") as handle:  # past the size the cache starts at
+        handle.write(members)
+    ledger.git("commit", "-qam", "many members")
+    ledger.coc("person", "add", "zed", "--name", "Zed Example", "--at", "2026-01-03")
+    text = ledger.read("people.yaml")
+    assert len(text) >= parse_cache.MIN_SIZE
+    cached = parse_cache.get(ledger.root, text, PeopleFile)
+    assert cached is not None and cached.people[-1] == Person(id="zed", name="Zed Example")
+    assert cached == PeopleFile.model_validate(yamlio.load_fast(text, "people.yaml"))
+
+
+# --- start-up: only the command asked for is built ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "wanted"),
+    [
+        (["--version"], ""),
+        (["-C", "x", "--version"], ""),
+        (["report", "new", "--help"], "report"),
+        (["-C", "some/where", "due"], "due"),
+        (["--ledger=x", "validate"], "validate"),
+        (["-Cx", "log", "COC-2026-0001"], "log"),
+        (["--help"], None),
+        (["--help", "--version"], None),
+        (["repor"], None),
+        ([], None),
+        (["-C"], None),
+    ],
+)
+def test_only_the_command_asked_for_is_built(args: list[str], wanted: str | None) -> None:
+    assert main._wanted(args) == wanted
+
+
+def test_the_entry_point_runs_a_command_and_leaves_the_app_whole(ledger: LedgerRepo) -> None:
+    code = "import sys; from cocledger.cli.main import run; sys.argv = ['coc', *sys.argv[1:]]; run()"
+    for args, expected in (
+        (["--version"], "coc "),
+        (["case", "list", "--json"], "[]"),
+        (["--help"], "validate"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", code, *args], cwd=ledger.root, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout
+    before = (list(main.app.registered_commands), list(main.app.registered_groups))
+    with pytest.raises(SystemExit):
+        sys_argv, sys.argv = sys.argv, ["coc", "--version"]
+        try:
+            main.run()
+        finally:
+            sys.argv = sys_argv
+    assert (main.app.registered_commands, main.app.registered_groups) == before
