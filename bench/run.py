@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -400,10 +400,24 @@ class Bench:
         times: dict[str, dict[str, list[float]]] = {"big": {}, "small": {}}
         warmup = 0 if self.quick else 1  # the first round warms up and is not counted
         for index in range(runs + warmup):
-            order = ["big", "small"] if index % 2 == 0 else ["small", "big"]
-            for which in order:
-                root = self.big if which == "big" else self.small
-                for step, seconds in self._lifecycle(root, index):
+            # both ledgers step by step (big, small, small, big, ...): a change of the machine's
+            # load between two steps affects both sides of a ratio alike
+            cycles = {
+                "big": self._lifecycle(self.big, index),
+                "small": self._lifecycle(self.small, index),
+            }
+            turn = 0
+            while cycles:
+                order = ["big", "small"] if (index + turn) % 2 == 0 else ["small", "big"]
+                turn += 1
+                for which in order:
+                    if which not in cycles:
+                        continue
+                    try:
+                        step, seconds = next(cycles[which])
+                    except StopIteration:
+                        del cycles[which]
+                        continue
                     if index >= warmup:
                         times[which].setdefault(step, []).append(seconds)
         for step in times["big"]:
@@ -411,24 +425,28 @@ class Bench:
             small = statistics.median(times["small"][step])
             self.add(Result(f"coc {step}", big, small, 1.3))
 
-    def _lifecycle(self, root: Path, index: int) -> list[tuple[str, float]]:
-        """Every kind of action once, on a fresh case of a new person (first offence)."""
-        timed: list[tuple[str, float]] = []
+    def _lifecycle(self, root: Path, index: int) -> Iterator[tuple[str, float]]:
+        """Every kind of action once, on a fresh case of a new person (first offence); yields
+        (action, seconds) after each."""
         received = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC) + dt.timedelta(days=index)
         meeting = (received + dt.timedelta(days=11)).date().isoformat()
         person = f"bench{index:03d}"
 
-        def coc(step: str, *args: str, at: dt.datetime | str | None = None) -> Sample:
+        def coc(
+            step: str, *args: str, at: dt.datetime | str | None = None
+        ) -> Generator[tuple[str, float], None, Sample]:
             when = at.isoformat() if isinstance(at, dt.datetime) else at
             cmd = [*self.coc, *args, "-C", str(root), *(["--at", when] if when else [])]
             sample = run_once(cmd, root, self.env)
-            timed.append((step, sample.seconds))
+            yield step, sample.seconds
             return sample
 
-        coc("person add", "person", "add", person, "--name", f"Bench Person {index}", at=received)
+        yield from coc(
+            "person add", "person", "add", person, "--name", f"Bench Person {index}", at=received
+        )
         if f"'{meeting}'" not in (root / "policy.yaml").read_text(encoding="utf-8"):
-            coc("meeting add", "meeting", "add", meeting, at=received)
-        new = coc(
+            yield from coc("meeting add", "meeting", "add", meeting, at=received)
+        new = yield from coc(
             "report new",
             "report",
             "new",
@@ -447,14 +465,20 @@ class Bench:
         )
         case = json.loads(new.stdout)["case"]
         hour = dt.timedelta(hours=1)
-        coc("report notify-council", "report", "notify-council", case, at=received + hour)
+        yield from coc(
+            "report notify-council", "report", "notify-council", case, at=received + hour
+        )
         members = ["--member", "bob", "--member", "carol", "--member", "dan"]
-        coc("committee form", "committee", "form", case, *members, at=received + 2 * hour)
-        coc("report share", "report", "share", case, at=received + 3 * hour)
-        coc("report respond", "report", "respond", case, at=received + dt.timedelta(days=2))
+        yield from coc(
+            "committee form", "committee", "form", case, *members, at=received + 2 * hour
+        )
+        yield from coc("report share", "report", "share", case, at=received + 3 * hour)
+        yield from coc(
+            "report respond", "report", "respond", case, at=received + dt.timedelta(days=2)
+        )
         review = f"{meeting}T18:00:00+00:00"
-        coc("report review", "report", "review", case, "--meeting", meeting, at=review)
-        proposed = coc(
+        yield from coc("report review", "report", "review", case, "--meeting", meeting, at=review)
+        proposed = yield from coc(
             "sanction propose",
             "sanction",
             "propose",
@@ -463,12 +487,13 @@ class Bench:
             at=f"{meeting}T18:10:00+00:00",
         )
         sanction = json.loads(proposed.stdout)["sanction"]
-        coc("sanction enact", "sanction", "enact", sanction, at=f"{meeting}T18:20:00+00:00")
+        yield from coc(
+            "sanction enact", "sanction", "enact", sanction, at=f"{meeting}T18:20:00+00:00"
+        )
         after = f"{meeting}T20:00:00+00:00"
-        coc("apology record", "apology", "record", sanction, "--delivered", at=after)
-        coc("notify", "notify", case, "--party", "offender", at=after)
-        coc("case close", "case", "close", case, at=after)
-        return timed
+        yield from coc("apology record", "apology", "record", sanction, "--delivered", at=after)
+        yield from coc("notify", "notify", case, "--party", "offender", at=after)
+        yield from coc("case close", "case", "close", case, at=after)
 
     # --- queries ---
 

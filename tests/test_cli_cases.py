@@ -25,7 +25,9 @@ def test_a_closed_case_leaves_the_open_list(ledger: LedgerRepo) -> None:
 
 def test_text_with_rich_markup_is_shown_as_written(ledger: LedgerRepo) -> None:
     case = reviewed_case(ledger)
-    ledger.coc("case", "close", case, "--reason", "no breach [/] found [red]x", "--at", "2026-01-23")
+    ledger.coc(
+        "case", "close", case, "--reason", "no breach [/] found [red]x", "--at", "2026-01-23"
+    )
     shown = ledger.coc("case", "show", case).stdout
     assert "no breach [/] found [red]x" in shown
 

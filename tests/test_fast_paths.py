@@ -174,7 +174,9 @@ def test_only_the_command_asked_for_is_built(args: list[str], wanted: str | None
 
 
 def test_the_entry_point_runs_a_command_and_leaves_the_app_whole(ledger: LedgerRepo) -> None:
-    code = "import sys; from cocledger.cli.main import run; sys.argv = ['coc', *sys.argv[1:]]; run()"
+    code = (
+        "import sys; from cocledger.cli.main import run; sys.argv = ['coc', *sys.argv[1:]]; run()"
+    )
     for args, expected in (
         (["--version"], "coc "),
         (["case", "list", "--json"], "[]"),

@@ -390,3 +390,23 @@ def test_an_unsigned_change_of_facts_is_caught_when_signatures_are_required(
     commit_all(repo, "case: summary", author="bob")
     found = located(validate(repo, "--base", base, "--select", "CL086", expect=1))
     assert found == {Located("CL086", WARNING_CASE, 1)}
+
+
+def test_a_member_who_joined_on_the_base_decides_after_it_is_merged_in(
+    repo: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.git("checkout", "-q", "-b", "pull-request")
+    edit(repo, PEOPLE, "email: frank@example.org", "email: frank@example.net")
+    commit_all(repo, "people: my new email", author="frank")
+    repo.git("checkout", "-q", "main")
+    repo.coc(
+        "person", "add", "kim", "--name", "Kim Example", "--email", "kim@example.org",
+        "--at", "2026-02-27",
+    )  # fmt: skip
+    repo.coc("council", "add", "kim", "--at", "2026-02-27")
+    repo.git("checkout", "-q", "pull-request")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "frank@example.net")  # the branch's author merges
+    repo.git("merge", "-q", "--no-edit", "main")
+    edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Threatened other members")
+    commit_all(repo, "reword a conduct summary", author="kim")
+    assert validate(repo, "--base", "main", "--select", "CL085", expect=0) == []

@@ -62,3 +62,9 @@ def test_a_vote_given_at_a_meeting_is_recorded_on_behalf_with_who_recorded_it(
                "--at", "2026-01-22", actor="carol")  # fmt: skip
     assert votes(ledger, sanction) == [{"member": "bob", "vote": "yes", "recorded_by": "carol"}]
     assert ledger.trailers()["Coc-Actor"] == "carol"
+
+
+def test_on_behalf_of_no_one_is_bad_usage(lifetime: tuple[LedgerRepo, str]) -> None:
+    ledger, sanction = lifetime
+    run = ledger.coc("sanction", "vote", sanction, "--on-behalf", "--yes", expect=2)
+    assert "--on-behalf needs --member" in run.stderr

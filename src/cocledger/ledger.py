@@ -218,14 +218,14 @@ class Ledger:
         root = str(self.root)
         for case_id in self.case_ids():
             wanted = status is None or case_id in also
+            try:  # read even when loaded before: the store keeps the entries of what it saw
+                with open(os.path.join(root, case_path(case_id)), "rb") as handle:
+                    raw: bytes | None = handle.read()
+            except OSError:  # not where its id says: `case` reports it as it always has
+                raw = None
+            digest, entry = store.find(raw) if raw is not None else (b"", None)
             case = self._cases.get(case_id)
             if case is None:
-                try:
-                    with open(os.path.join(root, case_path(case_id)), "rb") as handle:
-                        raw: bytes | None = handle.read()
-                except OSError:  # not where its id says: `case` reports it as it always has
-                    raw = None
-                digest, entry = store.find(raw) if raw is not None else (b"", None)
                 if entry is not None and not wanted and entry[0] != status:
                     continue
                 case = parse_cache.Store.model(entry, Case) if entry is not None else None

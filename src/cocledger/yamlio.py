@@ -402,13 +402,15 @@ def _item_starts(text: str) -> dict[str, int]:
     """{id: offset} of each `  - id: X` line (as `_ITEM.finditer` finds them): the regex is only
     tried where such a line starts, which is 10x faster on a register of thousands of entries."""
     prefix = "  - id: "
-    at = 0 if text.startswith(prefix) else text.find("\n" + prefix) + 1
+    found = text.find("\n" + prefix)
+    at = 0 if text.startswith(prefix) else (found + 1 if found >= 0 else -1)
     starts: dict[str, int] = {}
-    while at > 0 or (at == 0 and text.startswith(prefix)):
+    while at >= 0:
         match = _ITEM.match(text, at)
         if match:
             starts[match.group(1)] = match.start()
-        at = text.find("\n" + prefix, at) + 1
+        found = text.find("\n" + prefix, at)
+        at = found + 1 if found >= 0 else -1
     return starts
 
 

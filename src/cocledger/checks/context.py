@@ -245,7 +245,8 @@ class Context:
     @cached_property
     def known_case_ids(self) -> set[str]:
         """Ids of parsed cases and the names of case files that did not parse (not 'unknown')."""
-        return set(self.cases_by_id) | {Path(f).stem for f in self.case_files}
+        stems = {os.path.splitext(os.path.basename(f))[0] for f in self.case_files}  # Path.stem
+        return set(self.cases_by_id) | stems
 
     @cached_property
     def sanctions_by_id(self) -> dict[str, Sanction]:

@@ -77,7 +77,7 @@ CASE_FACT_KEYS = (
     "response",
 )
 """A case's recorded facts: only a council member changes them (CL087)."""
-PERSON_KEYS = frozenset({"person"})  # a sanction's keys that hold a party's id
+PERSON_KEYS = frozenset({"person", "proposed_by", "enacted_by"})  # ids: rewritten, any id
 NEXT_STATUS = {
     "proposed": {"enacted", "rejected", "withdrawn", "expunged"},
     "enacted": {"escalated", "overturned", "expunged"},
@@ -112,6 +112,14 @@ def _emails(people: PeopleFile | None) -> dict[str, str] | None:
     return found
 
 
+def _differing(old: dict[str, str] | None, new: dict[str, str] | None) -> list[str]:
+    """Ids whose email differs, or who came or went, between two people.yaml (none if either
+    does not parse)."""
+    if old is None or new is None:
+        return []
+    return sorted(pid for pid in old.keys() | new.keys() if old.get(pid) != new.get(pid))
+
+
 def _fact(data: dict[str, Any], key: str) -> Any:
     """A case's fact as recorded, a key left out reading as its default."""
     value = data.get(key)
@@ -140,6 +148,7 @@ class History:
         self.fork = fork
         self.changed = set(gitstore.changed_files(self.root, base))
         self.commits = list(reversed(gitstore.commits_between(self.root, base)))
+        self.in_range = {c.sha: c for c in self.commits}
         self._texts: dict[tuple[str, str], str | None] = {}
         self._models: dict[tuple[str, str], Any] = {}
         self._files: dict[str, list[str]] = {}
@@ -226,7 +235,7 @@ class History:
     def _trust(self) -> dict[str, tuple[Trust, Trust]]:
         """(before, after) each commit of the range: along the first parents, from the base's
         people.yaml and roster, with only the changes of council-authored commits applied."""
-        in_range = {c.sha: c for c in self.commits}
+        in_range = self.in_range
         found: dict[str, tuple[Trust, Trust]] = {}
         for commit in self.commits:
             chain = [commit]  # the commit and its first parents not worked out yet (no recursion)
@@ -253,29 +262,46 @@ class History:
         return self._trust[commit.sha][0]
 
     def _after(self, before: Trust, commit: CommitInfo) -> Trust:
-        """What the commit changed in the roster and people, if a council member made it."""
-        if before.person_of(commit.author_email) not in before.council:
-            return before
-        files, parent = self.files_of(commit), self.parent(commit)
+        """What the commit changed in the roster and people, if a council member made it; for a
+        merge by anyone else, what it brought in from the base's side (trusted already)."""
+        if before.person_of(commit.author_email) in before.council:
+            return self._apply(before, commit, None)
+        for other in (p for p in self.parents(commit)[1:] if p not in self.in_range):
+            before = self._apply(before, commit, self._trust_at(other))
+        return before
+
+    def _apply(self, before: Trust, commit: CommitInfo, source: Trust | None) -> Trust:
+        """The changes the commit made to the roster and people (against its first parent), all
+        of them, or (with a source) only those that make them what the source has."""
+        parent = self.parent(commit)
+        files = self.files_of(commit)
+        if len(self.parents(commit)) > 1:  # a merge: all it brings in, not only what it resolved
+            files = gitstore.changed_files(self.root, parent, commit.sha)
         lead, council, people = before.lead, set(before.council), dict(before.people)
         if POLICY_FILE in files:
             old = self.model_at(parent, POLICY_FILE, Policy)
             new = self.model_at(commit.sha, POLICY_FILE, Policy)
             if old is not None and new is not None:
-                council -= set(old.roster.council) - set(new.roster.council)
-                council |= set(new.roster.council) - set(old.roster.council)
-                if old.roster.project_lead != new.roster.project_lead:
-                    lead = new.roster.project_lead
+                left = set(old.roster.council) - set(new.roster.council)
+                joined = set(new.roster.council) - set(old.roster.council)
+                if source is not None:
+                    left, joined = left - source.council, joined & source.council
+                council = (council - left) | joined
+                new_lead = new.roster.project_lead
+                trusted = source is None or source.lead == new_lead
+                if old.roster.project_lead != new_lead and trusted:
+                    lead = new_lead
         if PEOPLE_FILE in files:
             old_people = _emails(self.model_at(parent, PEOPLE_FILE, PeopleFile))
             new_people = _emails(self.model_at(commit.sha, PEOPLE_FILE, PeopleFile))
-            if old_people is not None and new_people is not None:
-                for pid in old_people.keys() | new_people.keys():
-                    if old_people.get(pid) != new_people.get(pid):
-                        if pid in new_people:
-                            people[pid] = new_people[pid]
-                        else:
-                            people.pop(pid, None)
+            for pid in _differing(old_people, new_people):
+                assert new_people is not None
+                if source is not None and new_people.get(pid) != source.people.get(pid):
+                    continue
+                if pid in new_people:
+                    people[pid] = new_people[pid]
+                else:
+                    people.pop(pid, None)
         return Trust(lead, frozenset(council), people)
 
     def author(self, commit: CommitInfo) -> tuple[str | None, bool]:
@@ -328,7 +354,13 @@ class History:
             policy = self.model_at(rev, POLICY_FILE, Policy)
             if policy is not None:
                 guarded |= {*policy.roster.council, policy.roster.project_lead}
-        return any(before.get(pid) != after.get(pid) for pid in guarded if pid)
+        merged = [self._trust_at(p) for p in self.parents(commit)[1:] if p not in self.in_range]
+        return any(
+            before.get(pid) != after.get(pid)
+            and not any(t.people.get(pid) == after.get(pid) for t in merged)  # from the base
+            for pid in guarded
+            if pid
+        )
 
     def _decides(self, parent: str, sha: str, path: str) -> bool:
         before, after = self._case_data(parent, path), self._case_data(sha, path)
