@@ -41,3 +41,12 @@ def test_piped_tables_cut_no_id_or_date(ledger: LedgerRepo) -> None:
     reviewed_case(ledger)
     listing = ledger.coc("case", "list").stdout
     assert "COC-2026-0001" in listing and "2026-01-10T09:00:00Z" in listing
+
+
+def test_a_stray_file_in_cases_does_not_break_the_queries(ledger: LedgerRepo) -> None:
+    reviewed_case(ledger)
+    (ledger.root / "cases/2026/notes.yaml").write_text("x\n")
+    assert [row["case"] for row in ledger.coc("case", "list", "--json").json] == ["COC-2026-0001"]
+    ledger.coc("due", "--json")
+    found = ledger.coc("validate", "--json", expect=1).json["problems"]
+    assert any(p["file"] == "cases/2026/notes.yaml" for p in found)

@@ -205,7 +205,7 @@ def review_item(policy: Policy, case: Case, day: date) -> DueItem | None:
     the window's end, or 'needs a meeting'; a serious case may go to an extraordinary meeting."""
     notes = _review_notes(policy, case, day)
     earliest = rules.case_deadlines(case, policy).review_from
-    meeting = rules.review_meeting(policy, earliest) if earliest else None
+    meeting = rules.review_meeting(policy, earliest, case.serious) if earliest else None
     if earliest is None and not case.serious:
         return None
     if earliest is None:  # a serious case, not shared yet: only an extraordinary meeting

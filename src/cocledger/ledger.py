@@ -206,7 +206,10 @@ class Ledger:
     def case_ids(self, year: str | None = None) -> list[str]:
         pattern = f"{year}/*.yaml" if year else "*/*.yaml"
         base = self.root / CASES_DIR
-        return sorted(p.stem for p in base.glob(pattern)) if base.is_dir() else []
+        if not base.is_dir():
+            return []
+        # a stray file (notes.yaml, a copy) is validate's to report (CL001/CL021), not a crash here
+        return sorted(p.stem for p in base.glob(pattern) if re.fullmatch(CASE_ID_PATTERN, p.stem))
 
     def cases(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         """Every case in id order; with `status`, only the cases of that status and those in `also`.

@@ -47,13 +47,6 @@ class PublishedBan:
         }
 
 
-def as_it_stood(sanction: Sanction, day: date) -> Sanction:
-    """A ban overturned after `day` was still enacted on `day` (so a past --at is faithful)."""
-    if sanction.status == "overturned" and sanction.status_on > day:
-        return sanction.model_copy(update={"status": "enacted"})
-    return sanction
-
-
 def active_bans(
     people: Sequence[Person], sanctions: Iterable[Sanction], day: date
 ) -> list[PublishedBan]:
@@ -64,7 +57,6 @@ def active_bans(
     names = {person.id: person.name for person in people}
     rows = []
     for sanction in sanctions:
-        sanction = as_it_stood(sanction, day)
         if not rules.in_force(sanction, day):
             continue
         if sanction.person not in names:
@@ -304,7 +296,7 @@ def drift(
         return escape(name) in published and escape(sanction_text(sanction)) in published
 
     missing, stale = [], []
-    for s in (as_it_stood(s, day) for s in sanctions):
+    for s in sanctions:
         if s.kind not in rules.BAN_KINDS or s.starts_on is None or s.status == "expunged":
             continue
         if rules.in_force(s, day):

@@ -118,8 +118,11 @@ def sanction_dates(
 
 
 def in_force(sanction: Sanction, day: date) -> bool:
-    """Terms of a ban: in force from starts_on up to (not including) ends_on; lifetime has no end."""
-    if sanction.status != "enacted" or sanction.starts_on is None:
+    """Terms of a ban: in force from starts_on up to (not including) ends_on; lifetime has no end.
+
+    A ban overturned after `day` was still in force on `day`, so a past `--at` is faithful."""
+    overturned_later = sanction.status == "overturned" and sanction.status_on > day
+    if (sanction.status != "enacted" and not overturned_later) or sanction.starts_on is None:
         return False
     if sanction.kind not in BAN_KINDS:
         return False
