@@ -53,3 +53,13 @@ def test_small_files_and_trees_without_git_are_not_cached(tmp_path: Path) -> Non
     root = _repo(tmp_path / "repo")
     parse_cache.put(root, _people_text(2), PeopleFile())
     assert not (root / ".git" / "coc-cache").exists()
+
+
+def test_clear_forgets_every_cached_parse(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    text = _people_text(3000)
+    parse_cache.put(root, text, PeopleFile(people=[Person(id="x", name="X")]))
+    assert (root / ".git" / "coc-cache").stat().st_mode & 0o077 == 0  # private to its owner
+    parse_cache.clear(root)
+    assert parse_cache.get(root, text, PeopleFile) is None
+    assert not (root / ".git" / "coc-cache").exists()

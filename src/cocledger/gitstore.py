@@ -251,7 +251,11 @@ def apply(root: Path, change: ChangeSet) -> str:
                 made_dirs.append(d)
             prev = old[p]
             _write_atomic(target, text.encode("utf-8"), prev[1] if prev else None)
-        _git(root, "add", "-A", "--", *staged)
+        # `git commit -- paths` takes tracked files from the work tree itself: only new files and
+        # deletions need staging first (hashing a large register twice costs ~15 ms)
+        to_stage = [p for p in staged if old[p] is None or change.files[p] is None]
+        if to_stage:
+            _git(root, "add", "-A", "--", *to_stage)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".coc-msg") as msg:
             msg.write(message)
             msg.flush()

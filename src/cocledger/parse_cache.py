@@ -2,12 +2,13 @@
 
 Keyed by the file's exact content (SHA-256) and the model, kept inside the repository's own
 `.git` directory: only a file byte-for-byte identical to one parsed before is served from it.
-Anyone able to write there can already run code through git hooks, so pickle adds no new trust.
-Small files skip the cache: parsing them is cheaper than the lookup.
+Anyone able to write there can already run code through git hooks, so the pickles of the case
+store add no new trust. Small files skip the cache: parsing them is cheaper than the lookup.
 
-An entry holds the model's plain data, validated again when read: cheaper to write and about as
-fast to read as pickled models, and what comes back is exactly what validating the file's data
-gives, whether the entry was made by parsing the file or by the action that wrote it.
+A register's entry is the model as JSON, validated again when read (pydantic does both in Rust):
+cheaper to write and as fast to read as pickled models, and what comes back is exactly what
+validating the file's data gives, whether the entry was made by parsing the file or by the
+action that wrote it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +34,7 @@ def _path(root: Path, text: str, model: type[Any], written: bool = False) -> Pat
         return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
     kind = ".written" if written else ""
-    name = f"{model.__name__}-{__version__}-{_schema_key()}-{digest}{kind}.pickle"
+    name = f"{model.__name__}-{__version__}-{_schema_key()}-{digest}{kind}.json"
     return git_dir / "coc-cache" / name
 
 
@@ -45,15 +48,14 @@ def get(root: Path, text: str, model: type[T], written: bool = True) -> T | None
         return None
     try:
         with path.open("rb") as handle:
-            data = pickle.load(handle)  # our own cache inside .git: see the module doc
-        return model.model_validate(data)  # type: ignore[attr-defined, no-any-return]
+            data = handle.read()
+        return model.model_validate_json(data)  # type: ignore[attr-defined, no-any-return]
     except Exception:  # a stale or truncated cache entry is simply ignored
         return None
 
 
 def _data(value: Any) -> bytes:
-    data = value.model_dump(mode="python", exclude_none=True)
-    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return value.model_dump_json(exclude_none=True).encode()  # type: ignore[no-any-return]
 
 
 def put(root: Path, text: str, value: Any) -> None:
@@ -66,8 +68,8 @@ def put(root: Path, text: str, value: Any) -> None:
 def _write(path: Path, name: str, data: bytes) -> None:
     """One entry per model: the register as it is now (older entries are removed)."""
     try:
-        path.parent.mkdir(exist_ok=True)
-        for old in path.parent.glob(f"{name}-*.pickle"):
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*"):
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
@@ -97,6 +99,7 @@ class Written:
             self.thread.start()
 
     def _prepare(self, todo: list[tuple[Path, str, Any]]) -> None:
+        time.sleep(0)  # hand the GIL back at once: the main thread goes on to run git meanwhile
         try:
             for path, _text, model in todo:
                 self.entries.append((path, type(model).__name__, _data(model)))
@@ -120,7 +123,7 @@ def _schema_key() -> str:
 
         here = Path(__file__).parent
         digest = hashlib.sha256(pydantic.VERSION.encode())
-        digest.update(b"data-1")  # the format of an entry
+        digest.update(b"json-1")  # the format of an entry
         for name in ("models.py", "durations.py"):
             digest.update((here / name).read_bytes())
         _SCHEMA = digest.hexdigest()[:12]
@@ -182,7 +185,7 @@ class Store:
             return
         kept = {k: v for k, v in self.entries.items() if k in self.seen}
         try:
-            self.path.parent.mkdir(exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, exist_ok=True)
             for old in self.path.parent.glob(f"{self.name}-*.pickle"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
@@ -191,3 +194,8 @@ class Store:
             os.replace(tmp, self.path)
         except OSError:
             return
+
+
+def clear(root: Path) -> None:
+    """Forget every cached parse: `coc expunge` calls this so no copy of what it removed stays."""
+    shutil.rmtree(root / ".git" / "coc-cache", ignore_errors=True)

@@ -113,9 +113,13 @@ def _print_draft(
 
 def expunge(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """Remove the personal details of records that have left the record, in one commit."""
+    from .. import parse_cache
     from ..actions.expunge import expunge as action
+    from .common import root_of
 
-    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when), as_json)
+    outcome = act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when), as_json)
+    if outcome.change is not None:  # the cache holds parsed copies of what was just removed
+        parse_cache.clear(root_of(ledger))
 
 
 def log(
