@@ -223,3 +223,19 @@ def reviewed_case(
     repo.coc("report", "share", case, "--at", received)
     repo.coc("report", "review", case, "--meeting", meeting, "--at", meeting)
     return case
+
+
+@pytest.fixture(scope="session")
+def complete_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The complete ledger of tests/checkwork.py (every kind of record), built once a session."""
+    from checkwork import build_complete_ledger
+
+    with built_once(tmp_path_factory, "complete") as root:
+        build_complete_ledger(root)
+    return root
+
+
+@pytest.fixture
+def repo(complete_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LedgerRepo:
+    """A private copy of the complete ledger, for checks to break one thing at a time."""
+    return clone(complete_template, tmp_path, monkeypatch)

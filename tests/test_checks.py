@@ -3,41 +3,21 @@ the problem reported at its file and line, and the ledger clean again once it is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from checkwork import (
     LIFETIME_CASE,
     WARNING_CASE,
     Located,
-    build_complete_ledger,
     edit,
     line_of,
     located,
     validate,
 )
 from cocledger.checks import CHECKS
-from conftest import LedgerRepo, built_once, clone
+from conftest import LedgerRepo
 
 SANCTIONS = "sanctions.yaml"
 POLICY = "policy.yaml"
 PEOPLE = "people.yaml"
-
-
-@pytest.fixture(scope="module")
-def complete_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with built_once(tmp_path_factory, "complete") as root:
-        build_complete_ledger(root)
-    return root
-
-
-@pytest.fixture
-def repo(
-    complete_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[LedgerRepo]:
-    yield clone(complete_template, tmp_path, monkeypatch)
 
 
 def caught(repo: LedgerRepo, code: str, file: str, line: int) -> None:

@@ -4,7 +4,6 @@ makes tombstones, and what decides is committed by the council (signed, when the
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,32 +12,17 @@ from checkwork import (
     WARNING_CASE,
     Located,
     build_complete,
-    build_complete_ledger,
     commit_all,
     edit,
     line_of,
     located,
     validate,
 )
-from conftest import LedgerRepo, built_once, clone, reviewed_case
+from conftest import LedgerRepo, reviewed_case
 
 SANCTIONS = "sanctions.yaml"
 POLICY = "policy.yaml"
 PEOPLE = "people.yaml"
-
-
-@pytest.fixture(scope="module")
-def complete_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with built_once(tmp_path_factory, "complete-history") as root:
-        build_complete_ledger(root)
-    return root
-
-
-@pytest.fixture
-def repo(
-    complete_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[LedgerRepo]:
-    yield clone(complete_template, tmp_path, monkeypatch)
 
 
 def codes(problems: list[dict]) -> set[str]:
