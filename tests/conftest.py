@@ -177,6 +177,13 @@ def ledger(
     yield clone(ledger_template, tmp_path, monkeypatch)
 
 
+def form_committee(
+    repo: LedgerRepo, case: str, at: str, members: tuple[str, ...] = ("bob", "carol", "dan")
+) -> Run:
+    """Incident processing: the usual conflict-free committee of three council members."""
+    return repo.coc("committee", "form", case, *(f"--member={m}" for m in members), "--at", at)
+
+
 def reviewed_case(
     repo: LedgerRepo,
     respondent: str = "frank",
@@ -207,19 +214,7 @@ def reviewed_case(
         "--json",
     ).json["case"]
     repo.coc("report", "notify-council", case, "--at", received)
-    repo.coc(
-        "committee",
-        "form",
-        case,
-        "--member",
-        "bob",
-        "--member",
-        "carol",
-        "--member",
-        "dan",
-        "--at",
-        received,
-    )
+    form_committee(repo, case, received)
     repo.coc("report", "share", case, "--at", received)
     repo.coc("report", "review", case, "--meeting", meeting, "--at", meeting)
     return case

@@ -13,7 +13,7 @@ from checkwork import (
     validate,
 )
 from cocledger.checks import CHECKS
-from conftest import LedgerRepo
+from conftest import LedgerRepo, form_committee
 
 SANCTIONS = "sanctions.yaml"
 POLICY = "policy.yaml"
@@ -278,19 +278,7 @@ def test_a_committee_too_small_before_its_review(ledger: LedgerRepo) -> None:
         "2026-01-10T09:00:00+00:00",
         "--json",
     ).json["case"]
-    ledger.coc(
-        "committee",
-        "form",
-        case,
-        "--member",
-        "bob",
-        "--member",
-        "carol",
-        "--member",
-        "dan",
-        "--at",
-        "2026-01-10T10:00:00+00:00",
-    )
+    form_committee(ledger, case, "2026-01-10T10:00:00+00:00")
     path = f"cases/2026/{case}.yaml"
     edit(ledger, path, "  - dan\n", "")
     problems = validate(ledger, "--select", "CL050", expect=1)

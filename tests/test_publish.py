@@ -12,7 +12,15 @@ from docutils.core import publish_doctree
 from markdown_it import MarkdownIt
 
 from cocledger import yamlio
-from conftest import SETUP_DAY, LedgerRepo, build_ledger, built_once, clone, reviewed_case
+from conftest import (
+    SETUP_DAY,
+    LedgerRepo,
+    build_ledger,
+    built_once,
+    clone,
+    form_committee,
+    reviewed_case,
+)
 
 COUNCIL_AND_LEAD = ("alice", "bob", "carol", "dan", "erin")
 FORMATS = ("rst", "md", "html", "json")
@@ -390,19 +398,7 @@ def _build_sentinels(ledger: LedgerRepo) -> None:
         "--json",
     ).json["case"]
     ledger.coc("report", "notify-council", case, "--at", received)
-    ledger.coc(
-        "committee",
-        "form",
-        case,
-        "--member",
-        "bob",
-        "--member",
-        "carol",
-        "--member",
-        "dan",
-        "--at",
-        received,
-    )
+    form_committee(ledger, case, received)
     ledger.coc("report", "share", case, "--at", received)
     response = ledger.root.parent / "response.txt"
     response.write_text(f"My answer: {s['response']}\n")

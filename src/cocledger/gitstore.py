@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import CocError, RefusedError, UsageError
+from .yamlio import write_atomic
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
@@ -173,25 +174,6 @@ def _message(change: ChangeSet) -> str:
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
-def _write_atomic(path: Path, data: bytes, mode: int | None) -> None:
-    """Temp file in the same directory, fsync, rename: a reader sees the old or the new text."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".coc-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is None:  # a new file gets the usual 0666 minus umask, not mkstemp's 0600
-            os.umask(umask := os.umask(0))
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _refuse_dirty(root: Path, paths: list[str]) -> None:
     """Refuse if a file to write has staged, unstaged or untracked changes: never clobber them."""
     opts = ["--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
@@ -250,7 +232,7 @@ def apply(root: Path, change: ChangeSet) -> str:
                 d.mkdir()
                 made_dirs.append(d)
             prev = old[p]
-            _write_atomic(target, text.encode("utf-8"), prev[1] if prev else None)
+            write_atomic(target, text, prev[1] if prev else None)
         # `git commit -- paths` takes tracked files from the work tree itself: only new files and
         # deletions need staging first (hashing a large register twice costs ~15 ms)
         to_stage = [p for p in staged if old[p] is None or change.files[p] is None]
@@ -303,7 +285,7 @@ def _rollback(
                 if prev is None:
                     target.unlink(missing_ok=True)
                 else:
-                    _write_atomic(target, prev[0], prev[1])
+                    write_atomic(target, prev[0], prev[1])
         for d in reversed(made_dirs):
             with contextlib.suppress(OSError):
                 d.rmdir()

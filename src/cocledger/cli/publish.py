@@ -103,19 +103,10 @@ def publish(
 
 
 def _write(path: Path, text: str) -> None:
-    """Atomic write; a new file gets the usual permissions, an existing one keeps its own, so a web
-    server can still read the page."""
-    import os
-
+    """Atomic write; an existing page keeps its permissions, so a web server can still read it."""
     from ..yamlio import write_atomic
 
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    if mode is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
     write_atomic(path, text)
-    path.chmod(mode)
 
 
 def _check(
