@@ -80,6 +80,34 @@ def hello(name: str = "world") -> None:
 app()
 '''
 
+LOG_FLOOR = '''\
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer()
+
+
+@app.callback()
+def main() -> None:
+    """A typer app with `coc log`'s parameters that does nothing: the floor of that command."""
+
+
+@app.command()
+def log(
+    target: Annotated[str | None, typer.Argument()] = None,
+    max_count: Annotated[int | None, typer.Option("-n", "--max-count", min=1)] = None,
+    ledger: Annotated[Path | None, typer.Option("-C", "--ledger")] = None,
+    at: Annotated[str | None, typer.Option("--at")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Parse the parameters, as `coc log` does, and stop."""
+
+
+app()
+'''
+
 FLOOR = '''\
 """The parsing floor: read and parse every file `coc validate` reads, with PyYAML's C loader."""
 import sys
@@ -505,10 +533,17 @@ class Bench:
         ]
         case = case_file.stem
         relpath = case_file.relative_to(self.big).as_posix()
+        floor = self.work / "log_floor.py"
+        floor.write_text(LOG_FLOOR, encoding="utf-8")
         medians = self.side_by_side(
             {
                 "coc": ([*self.coc, "log", case, "-C", str(self.big)], self.big, (0,)),
                 "git": (["git", "log", "--", relpath], self.big, (0,)),
+                "floor": (
+                    [sys.executable, str(floor), "log", case, "-C", str(self.big)],
+                    self.big,
+                    (0,),
+                ),
             },
             runs,
         )
@@ -521,6 +556,19 @@ class Bench:
                 medians["coc"],
                 medians["git"],
                 0.2,
+                note=(
+                    f"a typer app that only parses coc log's parameters takes "
+                    f"{medians['floor']:.3f} s ({medians['floor'] / medians['git']:.2f}× the reference)"
+                ),
+            )
+        )
+        self.add(
+            Result(
+                "coc log CASE vs typer app with its parameters",
+                medians["coc"],
+                medians["floor"],
+                0,
+                info=True,
             )
         )
         person = _a_sanctioned_person(self.big)

@@ -13,7 +13,8 @@ from cocledger import parse_cache, yamlio
 from cocledger.cli import main
 from cocledger.errors import InputError
 from cocledger.ledger import Ledger
-from cocledger.models import PeopleFile, Person, SanctionsFile
+from cocledger.models import PeopleFile, Person, Sanction, SanctionsFile
+from cocledger.registers import Register
 from conftest import LedgerRepo, reviewed_case
 
 # --- the YAML reader: values straight from the nodes, or the constructor for anything unusual ---
@@ -126,15 +127,46 @@ def _big_register(count: int = 600) -> SanctionsFile:
 
 def test_a_written_register_is_served_to_actions_but_not_to_validate(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    register = _big_register()
-    text = yamlio.dump(register.model_dump(mode="json", exclude_none=True))
+    whole = _big_register()
+    text = yamlio.dump(whole.model_dump(mode="json", exclude_none=True))
     assert len(text) >= parse_cache.MIN_SIZE
-    written = parse_cache.Written(tmp_path, [(text, register)])
-    assert parse_cache.get(tmp_path, text, SanctionsFile) is None  # not before the commit
+    written = parse_cache.Written(tmp_path, [(text, Register.of(Sanction, whole.sanctions))])
+    assert parse_cache.get(tmp_path, text, Sanction) is None  # not before the commit
     written.commit()
-    cached = parse_cache.get(tmp_path, text, SanctionsFile)
-    assert cached == SanctionsFile.model_validate(yamlio.load_fast(text, "sanctions.yaml"))
-    assert parse_cache.get(tmp_path, text, SanctionsFile, written=False) is None
+    cached = parse_cache.get(tmp_path, text, Sanction)
+    assert cached is not None
+    assert cached.all() == SanctionsFile.model_validate(yamlio.load_fast(text, "x")).sanctions
+    assert parse_cache.get(tmp_path, text, Sanction, written=False) is None
+
+
+def test_a_register_from_the_cache_validates_only_the_entries_used(tmp_path: Path) -> None:
+    whole = _big_register()
+    register = Register.from_bytes(Sanction, Register.of(Sanction, whole.sanctions).to_bytes())
+    assert register is not None
+    assert register["S-2026-0007"] == whole.sanctions[6]
+    assert register.where("person", "m00009") == [whole.sanctions[8]]
+    assert register.where("case", "COC-2026-0600") == [whole.sanctions[-1]]
+    assert sum(m is not None for m in register._models) == 3
+    changed = whole.sanctions[0].model_copy(update={"status": "overturned"})
+    added = whole.sanctions[1].model_copy(update={"id": "S-2027-0001", "person": "zed"})
+    after = register.changed([changed, added])
+    assert after.all() == [changed, *whole.sanctions[1:], added]
+    assert after.where("person", "zed") == [added]
+    assert register.all() == whole.sanctions  # the register it came from is unchanged
+    assert Register.from_bytes(Sanction, after.to_bytes()).all() == after.all()  # type: ignore[union-attr]
+    assert after.without(["S-2027-0001"]).all() == [changed, *whole.sanctions[1:]]
+
+
+def test_a_register_of_another_format_is_not_read() -> None:
+    data = Register.of(Person, [Person(id="zed", name="Zed Example")]).to_bytes()
+    assert Register.from_bytes(Sanction, data) is None
+    assert Register.from_bytes(Person, b"not marshal data") is None
+
+
+def test_people_are_found_by_email_whatever_its_case() -> None:
+    people = Register.of(Person, [Person(id="zed", name="Zed", email="Zed@Example.org")])
+    assert [p.id for p in people.where("email", "zed@EXAMPLE.org")] == ["zed"]
+    assert people.where("email", "zoe@example.org") == []
 
 
 def test_an_action_that_adds_a_person_leaves_people_yaml_parsed(ledger: LedgerRepo) -> None:
@@ -145,9 +177,9 @@ def test_an_action_that_adds_a_person_leaves_people_yaml_parsed(ledger: LedgerRe
     ledger.coc("person", "add", "zed", "--name", "Zed Example", "--at", "2026-01-03")
     text = ledger.read("people.yaml")
     assert len(text) >= parse_cache.MIN_SIZE
-    cached = parse_cache.get(ledger.root, text, PeopleFile)
-    assert cached is not None and cached.people[-1] == Person(id="zed", name="Zed Example")
-    assert cached == PeopleFile.model_validate(yamlio.load_fast(text, "people.yaml"))
+    cached = parse_cache.get(ledger.root, text, Person)
+    assert cached is not None and cached.all()[-1] == Person(id="zed", name="Zed Example")
+    assert cached.all() == PeopleFile.model_validate(yamlio.load_fast(text, "people.yaml")).people
 
 
 # --- start-up: only the command asked for is built ----------------------------------------------

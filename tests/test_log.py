@@ -6,7 +6,6 @@ import pytest
 
 from casework import banned
 from cocledger import audit, gitstore
-from cocledger.ledger import Ledger
 from conftest import LedgerRepo, reviewed_case
 
 STEPS = ["report review", "report share", "committee form", "report notify-council", "report new"]
@@ -81,7 +80,11 @@ def test_an_unknown_case_is_bad_usage(ledger: LedgerRepo) -> None:
     assert "no case 'COC-2026-0099'" in ledger.coc("log", "COC-2026-0099", expect=2).stderr
 
 
-def test_a_person_log_runs_git_once(ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_history_is_read_once_then_only_what_is_new(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trailer index: one `git log` builds it, a later query reads no history, and after a
+    new commit only that commit is read."""
     reviewed_case(ledger)
     reviewed_case(ledger)
     calls: list[tuple[str, ...]] = []
@@ -92,6 +95,15 @@ def test_a_person_log_runs_git_once(ledger: LedgerRepo, monkeypatch: pytest.Monk
         return real(root, *args, check=check)
 
     monkeypatch.setattr(gitstore, "_git", counting)
-    entries = audit.trail(Ledger(ledger.root), "frank")
-    assert len(entries) == 10
-    assert [args[0] for args in calls] == ["log"]
+    assert len(audit.trail(ledger.root, "frank")) == 10
+    assert [a[0] for a in calls if a[0] == "log"] == ["log"]
+    calls.clear()
+    assert len(audit.trail(ledger.root, "frank")) == 10
+    assert [a[0] for a in calls] == ["rev-parse"]
+    monkeypatch.setattr(gitstore, "_git", real)
+    case = reviewed_case(ledger, respondent="frank", reporter="ivy")
+    monkeypatch.setattr(gitstore, "_git", counting)
+    calls.clear()
+    assert {e["case"] for e in audit.trail(ledger.root, case)} == {case}
+    logs = [a for a in calls if a[0] == "log"]
+    assert len(logs) == 1 and logs[0][-2].endswith("..HEAD")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cocledger import yamlio
+from cocledger.atomic import write_atomic
 from cocledger.errors import InputError
 from conftest import LedgerRepo
 
@@ -258,8 +259,8 @@ def test_dump_of_dates_as_text_stays_text() -> None:
 
 def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "cases" / "2026" / "COC-2026-0001.yaml"
-    yamlio.write_atomic(target, "id: COC-2026-0001\n")
-    yamlio.write_atomic(target, "id: COC-2026-0001\nstatus: open\n")
+    write_atomic(target, "id: COC-2026-0001\n")
+    write_atomic(target, "id: COC-2026-0001\nstatus: open\n")
     assert target.read_text() == "id: COC-2026-0001\nstatus: open\n"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
@@ -268,7 +269,7 @@ def test_write_atomic_that_fails_keeps_the_old_text_and_no_temporary_file(tmp_pa
     target = tmp_path / "people.yaml"
     target.write_text("people: []\n")
     with pytest.raises(UnicodeEncodeError):
-        yamlio.write_atomic(target, "people: [\udcff]\n")  # a lone surrogate cannot be written
+        write_atomic(target, "people: [\udcff]\n")  # a lone surrogate cannot be written
     assert target.read_text() == "people: []\n"
     assert [p.name for p in tmp_path.iterdir()] == ["people.yaml"]
 

@@ -1,59 +1,53 @@
 """SPEC §5 `coc log`: the audit trail (who, when, what) from the commit trailers, newest first.
 
-One `git log` answers each query: a case or sanction is found by its trailer (or in the body of the
-expunge commit that removed it); a person by the trailers of the cases they are a party to, and of
-the actions they took as a council member (trailers never carry a party's id).
+A case or sanction is found by its trailer (or in the body of the expunge commit that removed
+it), a person by the trailers of the cases they are a party to and of the actions they took as a
+council member (trailers never carry a party's id). The trailers come from `audit_index`; only a
+person's trail loads the ledger, so the trail of a case or sanction starts as fast as `--help`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from . import gitstore
+from . import audit_index
 from .gitstore import CommitInfo
-from .ledger import Ledger, check_id
-from .models import CASE_ID_PATTERN, PERSON_ID_PATTERN, SANCTION_ID_PATTERN
+from .ids import CASE_ID_PATTERN, PERSON_ID_PATTERN, SANCTION_ID_PATTERN, case_path, check_id
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
 
 
-def _any(ids: list[str]) -> str:
-    return "(" + "|".join(re.escape(i) for i in ids) + ")"
+def _ledger(root: Path) -> Ledger:
+    from .ledger import Ledger
+
+    return Ledger(root)
 
 
-def _expunged(ids: list[str]) -> str:
-    return f"^Expunged: (.*, )?{_any(ids)}(,|$)"
+def _person_keys(ledger: Ledger, person_id: str) -> list[str]:
+    """The actions a person took, and those on every case they are a party to."""
+    person = ledger.person(person_id, "PERSON")
+    cases = {c.id for c in ledger.cases() if person.id in c.parties}
+    cases |= {s.case for s in ledger.sanctions if s.person == person.id and s.case}
+    return [f"actor:{person.id}", *(f"case:{c}" for c in sorted(cases))]
 
 
-def pattern(ledger: Ledger, target: str | None) -> tuple[str | None, set[str], set[str], set[str]]:
-    """The grep for `target` (None: every commit), and the cases, sanctions and actors it covers."""
-    if target is None:
-        return None, set(), set(), set()
+def _must_exist(root: Path, target: str) -> None:
+    """An id with neither a commit nor a record is the user's mistake, not an empty trail."""
     if re.fullmatch(CASE_ID_PATTERN, target):
-        ledger.case(target)  # an unknown case is the user's mistake, not an empty log
-        return f"^Coc-Case: {_any([target])}$|{_expunged([target])}", {target}, set(), set()
-    if re.fullmatch(SANCTION_ID_PATTERN, target):
-        ledger.sanction(target)
-        return f"^Coc-Sanction: {_any([target])}$|{_expunged([target])}", set(), {target}, set()
-    check_id(target, PERSON_ID_PATTERN, "case, sanction or person", "COC-2026-0007 or frank")
-    person = ledger.person(target, "PERSON")
-    cases = sorted(c.id for c in ledger.cases() if person.id in c.parties)
-    sanctions = sorted(s.id for s in ledger.sanctions if s.person == person.id and s.case)
-    cases = sorted(set(cases) | {s.case for s in ledger.sanctions if s.id in sanctions and s.case})
-    parts = [f"^Coc-Actor: {_any([person.id])}$"]
-    if cases:
-        parts.append(f"^Coc-Case: {_any(cases)}$")
-    return "|".join(parts), set(cases), set(sanctions), {person.id}
+        relpath = case_path(target)
+        if not (root / relpath).is_file():
+            raise _no_case(target, relpath)
+    else:
+        _ledger(root).sanction(target)
 
 
-def _belongs(commit: CommitInfo, cases: set[str], sanctions: set[str], actors: set[str]) -> bool:
-    """git's grep matches anywhere in the message: keep only what the trailers really say."""
-    trailers = commit.trailers
-    return (
-        trailers.get("Coc-Case") in cases
-        or trailers.get("Coc-Sanction") in sanctions
-        or trailers.get("Coc-Actor") in actors
-        or trailers.get("Coc-Action") == "expunge"
-    )
+def _no_case(case_id: str, relpath: str) -> Exception:
+    from .errors import UsageError
+
+    return UsageError(f"no case '{case_id}' (expected {relpath}; see `coc case list`)")
 
 
 def row(commit: CommitInfo) -> dict[str, Any]:
@@ -71,11 +65,16 @@ def row(commit: CommitInfo) -> dict[str, Any]:
     }
 
 
-def trail(ledger: Ledger, target: str | None, limit: int | None = None) -> list[dict[str, Any]]:
+def trail(root: Path, target: str | None, limit: int | None = None) -> list[dict[str, Any]]:
     """The audit trail of the whole ledger, a case, a sanction or a person, newest first."""
-    grep, cases, sanctions, actors = pattern(ledger, target)
-    commits = gitstore.commits(ledger.root, grep=grep, max_count=limit if grep is None else None)
-    if grep is not None:
-        commits = [c for c in commits if _belongs(c, cases, sanctions, actors)]
-        commits = commits[:limit] if limit else commits
-    return [row(c) for c in commits]
+    if target is None:
+        return [row(c) for c in audit_index.commits(root, None, limit)]
+    for pattern, kind in ((CASE_ID_PATTERN, "case"), (SANCTION_ID_PATTERN, "sanction")):
+        if re.fullmatch(pattern, target):
+            found = audit_index.commits(root, [f"{kind}:{target}", f"expunged:{target}"], limit)
+            if not found:
+                _must_exist(root, target)
+            return [row(c) for c in found]
+    check_id(target, PERSON_ID_PATTERN, "case, sanction or person", "COC-2026-0007 or frank")
+    keys = _person_keys(_ledger(root), target)
+    return [row(c) for c in audit_index.commits(root, keys, limit)]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .atomic import write_atomic
 from .errors import CocError, RefusedError, UsageError
-from .yamlio import write_atomic
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
@@ -50,6 +50,7 @@ class CommitInfo:
     subject: str
     trailers: dict[str, str] = field(default_factory=dict)
     signature: str = ""
+    body: str = ""  # only when asked for (the audit index reads the expunge commits' bodies)
 
 
 def _first_line(*texts: bytes) -> str:
@@ -327,9 +328,11 @@ def changed_files(root: Path, base: str, head: str = "HEAD") -> list[str]:
 _FIELDS = ["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]
 
 
-def _log(root: Path, args: list[str], paths: list[str] | None, signature: bool) -> list[CommitInfo]:
+def _log(
+    root: Path, args: list[str], paths: list[str] | None, signature: bool, body: bool = False
+) -> list[CommitInfo]:
     """One `git log` for all commits: NUL-separated fields, trailers parsed in Python."""
-    fields = [*_FIELDS, "%G?"] if signature else _FIELDS
+    fields = [*_FIELDS, "%G?" if signature else "", "%b" if body else ""]
     fmt = "%x00".join(fields) + "%x00"
     proc = _git(
         root, "log", "--encoding=UTF-8", f"--format={fmt}", *args, "--", *(paths or []), check=False
@@ -341,11 +344,11 @@ def _log(root: Path, args: list[str], paths: list[str] | None, signature: bool) 
     values = proc.stdout.decode("utf-8", "replace").split("\0")
     result = []
     for i in range(0, len(values) - len(fields) + 1, len(fields)):
-        sha, name, email, when, subject, trailer_text, *sig = values[i : i + len(fields)]
+        sha, name, email, when, subject, trailer_text, sig, text = values[i : i + len(fields)]
         pairs = (line.partition(":") for line in trailer_text.splitlines())
         trailers = {k.strip(): v.strip() for k, sep, v in pairs if sep}  # repeated key: last wins
         at = datetime.fromisoformat(when)
-        result.append(CommitInfo(sha.strip(), name, email, at, subject, trailers, "".join(sig)))
+        result.append(CommitInfo(sha.strip(), name, email, at, subject, trailers, sig, text))
     return result
 
 
@@ -360,6 +363,18 @@ def commits(
     if max_count is not None:
         args.append(f"--max-count={max_count}")
     return _log(root, args, paths, signature=False)
+
+
+def history(root: Path, since: str | None = None) -> list[CommitInfo]:
+    """Every commit of HEAD (or only those after `since`, an ancestor of HEAD), newest first,
+    with their message bodies."""
+    return _log(root, [f"{_rev(since)}..HEAD" if since else "HEAD"], None, False, body=True)
+
+
+def is_ancestor(root: Path, ancestor: str, rev: str = "HEAD") -> bool:
+    """Whether `rev` descends from `ancestor` (False too when `ancestor` no longer exists)."""
+    proc = _git(root, "merge-base", "--is-ancestor", _rev(ancestor), _rev(rev), check=False)
+    return proc.returncode == 0
 
 
 def commits_between(

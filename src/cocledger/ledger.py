@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import parse_cache, yamlio
 from .errors import InputError, UsageError
+from .ids import CASES_DIR, case_path, check_id
 from .models import (
     CASE_ID_PATTERN,
     PERSON_ID_PATTERN,
@@ -29,13 +30,14 @@ from .models import (
     Sanction,
     SanctionsFile,
 )
+from .registers import Register
 
 POLICY_FILE = "policy.yaml"
 PEOPLE_FILE = "people.yaml"
 SANCTIONS_FILE = "sanctions.yaml"
-CASES_DIR = "cases"
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -114,19 +116,6 @@ def validate_data(
         return None, problems
 
 
-def check_id(value: str, pattern: str, what: str, example: str) -> str:
-    """Ids become file names and commit trailers: refuse anything but the documented shape."""
-    if not re.fullmatch(pattern, value or ""):
-        raise UsageError(f"'{value}' is not a valid {what} id (expected something like {example})")
-    return value
-
-
-def case_path(case_id: str) -> str:
-    """cases/<year>/<id>.yaml: per-year folders keep git's per-path history fast."""
-    check_id(case_id, CASE_ID_PATTERN, "case", "COC-2026-0007")
-    return f"{CASES_DIR}/{case_id[4:8]}/{case_id}.yaml"
-
-
 class Ledger:
     """A ledger work tree; each file is read at most once, when first needed."""
 
@@ -134,7 +123,7 @@ class Ledger:
         self.root = root
         self._texts: dict[str, str | None] = {}
         self._cases: dict[str, Case] = {}
-        self.written: dict[str, tuple[str, BaseModel]] = {}  # registers an action rewrote
+        self.written: dict[str, tuple[str, Register[Any]]] = {}  # registers an action rewrote
 
     def text(self, relpath: str) -> str | None:
         if relpath not in self._texts:
@@ -148,45 +137,68 @@ class Ledger:
             raise InputError(
                 f"missing; is {self.root} a ledger? Create one with `coc init`", relpath
             )
-        cached = parse_cache.get(self.root, text, model)
-        if cached is not None:
-            return cached
         parsed, problems = parse_file(text, relpath, model)
         if parsed is None:
             first = problems[0]
             raise InputError(first.message, relpath, first.line)
-        parse_cache.put(self.root, text, parsed)
         return parsed
+
+    def _register(
+        self, relpath: str, model: type[R], whole: type[BaseModel], key: str
+    ) -> Register[R]:
+        """A register from the parse cache, or parsed whole (and then entered in the cache)."""
+        text = self.text(relpath)
+        cached = parse_cache.get(self.root, text, model) if text is not None else None
+        if cached is not None:
+            return cached
+        if text is None and relpath == SANCTIONS_FILE:  # a ledger without sanctions yet
+            return Register.of(model, [])
+        entries = getattr(self._load(relpath, whole), key)
+        register = Register.of(model, entries)
+        parse_cache.put(self.root, text or "", register)
+        return register
 
     @cached_property
     def policy(self) -> Policy:
         return self._load(POLICY_FILE, Policy)
 
     @cached_property
-    def people(self) -> list[Person]:
-        return self._load(PEOPLE_FILE, PeopleFile).people
+    def people_register(self) -> Register[Person]:
+        return self._register(PEOPLE_FILE, Person, PeopleFile, "people")
 
     @cached_property
+    def sanction_register(self) -> Register[Sanction]:
+        return self._register(SANCTIONS_FILE, Sanction, SanctionsFile, "sanctions")
+
+    @property
+    def people(self) -> list[Person]:
+        return self.people_register.all()
+
+    @property
     def sanctions(self) -> list[Sanction]:
-        if self.text(SANCTIONS_FILE) is None:
-            return []
-        return self._load(SANCTIONS_FILE, SanctionsFile).sanctions
+        return self.sanction_register.all()
 
     def person(self, person_id: str, flag: str = "ID") -> Person:
         check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
-        for person in self.people:
-            if person.id == person_id:
-                return person
+        if person_id in self.people_register:
+            return self.people_register[person_id]
         raise UsageError(
             f"{flag}: no person '{person_id}' in people.yaml (add them with `coc person add`)"
         )
 
+    def people_with_email(self, email: str | None) -> list[Person]:
+        """The people whose email is this one, ignoring case (the actor check needs no more)."""
+        return self.people_register.where("email", email.strip()) if email else []
+
     def sanction(self, sanction_id: str) -> Sanction:
         check_id(sanction_id, SANCTION_ID_PATTERN, "sanction", "S-2026-0003")
-        for sanction in self.sanctions:
-            if sanction.id == sanction_id:
-                return sanction
+        if sanction_id in self.sanction_register:
+            return self.sanction_register[sanction_id]
         raise UsageError(f"no sanction '{sanction_id}' in sanctions.yaml (see `coc case show`)")
+
+    def sanctions_of(self, person_id: str) -> list[Sanction]:
+        """One person's sanctions, in register order."""
+        return self.sanction_register.where("person", person_id)
 
     def case(self, case_id: str) -> Case:
         relpath = case_path(case_id)
@@ -242,4 +254,4 @@ class Ledger:
         store.save()
 
     def sanctions_of_case(self, case_id: str) -> list[Sanction]:
-        return [s for s in self.sanctions if s.case == case_id]
+        return self.sanction_register.where("case", case_id)

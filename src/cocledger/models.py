@@ -25,10 +25,8 @@ from pydantic import (
 )
 
 from .durations import Duration, parse_duration
+from .ids import CASE_ID_PATTERN, PERSON_ID_PATTERN, SANCTION_ID_PATTERN
 
-PERSON_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-CASE_ID_PATTERN = r"^COC-[0-9]{4}-[0-9]{4,6}$"
-SANCTION_ID_PATTERN = r"^S-[0-9]{4}-[0-9]{4,6}$"
 DURATION_PATTERN = r"^(lifetime|[0-9]{1,4} (hour|hours|day|days|month|months))$"
 
 PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]

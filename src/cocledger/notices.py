@@ -12,7 +12,7 @@ and handles in case a summary or an edited template mentions them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from string import Template
@@ -99,7 +99,7 @@ def template_for(case: Case, party: str, subject: Sanction | None, day: date) ->
 
 
 def recipients(
-    policy: Policy, people: dict[str, Person], case: Case, party: str
+    policy: Policy, people: Mapping[str, Person], case: Case, party: str
 ) -> list[tuple[Person, ...]]:
     """One tuple of people per message: the council together, each witness on their own."""
     if party == "council":
@@ -202,7 +202,7 @@ def appeal_paragraph(policy: Policy, sanction: Sanction) -> str:
 
 def values(
     policy: Policy,
-    people: dict[str, Person],
+    people: Mapping[str, Person],
     case: Case,
     sanction: Sanction | None,
     party: str,
@@ -319,7 +319,7 @@ def scrub(text: str, terms: Sequence[str]) -> tuple[str, int]:
 
 def compose(
     policy: Policy,
-    people: dict[str, Person],
+    people: Mapping[str, Person],
     case: Case,
     party: str,
     subject: Sanction | None,

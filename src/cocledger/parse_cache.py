@@ -5,27 +5,29 @@ Keyed by the file's exact content (SHA-256) and the model, kept inside the repos
 Anyone able to write there can already run code through git hooks, so the pickles of the case
 store add no new trust. Small files skip the cache: parsing them is cheaper than the lookup.
 
-A register's entry is the model as JSON, validated again when read (pydantic does both in Rust):
-cheaper to write and as fast to read as pickled models, and what comes back is exactly what
-validating the file's data gives, whether the entry was made by parsing the file or by the
-action that wrote it.
+A register's entry (people.yaml, sanctions.yaml) holds each of its entries as JSON, validated
+when first used (see `registers`): what comes back is exactly what validating the file's data
+gives, whether the cache entry was made by parsing the file or by the action that wrote it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import shutil
-import threading
-import time
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from . import __version__
+from .registers import Register
 
 MIN_SIZE = 64 * 1024
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 def _path(root: Path, text: str, model: type[Any], written: bool = False) -> Path | None:
@@ -34,42 +36,37 @@ def _path(root: Path, text: str, model: type[Any], written: bool = False) -> Pat
         return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
     kind = ".written" if written else ""
-    name = f"{model.__name__}-{__version__}-{_schema_key()}-{digest}{kind}.json"
+    name = f"{model.__name__}-{__version__}-{_schema_key()}-{digest}{kind}.register"
     return git_dir / "coc-cache" / name
 
 
-def get(root: Path, text: str, model: type[T], written: bool = True) -> T | None:
-    """The model of `text` as parsed before; with `written`, also as an action wrote it (validate
-    trusts only what it parsed itself)."""
+def get(root: Path, text: str, model: type[M], written: bool = True) -> Register[M] | None:
+    """The register of `text` as parsed before; with `written`, also as an action wrote it
+    (validate trusts only what it parsed itself)."""
     path = _path(root, text, model)
     if path is not None and not path.is_file() and written:
         path = _path(root, text, model, written=True)
     if path is None or not path.is_file():
         return None
     try:
-        with path.open("rb") as handle:
-            data = handle.read()
-        return model.model_validate_json(data)  # type: ignore[attr-defined, no-any-return]
-    except Exception:  # a stale or truncated cache entry is simply ignored
+        data = path.read_bytes()
+    except OSError:
         return None
+    return Register.from_bytes(model, data)  # a stale or truncated entry is simply ignored
 
 
-def _data(value: Any) -> bytes:
-    return value.model_dump_json(exclude_none=True).encode()  # type: ignore[no-any-return]
-
-
-def put(root: Path, text: str, value: Any) -> None:
+def put(root: Path, text: str, register: Register[Any]) -> None:
     """Best effort: a cache that cannot be written changes nothing but speed."""
-    path = _path(root, text, type(value))
+    path = _path(root, text, register.model)
     if path is not None:
-        _write(path, type(value).__name__, _data(value))
+        _write(path, register.model.__name__, register.to_bytes())
 
 
 def _write(path: Path, name: str, data: bytes) -> None:
     """One entry per model: the register as it is now (older entries are removed)."""
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        for old in path.parent.glob(f"{name}-*"):
+        for old in path.parent.glob(f"{name}-*.register"):
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
@@ -82,37 +79,22 @@ class Written:
     """Registers an action rewrote, entered in the cache once its commit is made.
 
     Without this, the command after an action that changed sanctions.yaml would parse the whole
-    register again. The entry is the data the text was written from (validated when read, as
-    parsing the text gives it), prepared in a thread while git makes the commit.
+    register again. The entry is the register the text was written from: the JSON texts of the
+    entries left alone, and of the changed ones.
     """
 
-    def __init__(self, root: Path, registers: list[tuple[str, Any]]) -> None:
-        self.entries: list[tuple[Path, str, bytes]] = []
-        todo = [
-            (path, text, model)
-            for text, model in registers
-            if (path := _path(root, text, type(model), written=True)) is not None
+    def __init__(self, root: Path, registers: list[tuple[str, Register[Any]]]) -> None:
+        self.todo = [
+            (path, register)
+            for text, register in registers
+            if (path := _path(root, text, register.model, written=True)) is not None
         ]
-        self.thread: threading.Thread | None = None
-        if todo:
-            self.thread = threading.Thread(target=self._prepare, args=(todo,), daemon=True)
-            self.thread.start()
-
-    def _prepare(self, todo: list[tuple[Path, str, Any]]) -> None:
-        time.sleep(0)  # hand the GIL back at once: the main thread goes on to run git meanwhile
-        try:
-            for path, _text, model in todo:
-                self.entries.append((path, type(model).__name__, _data(model)))
-        except Exception:  # only speed is lost
-            self.entries = []
 
     def commit(self) -> None:
         """The commit is made: enter the registers (call only then)."""
-        if self.thread is None:
-            return
-        self.thread.join()
-        for path, name, blob in self.entries:
-            _write(path, name, blob)
+        for path, register in self.todo:
+            with contextlib.suppress(Exception):  # only speed is lost
+                _write(path, register.model.__name__, register.to_bytes())
 
 
 def _schema_key() -> str:
@@ -123,8 +105,8 @@ def _schema_key() -> str:
 
         here = Path(__file__).parent
         digest = hashlib.sha256(pydantic.VERSION.encode())
-        digest.update(b"json-1")  # the format of an entry
-        for name in ("models.py", "durations.py"):
+        digest.update(b"register-1")  # the format of an entry
+        for name in ("models.py", "durations.py", "registers.py"):
             digest.update((here / name).read_bytes())
         _SCHEMA = digest.hexdigest()[:12]
     return _SCHEMA

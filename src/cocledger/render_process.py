@@ -4,12 +4,12 @@ piped (one line per item, so grep and less work), overdue items first and marked
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported where a table is drawn: piped output never loads it
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 WHAT = {
     "council_notice": "council notice",
@@ -70,6 +70,9 @@ def due(console: Console, items: Sequence[dict[str, Any]], as_of: str) -> None:
         ]
         console.file.write(title + "\n" + _plain(DUE_HEADERS, lines, [c for *_, c in rows]))
         return
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left", title_style="bold")
     if console.width >= 110:
         _due_wide(table, rows)
@@ -79,6 +82,8 @@ def due(console: Console, items: Sequence[dict[str, Any]], as_of: str) -> None:
 
 
 def _detail(cells: list[str], command: str, checklist: list[str]) -> Text:
+    from rich.text import Text
+
     detail = Text(cells[-1])
     for entry in checklist:
         detail.append(f"\n☐ {entry}")
@@ -88,6 +93,8 @@ def _detail(cells: list[str], command: str, checklist: list[str]) -> Text:
 
 
 def _due_wide(table: Table, rows: list[tuple[str, list[str], str, list[str]]]) -> None:
+    from rich.text import Text
+
     for header in DUE_HEADERS:
         table.add_column(header, no_wrap=header != "detail", overflow="fold")
     for mark, cells, command, checklist in rows:
@@ -102,6 +109,8 @@ def _due_wide(table: Table, rows: list[tuple[str, list[str], str, list[str]]]) -
 
 def _due_narrow(table: Table, rows: list[tuple[str, list[str], str, list[str]]]) -> None:
     """Under 110 columns: the mark under the date, the ids under what is due."""
+    from rich.text import Text
+
     table.show_lines = True
     table.add_column("due", no_wrap=True)
     table.add_column("what", no_wrap=True)
@@ -133,14 +142,20 @@ def log_rows(entries: Sequence[dict[str, Any]]) -> list[list[str]]:
     ]
 
 
+def log_text(entries: Sequence[dict[str, Any]]) -> str:
+    """The audit trail as aligned plain lines, for a pipe."""
+    return _plain(LOG_HEADERS, log_rows(entries)) if entries else "No commits found.\n"
+
+
 def log(console: Console, entries: Sequence[dict[str, Any]], title: str) -> None:
-    if not entries:
-        console.print("No commits found.")
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if not entries or not console.is_terminal:
+        console.file.write(log_text(entries))
         return
     rows = log_rows(entries)
-    if not console.is_terminal:
-        console.file.write(_plain(LOG_HEADERS, rows))
-        return
     table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left")
     for header in LOG_HEADERS:
         table.add_column(header, overflow="fold")

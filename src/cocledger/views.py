@@ -14,8 +14,9 @@ def person_view(ledger: Ledger, person_id: str, day: date) -> dict[str, Any]:
     """SPEC §4 `person show --json`: the record window and what the next offence would bring."""
     person = ledger.person(person_id)
     policy = ledger.policy
-    record = rules.record(policy, ledger.sanctions, person.id, day)
-    ban = rules.active_ban(ledger.sanctions, person.id, day)
+    mine = ledger.sanctions_of(person.id)
+    record = rules.record(policy, mine, person.id, day)
+    ban = rules.active_ban(mine, person.id, day)
     return {
         "person": person.id,
         "name": person.name,

@@ -7,11 +7,8 @@ reader below uses ruamel's YAML 1.2 resolvers so both read every value the same 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -378,34 +375,6 @@ def dump(data: Any, previous: str | None = None) -> str:
     out = io.StringIO()
     _rt().dump(tree, out)
     return out.getvalue()
-
-
-def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
-
-    The file keeps its mode (or gets `mode`); a new one gets 0666 minus the umask, not
-    mkstemp's 0600, so a web server can still read a published page.
-    """
-    if mode is None:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 _ITEM = re.compile(r"^  - id: ['\"]?([^'\"\s#]+)['\"]?[ \t]*(?:#.*)?$", re.M)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +17,8 @@ from ..defaults import CASE_HEADER
 from ..errors import RefusedError
 from ..gitstore import ChangeSet
 from ..ledger import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, Ledger, case_path
-from ..models import Case, Event, PeopleFile, Person, Policy, Sanction, SanctionsFile
+from ..models import Case, Event, Person, Policy, Sanction
+from ..registers import Register
 
 
 @dataclass
@@ -46,29 +48,37 @@ def case_file(ledger: Ledger, case: Case) -> dict[str, str | None]:
     return {relpath: text if ledger.text(relpath) is not None else CASE_HEADER + text}
 
 
-def _register(
-    ledger: Ledger, relpath: str, key: str, old: list[Any], new: list[Any], whole: BaseModel
+def _register_file(
+    ledger: Ledger,
+    relpath: str,
+    key: str,
+    register: Register[Any],
+    changed: Sequence[Any],
+    removed: Collection[str] = (),
 ) -> dict[str, str | None]:
-    """A register file rewritten entry by entry: only added or changed entries are re-rendered."""
-    before = {item.id: item for item in old}
-    changed = {item.id: data_of(item) for item in new if before.get(item.id) != item}
-    removed = set(before) - {item.id for item in new}
-    text = None if removed else yamlio.dump_items(ledger.text(relpath), key, changed, set(before))
+    """A register file rewritten entry by entry: only the changed or added entries are rendered
+    (the whole file only when entries leave it, or its layout is not the tool's own)."""
+    new = register.changed(changed).without(removed)
+    items = {entry.id: data_of(entry) for entry in changed}
+    previous = ledger.text(relpath)
+    text = None if removed else yamlio.dump_items(previous, key, items, set(register.ids))
     if text is None:
-        text = render(ledger, relpath, whole)
-    ledger.written[relpath] = (text, whole)  # for the parse cache, once committed
+        text = yamlio.dump({key: [data_of(entry) for entry in new.all()]}, previous)
+    ledger.written[relpath] = (text, new)  # for the parse cache, once committed
     return {relpath: text}
 
 
-def sanctions_file(ledger: Ledger, sanctions: list[Sanction]) -> dict[str, str | None]:
-    whole = SanctionsFile(sanctions=sanctions)
-    return _register(ledger, SANCTIONS_FILE, "sanctions", ledger.sanctions, sanctions, whole)
+def sanctions_file(ledger: Ledger, changed: Sequence[Sanction]) -> dict[str, str | None]:
+    """sanctions.yaml with these sanctions in place of those of their id, new ones appended."""
+    return _register_file(ledger, SANCTIONS_FILE, "sanctions", ledger.sanction_register, changed)
 
 
-def people_file(ledger: Ledger, people: list[Person]) -> dict[str, str | None]:
-    return _register(
-        ledger, PEOPLE_FILE, "people", ledger.people, people, PeopleFile(people=people)
-    )
+def people_file(
+    ledger: Ledger, changed: Sequence[Person] = (), removed: Collection[str] = ()
+) -> dict[str, str | None]:
+    """people.yaml with these people added or changed, and those of `removed` gone."""
+    register = ledger.people_register
+    return _register_file(ledger, PEOPLE_FILE, "people", register, changed, removed)
 
 
 def policy_file(ledger: Ledger, policy: Policy) -> dict[str, str | None]:
@@ -131,11 +141,6 @@ def append_event(
     return case, case_file(ledger, case)
 
 
-def replace_sanction(sanctions: list[Sanction], changed: Sanction) -> list[Sanction]:
-    """The register with one entry swapped for its changed copy, in the same place."""
-    return [changed if s.id == changed.id else s for s in sanctions]
-
-
 def parties_of(sanction: Sanction) -> tuple[str, str]:
     """The case and the person of a sanction on record; a tombstone has neither left."""
     if sanction.case is None or sanction.person is None:
@@ -153,7 +158,7 @@ def in_order(ledger: Ledger, person: str, day: date, sanction: Sanction | None =
             f"--at {day} is before {sanction.id} was {sanction.status} ({sanction.status_on}); "
             "check the date"
         )
-    mine = [s for s in ledger.sanctions if s.person == person and s.status != "expunged"]
+    mine = [s for s in ledger.sanctions_of(person) if s.status != "expunged"]
     latest = max(mine, key=rules.decision_order, default=None)
     if latest is not None and day < latest.decided_on:
         raise RefusedError(

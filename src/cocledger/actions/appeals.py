@@ -18,7 +18,6 @@ from . import (
     in_order,
     not_before,
     parties_of,
-    replace_sanction,
     sanctions_file,
 )
 from .sanctions import sanction_json, whole_days
@@ -28,7 +27,7 @@ def _commit(ledger: Ledger, actor: Person, verb: str, sanction: Sanction, event:
     """Appeals come after the decision, so a closed case takes them too; an expunged one cannot."""
     case_id, _ = parties_of(sanction)
     _, files = append_event(ledger, case_id, event)
-    files.update(sanctions_file(ledger, replace_sanction(ledger.sanctions, sanction)))
+    files.update(sanctions_file(ledger, [sanction]))
     change = commit(
         f"appeal {verb} {sanction.id} ({case_id})",
         f"appeal {verb}",

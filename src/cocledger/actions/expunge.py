@@ -119,11 +119,11 @@ def expunge(ledger: Ledger, actor: Person, at: datetime) -> Outcome:
     still = _referenced(cases.values(), new_sanctions)
     still |= {policy.roster.project_lead, *policy.roster.council}
     forgotten = candidates - still
-    files = sanctions_file(ledger, new_sanctions)
+    files = sanctions_file(ledger, [s for s in new_sanctions if s.id in leaving])
     for case_id in gone_cases:
         files.update(case_file(ledger, cases[case_id]))
     if forgotten:
-        files.update(people_file(ledger, [p for p in ledger.people if p.id not in forgotten]))
+        files.update(people_file(ledger, removed=forgotten))
     count = len(leaving) + len(gone_cases)
     ids = sorted(leaving) + gone_cases
     change = ChangeSet(

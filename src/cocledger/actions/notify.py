@@ -40,8 +40,9 @@ def draft(
     subject = notices.subject_sanction(ledger.sanctions_of_case(case_id), sanction_id)
     day = rules.local_date(at, policy)
     name = notices.template_for(case, party, subject, day)
-    people = {p.id: p for p in ledger.people}
-    return notices.compose(policy, people, case, party, subject, template(ledger, name), name, day)
+    return notices.compose(
+        policy, ledger.people_register, case, party, subject, template(ledger, name), name, day
+    )
 
 
 def notify(

@@ -18,7 +18,6 @@ from . import (
     in_order,
     next_id,
     parties_of,
-    replace_sanction,
     sanctions_file,
 )
 
@@ -58,7 +57,7 @@ def whole_days(duration: Duration | None, flag: str) -> None:
 
 
 def new_sanction(
-    sanctions: list[Sanction],
+    ids: list[str],
     case_id: str,
     person: str,
     day: date,
@@ -67,7 +66,7 @@ def new_sanction(
 ) -> Sanction:
     """A proposed sanction decided on `day`, with the next id of that year (S-YEAR-NNNN)."""
     return Sanction(
-        id=next_id("S", day.year, [s.id for s in sanctions]),
+        id=next_id("S", day.year, ids),
         case=case_id,
         person=person,
         status="proposed",
@@ -126,16 +125,17 @@ def _record_change(
     ledger: Ledger,
     actor: Person,
     event: Event,
-    sanctions: list[Sanction],
-    changed: Sanction,
+    changed: list[Sanction],
     verb: str,
 ) -> Outcome:
-    """One commit for a change to a sanction: the register, and the event on the sanction's case."""
-    case_id, _ = parties_of(changed)
+    """One commit for a change to sanctions (the first is the one the action is about): the
+    register, and the event on that sanction's case."""
+    subject = changed[0]
+    case_id, _ = parties_of(subject)
     _, files = append_event(ledger, case_id, event)
-    files.update(sanctions_file(ledger, sanctions))
-    change = commit(f"{verb} {changed.id} ({case_id})", verb, actor, files, case_id, changed.id)
-    return Outcome(change, sanction_json(changed), "")
+    files.update(sanctions_file(ledger, changed))
+    change = commit(f"{verb} {subject.id} ({case_id})", verb, actor, files, case_id, subject.id)
+    return Outcome(change, sanction_json(subject), "")
 
 
 def propose(
@@ -154,14 +154,14 @@ def propose(
     _, respondent = _awaiting_proposal(ledger, case_id)
     day = rules.local_date(at, policy)
     in_order(ledger, respondent, day)
-    record = rules.record(policy, ledger.sanctions, respondent, day)
+    record = rules.record(policy, ledger.sanctions_of(respondent), respondent, day)
     kind, duration, reason = ladder_choice(record, kind, duration, deviation_reason)
     if kind in rules.BAN_KINDS and not conduct:
         raise UsageError(
             "--conduct is required for a ban: it is the public summary published with it"
         )
     sanction = new_sanction(
-        ledger.sanctions,
+        ledger.sanction_register.ids,
         case_id,
         respondent,
         day,
@@ -173,8 +173,7 @@ def propose(
         deviation_reason=reason,
     )
     event = Event(at=at, action="sanction_proposed", by=actor.id, sanction=sanction.id)
-    sanctions = [*ledger.sanctions, sanction]
-    outcome = _record_change(ledger, actor, event, sanctions, sanction, "sanction propose")
+    outcome = _record_change(ledger, actor, event, [sanction], "sanction propose")
     length = f" {duration}" if duration else ""
     outcome.message = f"Proposed {sanction.id}: offence {record.offence}, {kind}{length}."
     outcome.details = [
@@ -202,9 +201,8 @@ def vote(
     if member != actor.id:
         ballot.recorded_by = actor.id
     sanction.votes = [*sanction.votes, ballot]
-    sanctions = replace_sanction(ledger.sanctions, sanction)
     event = Event(at=at, action="vote_recorded", by=actor.id, sanction=sanction_id)
-    outcome = _record_change(ledger, actor, event, sanctions, sanction, "sanction vote")
+    outcome = _record_change(ledger, actor, event, [sanction], "sanction vote")
     result = rules.tally(ledger.policy, sanction, case)
     outcome.data = {
         "sanction": sanction_id,
@@ -290,8 +288,7 @@ def enact(
             )
     done = enacted(ledger, sanction, starts_on or day, actor.id, day)
     event = Event(at=at, action="sanction_enacted", by=actor.id, sanction=sanction_id)
-    sanctions = replace_sanction(ledger.sanctions, done)
-    outcome = _record_change(ledger, actor, event, sanctions, done, "sanction enact")
+    outcome = _record_change(ledger, actor, event, [done], "sanction enact")
     outcome.message = f"Enacted {sanction_id} from {done.starts_on}."
     return outcome
 
@@ -309,8 +306,7 @@ def reject(ledger: Ledger, actor: Person, at: datetime, sanction_id: str) -> Out
     sanction.status = "rejected"
     sanction.status_on = day
     event = Event(at=at, action="sanction_rejected", by=actor.id, sanction=sanction_id)
-    sanctions = replace_sanction(ledger.sanctions, sanction)
-    outcome = _record_change(ledger, actor, event, sanctions, sanction, "sanction reject")
+    outcome = _record_change(ledger, actor, event, [sanction], "sanction reject")
     outcome.message = f"Rejected {sanction_id}."
     return outcome
 
@@ -329,17 +325,17 @@ def _awaiting_apology(ledger: Ledger, sanction_id: str) -> Sanction:
 
 def escalate(
     ledger: Ledger, actor: Person, warning: Sanction, day: date, conduct: str | None
-) -> tuple[list[Sanction], Sanction]:
+) -> Sanction:
     """Proposed sanctions, 1st offence: should the apology be refused, the sanction is escalated
     to the next offence automatically: a new sanction decided that day, linked to the warning,
-    enacted at once unless its rung needs the full council's vote. Returns the new register."""
+    enacted at once unless its rung needs the full council's vote. Returns the new sanction."""
     policy = ledger.policy
     case_id, person = parties_of(warning)
     in_order(ledger, person, day, warning)
     warning.status = "escalated"
     warning.status_on = day
-    sanctions = replace_sanction(ledger.sanctions, warning)
-    record = rules.record(policy, sanctions, person, day)
+    mine = [warning if s.id == warning.id else s for s in ledger.sanctions_of(person)]
+    record = rules.record(policy, mine, person, day)
     nxt = record.rung
     conduct = conduct or warning.conduct
     if nxt.kind in rules.BAN_KINDS and not conduct:
@@ -348,7 +344,7 @@ def escalate(
             f"{nxt.kind.replace('_', ' ')}, and --conduct is the public summary published with it"
         )
     escalation = new_sanction(
-        sanctions,
+        ledger.sanction_register.ids,
         case_id,
         person,
         day,
@@ -362,7 +358,7 @@ def escalate(
     if not rules.needs_vote(policy, escalation):
         escalation = enacted(ledger, escalation, day, actor.id, day)
     warning.escalated_to = escalation.id
-    return [*replace_sanction(sanctions, warning), escalation], escalation
+    return escalation
 
 
 def apology_record(
@@ -386,14 +382,12 @@ def apology_record(
         )
     warning.apology = "delivered" if delivered else "refused"
     warning.apology_recorded_on = day
-    sanctions = replace_sanction(ledger.sanctions, warning)
-    escalation = None
-    if escalates:
-        sanctions, escalation = escalate(ledger, actor, warning, day, conduct)
+    escalation = escalate(ledger, actor, warning, day, conduct) if escalates else None
     event = Event(
         at=at, action="apology_recorded", by=actor.id, sanction=sanction_id, note=warning.apology
     )
-    outcome = _record_change(ledger, actor, event, sanctions, warning, "apology record")
+    changed = [warning] if escalation is None else [warning, escalation]
+    outcome = _record_change(ledger, actor, event, changed, "apology record")
     outcome.message = f"Recorded the apology for {sanction_id} as {warning.apology}."
     if escalation is not None:
         outcome.data = sanction_json(escalation)

@@ -43,10 +43,10 @@ def person_add(
 ) -> Outcome:
     """Parties and members are referenced by id; their details live in people.yaml only."""
     check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
-    people = list(ledger.people)
-    if any(p.id == person_id for p in people):
+    people = ledger.people_register
+    if person_id in people:
         raise RefusedError(f"'{person_id}' is already in people.yaml")
-    if email and any(p.email and p.email.lower() == email.lower() for p in people):
+    if email and people.where("email", email):
         raise RefusedError(f"another person already has the email {email}")
     parsed: dict[str, str] = {}
     for handle in handles:
@@ -54,8 +54,8 @@ def person_add(
         if not sep or not channel or not value:
             raise UsageError(f"--handle '{handle}': write CHANNEL:VALUE, e.g. slack:@frank")
         parsed[channel.strip()] = value.strip()
-    people.append(Person(id=person_id, name=name, email=email, handles=parsed))
-    change = commit("person add", "person add", actor, people_file(ledger, people))
+    person = Person(id=person_id, name=name, email=email, handles=parsed)
+    change = commit("person add", "person add", actor, people_file(ledger, [person]))
     return Outcome(change, {"person": person_id}, f"Added {person_id} to people.yaml.")
 
 

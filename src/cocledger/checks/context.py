@@ -32,8 +32,10 @@ from ..ledger import (
     validate_data,
 )
 from ..models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
+from ..registers import Register
 
 M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E", bound=BaseModel)
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (files done, files in all)
 Parsed = tuple[str, str | None, bool, Any, list[Problem]]  # path, text, read, data, problems
@@ -163,12 +165,10 @@ class Context:
             raise InputError(
                 f"missing; is {self.root} a ledger? Create one with `coc init`", POLICY_FILE
             )
-        self.policy = self._register(POLICY_FILE, Policy)
-        people = self._register(PEOPLE_FILE, PeopleFile)
-        self.people = people.people if people else None
+        self.policy = self._file(POLICY_FILE, Policy)
+        self.people = self._entries(PEOPLE_FILE, Person, PeopleFile, "people")
         if (self.root / SANCTIONS_FILE).exists():
-            sanctions = self._register(SANCTIONS_FILE, SanctionsFile)
-            self.sanctions = sanctions.sanctions if sanctions else None
+            self.sanctions = self._entries(SANCTIONS_FILE, Sanction, SanctionsFile, "sanctions")
         else:
             self.sanctions = []
         self.case_files = find_case_files(self.root)
@@ -178,23 +178,40 @@ class Context:
             self._add_case(relpath, text, read, data, problems)
         return self
 
-    def _register(self, relpath: str, model: type[M]) -> M | None:
-        """policy.yaml, people.yaml or sanctions.yaml: None when missing or broken."""
+    def _text(self, relpath: str) -> str | None:
+        """policy.yaml, people.yaml or sanctions.yaml: None when missing or unreadable."""
         if not (self.root / relpath).is_file():
             return None
         text, problems = _read(self.root, relpath)
         self.parse_problems.extend(problems)
+        if text is not None:
+            self.texts[relpath] = text
+        return text
+
+    def _file(self, relpath: str, model: type[M]) -> M | None:
+        text = self._text(relpath)
         if text is None:
             return None
-        self.texts[relpath] = text
-        cached = parse_cache.get(self.root, text, model, written=False)  # only what was parsed
-        if cached is not None:
-            return cached
         parsed, problems = parse_file(text, relpath, model, self._locator(relpath))
         self.parse_problems.extend(problems)
-        if parsed is not None:
-            parse_cache.put(self.root, text, parsed)
         return parsed
+
+    def _entries(
+        self, relpath: str, entry: type[E], whole: type[BaseModel], key: str
+    ) -> list[E] | None:
+        """A register's entries, from the parse cache (only what validate itself parsed)."""
+        text = self._text(relpath)
+        if text is None:
+            return None
+        cached = parse_cache.get(self.root, text, entry, written=False)
+        if cached is not None:
+            return cached.all()
+        parsed = self._file(relpath, whole)
+        if parsed is None:
+            return None
+        entries: list[E] = getattr(parsed, key)
+        parse_cache.put(self.root, text, Register.of(entry, entries))
+        return entries
 
     def _add_case(
         self, relpath: str, text: str | None, read: bool, data: Any, problems: list[Problem]

@@ -110,7 +110,8 @@ def act(
     with gitstore.locked(root):
         ledger = Ledger(root)
         at = resolve_at(at_opt, ledger.policy, action=True)
-        actor = rules.authorise(ledger.policy, ledger.people, gitstore.author_email(root), role)
+        email = gitstore.author_email(root)
+        actor = rules.authorise(ledger.policy, ledger.people_with_email(email), email, role)
         outcome = action(ledger, actor, at)
         if outcome.change is not None:
             outcome.data = outcome.data if isinstance(outcome.data, dict | list) else {}

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, act, console, emit_json, open_ledger, resolve_at
+from .common import (
+    AtOpt,
+    JsonOpt,
+    LedgerOpt,
+    act,
+    console,
+    emit_json,
+    open_ledger,
+    resolve_at,
+    root_of,
+)
 
 COUNCIL = "council"
 PARTIES = ("offender", "offended", "council", "witnesses")
@@ -139,12 +149,14 @@ def log(
 
     from .. import audit, render_process
 
-    lg = open_ledger(ledger)
-    entries = audit.trail(lg, target, max_count)
+    root = root_of(ledger)
+    entries = audit.trail(root, target, max_count)
     if at is not None:
-        until = resolve_at(at, lg.policy, action=False)
+        until = resolve_at(at, open_ledger(ledger).policy, action=False)
         entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until]
     if as_json:
         emit_json(entries)
-        return
-    render_process.log(console(), entries, f"Audit trail of {target or 'the ledger'}")
+    elif sys.stdout.isatty():
+        render_process.log(console(), entries, f"Audit trail of {target or 'the ledger'}")
+    else:  # piped: plain lines, without loading rich
+        sys.stdout.write(render_process.log_text(entries))

@@ -104,7 +104,7 @@ def publish(
 
 def _write(path: Path, text: str) -> None:
     """Atomic write; an existing page keeps its permissions, so a web server can still read it."""
-    from ..yamlio import write_atomic
+    from ..atomic import write_atomic
 
     write_atomic(path, text)
 

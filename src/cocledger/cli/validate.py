@@ -169,7 +169,7 @@ def schema(
     ledger: LedgerOpt = None,
 ) -> None:
     """Write JSON Schemas of policy.yaml, people.yaml, sanctions.yaml and case files, for editors."""
-    from .. import yamlio
+    from ..atomic import write_atomic
     from ..errors import CocError
     from ..tooling import SCHEMA_DIR, schema_texts
 
@@ -183,5 +183,5 @@ def schema(
 
         raise UsageError(f"-o {out}: not a directory")
     for name, text in schema_texts().items():
-        yamlio.write_atomic(out / name, text)
+        write_atomic(out / name, text)
         typer.echo(str(out / name))

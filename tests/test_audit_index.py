@@ -1,0 +1,96 @@
+"""The trailer index behind `coc log`: always the answer a walk of the history gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from cocledger import audit_index, gitstore
+from conftest import LedgerRepo, reviewed_case
+
+
+def shas(commits: list[gitstore.CommitInfo]) -> list[str]:
+    return [c.sha for c in commits]
+
+
+def walked(ledger: LedgerRepo, keys: list[str] | None) -> list[str]:
+    return shas(audit_index._walk(ledger.root, keys, None))
+
+
+def index_file(ledger: LedgerRepo):  # type: ignore[no-untyped-def]
+    path = audit_index._path(ledger.root)
+    assert path is not None
+    return path
+
+
+@pytest.mark.parametrize("keys", [None, ["actor:alice"], ["case:COC-2026-0001"], ["case:none"]])
+def test_the_index_answers_as_a_walk_of_the_history(ledger: LedgerRepo, keys: list[str]) -> None:
+    reviewed_case(ledger)
+    reviewed_case(ledger, respondent="hank", reporter="ivy")
+    assert shas(audit_index.commits(ledger.root, keys)) == walked(ledger, keys)
+    assert index_file(ledger).is_file()
+
+
+def test_new_commits_are_added_in_the_order_they_came(ledger: LedgerRepo) -> None:
+    first = reviewed_case(ledger)
+    audit_index.commits(ledger.root, None)
+    second = reviewed_case(ledger, respondent="hank", reporter="ivy")
+    assert shas(audit_index.commits(ledger.root, None)) == walked(ledger, None)
+    assert [c.trailers["Coc-Case"] for c in audit_index.commits(ledger.root, None, limit=1)] == [
+        second
+    ]
+    assert {
+        c.trailers["Coc-Case"] for c in audit_index.commits(ledger.root, [f"case:{first}"])
+    } == {first}
+
+
+def test_a_rewritten_history_is_indexed_again(ledger: LedgerRepo) -> None:
+    """After a reset the dropped commits leave the trail, and a new branch of history enters it."""
+    case = reviewed_case(ledger)
+    before = audit_index.commits(ledger.root, [f"case:{case}"])
+    ledger.git("reset", "-q", "--hard", "HEAD~2")
+    after = audit_index.commits(ledger.root, [f"case:{case}"])
+    assert shas(after) == shas(before)[2:] == walked(ledger, [f"case:{case}"])
+    ledger.git("commit", "-q", "--allow-empty", "-m", "hand edit")
+    assert audit_index.commits(ledger.root, None, limit=1)[0].subject == "hand edit"
+
+
+def test_a_damaged_index_is_rebuilt(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger)
+    expected = shas(audit_index.commits(ledger.root, [f"case:{case}"]))
+    index_file(ledger).write_bytes(b"not a database" * 100)
+    assert shas(audit_index.commits(ledger.root, [f"case:{case}"])) == expected
+    assert shas(audit_index.commits(ledger.root, [f"case:{case}"])) == expected
+
+
+def test_an_index_that_cannot_be_written_falls_back_to_the_history(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger)
+    cache = index_file(ledger).parent
+    cache.mkdir(exist_ok=True)
+    index_file(ledger).mkdir()  # a directory where the file should be: SQLite cannot open it
+    assert shas(audit_index.commits(ledger.root, [f"case:{case}"])) == walked(
+        ledger, [f"case:{case}"]
+    )
+
+
+def made(subject: str, trailers: dict[str, str], body: str) -> gitstore.CommitInfo:
+    from datetime import UTC, datetime
+
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    return gitstore.CommitInfo("0" * 40, "Bob", "", when, subject, trailers, body=body)
+
+
+def test_expunge_commits_are_found_by_the_ids_they_name() -> None:
+    expunge = {"Coc-Action": "expunge", "Coc-Actor": "bob"}
+    commit = made("expunge", expunge, "Expunged: S-2025-0001, COC-2025-0003")
+    assert audit_index.keys_of(commit) == {
+        "actor:bob",
+        "expunged:S-2025-0001",
+        "expunged:COC-2025-0003",
+    }
+    # only coc's expunge commits name what they removed
+    assert audit_index.keys_of(made("hand edit", {}, "Expunged: S-2025-0001")) == set()
+
+
+def test_an_empty_repository_has_no_trail(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    gitstore.init_repo(tmp_path)
+    assert audit_index.commits(tmp_path, None) == []
