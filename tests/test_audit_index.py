@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from cocledger import audit_index, gitstore
@@ -13,7 +15,9 @@ def shas(commits: list[gitstore.CommitInfo]) -> list[str]:
 
 
 def walked(ledger: LedgerRepo, keys: list[str] | None) -> list[str]:
-    return shas(audit_index._walk(ledger.root, keys, None))
+    head = gitstore.head_sha(ledger.root)
+    assert head is not None
+    return shas(audit_index._walk(ledger.root, head, keys, None))
 
 
 def index_file(ledger: LedgerRepo):  # type: ignore[no-untyped-def]
@@ -52,6 +56,63 @@ def test_a_rewritten_history_is_indexed_again(ledger: LedgerRepo) -> None:
     assert shas(after) == shas(before)[2:] == walked(ledger, [f"case:{case}"])
     ledger.git("commit", "-q", "--allow-empty", "-m", "hand edit")
     assert audit_index.commits(ledger.root, None, limit=1)[0].subject == "hand edit"
+
+
+def test_after_a_merge_the_order_is_git_logs_own(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge brings in commits older than some already indexed: they take git log's places."""
+    reviewed_case(ledger)
+
+    def commit(message: str, when: str) -> None:
+        monkeypatch.setenv("GIT_COMMITTER_DATE", when)
+        monkeypatch.setenv("GIT_AUTHOR_DATE", when)
+        ledger.git("commit", "-q", "--allow-empty", "-m", message)
+
+    ledger.git("checkout", "-q", "-b", "side")
+    commit("side work", "2030-01-01T10:00:00Z")
+    ledger.git("checkout", "-q", "main")
+    commit("main work", "2030-01-02T10:00:00Z")
+    audit_index.commits(ledger.root, None)  # indexed: main work, not side work
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2030-01-03T10:00:00Z")
+    ledger.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    subjects = [c.subject for c in audit_index.commits(ledger.root, None, limit=3)]
+    assert subjects == ["merge side", "main work", "side work"]
+    assert shas(audit_index.commits(ledger.root, None)) == walked(ledger, None)
+    commit("after the merge", "2030-01-04T10:00:00Z")
+    assert shas(audit_index.commits(ledger.root, None)) == walked(ledger, None)
+
+
+def test_a_commit_made_while_the_index_is_built_is_indexed_once(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is built up to the HEAD the query began with, whatever lands meanwhile."""
+    reviewed_case(ledger)
+    real = gitstore.history
+    landed: list[str] = []
+
+    def history_with_a_commit_landing(root, until, since=None):  # type: ignore[no-untyped-def]
+        if not landed:
+            ledger.git("commit", "-q", "--allow-empty", "-m", "landed meanwhile")
+            landed.append(ledger.git("rev-parse", "HEAD").strip())
+        return real(root, until, since)
+
+    monkeypatch.setattr(gitstore, "history", history_with_a_commit_landing)
+    first = audit_index.commits(ledger.root, None)
+    assert landed and landed[0] not in shas(first)
+    monkeypatch.setattr(gitstore, "history", real)
+    again = shas(audit_index.commits(ledger.root, None))
+    assert again == walked(ledger, None) and again.count(landed[0]) == 1
+
+
+def test_a_deepened_clone_is_indexed_again(ledger: LedgerRepo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    reviewed_case(ledger)
+    shallow = tmp_path / "shallow"
+    url = f"file://{ledger.root}"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", url, str(shallow)], check=True)
+    assert len(audit_index.commits(shallow, None)) == 2
+    subprocess.run(["git", "-C", str(shallow), "fetch", "-q", "--unshallow"], check=True)
+    assert len(audit_index.commits(shallow, None)) == len(walked(ledger, None))
 
 
 def test_a_damaged_index_is_rebuilt(ledger: LedgerRepo) -> None:

@@ -227,3 +227,14 @@ def test_the_entry_point_runs_a_command_and_leaves_the_app_whole(ledger: LedgerR
         finally:
             sys.argv = sys_argv
     assert (main.app.registered_commands, main.app.registered_groups) == before
+
+
+def test_a_duplicate_id_is_changed_everywhere_and_the_file_rendered_whole() -> None:
+    """validate reports a duplicate id (CL020); until it is fixed, an action changes every
+    copy alike, as it always has, and never splices one block of the two."""
+    first = _big_register(2).sanctions[0]
+    twice = Register.of(Sanction, [first, first])
+    rejected = first.model_copy(update={"status": "rejected"})
+    assert twice.changed([rejected]).all() == [rejected, rejected]
+    text = yamlio.dump({"sanctions": [first.model_dump(mode="json", exclude_none=True)] * 2})
+    assert yamlio.dump_items(text, "sanctions", {first.id: {"id": first.id}}, {first.id}) is None

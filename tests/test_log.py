@@ -96,7 +96,7 @@ def test_the_history_is_read_once_then_only_what_is_new(
 
     monkeypatch.setattr(gitstore, "_git", counting)
     assert len(audit.trail(ledger.root, "frank")) == 10
-    assert [a[0] for a in calls if a[0] == "log"] == ["log"]
+    assert len([a for a in calls if "log" in a[:2]]) == 1
     calls.clear()
     assert len(audit.trail(ledger.root, "frank")) == 10
     assert [a[0] for a in calls] == ["rev-parse"]
@@ -105,5 +105,5 @@ def test_the_history_is_read_once_then_only_what_is_new(
     monkeypatch.setattr(gitstore, "_git", counting)
     calls.clear()
     assert {e["case"] for e in audit.trail(ledger.root, case)} == {case}
-    logs = [a for a in calls if a[0] == "log"]
-    assert len(logs) == 1 and logs[0][-2].endswith("..HEAD")
+    logs = [a for a in calls if "log" in a[:2]]
+    assert len(logs) == 1 and ".." in logs[0][-2]

@@ -280,3 +280,19 @@ def test_locate_finds_the_line_of_a_nested_key() -> None:
     )
     assert yamlio.locate(text, ("sanctions", 1, "kind")) == (5, 5)
     assert yamlio.locate("not: [valid", ("not",)) == (1, 1)
+
+
+def test_a_file_with_many_problems_is_parsed_for_positions_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cocledger.ledger import parse_file
+    from cocledger.models import PeopleFile
+
+    text = "people:\n" + "".join(f"  - id: Bad{i}\n    name: Member {i}\n" for i in range(200))
+    calls: list[str] = []
+    real = yamlio.load_roundtrip
+    monkeypatch.setattr(yamlio, "load_roundtrip", lambda t: calls.append(t) or real(t))
+    parsed, problems = parse_file(text, "people.yaml", PeopleFile)
+    assert parsed is None and len(problems) == 200
+    assert [(p.line, p.col) for p in problems[:2]] == [(2, 5), (4, 5)]  # each entry's id key
+    assert len(calls) == 1

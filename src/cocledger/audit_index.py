@@ -1,16 +1,21 @@
 """The commit trailers of the whole history, indexed, so `coc log CASE` need not walk it each time.
 
 Kept in `.git/coc-cache/` (an SQLite file), derived from the history alone and checked against it
-on every query: the index records the commit it was built up to; when HEAD has moved on from
-there only the new commits are read (`git log OLD..HEAD`), and when HEAD no longer descends from
-it (a reset, a rebase) it is built again. An index that cannot be opened or written (locked,
-damaged, a read-only `.git`) is passed over for a walk of the history: only speed is lost.
+on every query: the index records the commit it was built up to (and the repository's shallow
+and graft files, which change a history without moving HEAD). When HEAD has moved on from there
+by commits with one parent each, only those are read (`git log OLD..NEW`); anything else (a merge,
+a reset, a rebase, a deepened clone) builds it again from a walk, so its order is always
+`git log`'s own. Writers take a lock file, so two processes never build it at once. An index that
+cannot be opened or written is passed over for a walk of the history: only speed is lost.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -20,15 +25,14 @@ from . import gitstore
 from .gitstore import CommitInfo
 
 VERSION = 1  # of the table layout; a new one starts a new file
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS commits (
-    seq INTEGER PRIMARY KEY, sha TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL,
-    subject TEXT NOT NULL, trailers TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS keys (key TEXT NOT NULL, seq INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS keys_by_key ON keys (key, seq);
-"""
+_TABLES = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS commits (seq INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE,"
+    " author TEXT NOT NULL, at TEXT NOT NULL, subject TEXT NOT NULL, trailers TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS keys (key TEXT NOT NULL, seq INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS keys_by_key ON keys (key, seq)",
+]
+_SIDECARS = ("-journal", "-wal", "-shm")
 
 
 def keys_of(commit: CommitInfo) -> set[str]:
@@ -59,10 +63,10 @@ def commits(root: Path, keys: Iterable[str] | None, limit: int | None = None) ->
         return []
     path = _path(root)
     if path is not None:
-        with contextlib.suppress(sqlite3.Error, OSError), _connect(path) as db:
-            _catch_up(db, root, head)
-            return _select(db, wanted, limit)
-    return _walk(root, wanted, limit)
+        state = f"{head} {_shape(root)}"
+        with contextlib.suppress(sqlite3.Error, OSError):
+            return _indexed(path, root, head, state, wanted, limit)
+    return _walk(root, head, wanted, limit)
 
 
 def _path(root: Path) -> Path | None:
@@ -70,70 +74,127 @@ def _path(root: Path) -> Path | None:
     return git_dir / "coc-cache" / f"audit-{VERSION}.sqlite" if git_dir.is_dir() else None
 
 
+def _shape(root: Path) -> str:
+    """What besides HEAD decides the history git shows: the shallow boundary and grafts."""
+    digest = hashlib.sha256()
+    for name in ("shallow", "info/grafts"):
+        with contextlib.suppress(OSError):
+            digest.update((root / ".git" / name).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _indexed(
+    path: Path, root: Path, head: str, state: str, keys: list[str] | None, limit: int | None
+) -> list[CommitInfo]:
+    if _state(path) != state:
+        with _writer(path):
+            _catch_up(path, root, head, state)
+    with _connect(path) as db:
+        if _known(db) != state:  # moved on meanwhile: this answer would not be HEAD's
+            raise sqlite3.OperationalError("index is not at HEAD")
+        return _select(db, keys, limit)
+
+
 @contextlib.contextmanager
 def _connect(path: Path) -> Iterator[sqlite3.Connection]:
-    path.parent.mkdir(mode=0o700, exist_ok=True)
     db = sqlite3.connect(path, timeout=5, isolation_level=None)
     try:
-        db.execute("PRAGMA synchronous = OFF")  # a cache: a torn write is rebuilt, never trusted
         yield db
-    except sqlite3.DatabaseError as exc:
-        if not isinstance(exc, sqlite3.OperationalError):  # damaged, not busy: start afresh
-            db.close()
-            path.unlink(missing_ok=True)
-        raise
     finally:
         db.close()
 
 
-def _catch_up(db: sqlite3.Connection, root: Path, head: str) -> None:
-    """Bring the index up to `head`, under SQLite's write lock so two processes do it once."""
-    if _known_head(db) == head:
-        return
-    db.execute("BEGIN IMMEDIATE")
+@contextlib.contextmanager
+def _writer(path: Path) -> Iterator[None]:
+    """One writer at a time, across processes (readers never write)."""
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        known = _known_head(db)
-        if known != head:
-            if known is not None and gitstore.is_ancestor(root, known, head):
-                new = gitstore.history(root, since=known)
-            else:
-                db.execute("DELETE FROM commits")
-                db.execute("DELETE FROM keys")
-                new = gitstore.history(root)
-            _insert(db, new)
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (head,))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
-def _known_head(db: sqlite3.Connection) -> str | None:
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
-    except sqlite3.OperationalError:  # a new file: no tables yet
+def _state(path: Path) -> str | None:
+    """The indexed state, or None for a missing or damaged index."""
+    if not path.is_file():
         return None
+    try:
+        with _connect(path) as db:
+            return _known(db)
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _known(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # a new file
+            return None
+        raise
     return row[0] if row else None
 
 
+def _catch_up(path: Path, root: Path, head: str, state: str) -> None:
+    """Under the writer lock: bring the index to `head`, adding commits or building it anew."""
+    known = _state(path)
+    if known == state:  # another process did it while we waited
+        return
+    old_head, _, old_shape = (known or "").partition(" ")
+    new: list[CommitInfo] | None = None
+    if (
+        known
+        and old_shape == state.partition(" ")[2]
+        and gitstore.is_ancestor(root, old_head, head)
+    ):
+        new = gitstore.history(root, head, since=old_head)
+        if any(len(c.parents) > 1 for c in new):
+            new = None  # a merge: git log interleaves its commits with older ones, so rebuild
+    if new is None:
+        _remove(path)
+        new = gitstore.history(root, head)
+    try:
+        _write(path, new, state)
+    except sqlite3.IntegrityError:  # a commit indexed twice: the index was not what it said
+        _remove(path)
+        _write(path, gitstore.history(root, head), state)
+
+
+def _write(path: Path, new: list[CommitInfo], state: str) -> None:
+    with _connect(path) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _TABLES:
+                db.execute(statement)
+            _insert(db, new)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def _remove(path: Path) -> None:
+    """Start afresh (under the writer lock): the file and SQLite's own files beside it."""
+    for suffix in ("", *_SIDECARS):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _insert(db: sqlite3.Connection, newest_first: list[CommitInfo]) -> None:
-    """Append commits after those indexed: `seq` grows with each commit that enters the history."""
+    """Append commits after those indexed: `seq` follows `git log`'s order, oldest lowest."""
     seq = db.execute("SELECT coalesce(max(seq), 0) FROM commits").fetchone()[0]
     rows, keys = [], []
     for commit in reversed(newest_first):
         seq += 1
         trailers = json.dumps(commit.trailers, ensure_ascii=False)
-        rows.append((seq, commit.sha, commit.author_name, _at(commit), commit.subject, trailers))
+        at = commit.authored_at.isoformat()
+        rows.append((seq, commit.sha, commit.author_name, at, commit.subject, trailers))
         keys.extend((key, seq) for key in keys_of(commit))
     db.executemany("INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO keys VALUES (?, ?)", keys)
-
-
-def _at(commit: CommitInfo) -> str:
-    return commit.authored_at.isoformat()
 
 
 def _select(db: sqlite3.Connection, keys: list[str] | None, limit: int | None) -> list[CommitInfo]:
@@ -156,9 +217,9 @@ def _select(db: sqlite3.Connection, keys: list[str] | None, limit: int | None) -
     ]
 
 
-def _walk(root: Path, keys: list[str] | None, limit: int | None) -> list[CommitInfo]:
+def _walk(root: Path, head: str, keys: list[str] | None, limit: int | None) -> list[CommitInfo]:
     """Without an index: the whole history, filtered as the index would."""
-    found = gitstore.history(root)
+    found = gitstore.history(root, head)
     if keys is not None:
         wanted = set(keys)
         found = [c for c in found if keys_of(c) & wanted]

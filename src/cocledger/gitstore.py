@@ -51,6 +51,7 @@ class CommitInfo:
     trailers: dict[str, str] = field(default_factory=dict)
     signature: str = ""
     body: str = ""  # only when asked for (the audit index reads the expunge commits' bodies)
+    parents: tuple[str, ...] = ()  # likewise
 
 
 def _first_line(*texts: bytes) -> str:
@@ -331,11 +332,20 @@ _FIELDS = ["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]
 def _log(
     root: Path, args: list[str], paths: list[str] | None, signature: bool, body: bool = False
 ) -> list[CommitInfo]:
-    """One `git log` for all commits: NUL-separated fields, trailers parsed in Python."""
-    fields = [*_FIELDS, "%G?" if signature else "", "%b" if body else ""]
+    """One `git log` for all commits: NUL-separated fields, trailers parsed in Python. With
+    `body`, the message bodies and parents too, and the history as committed: no replace refs."""
+    fields = [*_FIELDS, "%G?" if signature else "", "%b" if body else "", "%P" if body else ""]
     fmt = "%x00".join(fields) + "%x00"
     proc = _git(
-        root, "log", "--encoding=UTF-8", f"--format={fmt}", *args, "--", *(paths or []), check=False
+        root,
+        *(["--no-replace-objects"] if body else []),
+        "log",
+        "--encoding=UTF-8",
+        f"--format={fmt}",
+        *args,
+        "--",
+        *(paths or []),
+        check=False,
     )
     if proc.returncode != 0:
         if head_sha(root) is None:  # no commit yet: an empty history, not an error
@@ -344,11 +354,17 @@ def _log(
     values = proc.stdout.decode("utf-8", "replace").split("\0")
     result = []
     for i in range(0, len(values) - len(fields) + 1, len(fields)):
-        sha, name, email, when, subject, trailer_text, sig, text = values[i : i + len(fields)]
+        sha, name, email, when, subject, trailer_text, sig, text, parents = values[
+            i : i + len(fields)
+        ]
         pairs = (line.partition(":") for line in trailer_text.splitlines())
         trailers = {k.strip(): v.strip() for k, sep, v in pairs if sep}  # repeated key: last wins
         at = datetime.fromisoformat(when)
-        result.append(CommitInfo(sha.strip(), name, email, at, subject, trailers, sig, text))
+        result.append(
+            CommitInfo(
+                sha.strip(), name, email, at, subject, trailers, sig, text, tuple(parents.split())
+            )
+        )
     return result
 
 
@@ -365,10 +381,11 @@ def commits(
     return _log(root, args, paths, signature=False)
 
 
-def history(root: Path, since: str | None = None) -> list[CommitInfo]:
-    """Every commit of HEAD (or only those after `since`, an ancestor of HEAD), newest first,
-    with their message bodies."""
-    return _log(root, [f"{_rev(since)}..HEAD" if since else "HEAD"], None, False, body=True)
+def history(root: Path, until: str, since: str | None = None) -> list[CommitInfo]:
+    """Every commit of `until` (or only those after `since`, an ancestor of it), newest first,
+    with their message bodies and parents."""
+    revs = f"{_rev(since)}..{_rev(until)}" if since else _rev(until)
+    return _log(root, [revs], None, False, body=True)
 
 
 def is_ancestor(root: Path, ancestor: str, rev: str = "HEAD") -> bool:

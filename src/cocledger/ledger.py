@@ -78,7 +78,7 @@ Locate = Callable[[str, Sequence[str | int]], tuple[int, int]]
 
 
 def parse_file(
-    text: str, file: str, model: type[M], locate: Locate = yamlio.locate
+    text: str, file: str, model: type[M], locate: Locate | None = None
 ) -> tuple[M | None, list[Problem]]:
     """Parse and validate one file; every problem comes back as data with its line."""
     data, problems = load_data(text, file)
@@ -101,12 +101,14 @@ def load_data(text: str, file: str) -> tuple[Any, list[Problem]]:
 
 
 def validate_data(
-    data: Any, text: str, file: str, model: type[M], locate: Locate = yamlio.locate
+    data: Any, text: str, file: str, model: type[M], locate: Locate | None = None
 ) -> tuple[M | None, list[Problem]]:
-    """The model of parsed data, or its CL002/CL003 problems located in `text` by `locate`."""
+    """The model of parsed data, or its CL002/CL003 problems located in `text` by `locate`
+    (default: a round-trip parse of `text`, made once for all its problems)."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
+        locate = locate or yamlio.locator()
         problems = []
         for error in exc.errors():
             loc, message = schema_message(error)

@@ -106,7 +106,7 @@ def _schema_key() -> str:
         here = Path(__file__).parent
         digest = hashlib.sha256(pydantic.VERSION.encode())
         digest.update(b"register-1")  # the format of an entry
-        for name in ("models.py", "durations.py", "registers.py"):
+        for name in ("models.py", "durations.py", "ids.py", "registers.py"):
             digest.update((here / name).read_bytes())
         _SCHEMA = digest.hexdigest()[:12]
     return _SCHEMA

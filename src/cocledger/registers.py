@@ -113,21 +113,25 @@ class Register(Mapping[str, M], Generic[M]):
         return [self._entry(n) for n, keys in enumerate(self._keys) if keys[column] == wanted]
 
     def changed(self, entries: Iterable[M]) -> Register[M]:
-        """A new register with these entries in place of those of their id, new ones appended."""
+        """A new register with these entries in place of every one of their id (a duplicate id
+        is validate's to report), new ones appended."""
         ids, texts, models = list(self.ids), list(self._texts), list(self._models)
         keys = list(self._keys)
         lookups = LOOKUPS.get(self.model.__name__, {})
-        position = dict(self._position)
+        places: dict[str, list[int]] = {}
+        for n, entry_id in enumerate(ids):
+            places.setdefault(entry_id, []).append(n)
         for entry in entries:
             entry_id = entry.id  # type: ignore[attr-defined]
-            n = position.setdefault(entry_id, len(ids))
             row = tuple(f(getattr(entry, name)) for name, f in lookups.items())
-            if n == len(ids):
+            if entry_id not in places:
+                places[entry_id] = [len(ids)]
                 ids.append(entry_id)
                 texts.append(None)
                 models.append(entry)
                 keys.append(row)
-            else:
+                continue
+            for n in places[entry_id]:
                 texts[n], models[n], keys[n] = None, entry, row
         return Register(self.model, ids, texts, models, keys)
 

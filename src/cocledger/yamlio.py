@@ -8,7 +8,7 @@ reader below uses ruamel's YAML 1.2 resolvers so both read every value the same 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
@@ -282,11 +282,24 @@ def load_roundtrip(text: str) -> Any:
 
 def locate(text: str, path: Sequence[str | int]) -> tuple[int, int]:
     """1-based (line, column) of the deepest node of `path` found in the YAML text."""
-    try:
-        tree = load_roundtrip(text)
-    except Exception:
-        return 1, 1
-    return position(tree, path)
+    return locator()(text, path)
+
+
+def locator() -> Callable[[str, Sequence[str | int]], tuple[int, int]]:
+    """`locate` for the many problems of one file: its round-trip parse is made once, not once
+    for each problem (a file with hundreds of bad entries would take minutes otherwise)."""
+    trees: dict[str, Any] = {}
+
+    def find(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+        if text not in trees:
+            try:
+                trees[text] = load_roundtrip(text)
+            except Exception:
+                trees[text] = None
+        tree = trees[text]
+        return (1, 1) if tree is None else position(tree, path)
+
+    return find
 
 
 def position(tree: Any, path: Sequence[str | int]) -> tuple[int, int]:
@@ -380,9 +393,10 @@ def dump(data: Any, previous: str | None = None) -> str:
 _ITEM = re.compile(r"^  - id: ['\"]?([^'\"\s#]+)['\"]?[ \t]*(?:#.*)?$", re.M)
 
 
-def _item_starts(text: str) -> dict[str, int]:
-    """{id: offset} of each `  - id: X` line (as `_ITEM.finditer` finds them): the regex is only
-    tried where such a line starts, which is 10x faster on a register of thousands of entries."""
+def _item_starts(text: str) -> dict[str, int] | None:
+    """{id: offset} of each `  - id: X` line (as `_ITEM.finditer` finds them), None if an id
+    repeats: the regex is only tried where such a line starts, which is 10x faster on a register
+    of thousands of entries."""
     prefix = "  - id: "
     found = text.find("\n" + prefix)
     at = 0 if text.startswith(prefix) else (found + 1 if found >= 0 else -1)
@@ -390,6 +404,8 @@ def _item_starts(text: str) -> dict[str, int]:
     while at >= 0:
         match = _ITEM.match(text, at)
         if match:
+            if match.group(1) in starts:  # a duplicate id: which block is meant is unclear
+                return None
             starts[match.group(1)] = match.start()
         found = text.find("\n" + prefix, at)
         at = found + 1 if found >= 0 else -1
@@ -411,7 +427,7 @@ def dump_items(
     if header is None:
         return None
     starts = _item_starts(previous)
-    if set(starts) != known or (header.group(1) and starts):
+    if starts is None or set(starts) != known or (header.group(1) and starts):
         return None  # not the layout the tool writes: let the caller re-render the whole file
     bounds = sorted(starts.values())
     text = previous

@@ -188,8 +188,8 @@ class Context:
             self.texts[relpath] = text
         return text
 
-    def _file(self, relpath: str, model: type[M]) -> M | None:
-        text = self._text(relpath)
+    def _file(self, relpath: str, model: type[M], text: str | None = None) -> M | None:
+        text = self._text(relpath) if text is None else text
         if text is None:
             return None
         parsed, problems = parse_file(text, relpath, model, self._locator(relpath))
@@ -206,7 +206,7 @@ class Context:
         cached = parse_cache.get(self.root, text, entry, written=False)
         if cached is not None:
             return cached.all()
-        parsed = self._file(relpath, whole)
+        parsed = self._file(relpath, whole, text)
         if parsed is None:
             return None
         entries: list[E] = getattr(parsed, key)
