@@ -155,3 +155,17 @@ def test_expunge_commits_are_found_by_the_ids_they_name() -> None:
 def test_an_empty_repository_has_no_trail(tmp_path) -> None:  # type: ignore[no-untyped-def]
     gitstore.init_repo(tmp_path)
     assert audit_index.commits(tmp_path, None) == []
+
+
+def test_replace_refs_do_not_hide_commits_from_the_trail(ledger: LedgerRepo) -> None:
+    """`git replace` can make git show another commit in a commit's place; the audit trail keeps
+    the commit that was really made."""
+    case = reviewed_case(ledger)
+    made_sha = ledger.git("rev-parse", "HEAD").strip()
+    ledger.git("commit", "-q", "--allow-empty", "-m", "decoy")
+    decoy = ledger.git("rev-parse", "HEAD").strip()
+    ledger.git("reset", "-q", "--hard", made_sha)
+    ledger.git("replace", made_sha, decoy)
+    assert ledger.git("log", "-1", "--format=%s").strip() == "decoy"  # what plain git shows
+    latest = audit_index.commits(ledger.root, [f"case:{case}"], limit=1)[0]
+    assert (latest.sha, latest.trailers["Coc-Case"]) == (made_sha, case)
