@@ -107,3 +107,13 @@ def test_the_history_is_read_once_then_only_what_is_new(
     assert {e["case"] for e in audit.trail(ledger.root, case)} == {case}
     logs = [a for a in calls if "log" in a[:2]]
     assert len(logs) == 1 and ".." in logs[0][-2]
+
+
+def test_at_and_max_count_give_the_latest_commits_up_to_then(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for day in ("2030-01-01", "2030-01-02", "2030-01-03"):
+        monkeypatch.setenv("GIT_AUTHOR_DATE", f"{day}T10:00:00+00:00")
+        ledger.git("commit", "-q", "--allow-empty", "-m", f"edit of {day}")
+    entries = ledger.coc("log", "-n", "1", "--at", "2030-01-02T12:00Z", "--json").json
+    assert [e["subject"] for e in entries] == ["edit of 2030-01-02"]

@@ -150,10 +150,10 @@ def log(
     from .. import audit, render_process
 
     root = root_of(ledger)
-    entries = audit.trail(root, target, max_count)
-    if at is not None:
+    entries = audit.trail(root, target, None if at else max_count)
+    if at is not None:  # -n counts what is left once the later commits are set aside
         until = resolve_at(at, open_ledger(ledger).policy, action=False)
-        entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until]
+        entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until][:max_count]
     if as_json:
         emit_json(entries)
     elif sys.stdout.isatty():
