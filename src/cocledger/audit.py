@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import audit_index
 from .gitstore import CommitInfo
-from .ids import CASE_ID_PATTERN, PERSON_ID_PATTERN, SANCTION_ID_PATTERN, case_path, check_id
+from .ids import (
+    CASE_ID_PATTERN,
+    PERSON_ID_PATTERN,
+    SANCTION_ID_PATTERN,
+    case_path,
+    check_id,
+    no_case,
+)
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -30,24 +37,17 @@ def _person_keys(ledger: Ledger, person_id: str) -> list[str]:
     """The actions a person took, and those on every case they are a party to."""
     person = ledger.person(person_id, "PERSON")
     cases = {c.id for c in ledger.cases() if person.id in c.parties}
-    cases |= {s.case for s in ledger.sanctions if s.person == person.id and s.case}
+    cases |= {s.case for s in ledger.sanctions_of(person.id) if s.case}
     return [f"actor:{person.id}", *(f"case:{c}" for c in sorted(cases))]
 
 
 def _must_exist(root: Path, target: str) -> None:
     """An id with neither a commit nor a record is the user's mistake, not an empty trail."""
     if re.fullmatch(CASE_ID_PATTERN, target):
-        relpath = case_path(target)
-        if not (root / relpath).is_file():
-            raise _no_case(target, relpath)
+        if not (root / case_path(target)).is_file():
+            raise no_case(target)
     else:
         _ledger(root).sanction(target)
-
-
-def _no_case(case_id: str, relpath: str) -> Exception:
-    from .errors import UsageError
-
-    return UsageError(f"no case '{case_id}' (expected {relpath}; see `coc case list`)")
 
 
 def row(commit: CommitInfo) -> dict[str, Any]:

@@ -58,14 +58,13 @@ def keys_of(commit: CommitInfo) -> set[str]:
 def commits(root: Path, keys: Iterable[str] | None, limit: int | None = None) -> list[CommitInfo]:
     """The commits found by any of `keys` (None: every commit), newest first, at most `limit`."""
     wanted = None if keys is None else sorted(set(keys))
-    head = gitstore.head_sha(root)
-    if head is None or wanted == []:
+    head = gitstore.head_sha(root) if wanted != [] else None
+    if head is None:
         return []
     path = _path(root)
     if path is not None:
-        state = f"{head} {_shape(root)}"
         with contextlib.suppress(sqlite3.Error, OSError):
-            return _indexed(path, root, head, state, wanted, limit)
+            return _indexed(path, root, head, _shape(root), wanted, limit)
     return _walk(root, head, wanted, limit)
 
 
@@ -85,11 +84,12 @@ def _shape(root: Path) -> str:
 
 
 def _indexed(
-    path: Path, root: Path, head: str, state: str, keys: list[str] | None, limit: int | None
+    path: Path, root: Path, head: str, shape: str, keys: list[str] | None, limit: int | None
 ) -> list[CommitInfo]:
+    state = f"{head} {shape}"  # what the index records it was built for
     if _state(path) != state:
         with _writer(path):
-            _catch_up(path, root, head, state)
+            _catch_up(path, root, head, shape)
     with _connect(path) as db:
         if _known(db) != state:  # moved on meanwhile: this answer would not be HEAD's
             raise sqlite3.OperationalError("index is not at HEAD")
@@ -138,18 +138,15 @@ def _known(db: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def _catch_up(path: Path, root: Path, head: str, state: str) -> None:
+def _catch_up(path: Path, root: Path, head: str, shape: str) -> None:
     """Under the writer lock: bring the index to `head`, adding commits or building it anew."""
+    state = f"{head} {shape}"
     known = _state(path)
     if known == state:  # another process did it while we waited
         return
     old_head, _, old_shape = (known or "").partition(" ")
     new: list[CommitInfo] | None = None
-    if (
-        known
-        and old_shape == state.partition(" ")[2]
-        and gitstore.is_ancestor(root, old_head, head)
-    ):
+    if known and old_shape == shape and gitstore.is_ancestor(root, old_head, head):
         new = gitstore.history(root, head, since=old_head)
         if any(len(c.parents) > 1 for c in new):
             new = None  # a merge: git log interleaves its commits with older ones, so rebuild

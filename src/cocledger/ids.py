@@ -23,6 +23,11 @@ def check_id(value: str, pattern: str, what: str, example: str) -> str:
     return value
 
 
+def no_case(case_id: str) -> UsageError:
+    """The error for a case id whose file is not there."""
+    return UsageError(f"no case '{case_id}' (expected {case_path(case_id)}; see `coc case list`)")
+
+
 def case_path(case_id: str) -> str:
     """cases/<year>/<id>.yaml: per-year folders keep git's per-path history fast."""
     check_id(case_id, CASE_ID_PATTERN, "case", "COC-2026-0007")

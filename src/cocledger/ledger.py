@@ -18,11 +18,16 @@ from pydantic import BaseModel, ValidationError
 
 from . import parse_cache, yamlio
 from .errors import InputError, UsageError
-from .ids import CASES_DIR, case_path, check_id
-from .models import (
+from .ids import (
     CASE_ID_PATTERN,
+    CASES_DIR,
     PERSON_ID_PATTERN,
     SANCTION_ID_PATTERN,
+    case_path,
+    check_id,
+    no_case,
+)
+from .models import (
     Case,
     PeopleFile,
     Person,
@@ -136,29 +141,30 @@ class Ledger:
     def _load(self, relpath: str, model: type[M]) -> M:
         text = self.text(relpath)
         if text is None:
-            raise InputError(
-                f"missing; is {self.root} a ledger? Create one with `coc init`", relpath
-            )
+            raise self._missing(relpath)
         parsed, problems = parse_file(text, relpath, model)
         if parsed is None:
             first = problems[0]
             raise InputError(first.message, relpath, first.line)
         return parsed
 
+    def _missing(self, relpath: str) -> InputError:
+        return InputError(f"missing; is {self.root} a ledger? Create one with `coc init`", relpath)
+
     def _register(
         self, relpath: str, model: type[R], whole: type[BaseModel], key: str
     ) -> Register[R]:
         """A register from the parse cache, or parsed whole (and then entered in the cache)."""
         text = self.text(relpath)
-        cached = parse_cache.get(self.root, text, model) if text is not None else None
-        if cached is not None:
-            return cached
-        if text is None and relpath == SANCTIONS_FILE:  # a ledger without sanctions yet
-            return Register.of(model, [])
-        entries = getattr(self._load(relpath, whole), key)
-        register = Register.of(model, entries)
-        parse_cache.put(self.root, text or "", register)
-        return register
+        if text is None:
+            if relpath != SANCTIONS_FILE:
+                raise self._missing(relpath)
+            return Register.of(model, [])  # a ledger without sanctions yet
+        found = parse_cache.register(
+            self.root, text, model, lambda: getattr(self._load(relpath, whole), key)
+        )
+        assert found is not None  # _load raises rather than return nothing
+        return found
 
     @cached_property
     def policy(self) -> Policy:
@@ -206,7 +212,7 @@ class Ledger:
         relpath = case_path(case_id)
         if case_id not in self._cases:
             if self.text(relpath) is None:
-                raise UsageError(f"no case '{case_id}' (expected {relpath}; see `coc case list`)")
+                raise no_case(case_id)
             self._cases[case_id] = self._load(relpath, Case)
         return self._cases[case_id]
 

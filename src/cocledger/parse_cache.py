@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,20 +60,39 @@ def put(root: Path, text: str, register: Register[Any]) -> None:
     """Best effort: a cache that cannot be written changes nothing but speed."""
     path = _path(root, text, register.model)
     if path is not None:
-        _write(path, register.model.__name__, register.to_bytes())
+        _write(path, register)
 
 
-def _write(path: Path, name: str, data: bytes) -> None:
+def register(
+    root: Path,
+    text: str,
+    model: type[M],
+    parse: Callable[[], Sequence[M] | None],
+    written: bool = True,
+) -> Register[M] | None:
+    """The register of `text` from the cache (see `get`), or from `parse` (None: it could not be
+    parsed), which then enters the cache."""
+    cached = get(root, text, model, written)
+    if cached is not None:
+        return cached
+    entries = parse()
+    if entries is None:
+        return None
+    parsed = Register.of(model, entries)
+    put(root, text, parsed)
+    return parsed
+
+
+def _write(path: Path, register: Register[Any]) -> None:
     """One entry per model: the register as it is now (older entries are removed)."""
-    try:
+    name = register.model.__name__
+    with contextlib.suppress(Exception):  # an unwritable cache, or anything else: only speed
         path.parent.mkdir(mode=0o700, exist_ok=True)
         for old in path.parent.glob(f"{name}-*.register"):
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        tmp.write_bytes(register.to_bytes())
         os.replace(tmp, path)
-    except OSError:
-        return
 
 
 class Written:
@@ -92,9 +112,8 @@ class Written:
 
     def commit(self) -> None:
         """The commit is made: enter the registers (call only then)."""
-        for path, register in self.todo:
-            with contextlib.suppress(Exception):  # only speed is lost
-                _write(path, register.model.__name__, register.to_bytes())
+        for path, entries in self.todo:
+            _write(path, entries)
 
 
 def _schema_key() -> str:

@@ -33,6 +33,12 @@ LOOKUPS: dict[str, dict[str, Callable[[Any], str | None]]] = {
 }
 
 
+def _row(entry: BaseModel) -> tuple[str | None, ...]:
+    """An entry's values of the fields its register is looked up by, as LOOKUPS compares them."""
+    lookups = LOOKUPS.get(type(entry).__name__, {})
+    return tuple(compare(getattr(entry, name)) for name, compare in lookups.items())
+
+
 class Register(Mapping[str, M], Generic[M]):
     """Entries by id, in file order; each validated from its JSON text on first use."""
 
@@ -57,10 +63,8 @@ class Register(Mapping[str, M], Generic[M]):
 
     @classmethod
     def of(cls, model: type[M], entries: Sequence[M]) -> Register[M]:
-        lookups = LOOKUPS.get(model.__name__, {})
-        keys = [tuple(f(getattr(e, name)) for name, f in lookups.items()) for e in entries]
         ids = [e.id for e in entries]  # type: ignore[attr-defined]
-        return cls(model, ids, [None] * len(entries), list(entries), keys)
+        return cls(model, ids, [None] * len(entries), list(entries), [_row(e) for e in entries])
 
     @classmethod
     def from_bytes(cls, model: type[M], data: bytes) -> Register[M] | None:
@@ -117,13 +121,12 @@ class Register(Mapping[str, M], Generic[M]):
         is validate's to report), new ones appended."""
         ids, texts, models = list(self.ids), list(self._texts), list(self._models)
         keys = list(self._keys)
-        lookups = LOOKUPS.get(self.model.__name__, {})
         places: dict[str, list[int]] = {}
         for n, entry_id in enumerate(ids):
             places.setdefault(entry_id, []).append(n)
         for entry in entries:
             entry_id = entry.id  # type: ignore[attr-defined]
-            row = tuple(f(getattr(entry, name)) for name, f in lookups.items())
+            row = _row(entry)
             if entry_id not in places:
                 places[entry_id] = [len(ids)]
                 ids.append(entry_id)

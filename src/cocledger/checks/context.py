@@ -32,7 +32,6 @@ from ..ledger import (
     validate_data,
 )
 from ..models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
-from ..registers import Register
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", bound=BaseModel)
@@ -203,15 +202,13 @@ class Context:
         text = self._text(relpath)
         if text is None:
             return None
-        cached = parse_cache.get(self.root, text, entry, written=False)
-        if cached is not None:
-            return cached.all()
-        parsed = self._file(relpath, whole, text)
-        if parsed is None:
-            return None
-        entries: list[E] = getattr(parsed, key)
-        parse_cache.put(self.root, text, Register.of(entry, entries))
-        return entries
+
+        def parse() -> list[E] | None:
+            parsed = self._file(relpath, whole, text)
+            return None if parsed is None else getattr(parsed, key)
+
+        found = parse_cache.register(self.root, text, entry, parse, written=False)
+        return None if found is None else found.all()
 
     def _add_case(
         self, relpath: str, text: str | None, read: bool, data: Any, problems: list[Problem]

@@ -152,7 +152,9 @@ def log(
     root = root_of(ledger)
     entries = audit.trail(root, target, None if at else max_count)
     if at is not None:  # -n counts what is left once the later commits are set aside
-        until = resolve_at(at, open_ledger(ledger).policy, action=False)
+        from ..ledger import Ledger  # only now: the trail itself needs no model
+
+        until = resolve_at(at, Ledger(root).policy, action=False)
         entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until][:max_count]
     if as_json:
         emit_json(entries)
