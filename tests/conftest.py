@@ -12,6 +12,7 @@ import functools
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner
 
+from cocledger.cli import entry
 from cocledger.cli.main import app
 
 # typer rebuilds its click command tree on every CliRunner.invoke (~0.1 s, most of a `coc` run
@@ -75,10 +77,13 @@ class LedgerRepo:
     def coc(self, *args: str, actor: str = "alice", expect: int | None = 0) -> Run:
         env = {"GIT_AUTHOR_EMAIL": f"{actor}@example.org", "GIT_AUTHOR_NAME": actor}
         # Tests run with the ledger as the working directory; -C is exercised by its own tests.
-        result = CliRunner().invoke(app, list(args), env=env)
-        run = Run(result.exit_code, result.stdout, result.stderr)
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
+        if entry.log_args(list(args)) is not None:  # the console script runs it without typer
+            run = run_entry(list(args), env)
+        else:
+            result = CliRunner().invoke(app, list(args), env=env)
+            run = Run(result.exit_code, result.stdout, result.stderr)
+            if result.exception and not isinstance(result.exception, SystemExit):
+                raise result.exception
         if expect is not None:
             assert run.exit_code == expect, (
                 f"coc {' '.join(args)} -> {run.exit_code}\n{run.stdout}\n{run.stderr}"
@@ -102,6 +107,23 @@ class LedgerRepo:
 
     def read(self, relpath: str) -> str:
         return (self.root / relpath).read_text(encoding="utf-8")
+
+
+def run_entry(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """`coc ARGS` through the console script's own entry point, in this process."""
+    with CliRunner().isolation(env=env) as (out, err, _):
+        saved, sys.argv = sys.argv, ["coc", *args]
+        code: int | str | None = 0
+        try:
+            entry.run()
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.argv = saved
+            sys.stdout.flush()
+            sys.stderr.flush()
+        assert code is None or isinstance(code, int), code  # coc exits with a number
+        return Run(code or 0, out.getvalue().decode(), err.getvalue().decode())
 
 
 def build_ledger(root: Path) -> LedgerRepo:

@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -205,6 +204,8 @@ def apply(root: Path, change: ChangeSet) -> str:
 
     Call inside `locked(root)`. Returns the new commit's sha.
     """
+    import tempfile  # here: only an action needs it, and it is 3.5 ms of every query's start-up
+
     paths = [_check_path(root, p) for p in change.files]
     if not paths:
         raise UsageError("nothing to commit: the change writes no file")

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, act
+from .common import act
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 COUNCIL = "council"
 SanctionArg = Annotated[

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, act, console, emit_json, open_ledger, resolve_at
+from .common import act, console, emit_json, open_ledger, resolve_at
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 
 def register(app: typer.Typer) -> None:

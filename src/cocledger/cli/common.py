@@ -1,5 +1,6 @@
-"""What every command shares: the -C/--json/--at options, the moment an action happened, the
-actor check, the commit, and output. Heavy libraries are imported inside functions."""
+"""What every command shares: the moment an action happened, the actor check, the commit, output
+and the one-line report of a failure. No typer here (its options are in `options`), and heavy
+libraries are imported inside functions."""
 
 from __future__ import annotations
 
@@ -9,29 +10,12 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..actions import Outcome
     from ..ledger import Ledger
     from ..models import Person, Policy
-
-LedgerOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "-C", "--ledger", help="The ledger's directory (default: the git work tree here)."
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-AtOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        help="When it happened / the moment to look at: ISO date or date-time (default: now).",
-    ),
-]
 
 
 def now() -> datetime:
@@ -152,3 +136,20 @@ def console(stderr: bool = False) -> Any:
 
 def debug() -> bool:
     return os.environ.get("COC_DEBUG") == "1"
+
+
+def failure(exc: Exception | KeyboardInterrupt) -> tuple[str | None, int]:
+    """What to tell the user about the exception that ended a command, and its exit code: a
+    user's mistake is one line; a bug says so, with a traceback only under COC_DEBUG=1."""
+    from ..errors import CocError
+
+    if isinstance(exc, CocError):
+        return str(exc), exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted; nothing was changed", 130
+    if isinstance(exc, BrokenPipeError):  # `coc ... | head`: the reader left; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return None, 0
+    if debug():
+        raise exc
+    return f"internal error: {type(exc).__name__}: {exc} (COC_DEBUG=1 shows a traceback)", 3

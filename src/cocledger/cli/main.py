@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -14,33 +13,23 @@ from .. import __version__
 from . import appeals, cases, common, process, reports, sanctions, setup
 from . import publish as publishing
 from . import validate as validation
-from .common import LedgerOpt
+from .common import failure
+from .options import LedgerOpt
 
 
 class _Group(TyperGroup):
     """Every command runs through here: a user's mistake prints one line and exits 1 or 2."""
 
     def invoke(self, ctx: typer.Context) -> object:
-        from ..errors import CocError
-
         try:
             return super().invoke(ctx)
-        except CocError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted; nothing was changed", 130)
-        except BrokenPipeError:  # `coc ... | head`: the reader left; nothing more to say
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
-        except Exception as exc:  # a genuine bug: say so; the traceback only on request
-            from .common import debug
-
-            if debug():
-                raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (COC_DEBUG=1 shows a traceback)", 3)
-        return None
+        except (Exception, KeyboardInterrupt) as exc:
+            message, code = failure(exc)
+            if message is not None:
+                typer.echo(f"coc: error: {message}", err=True)
+            raise typer.Exit(code) from None
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """A flag mistake is one line too (click would print its usage block), then exit 2."""
@@ -152,8 +141,3 @@ def _wanted(args: list[str]) -> str | None:
         else:
             return None
     return None
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"coc: error: {message}", err=True)
-    raise typer.Exit(code)

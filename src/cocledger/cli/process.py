@@ -8,17 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .common import (
-    AtOpt,
-    JsonOpt,
-    LedgerOpt,
-    act,
-    console,
-    emit_json,
-    open_ledger,
-    resolve_at,
-    root_of,
-)
+from .common import act, console, emit_json, open_ledger, resolve_at, root_of
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 COUNCIL = "council"
 PARTIES = ("offender", "offended", "council", "witnesses")
@@ -125,7 +116,6 @@ def expunge(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
     """Remove the personal details of records that have left the record, in one commit."""
     from .. import parse_cache
     from ..actions.expunge import expunge as action
-    from .common import root_of
 
     outcome = act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when), as_json)
     if outcome.change is not None:  # the cache holds parsed copies of what was just removed
@@ -145,20 +135,6 @@ def log(
     as_json: JsonOpt = False,
 ) -> None:
     """The audit trail from the commit trailers: who did what, when; newest first (--at: up to then)."""
-    from datetime import datetime
+    from .trail import show
 
-    from .. import audit, render_process
-
-    root = root_of(ledger)
-    entries = audit.trail(root, target, None if at else max_count)
-    if at is not None:  # -n counts what is left once the later commits are set aside
-        from ..ledger import Ledger  # only now: the trail itself needs no model
-
-        until = resolve_at(at, Ledger(root).policy, action=False)
-        entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until][:max_count]
-    if as_json:
-        emit_json(entries)
-    elif sys.stdout.isatty():
-        render_process.log(console(), entries, f"Audit trail of {target or 'the ledger'}")
-    else:  # piped: plain lines, without loading rich
-        sys.stdout.write(render_process.log_text(entries))
+    show(target, max_count, ledger, at, as_json)

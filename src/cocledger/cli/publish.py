@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, emit_json, open_ledger, parse_day, resolve_at
+from .common import emit_json, open_ledger, parse_day, resolve_at
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 if TYPE_CHECKING:
     from ..ledger import Ledger

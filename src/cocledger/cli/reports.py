@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, act, parse_day
+from .common import act, parse_day
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 REPORT = "report"
 COUNCIL = "council"

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, act, console, emit_json, open_ledger, parse_day
+from .common import act, console, emit_json, open_ledger, parse_day
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 COUNCIL = "council"
 SanctionArg = Annotated[

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, JsonOpt, LedgerOpt, act, parse_day, show
+from .common import act, parse_day, show
+from .options import AtOpt, JsonOpt, LedgerOpt
 
 COUNCIL = "council"
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import AtOpt, LedgerOpt, console, emit_json, now, resolve_at, root_of
+from .common import console, emit_json, now, resolve_at, root_of
+from .options import AtOpt, LedgerOpt
 
 if TYPE_CHECKING:
     from ..ledger import Problem

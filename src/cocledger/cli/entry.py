@@ -1,0 +1,121 @@
+"""The `coc` console script. A plainly written `coc log` line is read here, without typer: the
+trail itself is one git call and one SQLite lookup, and typer 0.29's start-up (it imports
+pydantic to coerce each parameter) would be two thirds of the command. Everything else, and
+anything unusual in a `coc log` line, goes to the full CLI, which owns help and the messages.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+# The group's options (before the command) and `coc log`'s, as in cli/main.py and cli/process.py;
+# tests/test_entry.py checks these tables against the typer commands.
+GROUP_VALUES = {"-C": "ledger", "--ledger": "ledger"}
+GROUP_FLAGS = {"--version": "version"}
+LOG_VALUES = {**GROUP_VALUES, "-n": "max_count", "--max-count": "max_count", "--at": "at"}
+LOG_FLAGS = {"--json": "as_json"}
+_COUNT = re.compile(r"[1-9][0-9]{0,8}")  # what typer's int with min=1 takes, written plainly
+
+Found = dict[str, str | bool]
+
+
+class LogArgs(NamedTuple):
+    """`coc log`'s parameters, as the typer command would receive them."""
+
+    target: str | None
+    max_count: int | None
+    ledger: Path | None  # the command's own -C, else the group's: `coc -C PATH log`
+    at: str | None
+    as_json: bool
+
+
+def read_options(
+    args: list[str], values: dict[str, str], flags: dict[str, str], stop: bool
+) -> tuple[Found, list[str], int] | None:
+    """The options and positional arguments of `args`, read as click reads them, if they are
+    plainly written: each option known and given once, each value non-empty and not looking like
+    an option. None for anything else. With `stop`, reading ends after the first positional."""
+    found: Found = {}
+    positional: list[str] = []
+    at = 0
+    while at < len(args):
+        arg = args[at]
+        at += 1
+        if not arg or not _printable(arg):
+            return None
+        if not arg.startswith("-"):
+            positional.append(arg)
+            if stop:
+                break
+            continue
+        if arg in flags:
+            if flags[arg] in found:
+                return None
+            found[flags[arg]] = True
+            continue
+        # click: `--name=value` or `--name value`; `-Xvalue` or `-X value`
+        name, _, value = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
+        key = values.get(name)
+        if key is None or key in found:
+            return None
+        if not value and "=" not in arg:
+            if at == len(args):
+                return None
+            value = args[at]
+            at += 1
+        if not value or value.startswith("-") or not _printable(value):
+            return None
+        found[key] = value
+    return found, positional, at
+
+
+def log_args(args: list[str]) -> LogArgs | None:
+    """`coc log`'s parameters if `args` is a plainly written `coc log` line, else None."""
+    group = read_options(args, GROUP_VALUES, GROUP_FLAGS, stop=True)
+    if group is None or group[0].get("version") or group[1] != ["log"]:
+        return None
+    own = read_options(args[group[2] :], LOG_VALUES, LOG_FLAGS, stop=False)
+    if own is None or len(own[1]) > 1:
+        return None
+    found, positional, _ = own
+    count = found.get("max_count")
+    if count is not None and not _COUNT.fullmatch(str(count)):
+        return None
+    ledger = found.get("ledger") or group[0].get("ledger")
+    at = found.get("at")
+    return LogArgs(
+        target=positional[0] if positional else None,
+        max_count=int(str(count)) if count is not None else None,
+        ledger=Path(str(ledger)) if ledger else None,
+        at=str(at) if at is not None else None,
+        as_json=bool(found.get("as_json")),
+    )
+
+
+def _printable(arg: str) -> bool:
+    """False for what the full CLI should judge: undecodable bytes (surrogates), control codes."""
+    return arg.isprintable()
+
+
+def run() -> None:
+    """Console script entry point."""
+    quick = log_args(sys.argv[1:])
+    if quick is None:
+        from .main import run as full
+
+        full()
+        return
+    from .common import failure
+    from .trail import show
+
+    try:
+        show(*quick)
+        sys.stdout.flush()  # here, so that a reader who left (`| head`) is handled below
+    except (Exception, KeyboardInterrupt) as exc:
+        message, code = failure(exc)
+        if message is not None:
+            sys.stderr.write(f"coc: error: {message}\n")
+        sys.exit(code)
