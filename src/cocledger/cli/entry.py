@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-# The group's options (before the command) and `coc log`'s, as in cli/main.py and cli/process.py;
-# tests/test_entry.py checks these tables against the typer commands.
+# The group's options (before the command; main._wanted reads them too) and `coc log`'s, as in
+# cli/main.py and cli/process.py; tests/test_entry.py checks these tables against the typer app.
 GROUP_VALUES = {"-C": "ledger", "--ledger": "ledger"}
 GROUP_FLAGS = {"--version": "version"}
 LOG_VALUES = {**GROUP_VALUES, "-n": "max_count", "--max-count": "max_count", "--at": "at"}
@@ -37,14 +37,15 @@ def read_options(
 ) -> tuple[Found, list[str], int] | None:
     """The options and positional arguments of `args`, read as click reads them, if they are
     plainly written: each option known and given once, each value non-empty and not looking like
-    an option. None for anything else. With `stop`, reading ends after the first positional."""
+    an option, no control code or undecodable byte. None for anything else. With `stop`, reading
+    ends after the first positional."""
     found: Found = {}
     positional: list[str] = []
     at = 0
     while at < len(args):
         arg = args[at]
         at += 1
-        if not arg or not _printable(arg):
+        if not arg or not arg.isprintable():
             return None
         if not arg.startswith("-"):
             positional.append(arg)
@@ -66,7 +67,7 @@ def read_options(
                 return None
             value = args[at]
             at += 1
-        if not value or value.startswith("-") or not _printable(value):
+        if not value or value.startswith("-") or not value.isprintable():
             return None
         found[key] = value
     return found, positional, at
@@ -93,11 +94,6 @@ def log_args(args: list[str]) -> LogArgs | None:
         at=str(at) if at is not None else None,
         as_json=bool(found.get("as_json")),
     )
-
-
-def _printable(arg: str) -> bool:
-    """False for what the full CLI should judge: undecodable bytes (surrogates), control codes."""
-    return arg.isprintable()
 
 
 def run() -> None:

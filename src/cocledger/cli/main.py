@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .. import __version__
-from . import appeals, cases, common, process, reports, sanctions, setup
+from . import appeals, cases, common, entry, process, reports, sanctions, setup
 from . import publish as publishing
 from . import validate as validation
 from .common import failure
@@ -124,20 +124,11 @@ def _wanted(args: list[str]) -> str | None:
     parses anything (a third of `coc --version`); building only the command asked for leaves
     every result and message as it is: help, a typo's suggestions and errors get the full tree.
     """
+    read = entry.read_options(args, entry.GROUP_VALUES, entry.GROUP_FLAGS, stop=True)
+    if read is None:
+        return None
+    found, positional, _ = read
+    if found.get("version"):
+        return ""  # eager: it prints and exits before any command is looked at
     names = {_name(c) for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    rest = list(args)
-    while rest:
-        arg = rest.pop(0)
-        if arg == "--version":
-            return ""  # eager: it prints and exits before any command is looked at
-        if arg in ("-C", "--ledger"):
-            if not rest:
-                return None
-            rest.pop(0)
-        elif arg.startswith(("-C", "--ledger=")) and arg != "-":
-            continue
-        elif arg in names:
-            return arg
-        else:
-            return None
-    return None
+    return positional[0] if positional and positional[0] in names else None
