@@ -295,7 +295,7 @@ def write_repo(out: Path, files: dict[str, str], cases: list[Case], commits: int
 
 def expunge(out: Path) -> None:
     """`coc expunge` as of AS_OF, as a council keeping its ledger would have run it."""
-    cli = "from cocledger.cli.main import run; run()"
+    cli = "from cocledger.cli.entry import run; run()"
     at = ["--at", AS_OF.isoformat()]
     env = dict(os.environ)
     for role in ("AUTHOR", "COMMITTER"):  # the lead, whatever identity the caller has

@@ -146,6 +146,8 @@ def test_outside_a_ledger(tmp_path: Path, ledger: LedgerRepo) -> None:
     plain.mkdir()
     one_line(ledger.coc("person", "show", "frank", "-C", str(plain), expect=None), 2,
              "not inside a git repository")  # fmt: skip
+    for args in (("log", "-C", "a" * 300), ("person", "show", "frank", "-C", "a" * 300)):
+        one_line(ledger.coc(*args, expect=None), 2, "aaaa: ", "pass -C PATH")  # name too long
 
 
 def test_a_git_repository_without_a_ledger(tmp_path: Path, ledger: LedgerRepo) -> None:
@@ -329,3 +331,8 @@ def test_a_flag_mistake_is_one_line_naming_the_flag(
     run = ledger.coc(*args, expect=2)
     assert run.stderr.count("\n") == 1, run.stderr
     assert run.stderr.startswith("coc: error: ") and names in run.stderr and "--help" in run.stderr
+
+
+def test_a_mistyped_command_gets_a_suggestion(ledger: LedgerRepo) -> None:
+    one_line(ledger.coc("cas", "list", expect=None), 2,
+             "No such command 'cas'. Did you mean 'case'? See 'coc --help'.")  # fmt: skip

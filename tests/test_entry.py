@@ -3,11 +3,15 @@ accepts it must read exactly as typer would, and everything else must reach type
 
 from __future__ import annotations
 
+import inspect
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from unittest import mock
 
+import pytest
 import typer.main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,7 +43,12 @@ def test_the_quick_reader_knows_every_option_of_coc_log() -> None:
     assert _options(group)[:2] == (entry.GROUP_VALUES, entry.GROUP_FLAGS)
     values, flags, arguments = _options(group.commands["log"])  # type: ignore[attr-defined]
     assert (values, flags, arguments) == (entry.LOG_VALUES, entry.LOG_FLAGS, ["target"])
-    assert list(LogArgs._fields) == ["target", "max_count", "ledger", "at", "as_json"]
+    assert list(LogArgs._fields) == list(inspect.signature(trail.show).parameters)  # show(*args)
+
+
+def test_the_console_script_is_the_entry_point() -> None:
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["coc"] == "cocledger.cli.entry:run"
 
 
 def _typer_reads(args: list[str]) -> LogArgs | None:
@@ -95,6 +104,8 @@ UNUSUAL = [
     ["log", "--json=yes"],
     ["log", "--at="],
     ["log", "--", "-x"],
+    ["log", "--", "--json"],  # after `--`, a word is the target, whatever it looks like
+    ["log", "--", "x"],
     ["log", "-"],
     ["log", ""],
     ["log", "a\tb"],
@@ -206,3 +217,95 @@ def test_the_quick_path_imports_neither_typer_nor_the_models(ledger: LedgerRepo)
         text=True,
     )
     assert help_run.returncode == 0 and "Usage: coc log" in help_run.stdout  # typer's help
+
+
+def test_a_ledger_typer_would_refuse_is_left_to_it(tmp_path: Path) -> None:
+    """typer refuses a -C directory that exists but cannot be read (root can read anything, so
+    the permission is taken away where both readers ask for it)."""
+    unreadable = str(tmp_path)
+    real_access = os.access
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        if str(path) == unreadable and mode == os.R_OK:
+            return False
+        return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch.object(os, "access", access):
+        for args in (
+            ["-C", unreadable, "log"],
+            ["log", "-C", unreadable],
+            ["-C", unreadable, "log", "-C", "."],  # typer checks the group's -C too
+        ):
+            assert entry.log_args(args) is None, args
+            assert _typer_reads(args) is None, args
+    assert entry.log_args(["log", "-C", unreadable]) == LogArgs(None, None, tmp_path, None, False)
+
+
+def test_the_group_ledger_of_an_earlier_run_does_not_stick(
+    ledger: LedgerRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In one process (as in these tests) `coc -C OTHER ...` must not leak into a later `coc log`."""
+    other = tmp_path / "other"
+    other.mkdir()
+    assert CliRunner().invoke(app, ["-C", str(ledger.root), "case", "list"]).exit_code == 0
+    monkeypatch.chdir(other)
+    quick, full = run_entry(["log", "-n", "1"]), CliRunner().invoke(app, ["log", "-n", "1"])
+    assert quick.exit_code == full.exit_code == 2
+    assert quick.stderr == full.stderr and "not inside a git repository" in quick.stderr
+
+
+def _raising(exc: BaseException) -> object:
+    def trail(*_: object) -> None:
+        raise exc
+
+    return trail
+
+
+def test_a_failure_is_told_alike_by_either_way(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ends a command: interrupted (130), a bug (3, or its traceback under COC_DEBUG=1)."""
+    for exc, code, said in (
+        (KeyboardInterrupt(), 130, "coc: error: interrupted; nothing was changed\n"),
+        (RuntimeError("boom"), 3, "coc: error: internal error: RuntimeError: boom (COC_DEBUG=1"),
+    ):
+        with mock.patch("cocledger.audit.trail", _raising(exc)):
+            quick, full = run_entry(["log"]), CliRunner().invoke(app, ["log"])
+        assert quick.exit_code == full.exit_code == code
+        assert quick.stderr == full.stderr and quick.stderr.startswith(said), quick.stderr
+    monkeypatch.setenv("COC_DEBUG", "1")
+    with mock.patch("cocledger.audit.trail", _raising(RuntimeError("boom"))):
+        with pytest.raises(RuntimeError, match="boom"):
+            run_entry(["log"])
+        assert isinstance(CliRunner().invoke(app, ["log"]).exception, RuntimeError)
+
+
+def test_a_reader_who_left_is_not_an_error(ledger: LedgerRepo) -> None:
+    """`coc log | head`: writing to a pipe nobody reads ends quietly, by either way (buffered,
+    as a script's stdout is: the error comes when the output is flushed)."""
+    reviewed_case(ledger)
+    code = (
+        "import sys; from cocledger.cli.entry import run; sys.argv = ['coc', *sys.argv[1:]]; run()"
+    )
+    for args in (["log"], ["log", "-n", "05"]):  # the quick path, then typer's (-n 05 is unusual)
+        assert (entry.log_args(args) is None) == (args[-1] == "05")
+        read, write = os.pipe()
+        os.close(read)  # the reader has gone before the first byte
+        try:
+            run = subprocess.run(
+                [sys.executable, "-c", code, *args],
+                cwd=ledger.root,
+                stdout=write,
+                stderr=subprocess.PIPE,
+                env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+                text=True,
+            )
+        finally:
+            os.close(write)
+        assert (run.returncode, run.stderr) == (0, ""), args
+
+
+def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert entry.log_args(["log"]) is not None
+    monkeypatch.setenv("_COC_COMPLETE", "bash_complete")
+    assert entry.log_args(["log"]) is None

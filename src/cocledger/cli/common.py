@@ -68,9 +68,14 @@ default_ledger: Path | None = None  # set by `coc -C PATH` before the command's 
 
 
 def root_of(ledger: Path | None) -> Path:
+    from ..errors import UsageError
     from ..gitstore import find_root
 
-    return find_root((ledger or default_ledger or Path.cwd()).resolve())
+    start = ledger or default_ledger or Path.cwd()
+    try:
+        return find_root(start.resolve())
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise UsageError(f"{start}: {exc.strerror or exc}; pass -C PATH to a ledger") from None
 
 
 def open_ledger(ledger: Path | None) -> Ledger:
@@ -138,18 +143,25 @@ def debug() -> bool:
     return os.environ.get("COC_DEBUG") == "1"
 
 
-def failure(exc: Exception | KeyboardInterrupt) -> tuple[str | None, int]:
-    """What to tell the user about the exception that ended a command, and its exit code: a
-    user's mistake is one line; a bug says so, with a traceback only under COC_DEBUG=1."""
+def failure(exc: Exception | KeyboardInterrupt) -> int | None:
+    """Tell the user, in one line on stderr, about the exception that ended a command; return the
+    exit code, or None to let it go on (a bug under COC_DEBUG=1: its traceback). A reader who
+    left (`coc ... | head`) is not an error: stdout goes to /dev/null so exiting cannot fail."""
     from ..errors import CocError
 
-    if isinstance(exc, CocError):
-        return str(exc), exc.exit_code
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted; nothing was changed", 130
-    if isinstance(exc, BrokenPipeError):  # `coc ... | head`: the reader left; nothing more to say
+    if isinstance(exc, BrokenPipeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return None, 0
-    if debug():
-        raise exc
-    return f"internal error: {type(exc).__name__}: {exc} (COC_DEBUG=1 shows a traceback)", 3
+        return 0
+    if isinstance(exc, CocError):
+        message, code = str(exc), exc.exit_code
+    elif isinstance(exc, KeyboardInterrupt):
+        message, code = "interrupted; nothing was changed", 130
+    elif debug():
+        return None
+    else:
+        message = f"internal error: {type(exc).__name__}: {exc} (COC_DEBUG=1 shows a traceback)"
+        code = 3
+    from typer import echo  # click's echo, as for typer's own messages (on an error only)
+
+    echo(f"coc: error: {message}", err=True)
+    return code

@@ -6,6 +6,7 @@ anything unusual in a `coc log` line, goes to the full CLI, which owns help and 
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -75,6 +76,8 @@ def read_options(
 
 def log_args(args: list[str]) -> LogArgs | None:
     """`coc log`'s parameters if `args` is a plainly written `coc log` line, else None."""
+    if "_COC_COMPLETE" in os.environ:  # shell completion asked for: typer answers it
+        return None
     group = read_options(args, GROUP_VALUES, GROUP_FLAGS, stop=True)
     if group is None or group[0].get("version") or group[1] != ["log"]:
         return None
@@ -85,15 +88,28 @@ def log_args(args: list[str]) -> LogArgs | None:
     count = found.get("max_count")
     if count is not None and not _COUNT.fullmatch(str(count)):
         return None
-    ledger = found.get("ledger") or group[0].get("ledger")
+    paths = [str(p) for p in (found.get("ledger"), group[0].get("ledger")) if p]
+    if any(_refused(path) for path in paths):
+        return None
+    ledger = paths[0] if paths else None
     at = found.get("at")
     return LogArgs(
         target=positional[0] if positional else None,
         max_count=int(str(count)) if count is not None else None,
-        ledger=Path(str(ledger)) if ledger else None,
+        ledger=Path(ledger) if ledger else None,
         at=str(at) if at is not None else None,
         as_json=bool(found.get("as_json")),
     )
+
+
+def _refused(path: str) -> bool:
+    """What typer refuses of a -C path (it checks both, the group's and the command's): one that
+    exists but cannot be read."""
+    try:
+        os.stat(path)
+    except OSError:
+        return False
+    return not os.access(path, os.R_OK)
 
 
 def run() -> None:
@@ -104,14 +120,15 @@ def run() -> None:
 
         full()
         return
-    from .common import failure
+    from . import common
     from .trail import show
 
+    common.default_ledger = None  # as the group's callback sets it: quick.ledger holds its -C
     try:
         show(*quick)
         sys.stdout.flush()  # here, so that a reader who left (`| head`) is handled below
     except (Exception, KeyboardInterrupt) as exc:
-        message, code = failure(exc)
-        if message is not None:
-            sys.stderr.write(f"coc: error: {message}\n")
+        code = common.failure(exc)
+        if code is None:
+            raise
         sys.exit(code)

@@ -22,13 +22,15 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, so that a reader who left (`| head`) is handled below
+            return result
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except (Exception, KeyboardInterrupt) as exc:
-            message, code = failure(exc)
-            if message is not None:
-                typer.echo(f"coc: error: {message}", err=True)
+            code = failure(exc)
+            if code is None:
+                raise
             raise typer.Exit(code) from None
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
@@ -45,7 +47,7 @@ class _Group(TyperGroup):
                 where = f"{ctx.command_path}: " if ctx is not None else ""
                 hint = f" See '{ctx.command_path} --help'." if ctx is not None else ""
                 message = exc.format_message().rstrip()
-                message += "" if message.endswith(".") else "."
+                message += "" if message.endswith((".", "?", "!")) else "."
                 typer.echo(f"coc: error: {where}{message}{hint}", err=True)
             sys.exit(getattr(exc, "exit_code", 2))
         except typer.Abort:
