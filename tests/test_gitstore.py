@@ -143,6 +143,77 @@ def test_file_with_uncommitted_changes_is_refused(repo: Path, kind: str) -> None
     assert (repo / "policy.yaml").read_text() == "policy: 1\n"
 
 
+def _commit_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    calls: list[tuple[str, ...]] = []
+    real = gitstore._git
+
+    def spy(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        if args[0] == "commit":
+            calls.append(args)
+        return real(root, *args, check=check)
+
+    monkeypatch.setattr(gitstore, "_git", spy)
+    return calls
+
+
+def test_with_nothing_else_staged_the_index_is_written_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`git commit --include` then (one index write, not the partial commit's two); with
+    something else staged, the partial commit, which leaves it out."""
+    calls = _commit_calls(monkeypatch)
+    gitstore.apply(repo, change({"people.yaml": None, "cases/2026/COC-2026-0001.yaml": "id: x\n"}))
+    assert "--include" in calls[-1]
+    assert git(repo, "show", "--name-status", "--format=", "HEAD") == (
+        "A\tcases/2026/COC-2026-0001.yaml\nD\tpeople.yaml\n"
+    )
+    (repo / "other.txt").write_text("staged by someone\n")
+    git(repo, "add", "other.txt")
+    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    assert "--include" not in calls[-1]
+    assert committed_files(repo) == ["policy.yaml"]
+    assert git(repo, "status", "--porcelain") == "A  other.txt\n"
+
+
+def test_a_merge_under_way_never_becomes_an_action(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a merge stopped before its commit and nothing to stage (`-s ours`), `--include`
+    would make the action a merge commit: git refuses the partial commit instead."""
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "side.txt").write_text("side\n")
+    git(repo, "add", "side.txt")
+    git(repo, "commit", "-q", "-m", "side")
+    git(repo, "checkout", "-q", "-")
+    git(repo, "merge", "-q", "--no-commit", "-s", "ours", "side")
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+    calls = _commit_calls(monkeypatch)
+    before = state(repo)
+    with pytest.raises(RefusedError, match="git refused the commit"):
+        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    assert "--include" not in calls[-1]
+    assert state(repo) == before
+    assert (Path(gitstore.git_dir(repo)) / "MERGE_HEAD").exists()
+
+
+@pytest.mark.parametrize("under_way", ["CHERRY_PICK_HEAD", "REVERT_HEAD"])
+def test_a_cherry_pick_or_revert_under_way_gets_the_partial_commit(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, under_way: str
+) -> None:
+    """As before `--include` existed: git refuses a partial commit during a cherry-pick, and
+    makes one during a revert."""
+    state_file = Path(gitstore.git_dir(repo)) / under_way
+    state_file.write_text(git(repo, "rev-parse", "HEAD"))
+    calls = _commit_calls(monkeypatch)
+    if under_way == "CHERRY_PICK_HEAD":
+        with pytest.raises(RefusedError, match="partial commit during a cherry-pick"):
+            gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    else:
+        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+        assert committed_files(repo) == ["policy.yaml"]
+    assert calls and "--include" not in calls[-1]
+
+
 def test_unchanged_content_is_refused_as_nothing_to_commit(repo: Path) -> None:
     with pytest.raises(RefusedError, match="nothing to commit"):
         gitstore.apply(repo, change({"policy.yaml": "policy: 1\n"}))
@@ -150,12 +221,14 @@ def test_unchanged_content_is_refused_as_nothing_to_commit(repo: Path) -> None:
 
 @pytest.mark.parametrize("hook", ["pre-commit", "commit-msg"])
 @pytest.mark.parametrize("fixture", ["repo", "empty_repo"])
+@pytest.mark.parametrize("other_staged", [True, False])  # the partial commit, or --include
 def test_hook_rejection_rolls_everything_back(
-    request: pytest.FixtureRequest, fixture: str, hook: str
+    request: pytest.FixtureRequest, fixture: str, hook: str, other_staged: bool
 ) -> None:
     repo: Path = request.getfixturevalue(fixture)
-    (repo / "other.txt").write_text("staged by someone\n")
-    git(repo, "add", "other.txt")
+    if other_staged:
+        (repo / "other.txt").write_text("staged by someone\n")
+        git(repo, "add", "other.txt")
     (repo / "scratch.txt").write_text("untracked\n")
     hook_file = repo / ".git" / "hooks" / hook
     hook_file.write_text("#!/bin/sh\necho 'ledger check failed: CL001' >&2\nexit 1\n")

