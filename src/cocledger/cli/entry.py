@@ -20,8 +20,6 @@ LOG_VALUES = {**GROUP_VALUES, "-n": "max_count", "--max-count": "max_count", "--
 LOG_FLAGS = {"--json": "as_json"}
 _COUNT = re.compile(r"[1-9][0-9]{0,8}")  # what typer's int with min=1 takes, written plainly
 
-Found = dict[str, str | bool]
-
 
 class LogArgs(NamedTuple):
     """`coc log`'s parameters, as the typer command would receive them."""
@@ -33,15 +31,24 @@ class LogArgs(NamedTuple):
     as_json: bool
 
 
+class Read(NamedTuple):
+    """What `read_options` found: values and flags by parameter name, the positional arguments,
+    and where in the arguments it stopped."""
+
+    values: dict[str, str]
+    flags: set[str]
+    positional: list[str]
+    end: int
+
+
 def read_options(
     args: list[str], values: dict[str, str], flags: dict[str, str], stop: bool
-) -> tuple[Found, list[str], int] | None:
+) -> Read | None:
     """The options and positional arguments of `args`, read as click reads them, if they are
     plainly written: each option known and given once, each value non-empty and not looking like
     an option, no control code or undecodable byte. None for anything else. With `stop`, reading
     ends after the first positional."""
-    found: Found = {}
-    positional: list[str] = []
+    read = Read({}, set(), [], 0)
     at = 0
     while at < len(args):
         arg = args[at]
@@ -49,19 +56,19 @@ def read_options(
         if not arg or not arg.isprintable():
             return None
         if not arg.startswith("-"):
-            positional.append(arg)
+            read.positional.append(arg)
             if stop:
                 break
             continue
         if arg in flags:
-            if flags[arg] in found:
+            if flags[arg] in read.flags:
                 return None
-            found[flags[arg]] = True
+            read.flags.add(flags[arg])
             continue
         # click: `--name=value` or `--name value`; `-Xvalue` or `-X value`
         name, _, value = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
         key = values.get(name)
-        if key is None or key in found:
+        if key is None or key in read.values:
             return None
         if not value and "=" not in arg:
             if at == len(args):
@@ -70,8 +77,8 @@ def read_options(
             at += 1
         if not value or value.startswith("-") or not value.isprintable():
             return None
-        found[key] = value
-    return found, positional, at
+        read.values[key] = value
+    return read._replace(end=at)
 
 
 def log_args(args: list[str]) -> LogArgs | None:
@@ -79,32 +86,28 @@ def log_args(args: list[str]) -> LogArgs | None:
     if "_COC_COMPLETE" in os.environ:  # shell completion asked for: typer answers it
         return None
     group = read_options(args, GROUP_VALUES, GROUP_FLAGS, stop=True)
-    if group is None or group[0].get("version") or group[1] != ["log"]:
+    if group is None or group.flags or group.positional != ["log"]:
         return None
-    own = read_options(args[group[2] :], LOG_VALUES, LOG_FLAGS, stop=False)
-    if own is None or len(own[1]) > 1:
+    own = read_options(args[group.end :], LOG_VALUES, LOG_FLAGS, stop=False)
+    if own is None or len(own.positional) > 1:
         return None
-    found, positional, _ = own
-    count = found.get("max_count")
-    if count is not None and not _COUNT.fullmatch(str(count)):
+    count = own.values.get("max_count")
+    if count is not None and not _COUNT.fullmatch(count):
         return None
-    paths = [str(p) for p in (found.get("ledger"), group[0].get("ledger")) if p]
-    if any(_refused(path) for path in paths):
+    paths = [p for p in (own.values.get("ledger"), group.values.get("ledger")) if p]
+    if any(_refused(path) for path in paths):  # typer checks both, though the group's is unused
         return None
-    ledger = paths[0] if paths else None
-    at = found.get("at")
     return LogArgs(
-        target=positional[0] if positional else None,
-        max_count=int(str(count)) if count is not None else None,
-        ledger=Path(ledger) if ledger else None,
-        at=str(at) if at is not None else None,
-        as_json=bool(found.get("as_json")),
+        target=own.positional[0] if own.positional else None,
+        max_count=int(count) if count is not None else None,
+        ledger=Path(paths[0]) if paths else None,
+        at=own.values.get("at"),
+        as_json="as_json" in own.flags,
     )
 
 
 def _refused(path: str) -> bool:
-    """What typer refuses of a -C path (it checks both, the group's and the command's): one that
-    exists but cannot be read."""
+    """What typer refuses of a -C path: one that exists but cannot be read."""
     try:
         os.stat(path)
     except OSError:

@@ -129,8 +129,7 @@ def _wanted(args: list[str]) -> str | None:
     read = entry.read_options(args, entry.GROUP_VALUES, entry.GROUP_FLAGS, stop=True)
     if read is None:
         return None
-    found, positional, _ = read
-    if found.get("version"):
+    if "version" in read.flags:
         return ""  # eager: it prints and exits before any command is looked at
     names = {_name(c) for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    return positional[0] if positional and positional[0] in names else None
+    return read.positional[0] if read.positional and read.positional[0] in names else None
