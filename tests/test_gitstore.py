@@ -214,6 +214,92 @@ def test_a_cherry_pick_or_revert_under_way_gets_the_partial_commit(
     assert calls and "--include" not in calls[-1]
 
 
+def test_a_change_that_only_deletes_is_committed(repo: Path) -> None:
+    """git >= 2.45 refuses `--include -- path` for a path already gone from the index."""
+    gitstore.apply(repo, change({"people.yaml": None}))
+    assert git(repo, "show", "--name-status", "--format=", "HEAD") == "D\tpeople.yaml\n"
+    assert git(repo, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("trust", ["assume-unchanged", "core.ignoreStat"])
+def test_a_file_git_takes_on_trust_is_still_committed(repo: Path, trust: str) -> None:
+    """`--include` would take such a file from the index as it is and leave the edit out."""
+    if trust == "core.ignoreStat":
+        git(repo, "config", "core.ignoreStat", "true")
+        (repo / "people.yaml").write_text("people: []\n")  # same content: the bit gets set
+        git(repo, "add", "people.yaml")
+    else:
+        git(repo, "update-index", f"--{trust}", "people.yaml")
+    gitstore.apply(repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"}))
+    assert git(repo, "show", "HEAD:people.yaml") == "people: [frank]\n"
+    assert sorted(committed_files(repo)) == ["people.yaml", "policy.yaml"]
+
+
+def test_a_staged_submodule_commit_stays_out_even_when_diffs_ignore_submodules(repo: Path) -> None:
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{gitstore.head_sha(repo)},sub")
+    git(repo, "commit", "-q", "-m", "a submodule")
+    git(repo, "update-index", "--cacheinfo", f"160000,{gitstore.head_sha(repo)},sub")  # a bump
+    git(repo, "config", "diff.ignoreSubmodules", "all")
+    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    assert committed_files(repo) == ["policy.yaml"]
+    assert git(repo, "diff", "--cached", "--name-only", "--ignore-submodules=none") == "sub\n"
+
+
+@pytest.mark.parametrize("other_staged", [True, False])
+def test_a_file_a_pre_commit_hook_stages_goes_into_the_commit(
+    repo: Path, other_staged: bool
+) -> None:
+    """As a council's hook that refreshes the published page in the same commit would want."""
+    if other_staged:
+        (repo / "other.txt").write_text("staged by someone\n")
+        git(repo, "add", "other.txt")
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho page > page.txt && git add page.txt\n")
+    hook.chmod(0o755)
+    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    assert sorted(committed_files(repo)) == ["page.txt", "policy.yaml"]
+
+
+@pytest.mark.parametrize("other_staged", [True, False])
+def test_a_file_git_leaves_out_fails_the_action(repo: Path, other_staged: bool) -> None:
+    """skip-worktree: git commits the index's copy by either way, never the file written."""
+    if other_staged:
+        (repo / "other.txt").write_text("staged by someone\n")
+        git(repo, "add", "other.txt")
+    git(repo, "update-index", "--skip-worktree", "people.yaml")
+    before = state(repo)
+    with pytest.raises(CocError, match=r"git left people\.yaml out of the commit"):
+        gitstore.apply(
+            repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"})
+        )
+    assert state(repo) == before
+    assert (repo / "people.yaml").read_text() == "people: []\n"
+
+
+def test_a_commit_missing_a_changed_file_is_rolled_back(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net under `--include`: were the choice wrong (here forced for a file marked
+    assume-unchanged), the action fails and leaves everything as it was."""
+    git(repo, "update-index", "--assume-unchanged", "people.yaml")
+    monkeypatch.setattr(gitstore, "_index_is_head", lambda root, paths: True)
+    before = state(repo)
+    with pytest.raises(
+        CocError, match=r"git left people\.yaml out of the commit .*; nothing was changed"
+    ):
+        gitstore.apply(
+            repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"})
+        )
+    assert state(repo) == before
+    assert (repo / "people.yaml").read_text() == "people: []\n"
+
+
+def test_the_lock_remembers_the_git_dir_only_while_it_is_held(repo: Path) -> None:
+    with gitstore.locked(repo):
+        assert gitstore._locked_dirs == {repo: gitstore.git_dir(repo)}
+    assert gitstore._locked_dirs == {}
+
+
 def test_unchanged_content_is_refused_as_nothing_to_commit(repo: Path) -> None:
     with pytest.raises(RefusedError, match="nothing to commit"):
         gitstore.apply(repo, change({"policy.yaml": "policy: 1\n"}))
