@@ -261,19 +261,35 @@ def test_a_file_a_pre_commit_hook_stages_goes_into_the_commit(
 
 
 @pytest.mark.parametrize("other_staged", [True, False])
-def test_a_file_git_leaves_out_fails_the_action(repo: Path, other_staged: bool) -> None:
-    """skip-worktree: git commits the index's copy by either way, never the file written."""
+def test_a_skip_worktree_file_is_refused_before_anything_is_written(
+    repo: Path, other_staged: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git commits the index's copy of such a file, never the one written (it used to commit
+    the action without its edit, silently)."""
     if other_staged:
         (repo / "other.txt").write_text("staged by someone\n")
         git(repo, "add", "other.txt")
     git(repo, "update-index", "--skip-worktree", "people.yaml")
+    calls = _commit_calls(monkeypatch)
     before = state(repo)
-    with pytest.raises(CocError, match=r"git left people\.yaml out of the commit"):
+    with pytest.raises(RefusedError, match=r"people\.yaml is marked skip-worktree"):
         gitstore.apply(
             repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"})
         )
+    assert calls == []
     assert state(repo) == before
     assert (repo / "people.yaml").read_text() == "people: []\n"
+
+
+def test_a_file_whose_bytes_change_but_not_its_blob_is_no_omission(repo: Path) -> None:
+    """A CRLF checkout rewritten with LF: git stores the same blob, so the commit does not list
+    the file, and that is right."""
+    git(repo, "config", "core.autocrlf", "true")
+    (repo / "policy.yaml").write_bytes(b"policy: 1\r\n")  # as a CRLF checkout has it
+    git(repo, "add", "policy.yaml")
+    assert git(repo, "status", "--porcelain") == ""
+    gitstore.apply(repo, change({"policy.yaml": "policy: 1\n", "people.yaml": "people: [frank]\n"}))
+    assert committed_files(repo) == ["people.yaml"]
 
 
 def test_a_commit_missing_a_changed_file_is_rolled_back(
@@ -282,7 +298,7 @@ def test_a_commit_missing_a_changed_file_is_rolled_back(
     """The safety net under `--include`: were the choice wrong (here forced for a file marked
     assume-unchanged), the action fails and leaves everything as it was."""
     git(repo, "update-index", "--assume-unchanged", "people.yaml")
-    monkeypatch.setattr(gitstore, "_index_is_head", lambda root, paths: True)
+    monkeypatch.setattr(gitstore, "_index_is_head", lambda root, tags: True)
     before = state(repo)
     with pytest.raises(
         CocError, match=r"git left people\.yaml out of the commit .*; nothing was changed"
@@ -292,6 +308,7 @@ def test_a_commit_missing_a_changed_file_is_rolled_back(
         )
     assert state(repo) == before
     assert (repo / "people.yaml").read_text() == "people: []\n"
+    assert not (Path(gitstore.git_dir(repo)) / "ORIG_HEAD").exists()  # HEAD moved back, no reset
 
 
 def test_the_lock_remembers_the_git_dir_only_while_it_is_held(repo: Path) -> None:

@@ -205,22 +205,38 @@ class GitRefusedError(RefusedError):
         super().__init__(f"git refused the commit: {_first_line(proc.stderr, proc.stdout)}")
 
 
-def _index_is_head(root: Path, paths: list[str]) -> bool:
+def _index_tags(root: Path, paths: list[str]) -> dict[str, str]:
+    """`git ls-files -v -f` tag of each tracked path: `H` when git checks the file itself; `S`
+    skip-worktree; lower case when git takes it on trust (assume-unchanged, core.ignoreStat,
+    fsmonitor)."""
+    out = _git(root, "ls-files", "-v", "-f", "-z", "--", *paths).stdout.decode("utf-8", "replace")
+    return {entry[2:]: entry[0] for entry in out.split("\0") if len(entry) > 2}
+
+
+def _refuse_skipped(tags: dict[str, str]) -> None:
+    """git commits the index's copy of a skip-worktree file, never the one written."""
+    for name, tag in tags.items():
+        if tag in "Ss":
+            raise RefusedError(
+                f"{name} is marked skip-worktree (a sparse checkout?), so git would not commit "
+                f"coc's change to it: `git update-index --no-skip-worktree {name}` first"
+            )
+
+
+def _index_is_head(root: Path, tags: dict[str, str]) -> bool:
     """Whether `git commit --include -- paths` makes the very commit `git commit -- paths` makes:
     nothing staged (submodules included), no merge, cherry-pick or revert under way, and git
-    takes none of `paths` on trust (assume-unchanged, core.ignoreStat, fsmonitor) or leaves it
-    out (skip-worktree). It writes the index once instead of twice: 23 ms instead of 35 on a
-    10,000-file work tree. Otherwise the partial commit leaves whatever else is staged out of
-    ours. (Between this check and git's index lock are a few milliseconds: a file staged by hand
-    in exactly that moment would go into the commit.)"""
+    takes none of the paths on trust (`tags` all `H`). It writes the index once instead of
+    twice: 23 ms instead of 35 on a 10,000-file work tree. Otherwise the partial commit leaves
+    whatever else is staged out of ours. (Between this check and git's index lock are a few
+    milliseconds: a file staged by hand in exactly that moment would go into the commit.)"""
+    if any(tag != "H" for tag in tags.values()):
+        return False
     states = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
     if any(os.path.exists(os.path.join(git_dir(root), name)) for name in states):
         return False
     staged = _git(root, "diff", "--cached", "--quiet", "--ignore-submodules=none", check=False)
-    if staged.returncode != 0:
-        return False
-    tags = _git(root, "ls-files", "-v", "-f", "-z", "--", *paths).stdout.split(b"\0")
-    return all(entry.startswith(b"H ") for entry in tags if entry)  # H: cached, nothing else
+    return staged.returncode == 0
 
 
 def _unchanged(prev: tuple[bytes, int] | None, text: str | None) -> bool:
@@ -239,6 +255,8 @@ def apply(root: Path, change: ChangeSet) -> str:
         raise UsageError("nothing to commit: the change writes no file")
     message = _message(change)
     _refuse_dirty(root, paths)
+    tags = _index_tags(root, paths)
+    _refuse_skipped(tags)
     old: _Old = {}
     for p in paths:
         target = root / p
@@ -247,7 +265,7 @@ def apply(root: Path, change: ChangeSet) -> str:
     if all(_unchanged(old[p], change.files[p]) for p in staged):
         raise RefusedError("nothing to commit: the files already have this content")
     old_head = head_sha(root)
-    include = bool(old_head) and _index_is_head(root, paths)  # before we stage anything
+    include = bool(old_head) and _index_is_head(root, tags)  # before we stage anything
     written: list[str] = []
     made_dirs: list[Path] = []
     committing = False
@@ -294,18 +312,27 @@ def apply(root: Path, change: ChangeSet) -> str:
 
 
 def _check_committed(root: Path, old_head: str | None, changed: list[str]) -> None:
-    """The commit holds every file the action changed. git may leave one out without a word (a
-    file marked skip-worktree, or anything `_index_is_head` did not foresee); then the action
-    fails and is rolled back."""
+    """The commit holds every file the action changed, as git stores it. git may leave one out
+    without a word (an fsmonitor that missed the write, or anything `_index_is_head` did not
+    foresee); then the action fails and is rolled back."""
     before = [old_head] if old_head else ["--root"]
     opts = ["-r", "-z", "--no-renames", "--no-commit-id", "--name-only"]
-    names = _git(root, "diff-tree", *opts, *before, "HEAD")
-    missing = set(changed) - set(names.stdout.decode("utf-8", "replace").split("\0"))
+    names = _git(root, "diff-tree", *opts, *before, "HEAD").stdout.decode("utf-8", "replace")
+    missing = sorted(set(changed) - set(names.split("\0")))
+    if missing:  # new bytes, same blob (line endings, a clean filter): nothing was left out
+        files = [p for p in missing if (root / p).is_file()]
+        hashed = _out(_git(root, "hash-object", "--", *files)).split() if files else []
+        listed = _git(root, "ls-tree", "-z", "HEAD", "--", *missing).stdout.decode(
+            "utf-8", "replace"
+        )
+        tree = {e.split("\t", 1)[1]: e.split()[2] for e in listed.split("\0") if "\t" in e}
+        stored = dict(zip(files, hashed, strict=True))
+        missing = [p for p in missing if p not in stored or stored[p] != tree.get(p)]
     if missing:
-        name = sorted(missing)[0]
+        name = missing[0]
         raise CocError(
-            f"git left {name} out of the commit (marked skip-worktree or assume-unchanged? see "
-            f"`git ls-files -v {name}`); nothing was changed"
+            f"git left {name} out of the commit (is it marked assume-unchanged, or did an "
+            f"fsmonitor miss the change? see `git ls-files -v -f {name}`); nothing was changed"
         )
 
 
@@ -324,11 +351,12 @@ def _rollback(
         new_head = head_sha(root) if committing else old_head
         if new_head != old_head:  # interrupted after git made our commit: undo it if it is ours
             parents = _out(_git(root, "rev-list", "--parents", "-n1", "HEAD", check=False)).split()
-            if parents[1:] == ([old_head] if old_head else []):
-                if old_head:
-                    _git(root, "reset", "-q", "--soft", old_head, check=False)
+            if parents[1:] == ([old_head] if old_head else []) and new_head:
+                undo = "coc: roll back an action that failed"
+                if old_head:  # like `reset --soft`, without ORIG_HEAD, and only if HEAD is ours
+                    _git(root, "update-ref", "-m", undo, "HEAD", old_head, new_head, check=False)
                 else:
-                    _git(root, "update-ref", "-d", "HEAD", check=False)
+                    _git(root, "update-ref", "-m", undo, "-d", "HEAD", new_head, check=False)
         if old_head:
             _git(root, "reset", "-q", "--", *staged, check=False)
         else:
