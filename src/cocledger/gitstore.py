@@ -24,8 +24,7 @@ from .errors import CocError, RefusedError, UsageError
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
-_held: set[str] = set()  # lock files this process holds: makes `locked` re-entrant
-_locked_dirs: dict[Path, str] = {}  # the git directories of the ledgers `locked` holds
+_locked_dirs: dict[Path, str] = {}  # git dir of each ledger this process holds locked (re-entrant)
 _Old = dict[str, tuple[bytes, int] | None]  # path -> (bytes, mode) before the action, or None
 
 
@@ -123,10 +122,10 @@ def git_dir(root: Path) -> str:
 def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
     """Exclusive inter-process lock on the ledger, so load + allocate id + commit is atomic."""
     directory = git_dir(root)
-    lock_path = os.path.join(directory, "coc.lock")
-    if lock_path in _held:  # already ours: nesting must not deadlock
+    if directory in _locked_dirs.values():  # already ours: nesting must not deadlock
         yield
         return
+    lock_path = os.path.join(directory, "coc.lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout
@@ -140,12 +139,10 @@ def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
                         "another coc command is working on this ledger; try again in a moment"
                     ) from None
                 time.sleep(0.05)
-        _held.add(lock_path)
         _locked_dirs[root] = directory
         try:
             yield
         finally:
-            _held.discard(lock_path)
             _locked_dirs.pop(root, None)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
@@ -262,7 +259,8 @@ def apply(root: Path, change: ChangeSet) -> str:
         target = root / p
         old[p] = (target.read_bytes(), target.stat().st_mode & 0o7777) if target.is_file() else None
     staged = [p for p in paths if change.files[p] is not None or old[p] is not None]
-    if all(_unchanged(old[p], change.files[p]) for p in staged):
+    changed = [p for p in staged if not _unchanged(old[p], change.files[p])]
+    if not changed:
         raise RefusedError("nothing to commit: the files already have this content")
     old_head = head_sha(root)
     include = bool(old_head) and _index_is_head(root, tags)  # before we stage anything
@@ -300,9 +298,7 @@ def apply(root: Path, change: ChangeSet) -> str:
             proc = _git(root, "commit", "-q", "--no-edit", "-F", msg.name, *spec, check=False)
         if proc.returncode != 0:
             raise GitRefusedError(proc)
-        _check_committed(
-            root, old_head, [p for p in staged if not _unchanged(old[p], change.files[p])]
-        )
+        _check_committed(root, old_head, changed)
         return _out(_git(root, "rev-parse", "HEAD"))
     except BaseException as exc:
         _rollback(root, old, written, staged, made_dirs, old_head, committing)
