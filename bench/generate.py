@@ -19,10 +19,12 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from cocledger import rules, yamlio
-from cocledger.defaults import policy_text
-from cocledger.ledger import case_path
-from cocledger.models import Case, Event, Person, Policy, Sanction, Vote
+from cocledger.core import rules
+
+from cocledger.store import yamlio
+from cocledger.core.defaults import policy_text
+from cocledger.core.ids import case_path
+from cocledger.core.models import Case, Event, Person, Policy, Sanction, Vote
 
 COUNCIL = ["alice", "bob", "carol", "dan", "erin"]
 START = date(2021, 1, 4)
@@ -295,7 +297,7 @@ def write_repo(out: Path, files: dict[str, str], cases: list[Case], commits: int
 
 def expunge(out: Path) -> None:
     """`coc expunge` as of AS_OF, as a council keeping its ledger would have run it."""
-    cli = "from cocledger.cli.entry import run; run()"
+    cli = "from cocledger.cli.main import run; run()"
     at = ["--at", AS_OF.isoformat()]
     env = dict(os.environ)
     for role in ("AUTHOR", "COMMITTER"):  # the lead, whatever identity the caller has

@@ -629,7 +629,7 @@ def coc_command() -> list[str]:
     script = Path(sys.executable).parent / "coc"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from cocledger.cli.entry import run; run()"]
+    return [sys.executable, "-c", "from cocledger.cli.main import run; run()"]
 
 
 def environment() -> dict[str, str]:

@@ -22,7 +22,6 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner
 
-from cocledger.cli import entry
 from cocledger.cli.main import app
 
 # typer rebuilds its click command tree on every CliRunner.invoke (~0.1 s, most of a `coc` run
@@ -77,13 +76,10 @@ class LedgerRepo:
     def coc(self, *args: str, actor: str = "alice", expect: int | None = 0) -> Run:
         env = {"GIT_AUTHOR_EMAIL": f"{actor}@example.org", "GIT_AUTHOR_NAME": actor}
         # Tests run with the ledger as the working directory; -C is exercised by its own tests.
-        if entry.log_args(list(args)) is not None:  # the console script runs it without typer
-            run = run_entry(list(args), env)
-        else:
-            result = CliRunner().invoke(app, list(args), env=env)
-            run = Run(result.exit_code, result.stdout, result.stderr)
-            if result.exception and not isinstance(result.exception, SystemExit):
-                raise result.exception
+        result = CliRunner().invoke(app, list(args), env=env)
+        run = Run(result.exit_code, result.stdout, result.stderr)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
         if expect is not None:
             assert run.exit_code == expect, (
                 f"coc {' '.join(args)} -> {run.exit_code}\n{run.stdout}\n{run.stderr}"
@@ -111,11 +107,13 @@ class LedgerRepo:
 
 def run_entry(args: list[str], env: dict[str, str] | None = None) -> Run:
     """`coc ARGS` through the console script's own entry point, in this process."""
+    from cocledger.cli.main import run
+
     with CliRunner().isolation(env=env) as (out, err, _):
         saved, sys.argv = sys.argv, ["coc", *args]
         code: int | str | None = 0
         try:
-            entry.run()
+            run()
         except SystemExit as exc:
             code = exc.code
         finally:

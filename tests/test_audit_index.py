@@ -6,7 +6,9 @@ import subprocess
 
 import pytest
 
-from cocledger import audit_index, gitstore
+from cocledger.store import audit_index
+
+from cocledger.store import git as gitstore
 from conftest import LedgerRepo, reviewed_case
 
 

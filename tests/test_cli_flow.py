@@ -594,7 +594,7 @@ def test_a_committee_with_a_conflicted_member_is_refused(ledger: LedgerRepo) -> 
     head = ledger.head()
     run = ledger.coc("committee", "form", case, "--member", "bob", "--member", "carol",
                      "--member", "dan", "--at", "2026-01-10", expect=1)  # fmt: skip
-    assert "conflict of interest (party to the case): bob" in run.stderr
+    assert "bob is a witness in COC-2026-0001" in run.stderr
     assert (ledger.head(), ledger.status()) == (head, "")
     step(ledger, "committee", "form", case, "--member", "erin", "--member", "carol",
          "--member", "dan", "--at", "2026-01-10", action="committee form", case=case)  # fmt: skip
@@ -612,7 +612,7 @@ def test_a_report_about_the_lead_received_by_the_lead_is_refused(ledger: LedgerR
     head = ledger.head()
     run = ledger.coc("report", "new", "--respondent", "alice", "--reporter", "gina",
                      "--at", "2026-01-10", expect=1)  # fmt: skip
-    assert "alice is a party to this report and cannot receive it" in run.stderr
+    assert "alice is the respondent in COC-2026-0001" in run.stderr
     assert (ledger.head(), ledger.status()) == (head, "")
 
 

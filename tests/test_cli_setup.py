@@ -8,10 +8,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cocledger import yamlio
+from cocledger.store import yamlio
 from cocledger.cli.main import app
-from cocledger.durations import parse_duration
-from cocledger.models import Policy
+from cocledger.core.durations import parse_duration
+from cocledger.core.models import Policy
 from conftest import SETUP_DAY, LedgerRepo
 
 
@@ -46,7 +46,7 @@ def fresh(tmp_path: Path) -> LedgerRepo:
 def test_init_writes_the_mautic_policy(fresh: LedgerRepo) -> None:
     policy = policy_of(fresh)
     assert (policy.community, policy.timezone) == ("Mautic", "UTC")
-    assert (policy.roster.project_lead, policy.roster.council) == ("alice", ["alice"])
+    assert (policy.roster.project_lead, policy.roster.council) == ("alice", ("alice",))
     assert policy.committee.min_size == 3
     assert policy.deadlines.council_notice == parse_duration("24 hours")
     assert policy.deadlines.respondent_response == parse_duration("7 days")
@@ -64,9 +64,9 @@ def test_init_writes_the_mautic_policy(fresh: LedgerRepo) -> None:
         (5, "lifetime_ban", None, None, "full_council_majority"),
     ]
     assert policy.ladder[0].refusal_escalates
-    assert policy.appeals.allowed_for == ["ban", "lifetime_ban"]
-    assert policy.channels == ["slack", "forum", "github", "events"]
-    assert policy.categories == [
+    assert list(policy.appeals.allowed_for) == ["ban", "lifetime_ban"]
+    assert list(policy.channels) == ["slack", "forum", "github", "events"]
+    assert list(policy.categories) == [
         "violence-or-threats",
         "discriminatory-jokes-or-language",
         "doxing",
@@ -170,7 +170,7 @@ def test_council_add_puts_a_person_on_the_roster(ledger: LedgerRepo) -> None:
     head = ledger.head()
     ledger.coc("council", "add", "hank", "--at", SETUP_DAY)
     one_commit(ledger, head, "council add")
-    assert policy_of(ledger).roster.council == ["alice", "bob", "carol", "dan", "erin", "hank"]
+    assert policy_of(ledger).roster.council == ("alice", "bob", "carol", "dan", "erin", "hank")
 
 
 def test_council_remove_takes_a_member_off_who_can_then_no_longer_act(ledger: LedgerRepo) -> None:

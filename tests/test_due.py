@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 
 from casework import banned, due, of_kind, warned
-from cocledger import render_process
+from cocledger.output import process as render_process
 from conftest import SETUP_DAY, LedgerRepo
 
 RECEIVED = "2026-03-02T09:00:00+00:00"

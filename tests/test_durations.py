@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cocledger import rules, yamlio
-from cocledger.defaults import policy_text
-from cocledger.durations import LIFETIME, Duration, parse_duration
+from cocledger.core import rules
+
+from cocledger.store import yamlio
+from cocledger.core.defaults import policy_text
+from cocledger.core.durations import LIFETIME, Duration, parse_duration
 from cocledger.errors import UsageError
-from cocledger.models import Policy
+from cocledger.core.models import Policy
 
 
 def policy(**changes: object) -> Policy:

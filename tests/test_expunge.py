@@ -9,7 +9,7 @@ import pytest
 
 from casework import Banned, banned, case_data, sanctions
 from cocledger.actions.expunge import _cases_to_expunge
-from cocledger.models import (
+from cocledger.core.models import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cocledger import parse_cache, yamlio
+from cocledger.store import cache as parse_cache
+
+from cocledger.store import yamlio
 from cocledger.cli import main
 from cocledger.errors import InputError
-from cocledger.ledger import Ledger
-from cocledger.models import PeopleFile, Person, Sanction, SanctionsFile
-from cocledger.registers import Register
+from cocledger.store import repository
+from cocledger.core.models import PeopleFile, Person, Sanction, SanctionsFile
+from cocledger.store.registers import Register
 from conftest import LedgerRepo, reviewed_case
 
 # --- the YAML reader: values straight from the nodes, or the constructor for anything unusual ---
@@ -74,28 +76,28 @@ def _closed_and_open(ledger: LedgerRepo) -> tuple[str, str]:
 def test_cases_of_one_status_are_those_the_full_list_has(ledger: LedgerRepo) -> None:
     closed, still_open = _closed_and_open(ledger)
     for _ in range(2):  # the second pass is served from the store
-        everything = list(Ledger(ledger.root).cases())
+        everything = list(repository.open(ledger.root).case_files.scan())
         assert [c.id for c in everything] == sorted([closed, still_open])
-        assert [c.id for c in Ledger(ledger.root).cases(status="open")] == [still_open]
-        both = Ledger(ledger.root).cases(status="open", also={closed})
+        assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [still_open]
+        both = repository.open(ledger.root).case_files.scan(status="open", also={closed})
         assert [c.id for c in both] == sorted([closed, still_open])
     assert list((ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"))
 
 
 def test_a_case_file_changed_by_hand_is_read_again(ledger: LedgerRepo) -> None:
     _, still_open = _closed_and_open(ledger)
-    list(Ledger(ledger.root).cases())
+    list(repository.open(ledger.root).case_files.scan())
     path = ledger.root / "cases" / "2026" / f"{still_open}.yaml"
     path.write_text(path.read_text().replace("status: open", "status: closed"))
-    assert list(Ledger(ledger.root).cases(status="open")) == []
+    assert list(repository.open(ledger.root).case_files.scan(status="open")) == []
 
 
 def test_a_broken_case_store_is_rebuilt(ledger: LedgerRepo) -> None:
     _, still_open = _closed_and_open(ledger)
-    list(Ledger(ledger.root).cases())
+    list(repository.open(ledger.root).case_files.scan())
     for store in (ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"):
         store.write_bytes(b"not a pickle")
-    assert [c.id for c in Ledger(ledger.root).cases(status="open")] == [still_open]
+    assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [still_open]
 
 
 def test_due_lists_the_same_with_and_without_the_store(ledger: LedgerRepo) -> None:
@@ -130,13 +132,14 @@ def test_a_written_register_is_served_to_actions_but_not_to_validate(tmp_path: P
     whole = _big_register()
     text = yamlio.dump(whole.model_dump(mode="json", exclude_none=True))
     assert len(text) >= parse_cache.MIN_SIZE
-    written = parse_cache.Written(tmp_path, [(text, Register.of(Sanction, whole.sanctions))])
-    assert parse_cache.get(tmp_path, text, Sanction) is None  # not before the commit
+    cache = tmp_path / ".git" / "coc-cache"
+    written = parse_cache.Written(cache, [(text, Register.of(Sanction, whole.sanctions))])
+    assert parse_cache.get(cache, text, Sanction) is None  # not before the commit
     written.commit()
-    cached = parse_cache.get(tmp_path, text, Sanction)
+    cached = parse_cache.get(cache, text, Sanction)
     assert cached is not None
-    assert cached.all() == SanctionsFile.model_validate(yamlio.load_fast(text, "x")).sanctions
-    assert parse_cache.get(tmp_path, text, Sanction, written=False) is None
+    assert cached.all() == list(SanctionsFile.model_validate(yamlio.load_fast(text, "x")).sanctions)
+    assert parse_cache.get(cache, text, Sanction, written=False) is None
 
 
 def test_a_register_from_the_cache_validates_only_the_entries_used(tmp_path: Path) -> None:
@@ -152,7 +155,7 @@ def test_a_register_from_the_cache_validates_only_the_entries_used(tmp_path: Pat
     after = register.changed([changed, added])
     assert after.all() == [changed, *whole.sanctions[1:], added]
     assert after.where("person", "zed") == [added]
-    assert register.all() == whole.sanctions  # the register it came from is unchanged
+    assert register.all() == list(whole.sanctions)  # the register it came from is unchanged
     assert Register.from_bytes(Sanction, after.to_bytes()).all() == after.all()  # type: ignore[union-attr]
     assert after.without(["S-2027-0001"]).all() == [changed, *whole.sanctions[1:]]
 
@@ -177,9 +180,10 @@ def test_an_action_that_adds_a_person_leaves_people_yaml_parsed(ledger: LedgerRe
     ledger.coc("person", "add", "zed", "--name", "Zed Example", "--at", "2026-01-03")
     text = ledger.read("people.yaml")
     assert len(text) >= parse_cache.MIN_SIZE
-    cached = parse_cache.get(ledger.root, text, Person)
+    cached = parse_cache.get(ledger.root / ".git" / "coc-cache", text, Person)
     assert cached is not None and cached.all()[-1] == Person(id="zed", name="Zed Example")
-    assert cached.all() == PeopleFile.model_validate(yamlio.load_fast(text, "people.yaml")).people
+    people = PeopleFile.model_validate(yamlio.load_fast(text, "people.yaml")).people
+    assert cached.all() == list(people)
 
 
 # --- start-up: only the command asked for is built ----------------------------------------------
@@ -230,8 +234,8 @@ def test_the_entry_point_runs_a_command_and_leaves_the_app_whole(ledger: LedgerR
 
 
 def test_a_duplicate_id_is_changed_everywhere_and_the_file_rendered_whole() -> None:
-    """validate reports a duplicate id (CL020); until it is fixed, an action changes every
-    copy alike, as it always has, and never splices one block of the two."""
+    """validate reports a duplicate id (CL020) and the repository refuses such a register; the
+    register itself changes every copy alike, and never splices one block of the two."""
     first = _big_register(2).sanctions[0]
     twice = Register.of(Sanction, [first, first])
     rejected = first.model_copy(update={"status": "rejected"})

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import cocledger
-from cocledger import gitstore
+from cocledger.store import git as gitstore
 from cocledger.errors import CocError, RefusedError, UsageError
-from cocledger.gitstore import ChangeSet
+from cocledger.store.git import ChangeSet
 
 SRC = str(Path(cocledger.__file__).resolve().parent.parent)
 TRAILERS = {"Coc-Action": "report new", "Coc-Case": "COC-2026-0001", "Coc-Actor": "alice"}
@@ -400,7 +400,7 @@ def test_ctrl_c_during_commit_rolls_back(repo: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from cocledger.gitstore import ChangeSet, apply
+        from cocledger.store.git import ChangeSet, apply
         try:
             apply(Path({str(repo)!r}), ChangeSet({{"policy.yaml": "p: 2\\n", "n/x.yaml": "x\\n"}},
                   "s", {{"Coc-Action": "x"}}))
@@ -469,7 +469,7 @@ def test_init_repo_is_idempotent(repo: Path) -> None:
 HOLD = """
 import sys, time
 from pathlib import Path
-from cocledger.gitstore import locked
+from cocledger.store.git import locked
 with locked(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -480,7 +480,7 @@ TRY = """
 import sys
 from pathlib import Path
 from cocledger.errors import RefusedError
-from cocledger.gitstore import locked
+from cocledger.store.git import locked
 try:
     with locked(Path(sys.argv[1]), timeout=float(sys.argv[2])):
         print("acquired")
@@ -517,7 +517,7 @@ def test_locked_waits_for_the_holder_to_finish(repo: Path, tmp_path: Path) -> No
 WRITER = """
 import sys, time
 from pathlib import Path
-from cocledger.gitstore import ChangeSet, apply, locked
+from cocledger.store.git import ChangeSet, apply, locked
 root, me = Path(sys.argv[1]), sys.argv[2]
 with locked(root):
     counter = root / "counter.txt"

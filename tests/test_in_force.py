@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from cocledger import rules
-from cocledger.models import Sanction
+from cocledger.core import rules
+from cocledger.core.models import Sanction
 
 
 def _ban(status: str, status_on: date) -> Sanction:

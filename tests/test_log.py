@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from casework import banned
-from cocledger import audit, gitstore
+from cocledger.store import audit
+from cocledger.store import git as gitstore
 from conftest import LedgerRepo, reviewed_case
 
 STEPS = ["report review", "report share", "committee form", "report notify-council", "report new"]

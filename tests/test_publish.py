@@ -11,7 +11,7 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from markdown_it import MarkdownIt
 
-from cocledger import yamlio
+from cocledger.store import yamlio
 from conftest import (
     SETUP_DAY,
     LedgerRepo,

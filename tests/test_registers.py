@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cocledger import yamlio
+from cocledger.store import yamlio
 
 REGISTER = """\
 # the register

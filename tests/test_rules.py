@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from cocledger import rules, yamlio
-from cocledger.defaults import policy_text
-from cocledger.durations import Duration, parse_duration
-from cocledger.errors import RefusedError
-from cocledger.models import Case, CaseDeadlines, Event, Person, Policy, Sanction, Vote
+from cocledger.core import rules
+
+from cocledger.store import yamlio
+from cocledger.core.defaults import policy_text
+from cocledger.core.durations import Duration, parse_duration
+from cocledger.core.models import Case, CaseDeadlines, Event, Policy, Sanction, Vote, evolve
 
 COUNCIL = ["alice", "bob", "carol", "dan", "erin"]
 UTC_NOON = "T12:00:00+00:00"
@@ -411,8 +412,8 @@ def test_the_apology_is_due_7_days_after_the_warning_takes_effect() -> None:
 
 def lifetime(votes: list[tuple[str, str, str]]) -> Sanction:
     ban = sanction(5, "lifetime_ban", "2026-05-01", status="proposed")
-    ban.votes = [Vote(member=m, vote=v, at=at(when)) for m, v, when in votes]  # type: ignore[arg-type]
-    return ban
+    ballots = tuple(Vote(member=m, vote=v, at=at(when)) for m, v, when in votes)  # type: ignore[arg-type]
+    return evolve(ban, votes=ballots)
 
 
 def yes(*members: str) -> list[tuple[str, str, str]]:
@@ -513,22 +514,22 @@ def test_only_bans_can_be_appealed(kind: str, duration: str | None, appealable: 
         (
             ["bob", "carol", "dan"],
             {"witnesses": ["dan"]},
-            "conflict of interest (party to the case): dan",
+            "dan is a witness in COC-2026-0001",
         ),
         (
             ["bob", "carol", "dan"],
             {"conflicts": ["carol"]},
-            "conflict of interest (party to the case): carol",
+            "carol has declared a conflict of interest in COC-2026-0001",
         ),
         (
             ["bob", "carol", "dan"],
             {"respondent": "bob"},
-            "conflict of interest (party to the case): bob",
+            "bob is the respondent in COC-2026-0001",
         ),
         (
             ["bob", "carol", "dan"],
             {"reporter": "dan"},
-            "conflict of interest (party to the case): dan",
+            "dan is the reporter in COC-2026-0001",
         ),
         (["bob", "bob", "carol"], {}, "a member is listed twice"),
     ],
@@ -543,71 +544,6 @@ def test_committee_problems(
 def test_the_committee_size_comes_from_the_policy() -> None:
     policy = make_policy(committee={"min_size": 2})
     assert rules.committee_problems(policy, case(), ["bob", "carol"]) == []
-
-
-@pytest.mark.parametrize(
-    ("receiver", "reporter", "respondent", "problem"),
-    [
-        ("alice", "gina", "frank", None),  # the project lead
-        ("bob", "gina", "frank", None),  # any council member
-        ("hank", "gina", "frank", "neither the project lead nor on the council"),
-        ("bob", "bob", "frank", "is a party to this report"),
-        ("bob", "gina", "bob", "is a party to this report"),
-        ("bob", "gina", "alice", None),  # about the lead: another council member receives it
-        ("bob", "alice", "frank", None),
-        ("alice", "gina", "alice", "cannot receive it"),
-        ("alice", "alice", "frank", "cannot receive it"),
-    ],
-)
-def test_receiver_problem(
-    receiver: str, reporter: str, respondent: str, problem: str | None
-) -> None:
-    found = rules.receiver_problem(MAUTIC, receiver, reporter, respondent)
-    assert (problem in found) if problem and found else found == problem
-
-
-def test_a_lead_off_the_council_cannot_receive_a_report_about_themselves_either() -> None:
-    policy = make_policy(roster={"project_lead": "zoe", "council": ["bob", "carol", "dan"]})
-    assert rules.receiver_problem(policy, "zoe", "gina", "frank") is None
-    found = rules.receiver_problem(policy, "zoe", "zoe", "frank")
-    assert found and "cannot receive it" in found
-
-
-# --- roles ------------------------------------------------------------------------------------------
-
-PEOPLE = [
-    Person(id=p, name=p.title(), email=f"{p}@example.org") for p in [*COUNCIL, "frank", "zoe"]
-]
-
-
-@pytest.mark.parametrize(
-    ("email", "role", "refusal"),
-    [
-        (None, rules.ROLE_REPORT, "no git author identity"),
-        ("", rules.ROLE_COUNCIL, "no git author identity"),
-        ("mallory@example.org", rules.ROLE_REPORT, "not in people.yaml"),
-        (
-            "frank@example.org",
-            rules.ROLE_REPORT,
-            "frank is not the project lead or a council member",
-        ),
-        ("frank@example.org", rules.ROLE_COUNCIL, "frank is not a council member"),
-    ],
-)
-def test_authorise_refuses(email: str | None, role: str, refusal: str) -> None:
-    with pytest.raises(RefusedError, match=refusal):
-        rules.authorise(MAUTIC, PEOPLE, email, role)
-
-
-def test_a_council_member_is_recognised_by_email_in_any_case() -> None:
-    assert rules.authorise(MAUTIC, PEOPLE, " Bob@Example.ORG", rules.ROLE_COUNCIL).id == "bob"
-
-
-def test_a_lead_off_the_council_may_record_a_report_but_not_act_for_the_council() -> None:
-    policy = make_policy(roster={"project_lead": "zoe", "council": ["bob", "carol", "dan"]})
-    assert rules.authorise(policy, PEOPLE, "zoe@example.org", rules.ROLE_REPORT).id == "zoe"
-    with pytest.raises(RefusedError):
-        rules.authorise(policy, PEOPLE, "zoe@example.org", rules.ROLE_COUNCIL)
 
 
 # --- Other sanctions: deviations ------------------------------------------------------------------

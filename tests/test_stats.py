@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cocledger.stats import shown, shown_group
+from cocledger.core.transparency import shown, shown_group
 from conftest import SETUP_DAY, LedgerRepo, build_ledger, built_once, clone, reviewed_case
 from test_publish import enact_ban, enact_warning
 

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from checkwork import AT, edit, validate
-from cocledger import yamlio
+from cocledger.store import yamlio
 from cocledger.checks import CHECKS
-from cocledger.checks import context as check_context
-from cocledger.tooling import schema_texts
+from cocledger.store import validation as check_context
+from cocledger.core.schemas import schema_texts
 from conftest import LedgerRepo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,7 @@ def test_an_unknown_check_code_is_a_usage_error(ledger: LedgerRepo) -> None:
 
 
 def test_an_unknown_format_is_a_usage_error(ledger: LedgerRepo) -> None:
-    assert "--format xml" in ledger.coc("validate", "--format", "xml", expect=2).stderr
+    assert "'xml' is not one of" in ledger.coc("validate", "--format", "xml", expect=2).stderr
 
 
 def test_a_directory_that_is_not_a_ledger_exits_2(ledger: LedgerRepo, tmp_path: Path) -> None:

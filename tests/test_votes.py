@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cocledger import yamlio
+from cocledger.store import yamlio
 from conftest import LedgerRepo, reviewed_case
 
 

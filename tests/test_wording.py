@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from cocledger.models import Sanction
-from cocledger.wording import long_date, ordinal, sanction_text
+from cocledger.core.models import Sanction
+from cocledger.core.wording import long_date, ordinal, sanction_text
 from conftest import COUNCIL, LedgerRepo, reviewed_case
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cocledger import yamlio
-from cocledger.atomic import write_atomic
+from cocledger.store import yamlio
+from cocledger.store.atomic import write_atomic
 from cocledger.errors import InputError
 from conftest import LedgerRepo
 
@@ -285,13 +285,13 @@ def test_locate_finds_the_line_of_a_nested_key() -> None:
 def test_a_file_with_many_problems_is_parsed_for_positions_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cocledger.ledger import parse_file
-    from cocledger.models import PeopleFile
+    from cocledger.store.loader import parse_file
+    from cocledger.core.models import PeopleFile
 
     text = "people:\n" + "".join(f"  - id: Bad{i}\n    name: Member {i}\n" for i in range(200))
     calls: list[str] = []
-    real = yamlio.load_roundtrip
-    monkeypatch.setattr(yamlio, "load_roundtrip", lambda t: calls.append(t) or real(t))
+    real = yamlio.compose_fast
+    monkeypatch.setattr(yamlio, "compose_fast", lambda t: calls.append(t) or real(t))
     parsed, problems = parse_file(text, "people.yaml", PeopleFile)
     assert parsed is None and len(problems) == 200
     assert [(p.line, p.col) for p in problems[:2]] == [(2, 5), (4, 5)]  # each entry's id key

@@ -1,64 +1,43 @@
 """CoC §8 Addressing grievances: only permanent resolutions (such as bans) may be appealed; the
 council decides an appeal upheld, overturned (the sanction stops counting and leaves the published
-list) or reduced (a shorter duration, dates recomputed)."""
+list) or reduced (a shorter duration, dates recomputed). Appeals come after the decision, so a
+closed case takes them too; an expunged one cannot."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from .. import rules
-from ..durations import LIFETIME, Duration
+from ..core import rules, transitions
+from ..core.change import Outcome
+from ..core.durations import LIFETIME, Duration
+from ..core.models import Appeal, Case, Person, Policy, Sanction, evolve
+from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
-from ..ledger import Ledger
-from ..models import Appeal, Event, Person, Sanction
-from . import (
-    Outcome,
-    append_event,
-    commit,
-    in_order,
-    not_before,
-    parties_of,
-    sanctions_file,
-)
-from .sanctions import sanction_json, whole_days
+from ..queries import sanction_json
+from . import change_of, in_order, not_before, parties_of, step_case
+from .sanctions import whole_days
 
 
-def _commit(ledger: Ledger, actor: Person, verb: str, sanction: Sanction, event: Event) -> Outcome:
-    """Appeals come after the decision, so a closed case takes them too; an expunged one cannot."""
-    case_id, _ = parties_of(sanction)
-    _, files = append_event(ledger, case_id, event)
-    files.update(sanctions_file(ledger, [sanction]))
-    change = commit(
-        f"appeal {verb} {sanction.id} ({case_id})",
-        f"appeal {verb}",
-        actor,
-        files,
-        case_id,
-        sanction.id,
-    )
-    return Outcome(change, appeal_json(sanction), "")
-
-
-def appeal_json(sanction: Sanction) -> dict[str, object]:
+def appeal_json(sanction: Sanction) -> dict[str, Any]:
     data = sanction_json(sanction)
     appeal = sanction.appeal
     data["appeal"] = appeal.model_dump(mode="json", exclude_none=True) if appeal else None
     return data
 
 
-def file(ledger: Ledger, actor: Person, at: datetime, sanction_id: str, reason: str) -> Outcome:
+def file(snap: Snapshot, actor: Person, at: datetime, sanction_id: str, reason: str) -> Outcome:
     """CoC §8: an appeal of a kind in `appeals.allowed_for`, of a sanction in force, once."""
-    policy = ledger.policy
-    sanction = ledger.sanction(sanction_id).model_copy(deep=True)
+    policy = snap.policy
+    sanction = snap.sanction(sanction_id)
+    case = snap.case(parties_of(sanction)[0])
+    step = transitions.permit(policy, "appeal file", actor.id, case, sanction)
     if not rules.appealable(policy, sanction):
         allowed = ", ".join(policy.appeals.allowed_for) or "nothing"
         raise RefusedError(
             f"{sanction_id} is a {sanction.kind.replace('_', ' ')}: only {allowed} may be "
             "appealed (policy.yaml appeals.allowed_for; Code of Conduct §8)"
-        )
-    if sanction.status != "enacted":
-        raise RefusedError(
-            f"{sanction_id} is {sanction.status}; only an enacted sanction can be appealed"
         )
     if sanction.appeal is not None:
         raise RefusedError(f"{sanction_id} was already appealed on {sanction.appeal.filed_on}")
@@ -67,18 +46,20 @@ def file(ledger: Ledger, actor: Person, at: datetime, sanction_id: str, reason: 
     day = rules.local_date(at, policy)
     if sanction.enacted_on:
         not_before(day, sanction.enacted_on, f"the enactment of {sanction_id}")
-    sanction.appeal = Appeal(filed_on=day, filed_by=sanction.person, reason=reason.strip())
-    event = Event(at=at, action="appeal_filed", by=actor.id, sanction=sanction_id)
-    outcome = _commit(ledger, actor, "file", sanction, event)
-    outcome.message = f"Filed the appeal of {sanction_id}; the council decides it."
-    return outcome
+    appeal = Appeal(filed_on=day, filed_by=sanction.person, reason=reason.strip())
+    appealed = transitions.move(step, sanction, day, appeal=appeal)
+    new = step_case(snap, step, case, actor, at, sanction=sanction_id)
+    return Outcome(
+        change_of(step, actor, new, [appealed]),
+        appeal_json(appealed),
+        f"Filed the appeal of {sanction_id}; the council decides it.",
+    )
 
 
-def deciders(ledger: Ledger, sanction: Sanction, members: list[str]) -> list[str]:
+def deciders(policy: Policy, case: Case, sanction: Sanction, members: Sequence[str]) -> list[str]:
     """Who decided: for a lifetime ban the council that enacted it, i.e. every council member on
-    the roster not a party to the case; otherwise the members named, else the case's committee."""
-    policy = ledger.policy
-    case = ledger.case(parties_of(sanction)[0])
+    the roster not conflicted in the case; otherwise the members named, else the case's committee.
+    A conflicted member never decides (SPEC §3 Recusal)."""
     if sanction.kind == "lifetime_ban":
         if members:
             raise UsageError(
@@ -86,22 +67,20 @@ def deciders(ledger: Ledger, sanction: Sanction, members: list[str]) -> list[str
                 "drop --member"
             )
         return [m for m in policy.roster.council if m not in case.parties]
-    for member in members:
-        ledger.person(member, "--member")
     outsiders = [m for m in members if m not in policy.roster.council]
     if outsiders:
         raise RefusedError(f"not on the council: {', '.join(outsiders)}")
-    conflicted = [m for m in members if m in case.parties]
-    if conflicted:
-        raise RefusedError(
-            f"a party to {case.id} cannot decide its appeal: {', '.join(conflicted)}"
-        )
+    for member in members:
+        reason = rules.conflict(case, member)
+        if reason:
+            raise RefusedError(f"{reason} and cannot decide its appeal")
     return list(dict.fromkeys(members)) or list(case.committee)
 
 
-def _reduce(ledger: Ledger, sanction: Sanction, appeal: Appeal, to: Duration, day: date) -> None:
+def _reduced(
+    policy: Policy, sanction: Sanction, to: Duration, day: date
+) -> dict[str, object]:
     """A reduced sanction keeps its start; its end and its time on the record are recomputed."""
-    policy = ledger.policy
     if to.is_lifetime:
         raise UsageError("--reduced-to lifetime is no reduction: give a duration like '3 months'")
     whole_days(to, "--reduced-to")
@@ -112,54 +91,60 @@ def _reduce(ledger: Ledger, sanction: Sanction, appeal: Appeal, to: Duration, da
             f"--reduced-to {to}: {sanction.id} already ends on {sanction.ends_on}; "
             "a reduction must end it sooner"
         )
-    previous = sanction.duration
-    sanction.kind = kind  # type: ignore[assignment]
-    sanction.duration = to
-    sanction.ends_on, sanction.expunges_on = ends_on, expunges_on
+    changes: dict[str, object] = {
+        "kind": kind,
+        "duration": to,
+        "ends_on": ends_on,
+        "expunges_on": expunges_on,
+    }
     if sanction.deviation_reason is None:
         rung = rules.rung_for(policy, sanction.offence)
         if rules.is_deviation(rung, kind, to):
-            sanction.deviation_reason = f"reduced on appeal on {day}"
-    appeal.reduced_from = previous or LIFETIME
+            changes["deviation_reason"] = f"reduced on appeal on {day}"
+    return changes
 
 
 def decide(
-    ledger: Ledger,
+    snap: Snapshot,
     actor: Person,
     at: datetime,
     sanction_id: str,
     outcome: str,
     reduced_to: Duration | None,
-    members: list[str],
+    members: Sequence[str],
 ) -> Outcome:
     """CoC §8: the council reviews the appeal: upheld, overturned or reduced."""
-    policy = ledger.policy
-    sanction = ledger.sanction(sanction_id).model_copy(deep=True)
+    policy = snap.policy
+    sanction = snap.sanction(sanction_id)
+    case = snap.case(parties_of(sanction)[0])
+    name = "appeal overturn" if outcome == "overturned" else "appeal decide"
+    step = transitions.permit(policy, name, actor.id, case, sanction)
     appeal = sanction.appeal
     if appeal is None:
         raise RefusedError(f"{sanction_id} has no appeal to decide (`coc appeal file`)")
     if appeal.outcome is not None:
         raise RefusedError(f"the appeal of {sanction_id} was already decided: {appeal.outcome}")
-    if sanction.status != "enacted":
-        raise RefusedError(f"{sanction_id} is {sanction.status}; its appeal cannot be decided")
     day = rules.local_date(at, policy)
     not_before(day, appeal.filed_on, "the appeal was filed")
     if outcome != "upheld":  # its status or dates change what later offences were computed from
-        in_order(ledger, parties_of(sanction)[1], day, sanction)
-    appeal.decided_by = deciders(ledger, sanction, members)
-    if outcome == "overturned":
-        sanction.status = "overturned"
-        sanction.status_on = day
-    elif outcome == "reduced":
+        in_order(snap, parties_of(sanction)[1], day, sanction)
+    for member in members:
+        snap.person(member, "--member")
+    decided_by = tuple(deciders(policy, case, sanction, members))
+    changes: dict[str, object] = {}
+    reduced_from = None
+    if outcome == "reduced":
         if reduced_to is None:
             raise UsageError("--reduced-to needs a duration such as '3 months'")
-        _reduce(ledger, sanction, appeal, reduced_to, day)
-    appeal.outcome = outcome  # type: ignore[assignment]
-    appeal.decided_on = day
+        changes = _reduced(policy, sanction, reduced_to, day)
+        reduced_from = sanction.duration or LIFETIME
+    decision = evolve(
+        appeal, outcome=outcome, decided_on=day, decided_by=decided_by, reduced_from=reduced_from
+    )
+    decided = transitions.move(step, sanction, day, appeal=decision, **changes)
     note = f"reduced to {reduced_to}" if outcome == "reduced" else outcome
-    event = Event(at=at, action="appeal_decided", by=actor.id, sanction=sanction_id, note=note)
-    result = _commit(ledger, actor, "decide", sanction, event)
-    result.message = f"Decided the appeal of {sanction_id}: {note}."
+    new = step_case(snap, step, case, actor, at, sanction=sanction_id, note=note)
+    message = f"Decided the appeal of {sanction_id}: {note}."
     if outcome == "reduced":
-        result.message += f" It now ends on {sanction.ends_on}."
-    return result
+        message += f" It now ends on {decided.ends_on}."
+    return Outcome(change_of(step, actor, new, [decided]), appeal_json(decided), message)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from .. import rules
-from ..gitstore import ChangeSet
-from ..ledger import Ledger
-from ..models import (
+from ..core import rules, transitions
+from ..core.change import Change, Outcome
+from ..core.models import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
@@ -23,26 +22,31 @@ from ..models import (
     Person,
     Sanction,
 )
-from . import Outcome, case_file, people_file, sanctions_file
+from ..core.snapshot import Snapshot
+from ..errors import RefusedError
 
 OFF_RECORD = STOPPED_STATUSES | {"expunged"}
+
+
+STEP = transitions.STEPS["expunge"]
 
 
 def sanction_tombstone(sanction: Sanction, day: date) -> Sanction:
     """What stays of a sanction off the record: id, kind, dates, `status: expunged`."""
     kept = {k: getattr(sanction, k) for k in SANCTION_TOMBSTONE_KEYS if k != "status"}
-    kept.update(status="expunged", status_on=day)
-    return Sanction(**kept)
+    return transitions.move(STEP, Sanction.model_construct(**kept, status=sanction.status), day)
 
 
 def case_tombstone(case: Case) -> Case:
     """What stays of a case: its id, receipt, deadlines and the bare timeline (who acted when)."""
     kept = {k: getattr(case, k) for k in CASE_TOMBSTONE_KEYS if k not in ("status", "timeline")}
-    timeline = [
+    timeline = tuple(
         Event(**{k: getattr(e, k) for k in EVENT_TOMBSTONE_KEYS if getattr(e, k) is not None})
         for e in case.timeline
-    ]
-    return Case(**kept, status="expunged", timeline=timeline)
+    )
+    return transitions.record(
+        STEP, Case.model_construct(**kept, status=case.status, timeline=timeline), None
+    )
 
 
 def _parties(case: Case | None, sanction: Sanction | None) -> set[str]:
@@ -91,11 +95,23 @@ def _cases_to_expunge(
     return result
 
 
-def expunge(ledger: Ledger, actor: Person, at: datetime) -> Outcome:
+def _not_conflicted(cases: dict[str, Case], gone: list[str], actor: Person) -> None:
+    """SPEC §3 Recusal: a conflicted person never acts on the case, its expiry included."""
+    for case_id in gone:
+        reason = rules.conflict(cases[case_id], actor.id)
+        if reason:
+            raise RefusedError(
+                f"{reason}: a conflicted person never acts on the case; another council "
+                "member runs `coc expunge`"
+            )
+
+
+def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     """SPEC §3 Expiry of records: tombstones in one commit; nothing due, no commit."""
-    policy = ledger.policy
+    policy = snap.policy
+    transitions.permit(policy, "expunge", actor.id)
     day = rules.local_date(at, policy)
-    sanctions = list(ledger.sanctions)
+    sanctions = list(snap.sanctions.all())
     leaving = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
     if not leaving:
         return Outcome(
@@ -103,8 +119,10 @@ def expunge(ledger: Ledger, actor: Person, at: datetime) -> Outcome:
             {"expunged": 0, "sanctions": [], "cases": [], "people_removed": 0},
             f"Nothing to expunge on {day}: no record has cleared.",
         )
-    cases = {case.id: case for case in ledger.cases()}
+    cases = {case.id: case for case in snap.cases()}
     gone_cases = _cases_to_expunge(cases, sanctions, leaving)
+    touched = {s.case for s in sanctions if s.id in leaving and s.case in cases}
+    _not_conflicted(cases, sorted(touched), actor)
     # The rejected, withdrawn or overturned sanctions of a case that goes, go with it.
     leaving |= {s.id for s in sanctions if s.case in gone_cases and s.status in STOPPED_STATUSES}
     candidates: set[str] = set()
@@ -119,17 +137,15 @@ def expunge(ledger: Ledger, actor: Person, at: datetime) -> Outcome:
     still = _referenced(cases.values(), new_sanctions)
     still |= {policy.roster.project_lead, *policy.roster.council}
     forgotten = candidates - still
-    files = sanctions_file(ledger, [s for s in new_sanctions if s.id in leaving])
-    for case_id in gone_cases:
-        files.update(case_file(ledger, cases[case_id]))
-    if forgotten:
-        files.update(people_file(ledger, removed=forgotten))
     count = len(leaving) + len(gone_cases)
     ids = sorted(leaving) + gone_cases
-    change = ChangeSet(
-        files=files,
-        subject=f"expunge {count} records",
-        trailers={"Coc-Action": "expunge", "Coc-Actor": actor.id},
+    change = Change(
+        f"expunge {count} records",
+        STEP.action,
+        actor.id,
+        cases=tuple(cases[case_id] for case_id in gone_cases),
+        sanctions=tuple(s for s in new_sanctions if s.id in leaving),
+        people_removed=frozenset(forgotten),
         body=f"Expunged: {', '.join(ids)}",
     )
     data = {
@@ -142,4 +158,4 @@ def expunge(ledger: Ledger, actor: Person, at: datetime) -> Outcome:
         f"Expunged {len(leaving)} sanction(s) and {len(gone_cases)} case(s) that left the record "
         f"by {day}; {len(forgotten)} person(s) no longer referenced left people.yaml."
     )
-    return Outcome(change, data, message, [f"expunged: {i}" for i in ids])
+    return Outcome(change, data, message, tuple(f"expunged: {i}" for i in ids))

@@ -4,46 +4,16 @@ whose refusal escalates the warning automatically."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from .. import rules
-from ..durations import Duration
+from ..core import rules, transitions
+from ..core.change import Outcome
+from ..core.durations import Duration
+from ..core.ids import next_id
+from ..core.models import Case, Person, Policy, Sanction, Vote
+from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
-from ..ledger import Ledger
-from ..models import Case, Event, Person, Sanction, Vote
-from . import (
-    Outcome,
-    append_event,
-    commit,
-    in_order,
-    next_id,
-    parties_of,
-    sanctions_file,
-)
-
-
-def sanction_json(sanction: Sanction) -> dict[str, Any]:
-    """SPEC §4: the keys scripts rely on for `sanction propose/show --json`."""
-
-    def day(value: date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
-        "sanction": sanction.id,
-        "case": sanction.case,
-        "person": sanction.person,
-        "offence": sanction.offence,
-        "kind": sanction.kind,
-        "duration": str(sanction.duration) if sanction.duration else None,
-        "status": sanction.status,
-        "starts_on": day(sanction.starts_on),
-        "ends_on": day(sanction.ends_on),
-        "expunges_on": day(sanction.expunges_on),
-        "apology_due": day(sanction.apology_due),
-        "decided_on": day(sanction.decided_on),
-        "escalated_from": sanction.escalated_from,
-        "escalated_to": sanction.escalated_to,
-    }
+from ..queries import sanction_json
+from . import change_of, in_order, parties_of, step_case
 
 
 def whole_days(duration: Duration | None, flag: str) -> None:
@@ -56,46 +26,17 @@ def whole_days(duration: Duration | None, flag: str) -> None:
         )
 
 
-def new_sanction(
-    ids: list[str],
-    case_id: str,
-    person: str,
-    day: date,
-    by: str,
-    **fields: Any,
-) -> Sanction:
-    """A proposed sanction decided on `day`, with the next id of that year (S-YEAR-NNNN)."""
-    return Sanction(
-        id=next_id("S", day.year, ids),
-        case=case_id,
-        person=person,
-        status="proposed",
-        status_on=day,
-        decided_on=day,
-        proposed_by=by,
-        **fields,
-    )
-
-
-def _awaiting_proposal(ledger: Ledger, case_id: str) -> tuple[Case, str]:
-    """The case and its respondent, if the case is open, reviewed and has no standing sanction."""
-    case = ledger.case(case_id)
-    if case.status != "open" or case.respondent is None:
-        raise RefusedError(f"{case_id} is {case.status}")
-    if not case.first("reviewed"):
-        raise RefusedError(
-            f"{case_id} has not been reviewed at a meeting yet (`coc report review`)"
-        )
-    standing = [s for s in ledger.sanctions_of_case(case_id) if s.counts]
-    if standing:  # one incident, one offence: a second proposal would count as another
+def _one_per_case(snap: Snapshot, case: Case) -> None:
+    """One incident, one offence: a second proposal would count as another."""
+    standing = [s for s in snap.sanctions_of_case(case.id) if s.counts]
+    if standing:
         first = standing[0]
         how = (
             f"reject it first (`coc sanction reject {first.id}`) to propose another"
             if first.status == "proposed"
             else "one incident is one offence; an appeal can change it"
         )
-        raise RefusedError(f"{case_id} already has sanction {first.id} ({first.status}): {how}")
-    return case, case.respondent
+        raise RefusedError(f"{case.id} already has sanction {first.id} ({first.status}): {how}")
 
 
 def ladder_choice(
@@ -121,25 +62,12 @@ def ladder_choice(
     return kind, duration, reason if deviates else None
 
 
-def _record_change(
-    ledger: Ledger,
-    actor: Person,
-    event: Event,
-    changed: list[Sanction],
-    verb: str,
-) -> Outcome:
-    """One commit for a change to sanctions (the first is the one the action is about): the
-    register, and the event on that sanction's case."""
-    subject = changed[0]
-    case_id, _ = parties_of(subject)
-    _, files = append_event(ledger, case_id, event)
-    files.update(sanctions_file(ledger, changed))
-    change = commit(f"{verb} {subject.id} ({case_id})", verb, actor, files, case_id, subject.id)
-    return Outcome(change, sanction_json(subject), "")
+def _case_of(snap: Snapshot, sanction: Sanction) -> Case:
+    return snap.case(parties_of(sanction)[0])
 
 
 def propose(
-    ledger: Ledger,
+    snap: Snapshot,
     actor: Person,
     at: datetime,
     case_id: str,
@@ -150,41 +78,49 @@ def propose(
 ) -> Outcome:
     """Proposed sanctions: the ladder's recommendation for the respondent's next offence, unless
     the council deviates (Other sanctions) and says why."""
-    policy = ledger.policy
-    _, respondent = _awaiting_proposal(ledger, case_id)
+    policy = snap.policy
+    case = snap.case(case_id)
+    step = transitions.permit(policy, "sanction propose", actor.id, case)
+    _one_per_case(snap, case)
+    respondent = case.respondent
+    assert respondent is not None  # a case on record has one
     day = rules.local_date(at, policy)
-    in_order(ledger, respondent, day)
-    record = rules.record(policy, ledger.sanctions_of(respondent), respondent, day)
+    in_order(snap, respondent, day)
+    record = rules.record(policy, snap.sanctions_of(respondent), respondent, day)
     kind, duration, reason = ladder_choice(record, kind, duration, deviation_reason)
     if kind in rules.BAN_KINDS and not conduct:
         raise UsageError(
             "--conduct is required for a ban: it is the public summary published with it"
         )
-    sanction = new_sanction(
-        ledger.sanction_register.ids,
-        case_id,
-        respondent,
+    sanction = transitions.create(
+        step,
         day,
-        actor.id,
+        id=next_id("S", day.year, snap.sanctions.ids),
+        case=case_id,
+        person=respondent,
+        proposed_by=actor.id,
         kind=kind,
         duration=duration,
         offence=record.offence,
         conduct=conduct,
         deviation_reason=reason,
     )
-    event = Event(at=at, action="sanction_proposed", by=actor.id, sanction=sanction.id)
-    outcome = _record_change(ledger, actor, event, [sanction], "sanction propose")
+    new = step_case(snap, step, case, actor, at, sanction=sanction.id)
     length = f" {duration}" if duration else ""
-    outcome.message = f"Proposed {sanction.id}: offence {record.offence}, {kind}{length}."
-    outcome.details = [
+    details = tuple(
         f"{s.id}: {s.kind}{' ' + str(s.duration) if s.duration else ''}, decided {s.decided_on}"
         for s in record.window
-    ] or ["no earlier sanction on record"]
-    return outcome
+    ) or ("no earlier sanction on record",)
+    return Outcome(
+        change_of(step, actor, new, [sanction]),
+        sanction_json(sanction),
+        f"Proposed {sanction.id}: offence {record.offence}, {kind}{length}.",
+        details,
+    )
 
 
 def vote(
-    ledger: Ledger,
+    snap: Snapshot,
     actor: Person,
     at: datetime,
     sanction_id: str,
@@ -194,88 +130,110 @@ def vote(
 ) -> Outcome:
     """Proposed sanctions, 5th offence: each council member's vote, recorded one at a time. A
     member records their own; a vote given at a meeting may be recorded for them (--on-behalf)."""
-    sanction = ledger.sanction(sanction_id).model_copy(deep=True)
+    policy = snap.policy
+    sanction = snap.sanction(sanction_id)
+    case = _case_of(snap, sanction)
+    step = transitions.permit(policy, "sanction vote", actor.id, case, sanction)
     member = member or actor.id
-    case = _voter_case(ledger, actor, sanction, member, on_behalf)
-    ballot = Vote(member=member, vote="yes" if yes else "no", at=at)
-    if member != actor.id:
-        ballot.recorded_by = actor.id
-    sanction.votes = [*sanction.votes, ballot]
-    event = Event(at=at, action="vote_recorded", by=actor.id, sanction=sanction_id)
-    outcome = _record_change(ledger, actor, event, [sanction], "sanction vote")
-    result = rules.tally(ledger.policy, sanction, case)
-    outcome.data = {
+    snap.person(member, "--member")
+    if member != actor.id and not on_behalf:
+        raise UsageError(
+            f"--member {member} is not you ({actor.id}): each member records their own vote; "
+            f"add --on-behalf to record the vote {member} gave at a meeting"
+        )
+    if member not in policy.roster.council:
+        raise RefusedError(f"{member} is not on the council")
+    conflicted = rules.conflict(case, member)
+    if conflicted:
+        raise RefusedError(f"{conflicted} and cannot vote on it")
+    recorded_by = actor.id if member != actor.id else None
+    ballot = Vote(member=member, vote="yes" if yes else "no", at=at, recorded_by=recorded_by)
+    earlier = [v for v in sanction.votes if v.member == member]
+    voted = transitions.move(step, sanction, rules.local_date(at, policy), votes=(*sanction.votes, ballot))
+    new = step_case(snap, step, case, actor, at, sanction=sanction_id)
+    result = rules.tally(policy, voted, case)
+    data = {
         "sanction": sanction_id,
         "yes": list(result.yes),
         "no": list(result.no),
         "missing": list(result.missing),
         "passed": result.passed,
     }
-    by = f" (recorded by {actor.id})" if ballot.recorded_by else ""
-    outcome.message = (
-        f"Recorded {member}'s vote on {sanction_id}{by}; {len(result.missing)} still to vote."
+    by = f" (recorded by {actor.id})" if recorded_by else ""
+    replaced = f", replacing the vote of {earlier[-1].at:%Y-%m-%d}" if earlier else ""
+    return Outcome(
+        change_of(step, actor, new, [voted]),
+        data,
+        f"Recorded {member}'s vote on {sanction_id}{by}{replaced}; "
+        f"{len(result.missing)} still to vote.",
     )
-    return outcome
 
 
-def _voter_case(
-    ledger: Ledger, actor: Person, sanction: Sanction, member: str, on_behalf: bool
-) -> Case:
-    """The case voted on, once `member` may vote on it and `actor` may record that vote."""
-    ledger.person(member, "--member")
-    if member != actor.id and not on_behalf:
-        raise UsageError(
-            f"--member {member} is not you ({actor.id}): each member records their own vote; "
-            f"add --on-behalf to record the vote {member} gave at a meeting"
-        )
-    if sanction.status != "proposed":
-        raise RefusedError(
-            f"{sanction.id} is {sanction.status}; votes are taken on a proposed sanction"
-        )
-    case_id, _ = parties_of(sanction)
-    if member not in ledger.policy.roster.council:
-        raise RefusedError(f"{member} is not on the council")
-    case = ledger.case(case_id)
-    if member in case.parties:
-        raise RefusedError(f"{member} is a party to {case_id} and cannot vote on it")
-    return case
+def enactment(
+    policy: Policy,
+    kind: str,
+    duration: Duration | None,
+    offence: int,
+    starts_on: date,
+    by: str,
+    day: date,
+) -> dict[str, object]:
+    """SPEC §3 A sanction's dates: computed from starts_on, each from its own start; a warning
+    whose rung requires an apology has it due `deadlines.apology` after it starts."""
+    ends_on, expunges_on = rules.sanction_dates(policy, kind, duration, starts_on)
+    rung = rules.rung_for(policy, offence)
+    apology_due = None
+    if kind == "warning" and rung.kind == "warning" and rung.apology == "required":
+        apology_due = rules.apology_due(starts_on, policy)
+    return {
+        "enacted_on": day,
+        "enacted_by": by,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "expunges_on": expunges_on,
+        "apology_due": apology_due,
+    }
 
 
-def enacted(ledger: Ledger, sanction: Sanction, starts_on: date, by: str, day: date) -> Sanction:
-    """SPEC §3 A sanction's dates: computed from starts_on, each from its own start."""
-    policy = ledger.policy
-    sanction = sanction.model_copy(deep=True)
-    sanction.status = "enacted"
-    sanction.status_on = day
-    sanction.enacted_on = day
-    sanction.enacted_by = by
-    sanction.starts_on = starts_on
-    sanction.ends_on, sanction.expunges_on = rules.sanction_dates(
-        policy, sanction.kind, sanction.duration, starts_on
+def _not_stale(snap: Snapshot, sanction: Sanction, person: str, day: date) -> None:
+    """SPEC §3 A stale proposal: the offence and the ladder's sanction, recomputed for the day of
+    enactment, are still the proposal's (no proposal rejected, sanction overturned or record
+    cleared meanwhile)."""
+    policy = snap.policy
+    now = rules.record(policy, snap.sanctions_of(person), person, day, subject=sanction)
+    then = rules.rung_for(policy, sanction.offence)
+    ladder = (now.rung.kind, now.rung.duration)
+    proposed = (sanction.kind, sanction.duration)
+    deviated = sanction.deviation_reason is not None
+    if now.offence == sanction.offence and (deviated or ladder == proposed) and then == now.rung:
+        return
+    raise RefusedError(
+        f"{sanction.id} is stale: it was proposed as offence {sanction.offence}, "
+        f"{_words(*proposed)}; on {day} it is offence {now.offence}, for which the ladder gives "
+        f"{_words(*ladder)}. Reject it (`coc sanction reject {sanction.id}`) and propose again"
     )
-    rung = rules.rung_for(policy, sanction.offence)
-    if sanction.kind == "warning" and rung.kind == "warning" and rung.apology == "required":
-        sanction.apology_due = rules.apology_due(starts_on, policy)
-    return sanction
+
+
+def _words(kind: str, duration: Duration | None) -> str:
+    return kind.replace("_", " ") + (f" of {duration}" if duration else "")
 
 
 def enact(
-    ledger: Ledger, actor: Person, at: datetime, sanction_id: str, starts_on: date | None
+    snap: Snapshot, actor: Person, at: datetime, sanction_id: str, starts_on: date | None
 ) -> Outcome:
     """Proposed sanctions: the council enacts; a lifetime ban needs the full council's vote."""
-    policy = ledger.policy
-    sanction = ledger.sanction(sanction_id)
-    if sanction.status != "proposed":
-        raise RefusedError(
-            f"{sanction_id} is {sanction.status}; only a proposed sanction can be enacted"
-        )
-    case_id, person = parties_of(sanction)
+    policy = snap.policy
+    sanction = snap.sanction(sanction_id)
+    case = _case_of(snap, sanction)
+    step = transitions.permit(policy, "sanction enact", actor.id, case, sanction)
+    _, person = parties_of(sanction)
     day = rules.local_date(at, policy)
-    in_order(ledger, person, day, sanction)
+    in_order(snap, person, day, sanction)
     if starts_on is not None and starts_on < day:
         raise UsageError(f"--starts-on {starts_on} is before the day of enactment ({day})")
+    _not_stale(snap, sanction, person, day)
     if rules.needs_vote(policy, sanction):
-        result = rules.tally(policy, sanction, ledger.case(case_id))
+        result = rules.tally(policy, sanction, case)
         if not result.passed:
             missing = ", ".join(result.missing)
             reason = (
@@ -286,55 +244,43 @@ def enact(
             raise RefusedError(
                 f"{sanction_id} needs the full council's vote ({result.rule}); {reason}"
             )
-    done = enacted(ledger, sanction, starts_on or day, actor.id, day)
-    event = Event(at=at, action="sanction_enacted", by=actor.id, sanction=sanction_id)
-    outcome = _record_change(ledger, actor, event, [done], "sanction enact")
-    outcome.message = f"Enacted {sanction_id} from {done.starts_on}."
-    return outcome
+    dates = enactment(
+        policy, sanction.kind, sanction.duration, sanction.offence, starts_on or day, actor.id, day
+    )
+    done = transitions.move(step, sanction, day, **dates)
+    new = step_case(snap, step, case, actor, at, sanction=sanction_id)
+    return Outcome(
+        change_of(step, actor, new, [done]),
+        sanction_json(done),
+        f"Enacted {sanction_id} from {done.starts_on}.",
+    )
 
 
-def reject(ledger: Ledger, actor: Person, at: datetime, sanction_id: str) -> Outcome:
+def reject(snap: Snapshot, actor: Person, at: datetime, sanction_id: str) -> Outcome:
     """The council may decline a proposal; a rejected sanction never counts as an offence."""
-    sanction = ledger.sanction(sanction_id).model_copy(deep=True)
-    if sanction.status != "proposed":
-        raise RefusedError(
-            f"{sanction_id} is {sanction.status}; only a proposed sanction can be rejected"
-        )
+    policy = snap.policy
+    sanction = snap.sanction(sanction_id)
+    case = _case_of(snap, sanction)
+    step = transitions.permit(policy, "sanction reject", actor.id, case, sanction)
     _, person = parties_of(sanction)
-    day = rules.local_date(at, ledger.policy)
-    in_order(ledger, person, day, sanction)
-    sanction.status = "rejected"
-    sanction.status_on = day
-    event = Event(at=at, action="sanction_rejected", by=actor.id, sanction=sanction_id)
-    outcome = _record_change(ledger, actor, event, [sanction], "sanction reject")
-    outcome.message = f"Rejected {sanction_id}."
-    return outcome
+    day = rules.local_date(at, policy)
+    in_order(snap, person, day, sanction)
+    done = transitions.move(step, sanction, day)
+    new = step_case(snap, step, case, actor, at, sanction=sanction_id)
+    return Outcome(
+        change_of(step, actor, new, [done]), sanction_json(done), f"Rejected {sanction_id}."
+    )
 
 
-def _awaiting_apology(ledger: Ledger, sanction_id: str) -> Sanction:
-    """A copy of the enacted warning whose apology is still to be recorded."""
-    warning = ledger.sanction(sanction_id).model_copy(deep=True)
-    if warning.apology is not None:
-        raise RefusedError(
-            f"the apology for {sanction_id} was already recorded as {warning.apology}"
-        )
-    if warning.status != "enacted" or warning.apology_due is None:
-        raise RefusedError(f"{sanction_id} is not an enacted warning awaiting an apology")
-    return warning
-
-
-def escalate(
-    ledger: Ledger, actor: Person, warning: Sanction, day: date, conduct: str | None
+def _escalate(
+    snap: Snapshot, actor: Person, warning: Sanction, day: date, conduct: str | None
 ) -> Sanction:
     """Proposed sanctions, 1st offence: should the apology be refused, the sanction is escalated
     to the next offence automatically: a new sanction decided that day, linked to the warning,
-    enacted at once unless its rung needs the full council's vote. Returns the new sanction."""
-    policy = ledger.policy
+    enacted at once unless its rung needs the full council's vote."""
+    policy = snap.policy
     case_id, person = parties_of(warning)
-    in_order(ledger, person, day, warning)
-    warning.status = "escalated"
-    warning.status_on = day
-    mine = [warning if s.id == warning.id else s for s in ledger.sanctions_of(person)]
+    mine = [warning if s.id == warning.id else s for s in snap.sanctions_of(person)]
     record = rules.record(policy, mine, person, day)
     nxt = record.rung
     conduct = conduct or warning.conduct
@@ -343,26 +289,25 @@ def escalate(
             f"--conduct is required: the refusal escalates {warning.id} to a "
             f"{nxt.kind.replace('_', ' ')}, and --conduct is the public summary published with it"
         )
-    escalation = new_sanction(
-        ledger.sanction_register.ids,
-        case_id,
-        person,
-        day,
-        actor.id,
-        kind=nxt.kind,
-        duration=nxt.duration,
-        offence=record.offence,
-        conduct=conduct,
-        escalated_from=warning.id,
-    )
-    if not rules.needs_vote(policy, escalation):
-        escalation = enacted(ledger, escalation, day, actor.id, day)
-    warning.escalated_to = escalation.id
-    return escalation
+    fields = {
+        "id": next_id("S", day.year, snap.sanctions.ids),
+        "case": case_id,
+        "person": person,
+        "proposed_by": actor.id,
+        "kind": nxt.kind,
+        "duration": nxt.duration,
+        "offence": record.offence,
+        "conduct": conduct,
+        "escalated_from": warning.id,
+    }
+    if any(r.kind == nxt.kind and r.vote for r in policy.ladder):
+        return transitions.create(transitions.STEPS["escalation to a vote"], day, **fields)
+    dates = enactment(policy, nxt.kind, nxt.duration, record.offence, day, actor.id, day)
+    return transitions.create(transitions.STEPS["escalation"], day, **fields, **dates)
 
 
 def apology_record(
-    ledger: Ledger,
+    snap: Snapshot,
     actor: Person,
     at: datetime,
     sanction_id: str,
@@ -371,29 +316,37 @@ def apology_record(
 ) -> Outcome:
     """Proposed sanctions, 1st offence: the apology delivered, or refused (which escalates the
     warning where its rung says so)."""
-    policy = ledger.policy
-    warning = _awaiting_apology(ledger, sanction_id)
-    day = rules.local_date(at, policy)
+    policy = snap.policy
+    warning = snap.sanction(sanction_id)
+    case = _case_of(snap, warning)
     escalates = not delivered and rules.rung_for(policy, warning.offence).refusal_escalates
+    name = "apology refused" if escalates else "apology delivered"
+    step = transitions.permit(policy, name, actor.id, case, warning)
+    if warning.apology_due is None:
+        raise RefusedError(f"{sanction_id} is not an enacted warning awaiting an apology")
     if conduct and not escalates:
         raise UsageError(
             "--conduct is the public summary of the sanction a refusal escalates to; recording "
             f"{sanction_id} as {'delivered' if delivered else 'refused'} escalates nothing"
         )
-    warning.apology = "delivered" if delivered else "refused"
-    warning.apology_recorded_on = day
-    escalation = escalate(ledger, actor, warning, day, conduct) if escalates else None
-    event = Event(
-        at=at, action="apology_recorded", by=actor.id, sanction=sanction_id, note=warning.apology
-    )
-    changed = [warning] if escalation is None else [warning, escalation]
-    outcome = _record_change(ledger, actor, event, changed, "apology record")
-    outcome.message = f"Recorded the apology for {sanction_id} as {warning.apology}."
+    day = rules.local_date(at, policy)
+    _, person = parties_of(warning)
+    in_order(snap, person, day, warning)
+    said = "delivered" if delivered else "refused"
+    apology = transitions.move(step, warning, day, apology=said, apology_recorded_on=day)
+    escalation = _escalate(snap, actor, apology, day, conduct) if escalates else None
+    changed = [apology]
     if escalation is not None:
-        outcome.data = sanction_json(escalation)
-        outcome.message = (
-            f"Apology refused: {sanction_id} escalated to {escalation.id}, offence "
+        changed = [transitions.move(step, apology, day, escalated_to=escalation.id), escalation]
+    new = step_case(snap, step, case, actor, at, sanction=sanction_id, note=said)
+    late = " (late)" if day > warning.apology_due else ""
+    message = f"Recorded the apology for {sanction_id} as {said}{late}."
+    data = sanction_json(changed[0])
+    if escalation is not None:
+        data = sanction_json(escalation)
+        message = (
+            f"Apology refused{late}: {sanction_id} escalated to {escalation.id}, offence "
             f"{escalation.offence}, {escalation.kind} {escalation.duration or ''} "
             f"{escalation.status} from {escalation.starts_on or 'after the vote'}."
         )
-    return outcome
+    return Outcome(change_of(step, actor, new, changed), data, message)

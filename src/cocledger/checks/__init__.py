@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..ledger import Problem
-from . import computed, decisions, history, process, records
+from ..core.problems import Problem
+from . import computed, decisions, gate, history, process, records
 from .context import Context, Finding
 
 ERROR = "error"
@@ -47,6 +47,8 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL054": (process.check_deviation_reason, ERROR, "Deviation from the ladder without a reason"),
     "CL055": (process.check_tombstone, ERROR, "Tombstone still holds personal details"),
     "CL056": (process.check_vote_by_party, ERROR, "Vote by a party to the case"),
+    "CL057": (gate.check_conflicted_actor, ERROR, "Recorded by someone conflicted in the case"),
+    "CL058": (gate.check_status_steps, ERROR, "A step or status the process does not allow"),
     "CL060": (process.check_missed_deadline, WARNING, "Deadline missed"),
     "CL061": (process.check_missing_notification, WARNING, "Notification missing"),
     "CL070": (process.check_lead_on_council, ERROR, "Project lead not on the council"),
@@ -64,6 +66,7 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
         "Decision commit without a good signature",
     ),
     "CL087": (decisions.check_fact_author, ERROR, "Case facts changed by a non-member"),
+    "CL088": (decisions.check_conflicted_commit, ERROR, "Commit by someone conflicted in the case"),
 }
 
 

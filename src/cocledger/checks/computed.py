@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from .. import rules
-from ..ledger import SANCTIONS_FILE
+from ..core import rules
+from ..core.ids import SANCTIONS_FILE
 from .context import Context, Finding
 
 

@@ -1,46 +1,28 @@
-"""What validate's checks look at: every ledger file parsed once with the fast reader, and its
-node tree (for line numbers) composed only for the files that turn out to have a problem.
+"""What validate's checks look at: the ledger as `store.validation` loaded it, leniently (a file
+that does not parse is None here, its problems already reported, and every check skips what it
+cannot see), with the indexes many checks share and the lines of key paths.
 
-Case files are parsed in two worker processes when there are many of them: YAML parsing is the
-floor of validation, and the workers hand back plain data, which is cheap to pass between processes
-(models are not), so the models are built here.
+Pure data: the texts come in as a mapping, and the history (with --base) as a `HistorySource`,
+both fed by `store/`; no check reads a file or runs git.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from itertools import repeat
-from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from pydantic import BaseModel
+from ..core import rules
+from ..core.models import Case, Person, Policy, Sanction
+from ..core.problems import Problem
+from ..store.git import CommitInfo
+from ..store.loader import Locator
 
-from .. import parse_cache, rules, yamlio
-from ..errors import InputError
-from ..ledger import (
-    CASES_DIR,
-    PEOPLE_FILE,
-    POLICY_FILE,
-    SANCTIONS_FILE,
-    Problem,
-    load_data,
-    parse_file,
-    validate_data,
-)
-from ..models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
-
-M = TypeVar("M", bound=BaseModel)
-E = TypeVar("E", bound=BaseModel)
 T = TypeVar("T")
-Progress = Callable[[int, int], None]  # (files done, files in all)
-Parsed = tuple[str, str | None, bool, Any, list[Problem]]  # path, text, read, data, problems
-
-PARALLEL_FROM = 500  # below this, starting worker processes costs more than it saves
-CHUNK = 250
 
 
 class Finding(NamedTuple):
@@ -57,171 +39,41 @@ class Finding(NamedTuple):
     col: int = 0
 
 
-def _read(root: Path, relpath: str) -> tuple[str | None, list[Problem]]:
-    try:
-        return (root / relpath).read_text(encoding="utf-8"), []
-    except (OSError, UnicodeError) as exc:
-        return None, [Problem("CL001", "error", relpath, 1, 1, f"cannot read the file: {exc}")]
+class HistorySource(Protocol):
+    """The git history validate --base reads, as `store.history` gives it."""
+
+    base: str
+    fork: str
+    changed: set[str]
+    commits: list[CommitInfo]
+
+    def text_at(self, rev: str, path: str) -> str | None: ...
+
+    def parents(self, sha: str) -> list[str]: ...
+
+    def changed_between(self, before: str, after: str) -> list[str]: ...
+
+    def commits_of(self, trailer: str, path: str) -> list[CommitInfo]: ...
 
 
-def _read_and_parse(root: str, files: list[str], keep_text: bool = True) -> list[Parsed]:
-    """Read and parse files with the fast reader (runs in a worker process for large ledgers,
-    which hands back the data but not the texts: only a file with a problem is read again)."""
-    parsed: list[Parsed] = []
-    for relpath in files:
-        text, problems = _read(Path(root), relpath)
-        data = None
-        if text is not None:
-            data, problems = load_data(text, relpath)
-        parsed.append((relpath, text if keep_text else None, text is not None, data, problems))
-    return parsed
-
-
-def parse_all(root: Path, files: list[str], progress: Progress | None = None) -> Iterator[Parsed]:
-    """Every file parsed once, in order; in two worker processes when there are many."""
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    done = 0
-    if len(files) < PARALLEL_FROM:
-        results: Iterator[list[Parsed]] = map(_read_and_parse, repeat(str(root)), chunks)
-        for result in results:
-            yield from result
-            done += len(result)
-            if progress:
-                progress(done, len(files))
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        for result in pool.map(_read_and_parse, repeat(str(root)), chunks, repeat(False)):
-            yield from result
-            done += len(result)
-            if progress:
-                progress(done, len(files))
-
-
-def find_case_files(root: Path) -> list[str]:
-    """Every YAML file under cases/, wherever it is (a misplaced one is reported, not skipped)."""
-    base = root / CASES_DIR
-    if not base.is_dir():
-        return []
-    found: list[str] = []
-    todo = [(str(base), CASES_DIR)]
-    while todo:  # os.scandir: a tenth of the time of Path.rglob on 10,000 files
-        folder, rel = todo.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):  # as rglob: no symlinked folders
-                    todo.append((entry.path, f"{rel}/{entry.name}"))
-                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-                    found.append(f"{rel}/{entry.name}")
-    return sorted(found)
-
-
-class _Texts(dict[str, str]):
-    """The texts of the files read, by path. A case file parsed in a worker process is in it too,
-    read again from disk only when a problem in it needs its line."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__()
-        self.root = root
-        self.unread: set[str] = set()
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self.unread
-
-    def __missing__(self, key: str) -> str:
-        if key not in self.unread:
-            raise KeyError(key)
-        text, _ = _read(self.root, key)
-        self.unread.discard(key)
-        self[key] = text or ""
-        return self[key]
-
-
+@dataclass
 class Context:
-    """The ledger as the checks see it. A file that does not parse is None here (its problems are
-    already reported) and every check skips what it cannot see, so one broken file never hides
-    the problems of the others."""
+    """The ledger as the checks see it."""
 
-    def __init__(self, root: Path, at: datetime, base: str | None = None) -> None:
-        self.root = root
-        self.at = at  # the moment looked at: --at, read in the policy's time zone once loaded
-        self.base = base
-        self.texts: dict[str, str] = _Texts(root)
-        self.parse_problems: list[Problem] = []
-        self.policy: Policy | None = None
-        self.people: list[Person] | None = None
-        self.sanctions: list[Sanction] | None = None
-        self.cases: list[tuple[str, Case]] = []
-        self.case_files: list[str] = []
-        self._trees: dict[str, Any] = {}
-        self._shared: dict[str, Any] = {}
-
-    # --- loading --------------------------------------------------------------------------------
-
-    def load(self, progress: Progress | None = None) -> Context:
-        if not (self.root / POLICY_FILE).is_file():
-            raise InputError(
-                f"missing; is {self.root} a ledger? Create one with `coc init`", POLICY_FILE
-            )
-        self.policy = self._file(POLICY_FILE, Policy)
-        self.people = self._entries(PEOPLE_FILE, Person, PeopleFile, "people")
-        if (self.root / SANCTIONS_FILE).exists():
-            self.sanctions = self._entries(SANCTIONS_FILE, Sanction, SanctionsFile, "sanctions")
-        else:
-            self.sanctions = []
-        self.case_files = find_case_files(self.root)
-        for relpath, text, read, data, problems in parse_all(self.root, self.case_files, progress):
-            if read and text is None:
-                self.texts.unread.add(relpath)  # type: ignore[attr-defined]
-            self._add_case(relpath, text, read, data, problems)
-        return self
-
-    def _text(self, relpath: str) -> str | None:
-        """policy.yaml, people.yaml or sanctions.yaml: None when missing or unreadable."""
-        if not (self.root / relpath).is_file():
-            return None
-        text, problems = _read(self.root, relpath)
-        self.parse_problems.extend(problems)
-        if text is not None:
-            self.texts[relpath] = text
-        return text
-
-    def _file(self, relpath: str, model: type[M], text: str | None = None) -> M | None:
-        text = self._text(relpath) if text is None else text
-        if text is None:
-            return None
-        parsed, problems = parse_file(text, relpath, model, self._locator(relpath))
-        self.parse_problems.extend(problems)
-        return parsed
-
-    def _entries(
-        self, relpath: str, entry: type[E], whole: type[BaseModel], key: str
-    ) -> list[E] | None:
-        """A register's entries, from the parse cache (only what validate itself parsed)."""
-        text = self._text(relpath)
-        if text is None:
-            return None
-
-        def parse() -> list[E] | None:
-            parsed = self._file(relpath, whole, text)
-            return None if parsed is None else getattr(parsed, key)
-
-        found = parse_cache.register(self.root, text, entry, parse, written=False)
-        return None if found is None else found.all()
-
-    def _add_case(
-        self, relpath: str, text: str | None, read: bool, data: Any, problems: list[Problem]
-    ) -> None:
-        if text is not None:
-            self.texts[relpath] = text
-        if problems or not read:
-            self.parse_problems.extend(problems)
-            return
-        case, problems = validate_data(data, "", relpath, Case, self._locator(relpath))
-        self.parse_problems.extend(problems)
-        if case is not None:
-            self.cases.append((relpath, case))
+    at: datetime
+    texts: Mapping[str, str]
+    policy: Policy | None = None
+    people: list[Person] | None = None
+    sanctions: list[Sanction] | None = None
+    cases: list[tuple[str, Case]] = field(default_factory=list)
+    case_files: list[str] = field(default_factory=list)
+    missing: frozenset[str] = frozenset()
+    parse_problems: list[Problem] = field(default_factory=list)
+    history: HistorySource | None = None
+    policy_when_enacted: Callable[[str], Policy | None] | None = None
+    """policy.yaml as it stood when a sanction was enacted (read from git by the store)."""
+    _locators: dict[str, Locator] = field(default_factory=dict)
+    _shared: dict[str, Any] = field(default_factory=dict)
 
     # --- lines, for the files that have a problem -----------------------------------------------
 
@@ -229,12 +81,9 @@ class Context:
         """Line and column of a key path; a file is composed (positions only) at most once."""
         if not path or file not in self.texts:
             return 1, 1
-        if file not in self._trees:
-            self._trees[file] = yamlio.compose_fast(self.texts[file])
-        return yamlio.node_position(self._trees[file], path)
-
-    def _locator(self, file: str) -> Callable[[str, Sequence[str | int]], tuple[int, int]]:
-        return lambda _text, path: self.locate(file, path)
+        if file not in self._locators:
+            self._locators[file] = Locator(self.texts[file])
+        return self._locators[file](path)
 
     # --- what many checks need ------------------------------------------------------------------
 
@@ -275,6 +124,14 @@ class Context:
                 grouped[sanction.person].append(sanction)
         return grouped
 
+    @cached_property
+    def sanctions_by_case(self) -> dict[str, list[Sanction]]:
+        grouped: dict[str, list[Sanction]] = defaultdict(list)
+        for sanction in self.sanctions or []:
+            if sanction.case:
+                grouped[sanction.case].append(sanction)
+        return grouped
+
     def entries(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
         """(key path, sanction) for each entry of sanctions.yaml."""
         for index, sanction in enumerate(self.sanctions or []):
@@ -286,11 +143,3 @@ class Context:
 
     def live_cases(self) -> Iterator[tuple[str, Case]]:
         return ((file, case) for file, case in self.cases if case.status != "expunged")
-
-
-def parse_quietly(text: str | None, file: str, model: type[M]) -> M | None:
-    """A model of an older version of a file (history checks): None when it does not parse."""
-    if text is None:
-        return None
-    parsed, _ = parse_file(text, file, model, locate=lambda _text, _path: (1, 1))
-    return parsed

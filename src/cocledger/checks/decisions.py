@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from .. import gitstore
-from ..errors import CocError
-from ..gitstore import CommitInfo
-from ..ledger import POLICY_FILE, SANCTIONS_FILE
-from ..models import Policy, Sanction
-from .context import Context, Finding, parse_quietly
-from .history import History, history_of
+from ..core import rules
+from ..core.ids import CASES_DIR, SANCTIONS_FILE, case_path
+from ..core.models import Case, Policy, Sanction, SanctionsFile
+from ..store.git import CommitInfo
+from .context import Context, Finding
+from .trust import History, history_of
 
 SIGNATURE = {
     "B": "a bad signature",
@@ -98,15 +97,41 @@ def _needs_council(h: History, commit: CommitInfo) -> list[str]:
 
 def policy_at_enactment(ctx: Context, sanction: Sanction) -> Policy | None:
     """policy.yaml as it stood when `coc sanction enact` enacted the sanction (None if unknown)."""
-    try:
-        found = gitstore.commits(
-            ctx.root, grep=f"^Coc-Sanction: {sanction.id}$", paths=[SANCTIONS_FILE]
-        )
-        enacting = [c for c in found if c.trailers.get("Coc-Action") == "sanction enact"]
-        if not enacting:
-            return None
-        parents = gitstore.parents(ctx.root, enacting[-1].sha)
-        text = gitstore.file_at(ctx.root, parents[0], POLICY_FILE) if parents else None
-    except CocError:
-        return None
-    return parse_quietly(text, POLICY_FILE, Policy)
+    return ctx.policy_when_enacted(sanction.id) if ctx.policy_when_enacted else None
+
+
+def _cases_touched(h: History, commit: CommitInfo) -> dict[str, str]:
+    """case id -> case file, of every case a commit touches: its file, or its sanctions."""
+    found: dict[str, str] = {}
+    files = h.files_of(commit)
+    for path in files:
+        if path.startswith(CASES_DIR + "/"):
+            found.setdefault(PurePosixPath(path).stem, path)
+    if SANCTIONS_FILE in files:
+        parent = h.parent(commit)
+        before = h.model_at(parent, SANCTIONS_FILE, SanctionsFile) if parent != commit.sha else None
+        after = h.model_at(commit.sha, SANCTIONS_FILE, SanctionsFile)
+        old = {s.id: s for s in before.sanctions} if before else {}
+        for s in after.sanctions if after else ():
+            if s.case and old.get(s.id) != s:
+                found.setdefault(s.case, case_path(s.case))
+    return found
+
+
+def check_conflicted_commit(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 Recusal, over the history: no commit since REF touching a case, or its sanctions,
+    was made by someone conflicted in it (judged by the case as it stood before the commit)."""
+    h = history_of(ctx)
+    if h is None:
+        return
+    for commit in h.commits:
+        person, _ = h.author(commit)
+        if person is None:
+            continue
+        parent = h.parent(commit)
+        for case_id, path in sorted(_cases_touched(h, commit).items()):
+            case = h.model_at(parent, path, Case) if parent != commit.sha else None
+            case = case or h.model_at(commit.sha, path, Case)
+            if case is not None and case.status != "expunged" and rules.conflict(case, person):
+                message = f"{_what(commit)} touches {case_id}, in which its author is conflicted"
+                yield Finding(path, (), message, 1, 1)

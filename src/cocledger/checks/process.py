@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .. import due, rules
-from ..ledger import POLICY_FILE, SANCTIONS_FILE
-from ..models import (
+from ..core import deadlines as due
+from ..core import rules
+from ..core.ids import POLICY_FILE, SANCTIONS_FILE
+from ..core.models import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
@@ -28,22 +29,28 @@ def check_committee(ctx: Context) -> Iterator[Finding]:
     """Incident processing: a small committee of council members with no conflict of interest.
 
     Membership and size are judged against today's roster only until the review: a council that
-    changes later does not make a past committee wrong. Conflicts of interest never expire.
+    changes later does not make a past committee wrong. Conflicts of interest never expire. A
+    committee a declared conflict left short is `coc due`'s to show, not an error.
     """
     if ctx.policy is None:
         return
     for file, case in ctx.live_cases():
         reviewed = case.first("reviewed") is not None
+        formed = [j for j, e in enumerate(case.timeline) if e.action == "committee_formed"]
+        since = case.timeline[formed[-1] :] if formed else case.timeline
+        recused = any(e.action == "conflict_declared" for e in since)
         if not case.committee:
-            if reviewed:
+            if reviewed and not recused:
                 yield Finding(file, ("committee",), "reviewed without a committee")
             continue
         before_review = case.status == "open" and not reviewed
-        for problem in _committee_problems(ctx.policy, case, before_review):
+        for problem in _committee_problems(ctx.policy, case, before_review, recused):
             yield Finding(file, ("committee",), f"committee: {problem}")
 
 
-def _committee_problems(policy: Policy, case: Case, before_review: bool) -> list[str]:
+def _committee_problems(
+    policy: Policy, case: Case, before_review: bool, recused: bool
+) -> list[str]:
     """rules.committee_problems, with seats (committee[1]) for names: a member who is not on the
     council, or who is a party, may be anyone."""
     members, problems = case.committee, []
@@ -56,7 +63,7 @@ def _committee_problems(policy: Policy, case: Case, before_review: bool) -> list
     if conflicted:
         problems.append(f"conflict of interest (party to the case): {_seats(conflicted)}")
     size = len(set(members))
-    if before_review and size < policy.committee.min_size:
+    if before_review and not recused and size < policy.committee.min_size:
         problems.append(f"needs at least {policy.committee.min_size} members, got {size}")
     return problems
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ledger import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
+from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
 from .context import Context, Finding
 
 Reference = tuple[str, tuple[str | int, ...], str]  # file, key path, the id referred to
@@ -37,7 +37,7 @@ def check_unknown_key(ctx: Context) -> Iterator[Finding]:
 
 def check_missing_file(ctx: Context) -> Iterator[Finding]:
     """SPEC §2: a ledger holds policy.yaml, people.yaml, sanctions.yaml and cases/."""
-    if not (ctx.root / PEOPLE_FILE).is_file():
+    if PEOPLE_FILE in ctx.missing:
         yield Finding(
             PEOPLE_FILE, (), "missing: every person the ledger names is listed here", 1, 1
         )

@@ -7,12 +7,7 @@ from typing import Annotated
 import typer
 
 from .common import act
-from .options import AtOpt, JsonOpt, LedgerOpt
-
-COUNCIL = "council"
-SanctionArg = Annotated[
-    str, typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.")
-]
+from .options import AtOpt, JsonOpt, LedgerOpt, SanctionArg
 
 
 def register(app: typer.Typer) -> None:
@@ -34,13 +29,7 @@ def file(
     """Record an appeal of a sanction (only kinds in policy.yaml appeals.allowed_for)."""
     from ..actions.appeals import file as action
 
-    act(
-        ledger,
-        at,
-        COUNCIL,
-        lambda lg, actor, when: action(lg, actor, when, sanction, reason),
-        as_json,
-    )
+    act(ledger, at, "appeal file", lambda s, a, w: action(s, a, w, sanction, reason), as_json)
 
 
 def decide(
@@ -67,24 +56,20 @@ def decide(
 ) -> None:
     """Decide an appeal: --upheld, --overturned or --reduced-to D."""
     from ..actions.appeals import decide as action
-    from ..durations import parse_duration
     from ..errors import UsageError
+    from .sanctions import _duration
 
     chosen = [flag for flag, on in (("upheld", upheld), ("overturned", overturned)) if on]
     if reduced_to is not None:
         chosen.append("reduced")
     if len(chosen) != 1:
         raise UsageError("give exactly one of --upheld, --overturned or --reduced-to D")
-    try:
-        length = parse_duration(reduced_to) if reduced_to is not None else None
-    except UsageError as exc:
-        raise UsageError(f"--reduced-to: {exc}") from None
+    length = _duration(reduced_to, "--reduced-to")
+    step = "appeal overturn" if overturned else "appeal decide"
     act(
         ledger,
         at,
-        COUNCIL,
-        lambda lg, actor, when: action(
-            lg, actor, when, sanction, chosen[0], length, list(member or [])
-        ),
+        step,
+        lambda s, a, w: action(s, a, w, sanction, chosen[0], length, list(member or [])),
         as_json,
     )

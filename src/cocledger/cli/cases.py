@@ -1,4 +1,4 @@
-"""Read-only queries: `coc case show`, `coc case list`, `coc person show`."""
+"""Read-only queries `coc case show`, `coc case list`, `coc person show`; and `coc case close`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import act, console, emit_json, open_ledger, resolve_at
-from .options import AtOpt, JsonOpt, LedgerOpt
+from .common import act, resolve_at, snapshot
+from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, PersonArg
 
 
 def register(app: typer.Typer) -> None:
@@ -21,20 +21,20 @@ def register(app: typer.Typer) -> None:
 
 
 def case_show(
-    case: Annotated[str, typer.Argument(metavar="CASE")],
-    ledger: LedgerOpt = None,
-    at: AtOpt = None,
-    as_json: JsonOpt = False,
+    case: CaseArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Show a case: parties, deadlines, timeline and sanctions (--at: its timeline up to then)."""
-    from .. import render, views
+    from .. import queries
+    from ..output import tables
+    from ..output.console import console, emit_json
 
-    lg = open_ledger(ledger)
-    data = views.case_view(lg, case, resolve_at(at, lg.policy, action=False) if at else None)
+    snap = snapshot(ledger)
+    moment = resolve_at(at, snap.policy, action=False) if at else None
+    data = queries.case_view(snap, case, moment)
     if as_json:
         emit_json(data)
     else:
-        render.case(console(), data)
+        tables.case(console(), data)
 
 
 def case_list(
@@ -44,36 +44,39 @@ def case_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List the cases of the ledger (--at: those received by then)."""
-    from .. import render, views
+    from .. import queries
+    from ..output import tables
+    from ..output.console import console, emit_json
 
-    lg = open_ledger(ledger)
-    rows = views.case_list(lg, open_only, resolve_at(at, lg.policy, action=False) if at else None)
+    snap = snapshot(ledger)
+    moment = resolve_at(at, snap.policy, action=False) if at else None
+    rows = queries.case_list(snap, open_only, moment)
     if as_json:
         emit_json(rows)
     else:
-        render.case_list(console(), rows)
+        tables.case_list(console(), rows)
 
 
 def person_show(
-    person_id: Annotated[str, typer.Argument(metavar="ID")],
-    ledger: LedgerOpt = None,
-    at: AtOpt = None,
-    as_json: JsonOpt = False,
+    person_id: PersonArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
     """A person's record: offences on record, the next sanction, an active ban, when it clears."""
-    from .. import render, rules, views
+    from .. import queries
+    from ..core import rules
+    from ..output import tables
+    from ..output.console import console, emit_json
 
-    lg = open_ledger(ledger)
-    day = rules.local_date(resolve_at(at, lg.policy, action=False), lg.policy)
-    data = views.person_view(lg, person_id, day)
+    snap = snapshot(ledger)
+    day = rules.local_date(resolve_at(at, snap.policy, action=False), snap.policy)
+    data = queries.person_view(snap, person_id, day)
     if as_json:
         emit_json(data)
     else:
-        render.person(console(), data)
+        tables.person(console(), data)
 
 
 def case_close(
-    case: Annotated[str, typer.Argument(metavar="CASE")],
+    case: CaseArg,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why (e.g. no breach found).")
     ] = None,
@@ -84,6 +87,4 @@ def case_close(
     """Close a case the council has finished with (no sanction left pending)."""
     from ..actions.cases import close
 
-    act(
-        ledger, at, "council", lambda lg, actor, when: close(lg, actor, when, case, reason), as_json
-    )
+    act(ledger, at, "case close", lambda s, a, w: close(s, a, w, case, reason), as_json)

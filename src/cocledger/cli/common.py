@@ -1,21 +1,22 @@
-"""What every command shares: the moment an action happened, the actor check, the commit, output
-and the one-line report of a failure. No typer here (its options are in `options`), and heavy
-libraries are imported inside functions."""
+"""What every command shares: the one reading of the clock, the moment an action happened, the
+ledger's root, running an action under the lock, and the one-line report of a failure. No typer
+here (its options are in `options`); heavy libraries are imported inside functions."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..actions import Outcome
-    from ..ledger import Ledger
-    from ..models import Person, Policy
+    from ..core.change import Outcome
+    from ..core.models import Person, Policy
+    from ..core.snapshot import Snapshot
+
+Action = Callable[["Snapshot", "Person", datetime], "Outcome"]
 
 
 def now() -> datetime:
@@ -25,8 +26,8 @@ def now() -> datetime:
 
 def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
     """SPEC §3 Dates: a date-only value is 00:00 of that date in the policy time zone."""
+    from ..core.rules import start_of_day
     from ..errors import UsageError
-    from ..rules import start_of_day
 
     text = value.strip()
     try:
@@ -69,7 +70,7 @@ default_ledger: Path | None = None  # set by `coc -C PATH` before the command's 
 
 def root_of(ledger: Path | None) -> Path:
     from ..errors import UsageError
-    from ..gitstore import find_root
+    from ..store.git import find_root
 
     start = ledger or default_ledger or Path.cwd()
     try:
@@ -78,72 +79,65 @@ def root_of(ledger: Path | None) -> Path:
         raise UsageError(f"{start}: {exc.strerror or exc}; pass -C PATH to a ledger") from None
 
 
-def open_ledger(ledger: Path | None) -> Ledger:
-    from ..ledger import Ledger
+def snapshot(ledger: Path | None) -> Snapshot:
+    """The ledger for a query (no lock: a query writes nothing)."""
+    from ..store import repository
 
-    return Ledger(root_of(ledger))
+    return repository.open(root_of(ledger)).snapshot
 
 
 def act(
-    ledger_opt: Path | None,
-    at_opt: str | None,
-    role: str,
-    action: Callable[[Ledger, Person, datetime], Outcome],
-    as_json: bool,
+    ledger_opt: Path | None, at_opt: str | None, step: str, action: Action, as_json: bool
 ) -> Outcome:
-    """Run one action under the ledger lock: load, authorise the git author, compute, commit."""
-    from .. import gitstore, parse_cache, rules
-    from ..ledger import Ledger
+    """Run one action under the ledger's lock: read the ledger, identify the git author, ask the
+    gate whether their role may take `step`, decide, commit."""
+    from ..core import transitions
+    from ..store import git, repository
 
     root = root_of(ledger_opt)
-    with gitstore.locked(root):
-        ledger = Ledger(root)
-        at = resolve_at(at_opt, ledger.policy, action=True)
-        email = gitstore.author_email(root)
-        actor = rules.authorise(ledger.policy, ledger.people_with_email(email), email, role)
-        outcome = action(ledger, actor, at)
-        if outcome.change is not None:
-            outcome.data = outcome.data if isinstance(outcome.data, dict | list) else {}
-            files = outcome.change.files
-            written = parse_cache.Written(
-                root, [v for k, v in ledger.written.items() if files.get(k) == v[0]]
-            )
-            sha = gitstore.apply(root, outcome.change)
-            written.commit()
-            if isinstance(outcome.data, dict):
-                outcome.data.setdefault("commit", sha)
-    show(outcome, as_json)
+    with repository.session(root) as repo:
+        snap = repo.snapshot
+        at = resolve_at(at_opt, snap.policy, action=True)
+        email = git.author_email(root)
+        actor = transitions.identify(snap.people_with_email(email), email)
+        transitions.authorise(snap.policy, step, actor.id)
+        outcome = _decided(action, snap, actor, at)
+        sha = repo.commit(outcome.change) if outcome.change is not None else None
+    show(outcome, sha, as_json)
     return outcome
 
 
-def show(outcome: Outcome, as_json: bool) -> None:
+def _decided(action: Action, snap: Snapshot, actor: Person, at: datetime) -> Outcome:
+    """The action's outcome; a value it was given that no record may hold is the user's to fix."""
+    from pydantic import ValidationError
+
+    from ..errors import UsageError
+
+    try:
+        return action(snap, actor, at)
+    except ValidationError as exc:
+        if debug():
+            raise
+        from ..store.loader import schema_message
+
+        _, message = schema_message(exc.errors()[0])
+        raise UsageError(f"{message}: check the value you gave") from None
+
+
+def show(outcome: Outcome, sha: str | None, as_json: bool) -> None:
+    from ..output.console import emit_json, lines
+
     if as_json:
-        emit_json(outcome.data)
+        emit_json({**outcome.data, "commit": sha} if sha else dict(outcome.data))
         return
-    out = console()
-    out.print(outcome.message)
-    for line in outcome.details:
-        out.print(f"  {line}", highlight=False)
-
-
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-def console(stderr: bool = False) -> Any:
-    """rich's console: colours on a terminal, plain text when piped."""
-    from rich.console import Console
-
-    tty = (sys.stderr if stderr else sys.stdout).isatty()
-    # Piped, tables get room enough that no id or date is cut (SPEC: piping prints plain text).
-    return Console(stderr=stderr, highlight=False, soft_wrap=not tty, width=None if tty else 160)
+    lines(outcome.message, outcome.details)
 
 
 def debug() -> bool:
     return os.environ.get("COC_DEBUG") == "1"
 
 
-def failure(exc: Exception | KeyboardInterrupt) -> int | None:
+def failure(exc: BaseException) -> int | None:
     """Tell the user, in one line on stderr, about the exception that ended a command; return the
     exit code, or None to let it go on (a bug under COC_DEBUG=1: its traceback). A reader who
     left (`coc ... | head`) is not an error: stdout goes to /dev/null so exiting cannot fail."""

@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .. import __version__
-from . import appeals, cases, common, entry, process, reports, sanctions, setup
+from . import appeals, cases, common, process, reports, sanctions, setup
 from . import publish as publishing
 from . import validate as validation
 from .common import failure
@@ -46,7 +46,7 @@ class _Group(TyperGroup):
             else:
                 where = f"{ctx.command_path}: " if ctx is not None else ""
                 hint = f" See '{ctx.command_path} --help'." if ctx is not None else ""
-                message = exc.format_message().rstrip()
+                message = exc.format_message().rstrip().replace("Value error, ", "")
                 message += "" if message.endswith((".", "?", "!")) else "."
                 typer.echo(f"coc: error: {where}{message}{hint}", err=True)
             sys.exit(getattr(exc, "exit_code", 2))
@@ -120,16 +120,29 @@ def _name(command: Any) -> str | None:
     return command.name or (command.callback and get_command_name(command.callback.__name__))
 
 
+GROUP_VALUES = frozenset({"-C", "--ledger"})
+
+
 def _wanted(args: list[str]) -> str | None:
     """The one top-level command these arguments run ("" for `coc --version`), or None for help
     and anything else. typer turns the signature of every command into click options before it
     parses anything (a third of `coc --version`); building only the command asked for leaves
     every result and message as it is: help, a typo's suggestions and errors get the full tree.
     """
-    read = entry.read_options(args, entry.GROUP_VALUES, entry.GROUP_FLAGS, stop=True)
-    if read is None:
+    at = 0
+    while at < len(args):
+        arg = args[at]
+        if arg == "--version":
+            return ""  # eager: it prints and exits before any command is looked at
+        if arg in GROUP_VALUES:
+            at += 2
+        elif arg.startswith(("--ledger=", "-C")) and arg not in GROUP_VALUES:
+            at += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            break
+    if at >= len(args):
         return None
-    if "version" in read.flags:
-        return ""  # eager: it prints and exits before any command is looked at
     names = {_name(c) for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    return read.positional[0] if read.positional and read.positional[0] in names else None
+    return args[at] if args[at] in names else None

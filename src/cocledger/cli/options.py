@@ -1,10 +1,9 @@
-"""The options every command shares (-C, --json, --at), as typer declares them; kept apart from
-`common` so that what runs without typer (`coc log`, see `entry`) never imports it."""
+"""The options every command shares (-C, --json, --at) and the choices typer checks itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -22,3 +21,15 @@ AtOpt = Annotated[
         help="When it happened / the moment to look at: ISO date or date-time (default: now).",
     ),
 ]
+CaseArg = Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")]
+SanctionArg = Annotated[
+    str, typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.")
+]
+PersonArg = Annotated[str, typer.Argument(metavar="ID", help="Person id, e.g. frank.example.")]
+
+Kind = Literal["warning", "ban", "lifetime_ban", "other"]
+Setting = Literal["public", "private"]
+Party = Literal["offender", "offended", "council", "witnesses"]
+PageFormat = Literal["rst", "md", "html", "json"]
+StatsFormat = Literal["text", "md", "json"]
+CheckFormat = Literal["text", "json", "github"]

@@ -4,15 +4,13 @@ and the audit trail."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from .common import act, console, emit_json, open_ledger, resolve_at, root_of
-from .options import AtOpt, JsonOpt, LedgerOpt
-
-COUNCIL = "council"
-PARTIES = ("offender", "offended", "council", "witnesses")
+from .common import act, resolve_at, root_of, snapshot
+from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party
 
 
 def register(app: typer.Typer) -> None:
@@ -24,25 +22,25 @@ def register(app: typer.Typer) -> None:
 
 def due(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """What is due or overdue across open cases and sanctions on record, overdue first."""
-    from .. import render_process, rules
-    from ..due import due_items
+    from .. import queries
+    from ..core import rules
+    from ..output import process
+    from ..output.console import console, emit_json
 
-    lg = open_ledger(ledger)
-    moment = resolve_at(at, lg.policy, action=False)
-    # only open cases have steps due; a closed case matters through its sanctions (their notices)
-    cases = lg.cases(status="open", also={s.case for s in lg.sanctions if s.case})
-    items = [item.as_json() for item in due_items(lg.policy, cases, lg.sanctions, moment)]
+    snap = snapshot(ledger)
+    moment = resolve_at(at, snap.policy, action=False)
+    items = [item.as_json() for item in queries.due(snap, moment)]
     if as_json:
         emit_json(items)
         return
-    as_of = rules.local_date(moment, lg.policy).isoformat() if at else "now"
-    render_process.due(console(), items, as_of)
+    as_of = rules.local_date(moment, snap.policy).isoformat() if at else "now"
+    process.due(console(), items, as_of)
 
 
 def notify(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")],
+    case: CaseArg,
     party: Annotated[
-        str, typer.Option("--party", help="offender, offended, council or witnesses.")
+        Party, typer.Option("--party", help="offender, offended, council or witnesses.")
     ],
     draft: Annotated[
         bool, typer.Option("--draft", help="Print the message to send; record nothing.")
@@ -56,70 +54,30 @@ def notify(
     as_json: JsonOpt = False,
 ) -> None:
     """Record that a party was told of the case's latest action, or --draft the message."""
-    from ..errors import UsageError
-
-    if party not in PARTIES:
-        raise UsageError(f"--party must be one of {', '.join(PARTIES)}")
     if not draft:
         from ..actions.notify import notify as action
 
         act(
             ledger,
             at,
-            COUNCIL,
-            lambda lg, actor, when: action(lg, actor, when, case, party, sanction),
+            "notify",
+            lambda s, a, w: action(s, a, w, case, party, sanction),
             as_json,
         )
         return
-    _print_draft(ledger, at, case, party, sanction, as_json)
+    from ..actions.notify import draft as drafted
+    from ..output import process
 
-
-def _print_draft(
-    ledger: LedgerOpt, at: str | None, case: str, party: str, sanction: str | None, as_json: bool
-) -> None:
-    from ..actions.notify import draft
-
-    lg = open_ledger(ledger)
-    notice = draft(lg, resolve_at(at, lg.policy, action=False), case, party, sanction)
-    if as_json:
-        emit_json(
-            {
-                "case": notice.case,
-                "party": notice.party,
-                "sanction": notice.sanction,
-                "template": notice.template,
-                "withheld": notice.withheld,
-                "messages": [
-                    {
-                        "to": [{"id": p.id, "name": p.name, "email": p.email} for p in d.to],
-                        "text": d.text,
-                    }
-                    for d in notice.drafts
-                ],
-            }
-        )
-        return
-    parts = []
-    for message in notice.drafts:
-        to = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in message.to)
-        parts.append(f"To: {to}\n{message.text}")
-    sys.stdout.write("\n-----\n\n".join(parts) or "No one to send it to.\n")
-    if notice.withheld:
-        typer.echo(
-            f"note: {notice.withheld} mention(s) of the anonymous reporter were withheld; "
-            "read the draft before sending it",
-            err=True,
-        )
+    snap = snapshot(ledger)
+    notice = drafted(snap, resolve_at(at, snap.policy, action=False), case, party, sanction)
+    process.notice(notice, as_json)
 
 
 def expunge(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """Remove the personal details of records that have left the record, in one commit."""
-    from .. import parse_cache
     from ..actions.expunge import expunge as action
 
-    outcome = act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when), as_json)
-    if outcome.change is not None:  # the cache holds parsed copies of what was just removed
-        parse_cache.clear(root_of(ledger))
+    act(ledger, at, "expunge", action, as_json)
 
 
 def log(
@@ -135,6 +93,20 @@ def log(
     as_json: JsonOpt = False,
 ) -> None:
     """The audit trail from the commit trailers: who did what, when; newest first (--at: up to then)."""
-    from .trail import show
+    from ..output import process
+    from ..output.console import console, emit_json
+    from ..store import audit
 
-    show(target, max_count, ledger, at, as_json)
+    root = root_of(ledger)
+    entries = audit.trail(root, target, None if at else max_count)
+    if at is not None:  # -n counts what is left once the later commits are set aside
+        from ..store import repository
+
+        until = resolve_at(at, repository.open(root).policy, action=False)
+        entries = [e for e in entries if datetime.fromisoformat(e["at"]) <= until][:max_count]
+    if as_json:
+        emit_json(entries)
+    elif sys.stdout.isatty():
+        process.log(console(), entries, f"Audit trail of {target or 'the ledger'}")
+    else:  # piped: plain lines, without loading rich
+        sys.stdout.write(process.log_text(entries))

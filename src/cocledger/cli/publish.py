@@ -6,18 +6,13 @@ Both are read-only: no lock, no actor check, no commit.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from .common import emit_json, open_ledger, parse_day, resolve_at
-from .options import AtOpt, JsonOpt, LedgerOpt
-
-if TYPE_CHECKING:
-    from ..ledger import Ledger
+from .common import parse_day, resolve_at, snapshot
+from .options import AtOpt, JsonOpt, LedgerOpt, PageFormat, StatsFormat
 
 FORMATS = ("rst", "md", "html", "json")
 
@@ -30,10 +25,8 @@ def register(app: typer.Typer) -> None:
 def _format_for(fmt: str | None, as_json: bool, path: Path | None) -> str:
     """--format, else --json, else the file's extension, else rst."""
     from ..errors import UsageError
-    from ..publish import EXTENSIONS
+    from ..output.pages import EXTENSIONS
 
-    if fmt is not None and fmt not in FORMATS:
-        raise UsageError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
     if as_json:
         if fmt not in (None, "json"):
             raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
@@ -52,10 +45,9 @@ def _format_for(fmt: str | None, as_json: bool, path: Path | None) -> str:
 
 def publish(
     fmt: Annotated[
-        str | None,
+        PageFormat | None,
         typer.Option(
             "--format",
-            metavar="rst|md|html|json",
             help="Output format (default: from the -o/--check file's extension, else rst).",
         ),
     ] = None,
@@ -76,52 +68,39 @@ def publish(
     as_json: JsonOpt = False,
 ) -> None:
     """Publish the active bans: name, public conduct summary and the ban's dates, nothing else."""
-    from .. import publish as pub
-    from .. import rules
+    from .. import queries
+    from ..core import rules
     from ..errors import UsageError
+    from ..output import pages
 
     if output is not None and check is not None:
         raise UsageError("-o and --check exclude each other: write the file, or check it")
-    fmt = _format_for(fmt, as_json, output or check)
-    lg = open_ledger(ledger)
-    policy = lg.policy
+    chosen = _format_for(fmt, as_json, output or check)
+    snap = snapshot(ledger)
+    policy = snap.policy
     day = rules.local_date(resolve_at(at, policy, action=False), policy)
-    rows = pub.active_bans(lg.people, lg.sanctions, day)
+    rows = queries.published(snap, day)
     if check is not None:
-        _check(
-            check, fmt, at, lambda as_of: pub.render(fmt, rows, as_of, policy.community), lg, day
-        )
+        _check(check, chosen, at, snap, rows, day)
         return
-    text = pub.render(fmt, rows, day, policy.community)
+    text = pages.render(chosen, rows, day, policy.community)
     if output is None:
         sys.stdout.write(text)
-        if fmt == "json" and not rows:
-            typer.echo(f"{pub.NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
+        if chosen == "json" and not rows:
+            typer.echo(f"{pages.NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
         return
-    _write(output, text)
+    from ..store.atomic import write_atomic
+
+    write_atomic(output, text)  # an existing page keeps its permissions
     count = f"{len(rows)} active ban{'s' if len(rows) != 1 else ''}" if rows else "no active bans"
-    typer.echo(f"Wrote {output} ({fmt}): {count} on {day.isoformat()}.", err=True)
+    typer.echo(f"Wrote {output} ({chosen}): {count} on {day.isoformat()}.", err=True)
 
 
-def _write(path: Path, text: str) -> None:
-    """Atomic write; an existing page keeps its permissions, so a web server can still read it."""
-    from ..atomic import write_atomic
-
-    write_atomic(path, text)
-
-
-def _check(
-    path: Path,
-    fmt: str,
-    at: str | None,
-    expected: Callable[[date], str],
-    lg: Ledger,
-    day: date,
-) -> None:
+def _check(path: Path, fmt: str, at: str | None, snap, rows, day) -> None:  # type: ignore[no-untyped-def]
     """--check: exit 0 when FILE is what publish produces now (an HTML page's own as-of date is
     kept, so a page stays valid until a ban starts, ends or is overturned), else exit 1."""
-    from .. import publish as pub
     from ..errors import CocError, UsageError
+    from ..output import pages
 
     try:
         published = path.read_text(encoding="utf-8")
@@ -131,13 +110,16 @@ def _check(
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--check {path}: cannot read it ({exc})") from None
-    as_of = (pub.stated_as_of(published) if fmt == "html" else None) or day
-    found = pub.drift(fmt, published, expected(as_of), lg.people, lg.sanctions, day)
+    as_of = (pages.stated_as_of(published) if fmt == "html" else None) or day
+    expected = pages.render(fmt, rows, as_of, snap.policy.community)
+    found = pages.drift(
+        fmt, published, expected, snap.people.all(), snap.sanctions.all(), day
+    )
     if found is None:
         typer.echo(f"{path} is up to date.", err=True)
         return
     command = f"coc publish --format {fmt} -o {path}" + (f" --at {at}" if at else "")
-    raise CocError(pub.drift_message(str(path), found, command))
+    raise CocError(pages.drift_message(str(path), found, command))
 
 
 def stats(
@@ -151,38 +133,35 @@ def stats(
         str | None,
         typer.Option("--to", metavar="DATE", help="Last day of the period (default: today)."),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="text|md|json", help="Output format.")
-    ] = "text",
+    fmt: Annotated[StatsFormat, typer.Option("--format", help="Output format.")] = "text",
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Anonymised transparency report: reports, categories, outcomes, sanctions, appeals, timeliness."""
-    from .. import rules
+    from .. import queries
+    from ..core import rules
     from ..errors import UsageError
-    from ..stats import transparency_report
+    from ..output.console import emit_json
 
-    if fmt not in ("text", "md", "json"):
-        raise UsageError(f"--format {fmt}: use one of text, md, json")
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
-    lg = open_ledger(ledger)
-    moment = resolve_at(at, lg.policy, action=False)
-    today = rules.local_date(moment, lg.policy)
+    snap = snapshot(ledger)
+    moment = resolve_at(at, snap.policy, action=False)
+    today = rules.local_date(moment, snap.policy)
     last = parse_day(end, "--to") if end else today
     first = parse_day(start, "--from") if start else last.replace(month=1, day=1)
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}: give the period's first day first")
-    report = transparency_report(lg.policy, lg.cases(), lg.sanctions, first, last, moment)
+    report = queries.stats(snap, first, last, moment)
     if as_json or fmt == "json":
         emit_json(report)
         return
-    from ..stats_render import render_md, render_text
+    from ..output.stats import render_md, render_text
 
     if fmt == "md":
         sys.stdout.write(render_md(report))
         return
-    from .common import console
+    from ..output.console import console
 
     render_text(console(), report)

@@ -1,4 +1,4 @@
-"""`coc report ...` and `coc committee form`: Incident processing, step by step."""
+"""`coc report ...` and `coc committee ...`: Incident processing, step by step."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ from typing import Annotated
 import typer
 
 from .common import act, parse_day
-from .options import AtOpt, JsonOpt, LedgerOpt
-
-REPORT = "report"
-COUNCIL = "council"
-
-CaseArg = Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")]
+from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Setting
 
 
 def register(app: typer.Typer) -> None:
@@ -28,10 +23,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report, name="report")
     committee = typer.Typer(help="The review committee of a case.", no_args_is_help=True)
     committee.command("form")(committee_form)
+    committee.command("recuse")(committee_recuse)
     app.add_typer(committee, name="committee")
 
 
-def _read_text(path: Path, flag: str) -> str:
+def read_text(path: Path, flag: str) -> str:
     from ..errors import InputError
 
     try:
@@ -57,7 +53,7 @@ def report_new(
         str | None, typer.Option("--occurred-on", help="Date of the incident.")
     ] = None,
     setting: Annotated[
-        str, typer.Option("--setting", help="public or private: decides the apology's form.")
+        Setting, typer.Option("--setting", help="public or private: decides the apology's form.")
     ] = "private",
     category: Annotated[
         list[str] | None,
@@ -89,20 +85,17 @@ def report_new(
     from ..errors import UsageError
     from .common import parse_when
 
-    if setting not in ("public", "private"):
-        raise UsageError("--setting must be 'public' or 'private'")
     if summary and summary_file:
         raise UsageError("give --summary or --summary-file, not both")
-    text = _read_text(summary_file, "--summary-file") if summary_file else summary
+    text = read_text(summary_file, "--summary-file") if summary_file else summary
 
-    def run(lg, actor, when):  # type: ignore[no-untyped-def]
+    def run(snap, actor, when):  # type: ignore[no-untyped-def]
+        arrived = parse_when(received_at, snap.policy, "--received-at") if received_at else None
         report = ReportInput(
             respondent=respondent,
             reporter=reporter,
             witnesses=tuple(witness or ()),
-            received_at=parse_when(received_at, lg.policy, "--received-at")
-            if received_at
-            else None,
+            received_at=arrived,
             occurred_on=parse_day(occurred_on, "--occurred-on") if occurred_on else None,
             setting=setting,
             categories=tuple(category or ()),
@@ -110,9 +103,9 @@ def report_new(
             serious=serious,
             anonymous_reporter=anonymous_reporter,
         )
-        return action(lg, actor, when, report)
+        return action(snap, actor, when, report)
 
-    act(ledger, at, REPORT, run, as_json)
+    act(ledger, at, "report new", run, as_json)
 
 
 def notify_council(
@@ -121,7 +114,7 @@ def notify_council(
     """Record that the council was told of the report."""
     from ..actions.reports import notify_council as action
 
-    act(ledger, at, REPORT, lambda lg, actor, when: action(lg, actor, when, case), as_json)
+    act(ledger, at, "report notify-council", lambda s, a, w: action(s, a, w, case), as_json)
 
 
 def share(
@@ -130,7 +123,7 @@ def share(
     """Record that the report was shared with the reported person: their 7 days start."""
     from ..actions.reports import share as action
 
-    act(ledger, at, REPORT, lambda lg, actor, when: action(lg, actor, when, case), as_json)
+    act(ledger, at, "report share", lambda s, a, w: action(s, a, w, case), as_json)
 
 
 def respond(
@@ -143,8 +136,8 @@ def respond(
     """Record the reported person's response."""
     from ..actions.reports import respond as action
 
-    text = _read_text(file, "--file") if file else None
-    act(ledger, at, REPORT, lambda lg, actor, when: action(lg, actor, when, case, text), as_json)
+    text = read_text(file, "--file") if file else None
+    act(ledger, at, "report respond", lambda s, a, w: action(s, a, w, case, text), as_json)
 
 
 def review(
@@ -160,7 +153,7 @@ def review(
     from ..actions.reports import review as action
 
     day = parse_day(meeting, "--meeting")
-    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when, case, day), as_json)
+    act(ledger, at, "report review", lambda s, a, w: action(s, a, w, case, day), as_json)
 
 
 def committee_form(
@@ -173,6 +166,31 @@ def committee_form(
     as_json: JsonOpt = False,
 ) -> None:
     """Form the case's review committee from council members with no conflict of interest."""
-    from ..actions.reports import committee_form as action
+    from ..actions.committee import form
 
-    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when, case, member), as_json)
+    act(ledger, at, "committee form", lambda s, a, w: form(s, a, w, case, member), as_json)
+
+
+def committee_recuse(
+    case: CaseArg,
+    member: Annotated[
+        str, typer.Option("--member", help="The council member with a conflict of interest.")
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the case file, confidential).")
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a council member's declared conflict of interest in a case: they never act on it
+    again, and leave its committee."""
+    from ..actions.committee import recuse
+
+    act(
+        ledger,
+        at,
+        "committee recuse",
+        lambda s, a, w: recuse(s, a, w, case, member, reason),
+        as_json,
+    )

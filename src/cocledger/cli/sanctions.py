@@ -6,13 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import act, console, emit_json, open_ledger, parse_day
-from .options import AtOpt, JsonOpt, LedgerOpt
-
-COUNCIL = "council"
-SanctionArg = Annotated[
-    str, typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.")
-]
+from .common import act, parse_day, snapshot
+from .options import AtOpt, JsonOpt, Kind, LedgerOpt, SanctionArg
 
 
 def register(app: typer.Typer) -> None:
@@ -33,10 +28,20 @@ def register(app: typer.Typer) -> None:
     app.add_typer(apology, name="apology")
 
 
+def _duration(text: str | None, flag: str):  # type: ignore[no-untyped-def]
+    from ..core.durations import parse_duration
+    from ..errors import UsageError
+
+    try:
+        return parse_duration(text) if text is not None else None
+    except UsageError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
 def propose(
     case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")],
     kind: Annotated[
-        str | None,
+        Kind | None,
         typer.Option("--kind", help="warning, ban, lifetime_ban or other (default: the ladder's)."),
     ] = None,
     duration: Annotated[
@@ -56,28 +61,20 @@ def propose(
 ) -> None:
     """Propose the sanction the ladder prescribes for the respondent's next offence."""
     from ..actions.sanctions import propose as action
-    from ..durations import parse_duration
-    from ..errors import UsageError
 
-    if kind is not None and kind not in ("warning", "ban", "lifetime_ban", "other"):
-        raise UsageError("--kind must be one of warning, ban, lifetime_ban, other")
-    try:
-        length = parse_duration(duration) if duration else None
-    except UsageError as exc:
-        raise UsageError(f"--duration: {exc}") from None
+    length = _duration(duration, "--duration")
     outcome = act(
         ledger,
         at,
-        COUNCIL,
-        lambda lg, actor, when: action(
-            lg, actor, when, case, kind, length, deviation_reason, conduct
-        ),
+        "sanction propose",
+        lambda s, a, w: action(s, a, w, case, kind, length, deviation_reason, conduct),
         as_json,
     )
     if not as_json:
-        from .. import render
+        from ..output import tables
+        from ..output.console import console
 
-        render.sanction(console(), outcome.data)
+        tables.sanction(console(), dict(outcome.data))
 
 
 def vote(
@@ -111,8 +108,8 @@ def vote(
     act(
         ledger,
         at,
-        COUNCIL,
-        lambda lg, actor, when: action(lg, actor, when, sanction, member, yes, on_behalf),
+        "sanction vote",
+        lambda s, a, w: action(s, a, w, sanction, member, yes, on_behalf),
         as_json,
     )
 
@@ -130,9 +127,7 @@ def enact(
     from ..actions.sanctions import enact as action
 
     day = parse_day(starts_on, "--starts-on") if starts_on else None
-    act(
-        ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when, sanction, day), as_json
-    )
+    act(ledger, at, "sanction enact", lambda s, a, w: action(s, a, w, sanction, day), as_json)
 
 
 def reject(
@@ -141,25 +136,26 @@ def reject(
     """Reject a proposed sanction; it never counts as an offence."""
     from ..actions.sanctions import reject as action
 
-    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, when, sanction), as_json)
+    act(ledger, at, "sanction reject", lambda s, a, w: action(s, a, w, sanction), as_json)
 
 
 def show_sanction(
     sanction: SanctionArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Show one sanction: offence, dates, status (as recorded; --at is accepted for symmetry)."""
-    from .. import render
-    from ..actions.sanctions import sanction_json
+    from ..output import tables
+    from ..output.console import console, emit_json
+    from ..queries import sanction_json
     from .common import resolve_at
 
-    lg = open_ledger(ledger)
+    snap = snapshot(ledger)
     if at is not None:
-        resolve_at(at, lg.policy, action=False)  # a bad --at is still bad usage
-    data = sanction_json(lg.sanction(sanction))
+        resolve_at(at, snap.policy, action=False)  # a bad --at is still bad usage
+    data = sanction_json(snap.sanction(sanction))
     if as_json:
         emit_json(data)
     else:
-        render.sanction(console(), data)
+        tables.sanction(console(), data)
 
 
 def apology_record(
@@ -186,10 +182,11 @@ def apology_record(
 
     if delivered == refused:
         raise UsageError("give exactly one of --delivered or --refused")
+    step = "apology delivered" if delivered else "apology refused"
     act(
         ledger,
         at,
-        COUNCIL,
-        lambda lg, actor, when: action(lg, actor, when, sanction, delivered, conduct),
+        step,
+        lambda s, a, w: action(s, a, w, sanction, delivered, conduct),
         as_json,
     )

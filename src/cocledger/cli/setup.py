@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 
 from .common import act, parse_day, show
-from .options import AtOpt, JsonOpt, LedgerOpt
-
-COUNCIL = "council"
+from .options import AtOpt, JsonOpt, LedgerOpt, PersonArg
 
 
 def register(app: typer.Typer) -> None:
@@ -46,21 +44,22 @@ def init(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a ledger with the Mautic breaches policy as its defaults (the lead sits on the council)."""
-    from .. import gitstore
     from ..actions.setup import init as init_action
     from ..errors import RefusedError
+    from ..store import git, repository, templates
 
     root = path.resolve()
     if (root / "policy.yaml").exists():
         raise RefusedError(f"{root} already holds a ledger (policy.yaml exists)")
     existing = next(p for p in (root, *root.parents) if p.is_dir())
-    outcome = init_action(lead, name or lead, email or gitstore.author_email(existing), community)
+    who = email or git.author_email(existing)
+    outcome = init_action(lead, name or lead, who, community, templates.defaults())
     assert outcome.change is not None
     fresh = [p for p in (root, root / ".git") if not p.exists()]
     try:
-        gitstore.init_repo(root)
-        with gitstore.locked(root):
-            gitstore.apply(root, outcome.change)
+        git.init_repo(root)
+        with repository.session(root) as repo:
+            sha = repo.commit(outcome.change)
     except BaseException as exc:
         for created in reversed(fresh):  # a failed init leaves nothing behind
             shutil.rmtree(created, ignore_errors=True)
@@ -70,13 +69,11 @@ def init(
                 "`user.email` (or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL), then run `coc init` again"
             ) from None
         raise
-    show(outcome, as_json)
+    show(outcome, sha, as_json)
 
 
 def person_add(
-    person_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Lower-case id, e.g. frank.example.")
-    ],
+    person_id: PersonArg,
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     email: Annotated[
         str | None, typer.Option("--email", help="Email (how a council member is recognised).")
@@ -94,14 +91,14 @@ def person_add(
     act(
         ledger,
         at,
-        COUNCIL,
-        lambda lg, actor, when: action(lg, actor, name, person_id, email, handle or []),
+        "person add",
+        lambda s, a, w: action(s, a, name, person_id, email, handle or []),
         as_json,
     )
 
 
 def council_add(
-    person_id: Annotated[str, typer.Argument(metavar="ID")],
+    person_id: PersonArg,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -109,11 +106,11 @@ def council_add(
     """Put a person on the council roster."""
     from ..actions.setup import council_add as action
 
-    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, person_id), as_json)
+    act(ledger, at, "council add", lambda s, a, w: action(s, a, person_id), as_json)
 
 
 def council_remove(
-    person_id: Annotated[str, typer.Argument(metavar="ID")],
+    person_id: PersonArg,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -121,7 +118,7 @@ def council_remove(
     """Take a person off the council roster."""
     from ..actions.setup import council_remove as action
 
-    act(ledger, at, COUNCIL, lambda lg, actor, when: action(lg, actor, person_id), as_json)
+    act(ledger, at, "council remove", lambda s, a, w: action(s, a, person_id), as_json)
 
 
 def meeting_add(
@@ -140,7 +137,7 @@ def meeting_add(
     act(
         ledger,
         at,
-        COUNCIL,
-        lambda lg, actor, when: action(lg, actor, when, meeting, extraordinary),
+        "meeting add",
+        lambda s, a, w: action(s, a, w, meeting, extraordinary),
         as_json,
     )

@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import console, emit_json, now, resolve_at, root_of
-from .options import AtOpt, LedgerOpt
+from .common import now, resolve_at, root_of
+from .options import AtOpt, CheckFormat, LedgerOpt
 
 if TYPE_CHECKING:
-    from ..ledger import Problem
-    from ..models import Policy
+    from ..core.models import Policy
 
-FORMATS = ("text", "json", "github")
 PROGRESS_FROM = 1000  # case files; below this a bar would only flicker
 
 
@@ -35,10 +33,8 @@ def validate(
         ),
     ] = None,
     fmt: Annotated[
-        str,
-        typer.Option(
-            "--format", metavar="FORMAT", help="text, json or github (workflow annotations)."
-        ),
+        CheckFormat,
+        typer.Option("--format", help="text, json or github (workflow annotations)."),
     ] = "text",
     select: Annotated[
         list[str] | None,
@@ -59,40 +55,35 @@ def validate(
     the ledger cannot be read.
     """
     from ..checks import run, unknown_codes
-    from ..checks.context import Context
-    from ..checks.history import history_of
     from ..errors import UsageError
+    from ..output import diagnostics
+    from ..store import validation
 
     fmt = "json" if as_json else fmt
-    if fmt not in FORMATS:
-        raise UsageError(f"--format {fmt}: use text, json or github")
     unknown = unknown_codes(select or [])
     if unknown:
         raise UsageError(f"--select {unknown[0]}: no check has that code (see docs/checks.md)")
-    ctx = Context(root_of(ledger), now(), base)
     bar = _Bar()
-    try:
-        ctx.load(bar)
+    try:  # an unknown --base fails here, before any output
+        ctx = validation.load(root_of(ledger), now(), base, bar)
     finally:
         bar.close()
     ctx.at = resolve_at(at, ctx.policy or _utc_policy(), action=False)
-    history_of(ctx)  # an unknown --base fails here, before any output
     problems = run(ctx, select or [])
     failing = [p for p in problems if p.severity == "error" or strict]
     if fmt == "json":
-        emit_json({"ok": not failing, "problems": [p.as_json() for p in problems]})
+        diagnostics.as_json(problems, not failing)
     elif fmt == "github":
-        for problem in problems:
-            sys.stdout.write(github_annotation(problem) + "\n")
+        diagnostics.as_github(problems)
     else:
-        _print_text(problems)
+        diagnostics.as_text(problems)
     if failing:
         raise typer.Exit(1)
 
 
 def _utc_policy() -> Policy:
     """A stand-in to read --at when policy.yaml itself is broken (its problems are reported)."""
-    from ..models import Policy
+    from ..core.models import Policy
 
     return Policy.model_construct(timezone="UTC")
 
@@ -110,6 +101,8 @@ class _Bar:
         if self.progress is None:
             from rich.progress import Progress
 
+            from ..output.console import console
+
             self.progress = Progress(console=console(stderr=True), transient=True)
             self.progress.start()
             self.task = self.progress.add_task("Reading case files", total=total)
@@ -118,43 +111,6 @@ class _Bar:
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
-
-
-def _print_text(problems: list[Problem]) -> None:
-    """ruff-style lines, `path:line:col: CODE message`, coloured only on a terminal."""
-    from rich.text import Text
-
-    out = console()
-    for p in problems:
-        line = Text()
-        line.append(f"{p.file}:{p.line}:{p.col}:", style="bold")
-        line.append(" ")
-        line.append(p.code, style="bold red" if p.severity == "error" else "bold yellow")
-        line.append(f" {p.message}")
-        out.print(line)
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    if not problems:
-        out.print("No problems found.")
-    else:
-        out.print(f"Found {_count(errors, 'error')} and {_count(warnings, 'warning')}.")
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
-
-
-def _escape(text: str, prop: bool = False) -> str:
-    """GitHub workflow commands: % and line breaks always, ':' and ',' in properties."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
-def github_annotation(p: Problem) -> str:
-    """`::error file=…,line=…,col=…,title=CODE::message` (warnings as ::warning)."""
-    kind = "error" if p.severity == "error" else "warning"
-    props = f"file={_escape(p.file, True)},line={p.line},col={p.col},title={_escape(p.code, True)}"
-    return f"::{kind} {props}::{_escape(p.message)}"
 
 
 def schema(
@@ -170,9 +126,9 @@ def schema(
     ledger: LedgerOpt = None,
 ) -> None:
     """Write JSON Schemas of policy.yaml, people.yaml, sanctions.yaml and case files, for editors."""
-    from ..atomic import write_atomic
+    from ..core.schemas import SCHEMA_DIR, schema_texts
     from ..errors import CocError
-    from ..tooling import SCHEMA_DIR, schema_texts
+    from ..store.atomic import write_atomic
 
     if out is None:
         try:

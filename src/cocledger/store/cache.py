@@ -1,7 +1,10 @@
 """A cache of parsed register files, so actions on a large ledger do not re-parse them each time.
 
 Keyed by the file's exact content (SHA-256) and the model, kept inside the repository's own
-`.git` directory: only a file byte-for-byte identical to one parsed before is served from it.
+git directory (`coc-cache/`, where `git rev-parse --git-dir` says, so a linked work tree has its
+own): only a file byte-for-byte identical to one parsed before is served from it. Only
+`store.repository` uses it: it fills it, trusts it, and empties it when an expunge removes
+personal details, so no copy of them outlives the commit that removed them.
 Anyone able to write there can already run code through git hooks, so the pickles of the case
 store add no new trust. Small files skip the cache: parsing them is cheaper than the lookup.
 
@@ -23,7 +26,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from . import __version__
+from .. import __version__
 from .registers import Register
 
 MIN_SIZE = 64 * 1024
@@ -31,22 +34,26 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 
-def _path(root: Path, text: str, model: type[Any], written: bool = False) -> Path | None:
-    git_dir = root / ".git"
-    if len(text) < MIN_SIZE or not git_dir.is_dir():
+def directory(git_dir: str | None) -> Path | None:
+    """The cache of a repository's git directory (None: no cache, e.g. outside a repository)."""
+    return Path(git_dir) / "coc-cache" if git_dir else None
+
+
+def _path(cache: Path | None, text: str, model: type[Any], written: bool = False) -> Path | None:
+    if len(text) < MIN_SIZE or cache is None:
         return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
     kind = ".written" if written else ""
     name = f"{model.__name__}-{__version__}-{_schema_key()}-{digest}{kind}.register"
-    return git_dir / "coc-cache" / name
+    return cache / name
 
 
-def get(root: Path, text: str, model: type[M], written: bool = True) -> Register[M] | None:
+def get(cache: Path | None, text: str, model: type[M], written: bool = True) -> Register[M] | None:
     """The register of `text` as parsed before; with `written`, also as an action wrote it
     (validate trusts only what it parsed itself)."""
-    path = _path(root, text, model)
+    path = _path(cache, text, model)
     if path is not None and not path.is_file() and written:
-        path = _path(root, text, model, written=True)
+        path = _path(cache, text, model, written=True)
     if path is None or not path.is_file():
         return None
     try:
@@ -56,15 +63,15 @@ def get(root: Path, text: str, model: type[M], written: bool = True) -> Register
     return Register.from_bytes(model, data)  # a stale or truncated entry is simply ignored
 
 
-def put(root: Path, text: str, register: Register[Any]) -> None:
+def put(cache: Path | None, text: str, register: Register[Any]) -> None:
     """Best effort: a cache that cannot be written changes nothing but speed."""
-    path = _path(root, text, register.model)
+    path = _path(cache, text, register.model)
     if path is not None:
         _write(path, register)
 
 
 def register(
-    root: Path,
+    cache: Path | None,
     text: str,
     model: type[M],
     parse: Callable[[], Sequence[M] | None],
@@ -72,14 +79,14 @@ def register(
 ) -> Register[M] | None:
     """The register of `text` from the cache (see `get`), or from `parse` (None: it could not be
     parsed), which then enters the cache."""
-    cached = get(root, text, model, written)
+    cached = get(cache, text, model, written)
     if cached is not None:
         return cached
     entries = parse()
     if entries is None:
         return None
     parsed = Register.of(model, entries)
-    put(root, text, parsed)
+    put(cache, text, parsed)
     return parsed
 
 
@@ -103,11 +110,11 @@ class Written:
     entries left alone, and of the changed ones.
     """
 
-    def __init__(self, root: Path, registers: list[tuple[str, Register[Any]]]) -> None:
+    def __init__(self, cache: Path | None, registers: list[tuple[str, Register[Any]]]) -> None:
         self.todo = [
             (path, register)
             for text, register in registers
-            if (path := _path(root, text, register.model, written=True)) is not None
+            if (path := _path(cache, text, register.model, written=True)) is not None
         ]
 
     def commit(self) -> None:
@@ -122,10 +129,10 @@ def _schema_key() -> str:
     if _SCHEMA is None:
         import pydantic
 
-        here = Path(__file__).parent
+        here = Path(__file__).parent.parent
         digest = hashlib.sha256(pydantic.VERSION.encode())
         digest.update(b"register-1")  # the format of an entry
-        for name in ("models.py", "durations.py", "ids.py", "registers.py"):
+        for name in ("core/models.py", "core/durations.py", "core/ids.py", "store/registers.py"):
             digest.update((here / name).read_bytes())
         _SCHEMA = digest.hexdigest()[:12]
     return _SCHEMA
@@ -142,12 +149,9 @@ class Store:
     `save` keeps the entries of the files seen, so the store never outgrows the ledger.
     """
 
-    def __init__(self, root: Path, name: str) -> None:
-        git_dir = root / ".git"
+    def __init__(self, cache: Path | None, name: str) -> None:
         self.path = (
-            git_dir / "coc-cache" / f"{name}-{__version__}-{_schema_key()}.pickle"
-            if git_dir.is_dir()
-            else None
+            cache / f"{name}-{__version__}-{_schema_key()}.pickle" if cache is not None else None
         )
         self.name = name
         self.entries: dict[bytes, tuple[str, bytes]] = {}
@@ -197,6 +201,11 @@ class Store:
             return
 
 
-def clear(root: Path) -> None:
-    """Forget every cached parse: `coc expunge` calls this so no copy of what it removed stays."""
-    shutil.rmtree(root / ".git" / "coc-cache", ignore_errors=True)
+def clear(cache: Path | None) -> None:
+    """Forget every cached parse (after an expunge), so no copy of what it removed stays."""
+    if cache is not None:
+        for entry in cache.glob("*"):
+            if entry.name.startswith("audit-"):
+                continue  # the trailer index: ids and council members only, never a party
+            with contextlib.suppress(OSError):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()

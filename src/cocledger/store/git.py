@@ -20,11 +20,12 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import write_atomic
-from .errors import CocError, RefusedError, UsageError
+from ..errors import CocError, RefusedError, UsageError
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
 _locked_dirs: dict[Path, str] = {}  # git dir of each ledger this process holds locked (re-entrant)
+_git_dirs: dict[Path, str] = {}
 _Old = dict[str, tuple[bytes, int] | None]  # path -> (bytes, mode) before the action, or None
 
 
@@ -113,9 +114,11 @@ def init_repo(root: Path) -> None:
 
 
 def git_dir(root: Path) -> str:
-    """The repository's git directory (`.git`, or elsewhere for a linked work tree): remembered
-    while `locked(root)` holds the ledger, else asked of git."""
-    return _locked_dirs.get(root) or _out(_git(root, "rev-parse", "--absolute-git-dir"))
+    """The repository's git directory, as git says (`.git`, or elsewhere for a linked work tree,
+    which then keeps caches of its own); asked of git once per work tree and process."""
+    if root not in _git_dirs:
+        _git_dirs[root] = _out(_git(root, "rev-parse", "--absolute-git-dir"))
+    return _git_dirs[root]
 
 
 @contextlib.contextmanager

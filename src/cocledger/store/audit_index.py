@@ -1,6 +1,6 @@
 """The commit trailers of the whole history, indexed, so `coc log CASE` need not walk it each time.
 
-Kept in `.git/coc-cache/` (an SQLite file), derived from the history alone and checked against it
+Kept in the git directory's `coc-cache/` (an SQLite file), derived from the history alone and checked against it
 on every query: the index records the commit it was built up to (and the repository's shallow
 and graft files, which change a history without moving HEAD). When HEAD has moved on from there
 by commits with one parent each, only those are read (`git log OLD..NEW`); anything else (a merge,
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from . import gitstore
-from .gitstore import CommitInfo
+from . import git as gitstore
+from .git import CommitInfo
 
 VERSION = 1  # of the table layout; a new one starts a new file
 _TABLES = [
@@ -61,24 +61,23 @@ def commits(root: Path, keys: Iterable[str] | None, limit: int | None = None) ->
     if head is None:
         return []
     path = _path(root)
-    if path is not None:
-        with contextlib.suppress(sqlite3.Error, OSError):
-            return _indexed(path, root, head, _shape(root), wanted, limit)
+    with contextlib.suppress(sqlite3.Error, OSError):
+        return _indexed(path, root, head, _shape(path.parent.parent), wanted, limit)
     return _walk(root, head, wanted, limit)
 
 
-def _path(root: Path) -> Path | None:
-    git_dir = root / ".git"
-    return git_dir / "coc-cache" / f"audit-{VERSION}.sqlite" if git_dir.is_dir() else None
+def _path(root: Path) -> Path:
+    """The index in the repository's git directory (a linked work tree has its own)."""
+    return Path(gitstore.git_dir(root)) / "coc-cache" / f"audit-{VERSION}.sqlite"
 
 
-def _shape(root: Path) -> str:
+def _shape(git_dir: Path) -> str:
     """What besides HEAD decides the history git shows: the shallow boundary and grafts. Most
     clones have neither ("", and no hashlib to import: 3 ms of a `coc log`)."""
     found = []
     for name in ("shallow", "info/grafts"):
         with contextlib.suppress(OSError):
-            found.append(name.encode() + b"\0" + (root / ".git" / name).read_bytes())
+            found.append(name.encode() + b"\0" + (git_dir / name).read_bytes())
     if not found:
         return ""
     import hashlib

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .publish import long_date
+from ..core.wording import long_date
 
 GROUPS = (
     ("By category (Code of Conduct §4)", "by_category", "category", "reports", None),
@@ -106,7 +106,7 @@ def _bar_table(
 
 def render_md(report: dict[str, Any]) -> str:
     """A Markdown report for a blog post: a table per group, then the suppression rule."""
-    from .publish import md_escape
+    from .pages import md_escape
 
     lines = [
         f"# Code of Conduct transparency report: {md_escape(report['community'])}",

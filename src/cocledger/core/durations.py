@@ -13,7 +13,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from .errors import UsageError
+from ..errors import UsageError
 
 Unit = Literal["hours", "days", "months"]
 _PATTERN = re.compile(r"^\s*([0-9]{1,4})\s+(hour|hours|day|days|month|months)\s*$")

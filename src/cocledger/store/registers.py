@@ -9,28 +9,15 @@ touches, and the register it writes back reuses the texts of every entry it left
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from ..core.snapshot import LOOKUPS
+
 M = TypeVar("M", bound=BaseModel)
 FORMAT = 1  # of `to_bytes`: an entry of another format is not read
-
-
-def _lower(value: Any) -> str | None:
-    return value.lower() if isinstance(value, str) else None
-
-
-def _same(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-# The fields each register is looked up by, and how a value is compared (emails ignore case).
-LOOKUPS: dict[str, dict[str, Callable[[Any], str | None]]] = {
-    "Person": {"email": _lower},
-    "Sanction": {"person": _same, "case": _same},
-}
 
 
 def _row(entry: BaseModel) -> tuple[str | None, ...]:
@@ -109,6 +96,23 @@ class Register(Mapping[str, M], Generic[M]):
         if self._all is None:
             self._all = [self._entry(n) for n in range(len(self.ids))]
         return self._all
+
+    def repeated(self, unique: Sequence[str] = ()) -> list[tuple[str, str, int, int]]:
+        """(field, value, first index, later index) of each id, and each value of the `unique`
+        lookup fields, held by two entries: an ambiguous register."""
+        found: list[tuple[str, str, int, int]] = []
+        columns = [("id", None), *((name, self._fields.index(name)) for name in unique)]
+        for name, column in columns:
+            seen: dict[str, int] = {}
+            for n, entry_id in enumerate(self.ids):
+                value = entry_id if column is None else self._keys[n][column]
+                if value is None:
+                    continue
+                if value in seen:
+                    found.append((name, value, seen[value], n))
+                else:
+                    seen[value] = n
+        return found
 
     def where(self, field: str, value: str | None) -> list[M]:
         """The entries whose `field` (one of LOOKUPS) has this value, in file order."""

@@ -12,15 +12,16 @@ and handles in case a summary or an edited template mentions them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from string import Template
 
 from . import rules
-from .due import decision_day
-from .errors import InputError, RefusedError
+from .deadlines import decision_day
+from ..errors import InputError, RefusedError
 from .models import Case, Person, Policy, Sanction
+from .snapshot import Entries
 from .wording import long_date, ordinal, sanction_text
 
 TEMPLATE_NAMES = (
@@ -99,7 +100,7 @@ def template_for(case: Case, party: str, subject: Sanction | None, day: date) ->
 
 
 def recipients(
-    policy: Policy, people: Mapping[str, Person], case: Case, party: str
+    policy: Policy, people: Entries[Person], case: Case, party: str
 ) -> list[tuple[Person, ...]]:
     """One tuple of people per message: the council together, each witness on their own."""
     if party == "council":
@@ -202,7 +203,7 @@ def appeal_paragraph(policy: Policy, sanction: Sanction) -> str:
 
 def values(
     policy: Policy,
-    people: Mapping[str, Person],
+    people: Entries[Person],
     case: Case,
     sanction: Sanction | None,
     party: str,
@@ -319,7 +320,7 @@ def scrub(text: str, terms: Sequence[str]) -> tuple[str, int]:
 
 def compose(
     policy: Policy,
-    people: Mapping[str, Person],
+    people: Entries[Person],
     case: Case,
     party: str,
     subject: Sanction | None,
@@ -337,7 +338,8 @@ def compose(
         )
         hidden = case.anonymous_reporter and party in ("offender", "witnesses")
         if hidden and all(p.id != case.reporter for p in to):
-            text, count = scrub(text, reporter_terms(people.get(case.reporter or ""), to))
+            reporter = people[case.reporter] if case.reporter in people else None
+            text, count = scrub(text, reporter_terms(reporter, to))
             withheld += count
         drafts.append(Draft(to, text))
     return Notice(case.id, party, name, subject.id if subject else None, tuple(drafts), withheld)

@@ -1,5 +1,5 @@
-"""Reading and writing the ledger's YAML: a fast YAML 1.2 reader, a comment-keeping writer,
-line lookup for error messages, and atomic file writes.
+"""Reading and writing the ledger's YAML: a fast YAML 1.2 reader, a comment-keeping writer and
+line lookup for error messages.
 
 PyYAML reads YAML 1.1 (`no` is false, `0123` is 83); ruamel, the writer, reads YAML 1.2. The fast
 reader below uses ruamel's YAML 1.2 resolvers so both read every value the same way.
@@ -8,12 +8,12 @@ reader below uses ruamel's YAML 1.2 resolvers so both read every value the same 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
-from .errors import InputError
+from ..errors import InputError
 
 try:  # the C parser is ~10x faster; fall back where libyaml is missing
     _Base: type = yaml.CSafeLoader
@@ -244,7 +244,7 @@ def compose_fast(text: str) -> yaml.Node | None:
 
 def node_position(node: yaml.Node | None, path: Sequence[str | int]) -> tuple[int, int]:
     """1-based (line, column) of the deepest node of `path` in a composed tree: of the key for a
-    mapping entry, of the item for a list entry (as `position` gives them)."""
+    mapping entry, of the item for a list entry."""
     line, col = 1, 1
     for key in path:
         if (
@@ -276,51 +276,14 @@ def _rt() -> Any:
 
 
 def load_roundtrip(text: str) -> Any:
-    """Load with ruamel's round-trip loader, which keeps comments and line numbers."""
+    """Load with ruamel's round-trip loader, which keeps comments (to write a file back)."""
     return _rt().load(text)
 
 
 def locate(text: str, path: Sequence[str | int]) -> tuple[int, int]:
-    """1-based (line, column) of the deepest node of `path` found in the YAML text."""
-    return locator()(text, path)
-
-
-def locator() -> Callable[[str, Sequence[str | int]], tuple[int, int]]:
-    """`locate` for the many problems of one file: its round-trip parse is made once, not once
-    for each problem (a file with hundreds of bad entries would take minutes otherwise)."""
-    trees: dict[str, Any] = {}
-
-    def find(text: str, path: Sequence[str | int]) -> tuple[int, int]:
-        if text not in trees:
-            try:
-                trees[text] = load_roundtrip(text)
-            except Exception:
-                trees[text] = None
-        tree = trees[text]
-        return (1, 1) if tree is None else position(tree, path)
-
-    return find
-
-
-def position(tree: Any, path: Sequence[str | int]) -> tuple[int, int]:
-    """1-based (line, column) of the deepest node of `path` in a round-trip tree (see `locate`),
-    for a caller that keeps the tree to locate many problems in one file."""
-    node = tree
-    line, col = 1, 1
-    for key in path:
-        try:
-            if isinstance(key, int) and isinstance(node, list):
-                pos = node.lc.item(key)
-                node = node[key]
-            elif isinstance(node, dict) and key in node:
-                pos = node.lc.key(key)
-                node = node[key]
-            else:
-                break
-        except (AttributeError, IndexError, KeyError, TypeError):
-            break
-        line, col = pos[0] + 1, pos[1] + 1
-    return line, col
+    """1-based (line, column) of the deepest node of `path` found in the YAML text ((1, 1) when
+    the text does not compose); `store.loader.Locator` keeps the tree for many lookups."""
+    return node_position(compose_fast(text), path)
 
 
 # Characters a literal block or a plain/single-quoted scalar cannot carry so that both readers

@@ -175,3 +175,41 @@ def _plain(headers: list[str], rows: list[list[str]], extra: list[list[str]] | N
         if extra and n > 0:
             out.extend(" " * indent + f"[ ] {entry}" for entry in extra[n - 1])
     return "\n".join(out) + "\n"
+
+
+def notice(drafted: Any, as_json: bool) -> None:
+    """`coc notify --draft`: each message with its recipients; a note on stderr when mentions of
+    an anonymous reporter were withheld."""
+    import sys
+
+    from .console import emit_json
+
+    if as_json:
+        emit_json(
+            {
+                "case": drafted.case,
+                "party": drafted.party,
+                "sanction": drafted.sanction,
+                "template": drafted.template,
+                "withheld": drafted.withheld,
+                "messages": [
+                    {
+                        "to": [{"id": p.id, "name": p.name, "email": p.email} for p in d.to],
+                        "text": d.text,
+                    }
+                    for d in drafted.drafts
+                ],
+            }
+        )
+        return
+    parts = []
+    for message in drafted.drafts:
+        to = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in message.to)
+        parts.append(f"To: {to}\n{message.text}")
+    sys.stdout.write("\n-----\n\n".join(parts) or "No one to send it to.\n")
+    if drafted.withheld:
+        sys.stdout.flush()
+        sys.stderr.write(
+            f"note: {drafted.withheld} mention(s) of the anonymous reporter were withheld; "
+            "read the draft before sending it\n"
+        )

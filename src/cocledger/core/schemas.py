@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import __version__
+from .. import __version__
 from .models import Case, PeopleFile, Policy, SanctionsFile
 
 SCHEMA_DIR = "schemas"

@@ -3,51 +3,26 @@
 A case or sanction is found by its trailer (or in the body of the expunge commit that removed
 it), a person by the trailers of the cases they are a party to and of the actions they took as a
 council member (trailers never carry a party's id). The trailers come from `audit_index`; only a
-person's trail loads the ledger, so the trail of a case or sanction starts as fast as `--help`.
+person's trail reads the ledger's records: the trail of a case answers on a broken ledger too.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import audit_index
-from .gitstore import CommitInfo
-from .ids import (
+from ..core.ids import (
     CASE_ID_PATTERN,
     PERSON_ID_PATTERN,
     SANCTION_ID_PATTERN,
     case_path,
     check_id,
+    is_case_id,
     no_case,
 )
-
-if TYPE_CHECKING:
-    from .ledger import Ledger
-
-
-def _ledger(root: Path) -> Ledger:
-    from .ledger import Ledger
-
-    return Ledger(root)
-
-
-def _person_keys(ledger: Ledger, person_id: str) -> list[str]:
-    """The actions a person took, and those on every case they are a party to."""
-    person = ledger.person(person_id, "PERSON")
-    cases = {c.id for c in ledger.cases() if person.id in c.parties}
-    cases |= {s.case for s in ledger.sanctions_of(person.id) if s.case}
-    return [f"actor:{person.id}", *(f"case:{c}" for c in sorted(cases))]
-
-
-def _must_exist(root: Path, target: str) -> None:
-    """An id with neither a commit nor a record is the user's mistake, not an empty trail."""
-    if re.fullmatch(CASE_ID_PATTERN, target):
-        if not (root / case_path(target)).is_file():
-            raise no_case(target)
-    else:
-        _ledger(root).sanction(target)
+from . import audit_index
+from .git import CommitInfo
 
 
 def row(commit: CommitInfo) -> dict[str, Any]:
@@ -65,6 +40,17 @@ def row(commit: CommitInfo) -> dict[str, Any]:
     }
 
 
+def _must_exist(root: Path, target: str) -> None:
+    """An id with neither a commit nor a record is the user's mistake, not an empty trail."""
+    from . import repository
+
+    if is_case_id(target):
+        if not (root / case_path(target)).is_file():
+            raise no_case(target)
+    else:
+        repository.open(root).snapshot.sanction(target)
+
+
 def trail(root: Path, target: str | None, limit: int | None = None) -> list[dict[str, Any]]:
     """The audit trail of the whole ledger, a case, a sanction or a person, newest first."""
     if target is None:
@@ -76,5 +62,8 @@ def trail(root: Path, target: str | None, limit: int | None = None) -> list[dict
                 _must_exist(root, target)
             return [row(c) for c in found]
     check_id(target, PERSON_ID_PATTERN, "case, sanction or person", "COC-2026-0007 or frank")
-    keys = _person_keys(_ledger(root), target)
+    from .. import queries
+    from . import repository
+
+    keys = queries.trail_keys(repository.open(root).snapshot, target)
     return [row(c) for c in audit_index.commits(root, keys, limit)]

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from .durations import Duration
-from .errors import RefusedError
 from .models import (
     STOPPED_STATUSES,
     Case,
     CaseDeadlines,
     Meeting,
-    Person,
     Policy,
     Rung,
     Sanction,
@@ -296,21 +294,21 @@ def appealable(policy: Policy, sanction: Sanction) -> bool:
     return sanction.kind in policy.appeals.allowed_for
 
 
-# --- conflicts of interest and roles -------------------------------------------------------------
+# --- conflicts of interest ----------------------------------------------------------------------
 
 
-def receiver_problem(policy: Policy, receiver: str, reporter: str, respondent: str) -> str | None:
-    """Submitting a report: the lead or a council member receives it; one about the lead, a council
-    member other than the lead; a party never receives their own report."""
-    lead = policy.roster.project_lead
-    if receiver != lead and receiver not in policy.roster.council:
-        return f"{receiver} is neither the project lead nor on the council"
-    if receiver in (reporter, respondent):
-        return f"{receiver} is a party to this report and cannot receive it"
-    if lead in (reporter, respondent) and (
-        receiver == lead or receiver not in policy.roster.council
-    ):
-        return "a report involving the project lead must be received by another council member"
+def conflict(case: Case, person: str) -> str | None:
+    """SPEC §3 Recusal: why `person` is conflicted in `case` (its reporter, respondent, a witness,
+    or a declared conflict), or None. A conflicted person never acts on the case, whatever their
+    role: so a report about the project lead is received by another council member."""
+    if person == case.respondent:
+        return f"{person} is the respondent in {case.id}"
+    if person == case.reporter:
+        return f"{person} is the reporter in {case.id}"
+    if person in case.witnesses:
+        return f"{person} is a witness in {case.id}"
+    if person in case.conflicts:
+        return f"{person} has declared a conflict of interest in {case.id}"
     return None
 
 
@@ -322,9 +320,7 @@ def committee_problems(policy: Policy, case: Case, members: Sequence[str]) -> li
     outsiders = [m for m in members if m not in policy.roster.council]
     if outsiders:
         problems.append(f"not on the council: {', '.join(outsiders)}")
-    conflicted = [m for m in members if m in case.parties]
-    if conflicted:
-        problems.append(f"conflict of interest (party to the case): {', '.join(conflicted)}")
+    problems.extend(reason for m in members if (reason := conflict(case, m)))
     if len(set(members)) < policy.committee.min_size:
         problems.append(
             f"needs at least {policy.committee.min_size} members, got {len(set(members))}"
@@ -332,28 +328,6 @@ def committee_problems(policy: Policy, case: Case, members: Sequence[str]) -> li
     return problems
 
 
-ROLE_REPORT = "report"
-ROLE_COUNCIL = "council"
-
-
-def authorise(policy: Policy, people: Sequence[Person], email: str | None, role: str) -> Person:
-    """SPEC §3 Roles: the actor is the git author, matched by email; reports need the lead or a
-    council member, every other action a council member."""
-    if not email:
-        raise RefusedError(
-            "no git author identity: set it with `git config user.email you@example.org`"
-        )
-    match = [p for p in people if p.email and p.email.lower() == email.strip().lower()]
-    if not match:
-        raise RefusedError(
-            f"the git author {email} is not in people.yaml: ask a council member to add you "
-            "with `coc person add`, or commit as yourself"
-        )
-    actor = match[0]
-    allowed = set(policy.roster.council)
-    if role == ROLE_REPORT:
-        allowed.add(policy.roster.project_lead)
-    if actor.id not in allowed:
-        who = "the project lead or a council member" if role == ROLE_REPORT else "a council member"
-        raise RefusedError(f"{actor.id} is not {who}, who alone may do this")
-    return actor
+def committee_short(policy: Policy, case: Case) -> int:
+    """How many members a case's committee lacks (after a recusal took one off it); 0: none."""
+    return max(policy.committee.min_size - len(set(case.committee)), 0)

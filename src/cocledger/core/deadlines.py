@@ -18,6 +18,7 @@ from .models import Case, Policy, Sanction
 
 KINDS = (
     "council_notice",
+    "committee",
     "respondent_response",
     "review",
     "apology",
@@ -128,7 +129,7 @@ def _order(item: DueItem, policy: Policy) -> tuple[Any, ...]:
 def case_items(policy: Policy, case: Case, at: datetime) -> list[DueItem]:
     """Incident processing: council notice, the respondent's window, the review."""
     day = rules.local_date(at, policy)
-    found = [council_notice(policy, case, at)]
+    found = [council_notice(policy, case, at), committee_item(policy, case, day)]
     if not case.first("reviewed"):
         found += [respondent_window(policy, case, day), review_item(policy, case, day)]
     return [item for item in found if item]
@@ -152,6 +153,29 @@ def council_notice(policy: Policy, case: Case, at: datetime) -> DueItem | None:
         late,
         f"not told within {period} of receipt" if late else "tell the council of the report",
         f"coc report notify-council {case.id}",
+        case.respondent,
+    )
+
+
+def committee_item(policy: Policy, case: Case, day: date) -> DueItem | None:
+    """SPEC §3 Recusal: a committee a declared conflict left below `committee.min_size` is shown
+    until it is formed again; it is due the day it fell short."""
+    formed = [j for j, e in enumerate(case.timeline) if e.action == "committee_formed"]
+    short = rules.committee_short(policy, case)
+    if not formed or not short:
+        return None
+    recusals = [e for e in case.timeline[formed[-1] :] if e.action == "conflict_declared"]
+    since = rules.local_date(recusals[-1].at, policy) if recusals else None
+    size = len(set(case.committee))
+    return DueItem(
+        "committee",
+        case.id,
+        None,
+        since,
+        since is not None and day > since,
+        f"the committee has {size} of the {policy.committee.min_size} members it needs "
+        "after a declared conflict: form it again",
+        f"coc committee form {case.id} --member ID...",
         case.respondent,
     )
 

@@ -6,7 +6,7 @@ Models forbid unknown keys so a typo in a hand-edited file is reported, not igno
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -26,6 +26,8 @@ from pydantic import (
 
 from .durations import Duration, parse_duration
 from .ids import CASE_ID_PATTERN, PERSON_ID_PATTERN, SANCTION_ID_PATTERN
+
+M = TypeVar("M", bound=BaseModel)
 
 DURATION_PATTERN = r"^(lifetime|[0-9]{1,4} (hour|hours|day|days|month|months))$"
 
@@ -74,14 +76,24 @@ EventAction = Literal[
     "appeal_filed",
     "appeal_decided",
     "notified",
+    "conflict_declared",
     "closed",
 ]
 
 
 class Model(BaseModel):
-    """Base for every ledger record: unknown keys are errors, assignments are validated."""
+    """Base for every ledger record: unknown keys are errors, and a record never changes in
+    place: `evolve` makes a validated copy."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def evolve(model: M, **changes: Any) -> M:
+    """A copy of `model` with `changes`, validated as a loaded record is. The keys the file set
+    stay set, so policy.yaml is written back without defaults creeping into it."""
+    data = {key: getattr(model, key) for key in model.model_fields_set}
+    data.update(changes)
+    return type(model).model_validate(data)
 
 
 # --- policy.yaml -------------------------------------------------------------------------------
@@ -89,7 +101,7 @@ class Model(BaseModel):
 
 class Roster(Model):
     project_lead: PersonId
-    council: list[PersonId]
+    council: tuple[PersonId, ...]
 
 
 class CommitteeRule(Model):
@@ -134,7 +146,7 @@ class Rung(Model):
 
 
 class Appeals(Model):
-    allowed_for: list[SanctionKind] = Field(default_factory=lambda: ["ban", "lifetime_ban"])
+    allowed_for: tuple[SanctionKind, ...] = ("ban", "lifetime_ban")
 
 
 class Meeting(Model):
@@ -156,12 +168,12 @@ class Policy(Model):
     deadlines: Deadlines
     record_retention_after_ban: DurationField
     record_retention_after_warning: DurationField | None = None
-    ladder: list[Rung] = Field(min_length=1)
+    ladder: tuple[Rung, ...] = Field(min_length=1)
     appeals: Appeals = Field(default_factory=Appeals)
-    meetings: list[Meeting] = Field(default_factory=list)
-    channels: list[str] = Field(default_factory=list)
+    meetings: tuple[Meeting, ...] = ()
+    channels: tuple[str, ...] = ()
     contact: str = ""
-    categories: list[str] = Field(default_factory=list)
+    categories: tuple[str, ...] = ()
     require_signed_commits: bool = False
     transparency: Transparency = Field(default_factory=Transparency)
 
@@ -176,7 +188,7 @@ class Policy(Model):
 
     @field_validator("ladder")
     @classmethod
-    def _ladder_in_order(cls, rungs: list[Rung]) -> list[Rung]:
+    def _ladder_in_order(cls, rungs: tuple[Rung, ...]) -> tuple[Rung, ...]:
         numbers = [rung.offence for rung in rungs]
         if numbers != list(range(1, len(rungs) + 1)):
             raise ValueError("the ladder's offences must be numbered 1, 2, 3, ... in order")
@@ -198,7 +210,7 @@ class Person(Model):
 
 
 class PeopleFile(Model):
-    people: list[Person] = Field(default_factory=list)
+    people: tuple[Person, ...] = ()
 
 
 # --- sanctions.yaml ----------------------------------------------------------------------------
@@ -218,7 +230,7 @@ class Appeal(Model):
     reason: str
     outcome: Literal["upheld", "overturned", "reduced"] | None = None
     decided_on: date | None = None
-    decided_by: list[PersonId] = Field(default_factory=list)
+    decided_by: tuple[PersonId, ...] = ()
     reduced_from: DurationField | None = None
 
 
@@ -247,7 +259,7 @@ class Sanction(Model):
     deviation_reason: str | None = None
     escalated_from: SanctionId | None = None
     escalated_to: SanctionId | None = None
-    votes: list[Vote] = Field(default_factory=list)
+    votes: tuple[Vote, ...] = ()
     appeal: Appeal | None = None
 
     @model_validator(mode="after")
@@ -271,7 +283,7 @@ class Sanction(Model):
 
 
 class SanctionsFile(Model):
-    sanctions: list[Sanction] = Field(default_factory=list)
+    sanctions: tuple[Sanction, ...] = ()
 
 
 # --- cases/<year>/<id>.yaml ---------------------------------------------------------------------
@@ -283,7 +295,7 @@ class Event(Model):
     at: AwareDatetime
     action: EventAction
     by: PersonId
-    members: list[PersonId] | None = None
+    members: tuple[PersonId, ...] | None = None
     meeting: date | None = None
     sanction: SanctionId | None = None
     party: Party | None = None
@@ -304,18 +316,18 @@ class Case(Model):
     reporter: PersonId | None = None
     anonymous_reporter: bool = False
     respondent: PersonId | None = None
-    witnesses: list[PersonId] = Field(default_factory=list)
-    conflicts: list[PersonId] = Field(default_factory=list)
+    witnesses: tuple[PersonId, ...] = ()
+    conflicts: tuple[PersonId, ...] = ()
     occurred_on: date | None = None
     setting: Literal["public", "private"] = "private"
-    categories: list[str] = Field(default_factory=list)
+    categories: tuple[str, ...] = ()
     serious: bool = False
     summary: str | None = None
     response: str | None = None
-    committee: list[PersonId] = Field(default_factory=list)
+    committee: tuple[PersonId, ...] = ()
     review_meeting: date | None = None
     deadlines: CaseDeadlines
-    timeline: list[Event] = Field(default_factory=list)
+    timeline: tuple[Event, ...] = ()
 
     @model_validator(mode="after")
     def _parties_unless_tombstone(self) -> Case:
@@ -341,12 +353,17 @@ class Case(Model):
     def events(self, action: str) -> list[Event]:
         return [event for event in self.timeline if event.action == action]
 
+    def with_event(self, event: Event, **changes: Any) -> Case:
+        """The case with `event` appended to its timeline (and `changes`), validated."""
+        return evolve(self, timeline=(*self.timeline, event), **changes)
+
     def first(self, action: str) -> Event | None:
         return next((event for event in self.timeline if event.action == action), None)
 
     @property
     def parties(self) -> set[str]:
-        """Everyone involved: no committee member may be one of them (Incident processing)."""
+        """SPEC §3 Recusal: everyone conflicted in the case (reporter, respondent, witnesses and
+        declared conflicts), who never acts on it nor sits on its committee."""
         named = {self.reporter, self.respondent, *self.witnesses, *self.conflicts}
         return {person for person in named if person}
 

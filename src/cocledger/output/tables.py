@@ -170,6 +170,6 @@ def case_list(console: Console, rows: list[dict[str, Any]]) -> None:
 
 
 def _ordinal(n: int) -> str:
-    from .wording import ordinal
+    from ..core.wording import ordinal
 
     return f"{ordinal(n)} offence"

@@ -1,0 +1,184 @@
+"""The ledger as one immutable value: what an action or a query reads, and all it reads.
+
+`store.repository` makes a Snapshot of a work tree (loading files lazily and from its caches,
+which nothing here can see); `Snapshot.of` makes one in memory, for tests and tools. Either way
+the snapshot is unambiguous: no two entries share an id (SPEC §2 An ambiguous ledger).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..errors import UsageError
+from .ids import (
+    PERSON_ID_PATTERN,
+    SANCTION_ID_PATTERN,
+    check_id,
+    no_case,
+)
+from .models import Case, Person, Policy, Sanction
+
+E = TypeVar("E", Person, Sanction)
+E_co = TypeVar("E_co", covariant=True)
+
+
+def lowered(value: Any) -> str | None:
+    return value.lower() if isinstance(value, str) else None
+
+
+def same(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+LOOKUPS: dict[str, dict[str, Callable[[Any], str | None]]] = {
+    "Person": {"email": lowered},
+    "Sanction": {"person": same, "case": same},
+}
+"""The fields each register is looked up by, and how a value is compared (emails ignore case)."""
+
+
+class Entries(Protocol[E_co]):
+    """people.yaml or sanctions.yaml: entries by id, in file order."""
+
+    @property
+    def ids(self) -> Sequence[str]: ...
+
+    def __contains__(self, entry_id: object) -> bool: ...
+
+    def __getitem__(self, entry_id: str) -> E_co: ...
+
+    def __len__(self) -> int: ...
+
+    def all(self) -> Sequence[E_co]: ...
+
+    def where(self, field: str, value: str | None) -> Sequence[E_co]: ...
+
+
+class CaseFiles(Protocol):
+    """The case files: one by id, the ids there are, every case."""
+
+    def get(self, case_id: str) -> Case | None: ...
+
+    def ids(self, year: str | None = None) -> list[str]: ...
+
+    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]: ...
+
+
+class Listed(Generic[E]):
+    """Entries held in memory (a Snapshot made by `Snapshot.of`)."""
+
+    def __init__(self, entries: Iterable[E]) -> None:
+        self._entries = tuple(entries)
+        self._by_id = {e.id: e for e in self._entries}
+        if len(self._by_id) != len(self._entries):
+            raise ValueError("two entries share an id")
+
+    @property
+    def ids(self) -> Sequence[str]:
+        return tuple(self._by_id)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._by_id
+
+    def __getitem__(self, entry_id: str) -> E:
+        return self._by_id[entry_id]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def all(self) -> Sequence[E]:
+        return self._entries
+
+    def where(self, field: str, value: str | None) -> Sequence[E]:
+        compare = LOOKUPS[type(self._entries[0]).__name__][field] if self._entries else same
+        wanted = compare(value)
+        return [e for e in self._entries if compare(getattr(e, field)) == wanted]
+
+
+@dataclass(frozen=True)
+class CasesInMemory:
+    """Case files held in memory, by id."""
+
+    by_id: Mapping[str, Case]
+
+    def get(self, case_id: str) -> Case | None:
+        return self.by_id.get(case_id)
+
+    def ids(self, year: str | None = None) -> list[str]:
+        return sorted(i for i in self.by_id if year is None or i[4:8] == year)
+
+    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
+        for case_id in self.ids():
+            case = self.by_id[case_id]
+            if status is None or case.status == status or case_id in also:
+                yield case
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The ledger as it stands: policy, people, sanctions, case files and notice templates."""
+
+    policy: Policy
+    people: Entries[Person]
+    sanctions: Entries[Sanction]
+    case_files: CaseFiles
+    templates: Mapping[str, str] = field(default_factory=dict)
+    """Template name -> the text the ledger uses (its own copy, or the package's default)."""
+
+    @classmethod
+    def of(
+        cls,
+        policy: Policy,
+        people: Iterable[Person] = (),
+        sanctions: Iterable[Sanction] = (),
+        cases: Iterable[Case] = (),
+        templates: Mapping[str, str] | None = None,
+    ) -> Snapshot:
+        """A snapshot held in memory."""
+        by_id = {case.id: case for case in cases}
+        return cls(
+            policy, Listed(people), Listed(sanctions), CasesInMemory(by_id), templates or {}
+        )
+
+    def person(self, person_id: str, flag: str = "ID") -> Person:
+        check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
+        if person_id in self.people:
+            return self.people[person_id]
+        raise UsageError(
+            f"{flag}: no person '{person_id}' in people.yaml (add them with `coc person add`)"
+        )
+
+    def people_with_email(self, email: str | None) -> Sequence[Person]:
+        """The people whose email is this one, ignoring case."""
+        return self.people.where("email", email.strip()) if email else []
+
+    def sanction(self, sanction_id: str) -> Sanction:
+        check_id(sanction_id, SANCTION_ID_PATTERN, "sanction", "S-2026-0003")
+        if sanction_id in self.sanctions:
+            return self.sanctions[sanction_id]
+        raise UsageError(f"no sanction '{sanction_id}' in sanctions.yaml (see `coc case show`)")
+
+    def sanctions_of(self, person_id: str) -> Sequence[Sanction]:
+        """One person's sanctions, in register order."""
+        return self.sanctions.where("person", person_id)
+
+    def sanctions_of_case(self, case_id: str) -> Sequence[Sanction]:
+        return self.sanctions.where("case", case_id)
+
+    def case(self, case_id: str) -> Case:
+        found = self.case_files.get(case_id)
+        if found is None:
+            raise no_case(case_id)
+        return found
+
+    def case_ids(self, year: str | None = None) -> list[str]:
+        return self.case_files.ids(year)
+
+    def cases(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
+        """Every case in id order; with `status`, those of that status and those in `also`."""
+        return self.case_files.scan(status, also)
+
+    def template(self, name: str) -> str:
+        return self.templates[name]

@@ -1,0 +1,138 @@
+"""Read-only answers over a Snapshot, as plain data: the CLI prints them as JSON or through
+`output/`. Pure: the moment looked at is passed in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .core import rules
+from .core.bans import PublishedBan, active_bans
+from .core.deadlines import DueItem, due_items
+from .core.models import Case, Sanction
+from .core.snapshot import Snapshot
+from .core.transparency import transparency_report
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def sanction_json(sanction: Sanction) -> dict[str, Any]:
+    """SPEC §4: the keys scripts rely on for `sanction propose/show --json` (and more)."""
+    return {
+        "sanction": sanction.id,
+        "case": sanction.case,
+        "person": sanction.person,
+        "offence": sanction.offence,
+        "kind": sanction.kind,
+        "duration": str(sanction.duration) if sanction.duration else None,
+        "status": sanction.status,
+        "starts_on": _day(sanction.starts_on),
+        "ends_on": _day(sanction.ends_on),
+        "expunges_on": _day(sanction.expunges_on),
+        "apology_due": _day(sanction.apology_due),
+        "decided_on": _day(sanction.decided_on),
+        "escalated_from": sanction.escalated_from,
+        "escalated_to": sanction.escalated_to,
+    }
+
+
+def person_view(snap: Snapshot, person_id: str, day: date) -> dict[str, Any]:
+    """SPEC §4 `person show --json`: the record window and what the next offence would bring."""
+    person = snap.person(person_id)
+    policy = snap.policy
+    mine = snap.sanctions_of(person.id)
+    record = rules.record(policy, mine, person.id, day)
+    ban = rules.active_ban(mine, person.id, day)
+    return {
+        "person": person.id,
+        "name": person.name,
+        "offences_on_record": record.offences_on_record,
+        "next_offence": record.offence,
+        "next_sanction": {
+            "kind": record.rung.kind,
+            "duration": str(record.rung.duration) if record.rung.duration else None,
+        },
+        "active_ban": {"sanction": ban.id, "ends_on": _day(ban.ends_on)} if ban else None,
+        "record_clears_on": _day(record.clears_on),
+        "record": [sanction_json(s) for s in record.window],
+    }
+
+
+def case_view(snap: Snapshot, case_id: str, at: datetime | None = None) -> dict[str, Any]:
+    """Everything the council needs on one case: parties, deadlines, timeline and sanctions;
+    with `at`, the timeline and sanctions as they stood then."""
+    case = snap.case(case_id)
+    data = case.model_dump(mode="json", exclude_none=True)
+    sanctions = snap.sanctions_of_case(case_id)
+    if at is not None:
+        day = rules.local_date(at, snap.policy)
+        data["timeline"] = [
+            e for e, m in zip(data["timeline"], case.timeline, strict=True) if m.at <= at
+        ]
+        sanctions = [s for s in sanctions if s.decided_on <= day]
+    data["sanctions"] = [sanction_json(s) for s in sanctions]
+    return data
+
+
+STAGES = {
+    "received": "received",
+    "council_notified": "council notified",
+    "committee_formed": "committee formed",
+    "shared": "shared with respondent",
+    "response_received": "response received",
+    "reviewed": "reviewed",
+    "sanction_proposed": "sanction proposed",
+    "sanction_enacted": "sanction enacted",
+}
+
+
+def stage(case: Case) -> str:
+    """The last step a case has reached, in the policy's words."""
+    steps = [e.action for e in case.timeline if e.action in STAGES]
+    return STAGES[steps[-1]] if steps else case.status
+
+
+def case_list(snap: Snapshot, open_only: bool, at: datetime | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for case in snap.cases(status="open" if open_only else None):
+        if at is not None and case.received_at > at:
+            continue
+        rows.append(
+            {
+                "case": case.id,
+                "status": case.status,
+                "received_at": case.model_dump(mode="json", include={"received_at"})["received_at"],
+                "respondent": case.respondent,
+                "stage": stage(case),
+                "serious": case.serious,
+            }
+        )
+    return rows
+
+
+def due(snap: Snapshot, at: datetime) -> list[DueItem]:
+    """`coc due`: only open cases have steps due; a closed case matters through its sanctions."""
+    sanctions = snap.sanctions.all()
+    cases = snap.cases(status="open", also={s.case for s in sanctions if s.case})
+    return due_items(snap.policy, cases, sanctions, at)
+
+
+def published(snap: Snapshot, day: date) -> list[PublishedBan]:
+    """SPEC §3 Publication: the active bans, from the allow-list of `core.bans`."""
+    return active_bans(snap.people.all(), snap.sanctions.all(), day)
+
+
+def stats(snap: Snapshot, first: date, last: date, at: datetime) -> dict[str, Any]:
+    """`coc stats`: the anonymised transparency report of the reports received in a period."""
+    return transparency_report(snap.policy, snap.cases(), snap.sanctions.all(), first, last, at)
+
+
+def trail_keys(snap: Snapshot, person_id: str) -> list[str]:
+    """`coc log PERSON`: the actions a person took, and those on every case they are a party to
+    (trailers never carry a party's id, so their cases are found in the records)."""
+    person = snap.person(person_id, "PERSON")
+    cases = {c.id for c in snap.cases() if person.id in c.parties}
+    cases |= {s.case for s in snap.sanctions_of(person.id) if s.case}
+    return [f"actor:{person.id}", *(f"case:{c}" for c in sorted(cases))]
