@@ -20,11 +20,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from cocledger.core import rules
-
-from cocledger.store import yamlio
 from cocledger.core.defaults import policy_text
 from cocledger.core.ids import case_path
 from cocledger.core.models import Case, Event, Person, Policy, Sanction, Vote
+from cocledger.store import yamlio
 
 COUNCIL = ["alice", "bob", "carol", "dan", "erin"]
 START = date(2021, 1, 4)
@@ -111,29 +110,35 @@ def _case(
         deadlines={"council_notice": received},
         timeline=events,
     )
-    case.deadlines = rules.case_deadlines(case, policy)
+    case = case.model_copy(update={"deadlines": rules.case_deadlines(case, policy)})
     meeting = rules.review_meeting(policy, case.deadlines.review_from)
     assert meeting is not None
     at = datetime.combine(meeting.date, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
     at = max(at, case.timeline[-1].at + timedelta(hours=1))  # a response that came in that day
     if at >= _AS_OF:  # its meeting is still to come: the case is open
         return case
-    case.review_meeting = meeting.date
-    case.timeline = [
-        *case.timeline,
-        Event(at=at, action="reviewed", by="alice", meeting=meeting.date),
-    ]
-    case.status = "closed"
-    return case
+    reviewed = Event(at=at, action="reviewed", by="alice", meeting=meeting.date)
+    return case.model_copy(
+        update={"review_meeting": meeting.date, "timeline": (*case.timeline, reviewed)}
+    )
 
 
-def _sanction(policy: Policy, sanctions: list[Sanction], case: Case, number: int) -> Sanction:
+def _closed(case: Case) -> Case:
+    """The council closes a reviewed case once it has decided (after its sanction's notices)."""
+    last = case.timeline[-1].at
+    closed = Event(at=last + timedelta(minutes=5), action="closed", by="alice")
+    return case.model_copy(update={"status": "closed", "timeline": (*case.timeline, closed)})
+
+
+def _sanction(
+    policy: Policy, sanctions: list[Sanction], case: Case, number: int
+) -> tuple[Sanction, Case]:
     review = case.timeline[-1]
     day = review.meeting
     assert day is not None and case.respondent
     record = rules.record(policy, sanctions, case.respondent, day)
     rung = record.rung
-    sanction = Sanction(
+    fields: dict[str, object] = dict(
         id=f"S-{day.year}-{number:04d}",
         case=case.id,
         person=case.respondent,
@@ -149,19 +154,20 @@ def _sanction(policy: Policy, sanctions: list[Sanction], case: Case, number: int
         starts_on=day,
         conduct="Repeated disruption of community channels" if rung.kind != "warning" else None,
     )
-    sanction.ends_on, sanction.expunges_on = rules.sanction_dates(
+    fields["ends_on"], fields["expunges_on"] = rules.sanction_dates(
         policy, rung.kind, rung.duration, day
     )
     if rung.kind == "warning" and rung.apology:
-        sanction.apology_due = rules.apology_due(day, policy)
-        sanction.apology, sanction.apology_recorded_on = "delivered", day
+        fields["apology_due"] = rules.apology_due(day, policy)
+        fields["apology"], fields["apology_recorded_on"] = "delivered", day
     if rung.vote:
         at = review.at
-        sanction.votes = [
+        fields["votes"] = [
             Vote(member=m, vote="yes", at=at)
             for m in policy.roster.council
             if m not in case.parties
         ]
+    sanction = Sanction.model_validate(fields)
     extra = [
         Event(
             at=review.at + timedelta(minutes=10),
@@ -192,8 +198,18 @@ def _sanction(policy: Policy, sanctions: list[Sanction], case: Case, number: int
                 party="offender",
             )
         )
-    case.timeline = [*case.timeline, *extra]
-    return sanction
+    if sanction.apology:
+        extra.insert(
+            2,
+            Event(
+                at=review.at + timedelta(minutes=25),
+                action="apology_recorded",
+                by="alice",
+                sanction=sanction.id,
+                note=sanction.apology,
+            ),
+        )
+    return sanction, case.model_copy(update={"timeline": (*case.timeline, *extra)})
 
 
 def build(cases: int, sanctions: int, members: int, seed: int = 7) -> dict[str, object]:
@@ -218,11 +234,13 @@ def build(cases: int, sanctions: int, members: int, seed: int = 7) -> dict[str, 
     for index, received in enumerate(moments):
         per_year[received.year] = per_year.get(received.year, 0) + 1
         case = _case(rng, policy, per_year[received.year], received, member_ids)
-        if index in with_sanction and case.status == "closed":
+        reviewed = case.first("reviewed") is not None
+        if index in with_sanction and reviewed:
             year = case.timeline[-1].meeting.year  # type: ignore[union-attr]
             sanction_numbers[year] = sanction_numbers.get(year, 0) + 1
-            register.append(_sanction(policy, register, case, sanction_numbers[year]))
-        built.append(case)
+            sanction, case = _sanction(policy, register, case, sanction_numbers[year])
+            register.append(sanction)
+        built.append(_closed(case) if reviewed else case)
     files: dict[str, str] = {
         "policy.yaml": policy_yaml,
         "people.yaml": yamlio.dump(

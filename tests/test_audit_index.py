@@ -7,7 +7,6 @@ import subprocess
 import pytest
 
 from cocledger.store import audit_index
-
 from cocledger.store import git as gitstore
 from conftest import LedgerRepo, reviewed_case
 

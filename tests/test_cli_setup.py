@@ -8,10 +8,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cocledger.store import yamlio
 from cocledger.cli.main import app
 from cocledger.core.durations import parse_duration
 from cocledger.core.models import Policy
+from cocledger.store import yamlio
 from conftest import SETUP_DAY, LedgerRepo
 
 

@@ -11,12 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cocledger.core import rules
-
-from cocledger.store import yamlio
 from cocledger.core.defaults import policy_text
 from cocledger.core.durations import LIFETIME, Duration, parse_duration
-from cocledger.errors import UsageError
 from cocledger.core.models import Policy
+from cocledger.errors import UsageError
+from cocledger.store import yamlio
 
 
 def policy(**changes: object) -> Policy:

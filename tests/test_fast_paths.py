@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cocledger.store import cache as parse_cache
-
-from cocledger.store import yamlio
 from cocledger.cli import main
-from cocledger.errors import InputError
-from cocledger.store import repository
 from cocledger.core.models import PeopleFile, Person, Sanction, SanctionsFile
+from cocledger.errors import InputError
+from cocledger.store import cache as parse_cache
+from cocledger.store import repository, yamlio
 from cocledger.store.registers import Register
 from conftest import LedgerRepo, reviewed_case
 
@@ -78,7 +76,9 @@ def test_cases_of_one_status_are_those_the_full_list_has(ledger: LedgerRepo) -> 
     for _ in range(2):  # the second pass is served from the store
         everything = list(repository.open(ledger.root).case_files.scan())
         assert [c.id for c in everything] == sorted([closed, still_open])
-        assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [still_open]
+        assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [
+            still_open
+        ]
         both = repository.open(ledger.root).case_files.scan(status="open", also={closed})
         assert [c.id for c in both] == sorted([closed, still_open])
     assert list((ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"))
@@ -97,7 +97,9 @@ def test_a_broken_case_store_is_rebuilt(ledger: LedgerRepo) -> None:
     list(repository.open(ledger.root).case_files.scan())
     for store in (ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"):
         store.write_bytes(b"not a pickle")
-    assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [still_open]
+    assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [
+        still_open
+    ]
 
 
 def test_due_lists_the_same_with_and_without_the_store(ledger: LedgerRepo) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import cocledger
-from cocledger.store import git as gitstore
 from cocledger.errors import CocError, RefusedError, UsageError
+from cocledger.store import git as gitstore
 from cocledger.store.git import ChangeSet
 
 SRC = str(Path(cocledger.__file__).resolve().parent.parent)

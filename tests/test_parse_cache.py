@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from cocledger.core.models import Person
 from cocledger.store import cache as parse_cache
 from cocledger.store import repository
-from cocledger.core.models import Person
 from cocledger.store.registers import Register
 
 

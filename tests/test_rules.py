@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 
 from cocledger.core import rules
-
-from cocledger.store import yamlio
 from cocledger.core.defaults import policy_text
 from cocledger.core.durations import Duration, parse_duration
 from cocledger.core.models import Case, CaseDeadlines, Event, Policy, Sanction, Vote, evolve
+from cocledger.store import yamlio
 
 COUNCIL = ["alice", "bob", "carol", "dan", "erin"]
 UTC_NOON = "T12:00:00+00:00"

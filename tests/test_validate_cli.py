@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from checkwork import AT, edit, validate
-from cocledger.store import yamlio
 from cocledger.checks import CHECKS
-from cocledger.store import validation as check_context
 from cocledger.core.schemas import schema_texts
+from cocledger.store import validation as check_context
+from cocledger.store import yamlio
 from conftest import LedgerRepo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cocledger.errors import InputError
 from cocledger.store import yamlio
 from cocledger.store.atomic import write_atomic
-from cocledger.errors import InputError
 from conftest import LedgerRepo
 
 
@@ -285,8 +285,8 @@ def test_locate_finds_the_line_of_a_nested_key() -> None:
 def test_a_file_with_many_problems_is_parsed_for_positions_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cocledger.store.loader import parse_file
     from cocledger.core.models import PeopleFile
+    from cocledger.store.loader import parse_file
 
     text = "people:\n" + "".join(f"  - id: Bad{i}\n    name: Member {i}\n" for i in range(200))
     calls: list[str] = []

@@ -7,7 +7,7 @@ a status only through the gate's `record`, `move` and `create`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from ..core import rules, transitions
@@ -30,7 +30,7 @@ def step_case(
     case: Case,
     actor: Person,
     at: datetime,
-    changes: dict[str, object] | None = None,
+    changes: Mapping[str, object] | None = None,
     **event: object,
 ) -> Case:
     """The case after one step: its event appended (none may predate the last one, or the

@@ -77,9 +77,7 @@ def deciders(policy: Policy, case: Case, sanction: Sanction, members: Sequence[s
     return list(dict.fromkeys(members)) or list(case.committee)
 
 
-def _reduced(
-    policy: Policy, sanction: Sanction, to: Duration, day: date
-) -> dict[str, object]:
+def _reduced(policy: Policy, sanction: Sanction, to: Duration, day: date) -> dict[str, object]:
     """A reduced sanction keeps its start; its end and its time on the record are recomputed."""
     if to.is_lifetime:
         raise UsageError("--reduced-to lifetime is no reduction: give a duration like '3 months'")

@@ -12,9 +12,7 @@ from ..errors import RefusedError
 from . import change_of, step_case
 
 
-def close(
-    snap: Snapshot, actor: Person, at: datetime, case_id: str, reason: str | None
-) -> Outcome:
+def close(snap: Snapshot, actor: Person, at: datetime, case_id: str, reason: str | None) -> Outcome:
     """A case leaves `case list --open` when decided: no sanction of it may still be pending."""
     case = snap.case(case_id)
     step = transitions.permit(snap.policy, "case close", actor.id, case)

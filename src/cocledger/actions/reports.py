@@ -3,6 +3,7 @@ the reported person, record the response, review at a meeting."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -84,11 +85,11 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         timeline=(transitions.event(step, received_at, actor.id),),
     )
     transitions.permit(policy, "report new", actor.id, case)
-    change = Change(
-        f"report new {case_id}", step.action, actor.id, case=case_id, cases=(case,)
-    )
+    change = Change(f"report new {case_id}", step.action, actor.id, case=case_id, cases=(case,))
     data = {"case": case_id, "council_notice_due": due.isoformat()}
-    return Outcome(change, data, f"Recorded {case_id}. Notify the council by {due:%Y-%m-%d %H:%M %Z}.")
+    return Outcome(
+        change, data, f"Recorded {case_id}. Notify the council by {due:%Y-%m-%d %H:%M %Z}."
+    )
 
 
 def _step(
@@ -97,14 +98,14 @@ def _step(
     actor: Person,
     at: datetime,
     case_id: str,
-    changes: dict[str, object] | None = None,
+    changes: Mapping[str, object] | None = None,
     **event: object,
 ) -> tuple[Change, dict[str, object]]:
     """One step of Incident processing on an open case, through the gate: its commit and data."""
     case = snap.case(case_id)
     step = transitions.permit(snap.policy, name, actor.id, case)
     new = step_case(snap, step, case, actor, at, changes, **event)
-    data = {"case": case_id, "event": step.event, "at": at.isoformat()}
+    data: dict[str, object] = {"case": case_id, "event": step.event, "at": at.isoformat()}
     return change_of(step, actor, new), data
 
 
@@ -124,16 +125,12 @@ def share(snap: Snapshot, actor: Person, at: datetime, case_id: str) -> Outcome:
     return Outcome(change, data, f"Shared {case_id} with the reported person; response due {due}.")
 
 
-def respond(
-    snap: Snapshot, actor: Person, at: datetime, case_id: str, text: str | None
-) -> Outcome:
+def respond(snap: Snapshot, actor: Person, at: datetime, case_id: str, text: str | None) -> Outcome:
     """Incident processing: the reported person's response; a response shortens the wait."""
-    changes: dict[str, object] = {"response": text} if text else {}
+    changes = {"response": text} if text else {}
     change, data = _step(snap, "report respond", actor, at, case_id, changes)
     review_from = change.cases[0].deadlines.review_from
-    return Outcome(
-        change, data, f"Recorded the response to {case_id}; review from {review_from}."
-    )
+    return Outcome(change, data, f"Recorded the response to {case_id}; review from {review_from}.")
 
 
 def review(snap: Snapshot, actor: Person, at: datetime, case_id: str, meeting: date) -> Outcome:

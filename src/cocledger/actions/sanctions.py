@@ -149,7 +149,9 @@ def vote(
     recorded_by = actor.id if member != actor.id else None
     ballot = Vote(member=member, vote="yes" if yes else "no", at=at, recorded_by=recorded_by)
     earlier = [v for v in sanction.votes if v.member == member]
-    voted = transitions.move(step, sanction, rules.local_date(at, policy), votes=(*sanction.votes, ballot))
+    voted = transitions.move(
+        step, sanction, rules.local_date(at, policy), votes=(*sanction.votes, ballot)
+    )
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     result = rules.tally(policy, voted, case)
     data = {

@@ -133,7 +133,7 @@ def _local_date(ctx: Context, moment: datetime) -> date:
     return rules.local_date(moment, ctx.policy) if ctx.policy else moment.date()
 
 
-def _future_days(ctx: Context) -> Iterator[tuple[tuple[str | int, ...], date | datetime]]:
+def _future_days(ctx: Context) -> Iterator[tuple[tuple[str | int, ...], date | datetime | None]]:
     for path, s in ctx.entries():
         for key in ("decided_on", "status_on", "enacted_on", "apology_recorded_on"):
             yield (*path, key), getattr(s, key)

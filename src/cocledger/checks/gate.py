@@ -29,7 +29,9 @@ def _breaches(ctx: Context) -> list[tuple[str, transitions.Breach]]:
     return ctx.shared("breaches", compute)
 
 
-def _where(ctx: Context, file: str, breach: transitions.Breach) -> tuple[str, tuple[str | int, ...]]:
+def _where(
+    ctx: Context, file: str, breach: transitions.Breach
+) -> tuple[str, tuple[str | int, ...]]:
     if breach.event is not None:
         return file, ("timeline", breach.event)
     index = next((i for i, s in enumerate(ctx.sanctions or []) if s.id == breach.sanction), None)

@@ -47,7 +47,7 @@ for _step in STEPS.values():
             NEXT_STATUS.setdefault(_status, set()).add(_step.sanction_to)
 
 
-def _newly_expunged(before: Any, after: Any) -> bool:
+def _newly_expunged(before: Case | Sanction, after: Case | Sanction) -> bool:
     return after.status == "expunged" and before.status != "expunged"
 
 
@@ -94,15 +94,16 @@ def _appeal_rewrites(before: Sanction, after: Sanction) -> Iterator[tuple[str, s
 
 def _base_sanctions(
     ctx: Context,
-) -> Iterator[tuple[History, Sanction, int | None, Sanction | None]]:
-    """(history, sanction at the base, its index and version now) when sanctions.yaml changed."""
+) -> Iterator[tuple[History, Sanction, int, Sanction | None]]:
+    """(history, sanction at the base, its index and version now, or -1 and None when it is
+    gone) when sanctions.yaml changed."""
     h = history_of(ctx)
     if h is None or SANCTIONS_FILE not in h.changed or ctx.sanctions is None:
         return
     old = h.old(SANCTIONS_FILE, SanctionsFile)
     now = {s.id: (i, s) for i, s in enumerate(ctx.sanctions)}
     for before in old.sanctions if old else []:
-        index, after = now.get(before.id, (None, None))
+        index, after = now.get(before.id, (-1, None))
         yield h, before, index, after
 
 
@@ -214,15 +215,17 @@ def check_tombstone_history(ctx: Context) -> Iterator[Finding]:
                 ("sanctions", index, key),
                 f"{before.id}: the tombstone changed {key}",
             )
-    for h, path, before, after in _changed_cases(ctx):
-        if after is None or not _newly_expunged(before, after):
+    for h, path, old_case, new_case in _changed_cases(ctx):
+        if new_case is None or not _newly_expunged(old_case, new_case):
             continue
-        if before.id not in h.expunged[path]:
+        if old_case.id not in h.expunged[path]:
             yield Finding(
-                path, ("status",), f"{before.id} was made a tombstone outside `coc expunge`"
+                path, ("status",), f"{old_case.id} was made a tombstone outside `coc expunge`"
             )
-        stubs = [_stub(e) for e in after.timeline[: len(before.timeline)]]
-        if before.received_at != after.received_at or stubs != [_stub(e) for e in before.timeline]:
+        stubs = [_stub(e) for e in new_case.timeline[: len(old_case.timeline)]]
+        if old_case.received_at != new_case.received_at or stubs != [
+            _stub(e) for e in old_case.timeline
+        ]:
             yield Finding(
-                path, ("timeline",), f"{before.id}: the tombstone's timeline was rewritten"
+                path, ("timeline",), f"{old_case.id}: the tombstone's timeline was rewritten"
             )

@@ -6,7 +6,7 @@ Messages point at a committee seat or a vote by its key path, never at who is a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -315,7 +315,7 @@ def check_policy_duplicates(ctx: Context) -> Iterator[Finding]:
     """Lists of policy.yaml name each thing once (council, categories, channels, meetings)."""
     if ctx.policy is None:
         return
-    lists: dict[tuple[str, ...], list[Any]] = {
+    lists: dict[tuple[str, ...], Sequence[Any]] = {
         ("roster", "council"): ctx.policy.roster.council,
         ("categories",): ctx.policy.categories,
         ("channels",): ctx.policy.channels,

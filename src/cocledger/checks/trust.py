@@ -9,7 +9,6 @@ history takes anyone to be. Git is read only through the context's `HistorySourc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -318,7 +317,8 @@ class History:
     def fact_changes(self, commit: CommitInfo) -> list[tuple[str, str | None]]:
         """(case file, key) for each recorded fact the commit changed in a case file that was
         already there (None for the key: the file does not parse on one side)."""
-        parent, found = self.parent(commit), []
+        parent = self.parent(commit)
+        found: list[tuple[str, str | None]] = []
         for path in self.files_of(commit):
             if not path.startswith(CASES_DIR + "/") or parent == commit.sha:
                 continue
@@ -340,12 +340,13 @@ class History:
 
     def first_case(self, path: str) -> Case | None:
         """A case file as the base has it or, for a case recorded since, as first committed."""
-        found = self.old(path, Case)
+        found: Case | None = self.old(path, Case)
         if found is not None or self.text_at(self.fork, path) is not None:
             return found
         for commit in self.commits:
             if path in self.files_of(commit) and self.text_at(commit.sha, path) is not None:
-                return self.model_at(commit.sha, path, Case)
+                first: Case | None = self.model_at(commit.sha, path, Case)
+                return first
         return None
 
     @cached_property
@@ -365,5 +366,3 @@ def history_of(ctx: Context) -> History | None:
     """The history of this validation run (None without --base), built once."""
     source = ctx.history
     return None if source is None else ctx.shared("history", lambda: History(ctx, source))
-
-

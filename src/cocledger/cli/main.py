@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
@@ -20,7 +21,7 @@ from .options import LedgerOpt
 class _Group(TyperGroup):
     """Every command runs through here: a user's mistake prints one line and exits 1 or 2."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # here, so that a reader who left (`| head`) is handled below
@@ -33,12 +34,21 @@ class _Group(TyperGroup):
                 raise
             raise typer.Exit(code) from None
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         """A flag mistake is one line too (click would print its usage block), then exit 2."""
+        plain = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*plain, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*plain, **extra)
         except TyperException as exc:
             ctx = getattr(exc, "ctx", None)
             if ctx is not None and type(exc).__name__ == "NoArgsIsHelpError":

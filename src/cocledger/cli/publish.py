@@ -87,7 +87,9 @@ def publish(
     if output is None:
         sys.stdout.write(text)
         if chosen == "json" and not rows:
-            typer.echo(f"{pages.NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
+            from ..core.bans import NO_ACTIVE_BANS
+
+            typer.echo(f"{NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
         return
     from ..store.atomic import write_atomic
 
@@ -112,9 +114,7 @@ def _check(path: Path, fmt: str, at: str | None, snap, rows, day) -> None:  # ty
         raise UsageError(f"--check {path}: cannot read it ({exc})") from None
     as_of = (pages.stated_as_of(published) if fmt == "html" else None) or day
     expected = pages.render(fmt, rows, as_of, snap.policy.community)
-    found = pages.drift(
-        fmt, published, expected, snap.people.all(), snap.sanctions.all(), day
-    )
+    found = pages.drift(fmt, published, expected, snap.people.all(), snap.sanctions.all(), day)
     if found is None:
         typer.echo(f"{path} is up to date.", err=True)
         return

@@ -49,8 +49,8 @@ class Change:
     @property
     def forgets(self) -> bool:
         """Whether it removes personal details (an expunge): every cache must then forget them."""
-        gone = [r for r in (*self.cases, *self.sanctions) if r.status == "expunged"]
-        return bool(gone or self.people_removed)
+        statuses = [c.status for c in self.cases] + [s.status for s in self.sanctions]
+        return "expunged" in statuses or bool(self.people_removed)
 
 
 @dataclass(frozen=True)

@@ -103,10 +103,10 @@ def due_items(
             items.extend(case_items(policy, case, at))
     gone = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
     for sanction in sanctions:
-        case = by_id.get(sanction.case or "")
-        if sanction.status == "expunged" or sanction.id in gone or case is None:
+        found = by_id.get(sanction.case or "")
+        if sanction.status == "expunged" or sanction.id in gone or found is None:
             continue
-        items.extend(sanction_items(policy, case, sanction, day))
+        items.extend(sanction_items(policy, found, sanction, day))
     items.extend(record_items(policy, sanctions, day))
     return sorted(items, key=lambda item: _order(item, policy))
 

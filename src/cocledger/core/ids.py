@@ -44,5 +44,7 @@ def case_path(case_id: str) -> str:
 def next_id(prefix: str, year: int, existing: Iterable[str]) -> str:
     """SPEC §2: sortable, file-name-safe ids, PREFIX-YEAR-NNNN, one more than that year's highest."""
     stem = f"{prefix}-{year:04d}-"
-    numbers = [int(i[len(stem) :]) for i in existing if i.startswith(stem) and i[len(stem) :].isdigit()]
+    numbers = [
+        int(i[len(stem) :]) for i in existing if i.startswith(stem) and i[len(stem) :].isdigit()
+    ]
     return f"{stem}{max(numbers, default=0) + 1:04d}"

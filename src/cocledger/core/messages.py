@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from string import Template
 
+from ..errors import InputError, RefusedError
 from . import rules
 from .deadlines import decision_day
-from ..errors import InputError, RefusedError
 from .models import Case, Person, Policy, Sanction
 from .snapshot import Entries
 from .wording import long_date, ordinal, sanction_text
@@ -109,7 +109,7 @@ def recipients(
     if party == "witnesses":
         return [(people[w],) for w in case.witnesses if w in people]
     person = case.respondent if party == "offender" else case.reporter
-    return [(people[person],)] if person in people else []
+    return [(people[person],)] if person is not None and person in people else []
 
 
 # --- the facts a template may use ---------------------------------------------------------------
@@ -214,7 +214,9 @@ def values(
     report is shared, its response date is counted as if it were shared on `day`."""
 
     def name(person_id: str | None) -> str:
-        return people[person_id].name if person_id in people else (person_id or "")
+        if person_id is not None and person_id in people:
+            return people[person_id].name
+        return person_id or ""
 
     hide_reporter = case.anonymous_reporter and party in ("offender", "witnesses")
     witnesses = [w for w in case.witnesses if not (hide_reporter and w == case.reporter)]
@@ -338,7 +340,8 @@ def compose(
         )
         hidden = case.anonymous_reporter and party in ("offender", "witnesses")
         if hidden and all(p.id != case.reporter for p in to):
-            reporter = people[case.reporter] if case.reporter in people else None
+            known = case.reporter is not None and case.reporter in people
+            reporter = people[case.reporter] if known and case.reporter else None
             text, count = scrub(text, reporter_terms(reporter, to))
             withheld += count
         drafts.append(Draft(to, text))

@@ -276,7 +276,7 @@ class Sanction(Model):
     @model_serializer(mode="wrap")
     def _tombstone_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """An expunged sanction is written back as its tombstone, never with defaults like votes."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if self.status == "expunged":
             return {k: v for k, v in data.items() if k in SANCTION_TOMBSTONE_KEYS}
         return data
@@ -340,7 +340,7 @@ class Case(Model):
     @model_serializer(mode="wrap")
     def _tombstone_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """An expunged case is written back as its tombstone (events keep EVENT_TOMBSTONE_KEYS)."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if self.status != "expunged":
             return data
         kept = {k: v for k, v in data.items() if k in CASE_TOMBSTONE_KEYS}

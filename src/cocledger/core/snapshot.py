@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..errors import UsageError
 from .ids import (
@@ -19,6 +19,9 @@ from .ids import (
     no_case,
 )
 from .models import Case, Person, Policy, Sanction
+
+if TYPE_CHECKING:
+    from .change import Change
 
 E = TypeVar("E", Person, Sanction)
 E_co = TypeVar("E_co", covariant=True)
@@ -70,8 +73,8 @@ class Listed(Generic[E]):
     """Entries held in memory (a Snapshot made by `Snapshot.of`)."""
 
     def __init__(self, entries: Iterable[E]) -> None:
-        self._entries = tuple(entries)
-        self._by_id = {e.id: e for e in self._entries}
+        self._entries: tuple[E, ...] = tuple(entries)
+        self._by_id: dict[str, E] = {e.id: e for e in self._entries}
         if len(self._by_id) != len(self._entries):
             raise ValueError("two entries share an id")
 
@@ -138,8 +141,25 @@ class Snapshot:
     ) -> Snapshot:
         """A snapshot held in memory."""
         by_id = {case.id: case for case in cases}
-        return cls(
-            policy, Listed(people), Listed(sanctions), CasesInMemory(by_id), templates or {}
+        return cls(policy, Listed(people), Listed(sanctions), CasesInMemory(by_id), templates or {})
+
+    def after(self, change: Change) -> Snapshot:
+        """The ledger as it would stand once `change` is made, held in memory (for tests, and to
+        look at an action's result before it is committed)."""
+        people = {p.id: p for p in self.people.all()}
+        people.update({p.id: p for p in change.people})
+        for gone in change.people_removed:
+            people.pop(gone, None)
+        sanctions = {s.id: s for s in self.sanctions.all()}
+        sanctions.update({s.id: s for s in change.sanctions})
+        cases = {c.id: c for c in self.cases()}
+        cases.update({c.id: c for c in change.cases})
+        return Snapshot.of(
+            change.policy or self.policy,
+            people.values(),
+            sanctions.values(),
+            cases.values(),
+            self.templates,
         )
 
     def person(self, person_id: str, flag: str = "ID") -> Person:

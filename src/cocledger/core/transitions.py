@@ -130,7 +130,12 @@ STEPS: dict[str, Step] = {
         needs="the apology is recorded for an enacted warning",
     ),
     "escalation": Step(
-        "apology record", "council", None, LIVE, sanction_from=frozenset({NEW}), sanction_to="enacted"
+        "apology record",
+        "council",
+        None,
+        LIVE,
+        sanction_from=frozenset({NEW}),
+        sanction_to="enacted",
     ),
     "escalation to a vote": Step(
         "apology record",
@@ -275,7 +280,9 @@ def _sanction_status(step: Step, sanction: Sanction) -> None:
     raise RefusedError(f"{sanction.id} is {sanction.status}; {step.needs}")
 
 
-def order_problem(step: Step, case: Case, sanction: str | None, upto: int | None = None) -> str | None:
+def order_problem(
+    step: Step, case: Case, sanction: str | None, upto: int | None = None
+) -> str | None:
     """The order of the process: what the step needs done first, and what it does only once
     (among the first `upto` events of the timeline, for a replay)."""
     events = case.timeline[:upto]
@@ -384,7 +391,9 @@ def replay(policy: Policy, case: Case, sanctions: Mapping[str, Sanction]) -> Ite
     status: str | None = None
     for j, e in enumerate(case.timeline):
         if conflicted_then(case, e.by, j):
-            yield Breach("conflicted", f"{e.action} was recorded by someone conflicted in {case.id}", j)
+            yield Breach(
+                "conflicted", f"{e.action} was recorded by someone conflicted in {case.id}", j
+            )
         step = STEPS[step_of(e)]
         if (status is None) != (NEW in step.case_from) or (
             status is not None and status not in step.case_from
@@ -398,8 +407,9 @@ def replay(policy: Policy, case: Case, sanctions: Mapping[str, Sanction]) -> Ite
                 yield Breach("order", f"{e.action} on {found.id} while it was {shown}", j, found.id)
             elif step.sanction_to:
                 states[found.id] = step.sanction_to
-            if step_of(e) == "apology refused" and found.escalated_to in sanctions:
-                escalation = sanctions[found.escalated_to]
+            later = found.escalated_to
+            if step_of(e) == "apology refused" and later is not None and later in sanctions:
+                escalation = sanctions[later]
                 vote = rules.needs_vote(policy, escalation)
                 name = "escalation to a vote" if vote else "escalation"
                 states[escalation.id] = STEPS[name].sanction_to or ""

@@ -135,10 +135,10 @@ def case(console: Console, data: dict[str, Any]) -> None:
         ]
         detail = " ".join(str(p) for p in [*parts, e.get("note")] if p)
         _row(timeline, e["at"], e["action"].replace("_", " "), e["by"], detail)
-    parts: list[Any] = [facts]
+    shown_parts: list[Any] = [facts]
     for key in ("summary", "response"):
         if data.get(key):
-            parts.append(
+            shown_parts.append(
                 Panel(
                     Text(data[key].rstrip()),
                     title=f"{key} (confidential)",
@@ -146,11 +146,11 @@ def case(console: Console, data: dict[str, Any]) -> None:
                     expand=False,
                 )
             )
-    parts.append(timeline)
+    shown_parts.append(timeline)
     if data.get("sanctions"):
-        parts.append(sanctions_table(data["sanctions"], "Sanctions"))
-    console.print(Panel(parts[0], title=data["id"], title_align="left", expand=False))
-    for part in parts[1:]:
+        shown_parts.append(sanctions_table(data["sanctions"], "Sanctions"))
+    console.print(Panel(shown_parts[0], title=data["id"], title_align="left", expand=False))
+    for part in shown_parts[1:]:
         console.print(part)
 
 

@@ -185,7 +185,8 @@ def _remove(path: Path) -> None:
 def _insert(db: sqlite3.Connection, newest_first: list[CommitInfo]) -> None:
     """Append commits after those indexed: `seq` follows `git log`'s order, oldest lowest."""
     seq = db.execute("SELECT coalesce(max(seq), 0) FROM commits").fetchone()[0]
-    rows, keys = [], []
+    rows: list[tuple[int, str, str, str, str, str]] = []
+    keys: list[tuple[str, int]] = []
     for commit in reversed(newest_first):
         seq += 1
         trailers = json.dumps(commit.trailers, ensure_ascii=False)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .atomic import write_atomic
 from ..errors import CocError, RefusedError, UsageError
+from .atomic import write_atomic
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}

@@ -141,9 +141,7 @@ class Repository:
     @cached_property
     def snapshot(self) -> Snapshot:
         """The ledger as it stands; policy, people and sanctions are read now, cases when used."""
-        return Snapshot(
-            self.policy, self.people, self.sanctions, self.case_files, Templates(self)
-        )
+        return Snapshot(self.policy, self.people, self.sanctions, self.case_files, Templates(self))
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -285,7 +283,7 @@ class Templates(Mapping[str, str]):
         return len(TEMPLATE_NAMES)
 
 
-def open(root: Path) -> Repository:  # noqa: A001 - `repository.open(root)`, as the house says
+def open(root: Path) -> Repository:
     """The ledger at `root` (the top of its work tree), for a query."""
     return Repository(root)
 

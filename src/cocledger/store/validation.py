@@ -195,9 +195,7 @@ def load(
     ctx.people = loader.entries(PEOPLE_FILE, Person, PeopleFile)
     ctx.missing = frozenset(f for f in (PEOPLE_FILE,) if not (root / f).is_file())
     has_sanctions = (root / SANCTIONS_FILE).exists()
-    ctx.sanctions = (
-        loader.entries(SANCTIONS_FILE, Sanction, SanctionsFile) if has_sanctions else []
-    )
+    ctx.sanctions = loader.entries(SANCTIONS_FILE, Sanction, SanctionsFile) if has_sanctions else []
     ctx.case_files = find_case_files(root)
     for relpath, text, read, data, problems in parse_all(root, ctx.case_files, progress):
         if read and text is None:

@@ -21,7 +21,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Base = yaml.SafeLoader
 
 
-class _Yaml12Loader(_Base):  # type: ignore[misc, valid-type]
+class _Yaml12Loader(_Base):  # type: ignore[misc]
     """PyYAML's fast loader restricted to the YAML 1.2 core schema as ruamel resolves it."""
 
 
@@ -150,11 +150,11 @@ def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
     if kind is yaml.ScalarNode and implicit[0]:
         tag = _RESOLVED.get(value)
         if tag is None:
-            tag = yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
+            tag = yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
             if len(_RESOLVED) < _RESOLVED_MAX:
                 _RESOLVED[value] = tag
         return tag
-    return yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
+    return yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
 _Yaml12Loader.resolve = _resolve
