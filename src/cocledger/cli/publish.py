@@ -6,13 +6,18 @@ Both are read-only: no lock, no actor check, no commit.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import parse_day, resolve_at, snapshot
 from .options import AtOpt, JsonOpt, LedgerOpt, PageFormat, StatsFormat
+
+if TYPE_CHECKING:
+    from ..core.bans import PublishedBan
+    from ..core.snapshot import Snapshot
 
 FORMATS = ("rst", "md", "html", "json")
 
@@ -98,7 +103,9 @@ def publish(
     typer.echo(f"Wrote {output} ({chosen}): {count} on {day.isoformat()}.", err=True)
 
 
-def _check(path: Path, fmt: str, at: str | None, snap, rows, day) -> None:  # type: ignore[no-untyped-def]
+def _check(
+    path: Path, fmt: str, at: str | None, snap: Snapshot, rows: list[PublishedBan], day: date
+) -> None:
     """--check: exit 0 when FILE is what publish produces now (an HTML page's own as-of date is
     kept, so a page stays valid until a ban starts, ends or is overturned), else exit 1."""
     from ..errors import CocError, UsageError

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import act, parse_day
 from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Setting
+
+if TYPE_CHECKING:
+    from ..core.change import Outcome
+    from ..core.models import Person
+    from ..core.snapshot import Snapshot
 
 
 def register(app: typer.Typer) -> None:
@@ -89,7 +95,7 @@ def report_new(
         raise UsageError("give --summary or --summary-file, not both")
     text = read_text(summary_file, "--summary-file") if summary_file else summary
 
-    def run(snap, actor, when):  # type: ignore[no-untyped-def]
+    def run(snap: Snapshot, actor: Person, when: datetime) -> Outcome:
         arrived = parse_when(received_at, snap.policy, "--received-at") if received_at else None
         report = ReportInput(
             respondent=respondent,

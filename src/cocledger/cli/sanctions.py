@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import act, parse_day, snapshot
 from .options import AtOpt, JsonOpt, Kind, LedgerOpt, SanctionArg
+
+if TYPE_CHECKING:
+    from ..core.durations import Duration
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +31,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(apology, name="apology")
 
 
-def _duration(text: str | None, flag: str):  # type: ignore[no-untyped-def]
+def _duration(text: str | None, flag: str) -> Duration | None:
     from ..core.durations import parse_duration
     from ..errors import UsageError
 

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from ..errors import UsageError
 
 Unit = Literal["hours", "days", "months"]
+UNITS: dict[str, Unit] = {"hour": "hours", "day": "days", "month": "months"}
 _PATTERN = re.compile(r"^\s*([0-9]{1,4})\s+(hour|hours|day|days|month|months)\s*$")
 
 
@@ -33,8 +34,8 @@ class Duration:
     def __str__(self) -> str:
         if self.amount is None:
             return "lifetime"
-        unit = self.unit if self.amount != 1 else self.unit[:-1]  # type: ignore[index]
-        return f"{self.amount} {unit}"
+        unit = str(self.unit)
+        return f"{self.amount} {unit if self.amount != 1 else unit[:-1]}"
 
     def add_to_date(self, start: date) -> date | None:
         """The date `start + self`; None for lifetime. Hours are rounded down to whole days."""
@@ -65,7 +66,7 @@ class Duration:
         """The policy's own wording of a ban's length: '3 month', '12 month', '10 day'."""
         if self.amount is None:
             return "Permanent"
-        return f"{self.amount} {self.unit[:-1]}"  # type: ignore[index]
+        return f"{self.amount} {str(self.unit)[:-1]}"
 
 
 LIFETIME = Duration(None, None)
@@ -88,7 +89,4 @@ def parse_duration(text: str | int | None) -> Duration:
     amount = int(match.group(1))
     if amount <= 0:
         raise UsageError(f"'{text}' is not a duration: the number must be at least 1")
-    unit = match.group(2)
-    if not unit.endswith("s"):
-        unit += "s"
-    return Duration(amount, unit)  # type: ignore[arg-type]
+    return Duration(amount, UNITS[match.group(2).removesuffix("s")])

@@ -7,7 +7,7 @@ only, with the same fast reader) once, to find the line of each. Actions, querie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -60,8 +60,11 @@ def load_data(text: str, file: str) -> tuple[Any, list[Problem]]:
     return data, []
 
 
+Locate = Callable[[Sequence[str | int]], tuple[int, int]]
+
+
 def validate_data(
-    data: Any, file: str, model: type[M], locate: Locator
+    data: Any, file: str, model: type[M], locate: Locate
 ) -> tuple[M | None, list[Problem]]:
     """The model of parsed data, or its CL002/CL003 problems, each at its line."""
     try:

@@ -23,7 +23,7 @@ from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsF
 from ..core.problems import Problem
 from ..errors import InputError
 from . import cache, git
-from .loader import Locator, load_data, parse_file, validate_data
+from .loader import Locate, Locator, load_data, parse_file, validate_data
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Person, Sanction)
@@ -158,8 +158,8 @@ class _Loader:
         if problems or not read:
             self.ctx.parse_problems.extend(problems)
             return
-        locate = Locator(text) if text is not None else _Later(self.texts, relpath)
-        case, problems = validate_data(data, relpath, Case, locate)  # type: ignore[arg-type]
+        locate: Locate = Locator(text) if text is not None else _Later(self.texts, relpath)
+        case, problems = validate_data(data, relpath, Case, locate)
         self.ctx.parse_problems.extend(problems)
         if case is not None:
             self.ctx.cases.append((relpath, case))
