@@ -142,3 +142,23 @@ def banned(m: Memory, refused_on: str = "2026-01-26", **kw: Any) -> tuple[str, s
 
 def appealed(m: Memory, case: str, ban: str, when: str = "2026-02-01") -> None:
     m.act(appeals.file, "alice", when, ban, "Disputes the facts")
+
+
+def problems(m: Memory, when: str, *select: str) -> list[Any]:
+    """What `coc validate --at WHEN --select ...` would report of the ledger in memory (lines are
+    not located: there is no file text)."""
+    from cocledger.checks import run
+    from cocledger.checks.context import Context
+    from cocledger.core.ids import case_path
+
+    snap = m.snap
+    ctx = Context(
+        at=at(when),
+        texts={},
+        policy=snap.policy,
+        people=list(snap.people.all()),
+        sanctions=list(snap.sanctions.all()),
+        cases=[(case_path(c.id), c) for c in snap.cases()],
+        case_files=[case_path(c.id) for c in snap.cases()],
+    )
+    return run(ctx, select)

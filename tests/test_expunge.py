@@ -1,5 +1,9 @@
 """`coc expunge`: End of ban — a ban leaves the record 18 months after it ends, and with it the
-warnings before it; their personal details go, tombstones stay (SPEC §3 Expiry of records)."""
+warnings before it; their personal details go, tombstones stay (SPEC §3 Expiry of records).
+
+The rules run in memory (tests/memory.py) on the ledger of tests/conftest.py (a council of five,
+the same dates, `--at DAY` read as 00:00 UTC); the commit, the files and validate run through the
+real CLI and git."""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casework import Banned, banned, case_data, sanctions
+from casework import ESCALATED_CONDUCT, Banned, banned, case_data, sanctions
+from cocledger import queries
+from cocledger.actions import committee, expunge, reports
+from cocledger.actions import sanctions as sanction_actions
 from cocledger.actions.expunge import _cases_to_expunge
 from cocledger.core.models import (
     CASE_TOMBSTONE_KEYS,
@@ -17,9 +24,46 @@ from cocledger.core.models import (
     CaseDeadlines,
     Sanction,
 )
-from conftest import LedgerRepo
+from conftest import COUNCIL, LedgerRepo
+from memory import Memory, fresh, received
 
 CLEARED = "2026-10-30"  # the 2025 ban below ended 2025-04-27 and left the record on 2026-10-27
+ROSTER = {"project_lead": "alice", "council": ["alice", *COUNCIL]}
+RECEIVED = "2025-01-10T09:00:00+00:00"
+
+
+def on(day: str) -> str:
+    """`--at DAY` as coc reads it in a UTC ledger: 00:00 of that day."""
+    return f"{day}T00:00:00+00:00"
+
+
+def reviewed_2025() -> tuple[Memory, str]:
+    """conftest.reviewed_case in memory, received on 2025-01-10 and reviewed on 2025-01-22."""
+    m = fresh(roster=ROSTER, contact="info@example.org",
+              meetings=[{"date": "2025-01-22", "kind": "ordinary"}])  # fmt: skip
+    case = received(m, "frank", "gina", (), RECEIVED, setting="public",
+                    categories=("personal-insults",), summary="Insults in chat")  # fmt: skip
+    m.act(reports.notify_council, "alice", RECEIVED, case)
+    m.act(committee.form, "alice", RECEIVED, case, ["bob", "carol", "dan"])
+    m.act(reports.share, "alice", RECEIVED, case)
+    m.act(reports.review, "alice", on("2025-01-22"), case, date(2025, 1, 22))
+    return m, case
+
+
+def an_old_ban() -> tuple[Memory, Banned]:
+    """The `old_ban` below, in memory: warning enacted 2025-01-23, apology refused 2025-01-27."""
+    m, case = reviewed_2025()
+    warning = m.act(sanction_actions.propose, "alice", on("2025-01-22"), case,
+                    None, None, None, None).data["sanction"]  # fmt: skip
+    m.act(sanction_actions.enact, "alice", on("2025-01-23"), warning, None)
+    refused = m.act(sanction_actions.apology_record, "alice", on("2025-01-27"), warning, False,
+                    ESCALATED_CONDUCT)  # fmt: skip
+    return m, Banned(case, str(warning), str(refused.data["sanction"]))
+
+
+def written(record: Case | Sanction) -> dict:
+    """A record as the ledger writes it (a tombstone keeps only its keys)."""
+    return record.model_dump(mode="json", exclude_none=True)
 
 
 @pytest.fixture
@@ -33,20 +77,20 @@ def old_ban(ledger: LedgerRepo) -> Banned:
     )
 
 
-def test_the_warning_and_the_ban_leave_the_record_together(
-    ledger: LedgerRepo, old_ban: Banned
-) -> None:
-    assert sanctions(ledger)[old_ban.ban]["expunges_on"] == "2026-10-27"
-    data = ledger.coc("expunge", "--at", CLEARED, "--json").json
-    assert data["sanctions"] == [old_ban.warning, old_ban.ban]
-    assert data["cases"] == [old_ban.case]
+def test_the_warning_and_the_ban_leave_the_record_together() -> None:
+    m, old = an_old_ban()
+    assert m.sanction(old.ban).expunges_on == date(2026, 10, 27)
+    data = m.act(expunge.expunge, "alice", on(CLEARED)).data
+    assert data["sanctions"] == [old.warning, old.ban]
+    assert data["cases"] == [old.case]
 
 
-def test_nothing_is_expunged_before_the_record_clears(ledger: LedgerRepo, old_ban: Banned) -> None:
-    head = ledger.head()
-    run = ledger.coc("expunge", "--at", "2026-10-26")
-    assert "Nothing to expunge" in run.stdout
-    assert ledger.head() == head and ledger.status() == ""
+def test_nothing_is_expunged_before_the_record_clears() -> None:
+    m, _ = an_old_ban()
+    before = m.snap
+    outcome = m.act(expunge.expunge, "alice", on("2026-10-26"))
+    assert "Nothing to expunge" in outcome.message
+    assert outcome.change is None and m.snap is before  # nothing to commit
 
 
 def test_expunge_run_twice_commits_once(ledger: LedgerRepo, old_ban: Banned) -> None:
@@ -66,43 +110,61 @@ def test_the_commit_names_no_party(ledger: LedgerRepo, old_ban: Banned) -> None:
         assert party not in message
 
 
-def test_sanctions_become_tombstones(ledger: LedgerRepo, old_ban: Banned) -> None:
+def test_sanctions_become_tombstones() -> None:
+    m, old = an_old_ban()
+    m.act(expunge.expunge, "alice", on(CLEARED))
+    for sanction_id in (old.warning, old.ban):
+        tombstone = written(m.sanction(sanction_id))
+        assert set(tombstone) <= SANCTION_TOMBSTONE_KEYS
+        assert (tombstone["status"], tombstone["status_on"]) == ("expunged", CLEARED)
+    assert written(m.sanction(old.ban))["ends_on"] == "2025-04-27"
+    assert "frank" not in str([written(s) for s in m.snap.sanctions.all()])
+
+
+def test_the_case_becomes_a_tombstone() -> None:
+    m, old = an_old_ban()
+    m.act(expunge.expunge, "alice", on(CLEARED))
+    tombstone = written(m.case(old.case))
+    assert set(tombstone) <= CASE_TOMBSTONE_KEYS and tombstone["status"] == "expunged"
+    assert all(set(event) <= EVENT_TOMBSTONE_KEYS for event in tombstone["timeline"])
+    for detail in ("frank", "gina", "Insults", "personal-insults", "public"):
+        assert detail not in str(tombstone)
+
+
+def test_people_no_longer_referenced_leave_people_yaml() -> None:
+    m, _ = an_old_ban()
+    outcome = m.act(expunge.expunge, "alice", on(CLEARED))
+    assert outcome.change is not None and outcome.change.people_removed == {"frank", "gina"}
+    people = m.snap.people
+    assert "frank" not in people and "gina" not in people
+    assert all(member in people for member in ("alice", "bob", "carol", "dan", "erin", "hank"))
+
+
+def test_on_disk_no_file_keeps_the_details_and_people_yaml_drops_the_parties(
+    ledger: LedgerRepo, old_ban: Banned
+) -> None:
     ledger.coc("expunge", "--at", CLEARED)
     for sanction_id in (old_ban.warning, old_ban.ban):
         tombstone = sanctions(ledger)[sanction_id]
-        assert set(tombstone) <= SANCTION_TOMBSTONE_KEYS
-        assert (tombstone["status"], tombstone["status_on"]) == ("expunged", CLEARED)
-    assert sanctions(ledger)[old_ban.ban]["ends_on"] == "2025-04-27"
+        assert set(tombstone) <= SANCTION_TOMBSTONE_KEYS and tombstone["status"] == "expunged"
     assert "frank" not in ledger.read("sanctions.yaml")
-
-
-def test_the_case_becomes_a_tombstone(ledger: LedgerRepo, old_ban: Banned) -> None:
-    ledger.coc("expunge", "--at", CLEARED)
     tombstone = case_data(ledger, old_ban.case)
     assert set(tombstone) <= CASE_TOMBSTONE_KEYS and tombstone["status"] == "expunged"
     assert all(set(event) <= EVENT_TOMBSTONE_KEYS for event in tombstone["timeline"])
     text = ledger.read(f"cases/2025/{old_ban.case}.yaml")
     for detail in ("frank", "gina", "Insults", "personal-insults", "public"):
         assert detail not in text
-
-
-def test_people_no_longer_referenced_leave_people_yaml(ledger: LedgerRepo, old_ban: Banned) -> None:
-    ledger.coc("expunge", "--at", CLEARED)
     people = ledger.read("people.yaml")
     assert "frank" not in people and "gina" not in people
     assert all(member in people for member in ("alice", "bob", "carol", "dan", "erin", "hank"))
 
 
-def test_queries_give_the_same_answers_before_and_after(
-    ledger: LedgerRepo, old_ban: Banned
-) -> None:
-    ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "hank", "--at", "2026-10-01", "--json"
-    )  # fmt: skip  # frank is still referenced, so he stays in people.yaml
-    ask = ("person", "show", "frank", "--at", CLEARED, "--json")
-    before = ledger.coc(*ask).json
-    ledger.coc("expunge", "--at", CLEARED)
-    assert ledger.coc(*ask).json == before
+def test_queries_give_the_same_answers_before_and_after() -> None:
+    m, _ = an_old_ban()
+    received(m, "frank", "hank", (), on("2026-10-01"))  # frank is still referenced: he stays
+    before = queries.person_view(m.snap, "frank", date(2026, 10, 30))
+    m.act(expunge.expunge, "alice", on(CLEARED))
+    assert queries.person_view(m.snap, "frank", date(2026, 10, 30)) == before
     assert before["offences_on_record"] == 0 and before["next_offence"] == 1
 
 
@@ -132,28 +194,16 @@ def test_a_case_a_sanction_on_record_refers_to_keeps_its_details() -> None:
     assert _cases_to_expunge(cases, [gone, staying], {gone.id}) == []
 
 
-def test_a_lifetime_ban_never_leaves_the_record(ledger: LedgerRepo) -> None:
-    from conftest import COUNCIL, reviewed_case
-
-    case = reviewed_case(ledger, received="2025-01-10T09:00:00+00:00", meeting="2025-01-22")
-    ban = ledger.coc(
-        "sanction", "propose", case, "--kind", "lifetime_ban", "--deviation-reason", "threats",
-        "--conduct", "Threats", "--at", "2025-01-22", "--json",
-    ).json["sanction"]  # fmt: skip
+def test_a_lifetime_ban_never_leaves_the_record() -> None:
+    m, case = reviewed_2025()
+    ban = m.act(sanction_actions.propose, "alice", on("2025-01-22"), case, "lifetime_ban", None,
+                "threats", "Threats").data["sanction"]  # fmt: skip
     for member in ["alice", *COUNCIL]:
-        ledger.coc(
-            "sanction",
-            "vote",
-            ban,
-            "--member",
-            member,
-            "--on-behalf",
-            "--yes",
-            "--at",
-            "2025-01-22",
-        )
-    ledger.coc("sanction", "enact", ban, "--at", "2025-01-23")
-    assert "Nothing to expunge" in ledger.coc("expunge", "--at", "2026-10-31").stdout
+        m.act(sanction_actions.vote, "alice", on("2025-01-22"), ban, member, True, True)
+    m.act(sanction_actions.enact, "alice", on("2025-01-23"), ban, None)
+    assert m.sanction(ban).status == "enacted"
+    outcome = m.act(expunge.expunge, "alice", on("2026-10-31"))
+    assert "Nothing to expunge" in outcome.message and outcome.change is None
 
 
 def test_validate_accepts_the_tombstones(ledger: LedgerRepo, old_ban: Banned) -> None:

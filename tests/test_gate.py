@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from cocledger.actions import appeals, cases, committee, expunge, notify, reports, sanctions
-from cocledger.core import transitions
+from cocledger.core import replay, transitions
 from cocledger.core.change import Outcome
 from cocledger.core.models import Person
 from cocledger.errors import RefusedError
@@ -373,7 +373,7 @@ def test_the_replay_of_every_scenario_finds_nothing() -> None:
             if case.status == "expunged":
                 continue
             mine = {s.id: s for s in snap.sanctions.all()}
-            assert list(transitions.replay(snap.policy, case, mine)) == [], scenario.step
+            assert list(replay.replay(snap.policy, case, mine)) == [], scenario.step
 
 
 def test_every_status_change_of_the_table_is_one_an_action_makes() -> None:

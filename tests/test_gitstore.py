@@ -12,8 +12,9 @@ import pytest
 
 import cocledger
 from cocledger.errors import CocError, RefusedError, UsageError
+from cocledger.store import commit
 from cocledger.store import git as gitstore
-from cocledger.store.git import ChangeSet
+from cocledger.store.commit import ChangeSet
 
 SRC = str(Path(cocledger.__file__).resolve().parent.parent)
 TRAILERS = {"Coc-Action": "report new", "Coc-Case": "COC-2026-0001", "Coc-Actor": "alice"}
@@ -76,7 +77,7 @@ def committed_files(repo: Path, rev: str = "HEAD") -> list[str]:
 
 def test_apply_makes_one_commit_with_exactly_its_files_subject_and_trailers(repo: Path) -> None:
     before = gitstore.head_sha(repo)
-    sha = gitstore.apply(repo, change({"cases/2026/COC-2026-0001.yaml": "id: x\n"}))
+    sha = commit.apply(repo, change({"cases/2026/COC-2026-0001.yaml": "id: x\n"}))
     assert sha == gitstore.head_sha(repo)
     assert git(repo, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
     assert committed_files(repo) == ["cases/2026/COC-2026-0001.yaml"]
@@ -91,7 +92,7 @@ def test_message_has_subject_body_and_trailer_block(repo: Path) -> None:
     cs = ChangeSet(
         {"a.yaml": "a\n"}, "sanction enact S-2026-0003 (COC-2026-0007)", TRAILERS, "Why."
     )
-    gitstore.apply(repo, cs)
+    commit.apply(repo, cs)
     message = git(repo, "log", "-1", "--format=%B")
     trailers = "\n".join(f"{k}: {v}" for k, v in TRAILERS.items())
     assert message == f"sanction enact S-2026-0003 (COC-2026-0007)\n\nWhy.\n\n{trailers}\n\n"
@@ -100,7 +101,7 @@ def test_message_has_subject_body_and_trailer_block(repo: Path) -> None:
 def test_first_commit_in_empty_repo_keeps_other_staged_file_staged(empty_repo: Path) -> None:
     (empty_repo / "notes.txt").write_text("draft\n")
     git(empty_repo, "add", "notes.txt")
-    sha = gitstore.apply(empty_repo, change({"policy.yaml": "policy: 1\n"}))
+    sha = commit.apply(empty_repo, change({"policy.yaml": "policy: 1\n"}))
     assert git(empty_repo, "rev-list", "--all").split() == [sha]
     assert committed_files(empty_repo) == ["policy.yaml"]
     assert git(empty_repo, "status", "--porcelain") == "A  notes.txt\n"
@@ -112,7 +113,7 @@ def test_unrelated_unstaged_and_staged_edits_stay_uncommitted(repo: Path) -> Non
     (repo / "people.yaml").write_text("people: unstaged edit\n")
     (repo / "scratch.txt").write_text("untracked\n")
     before = git(repo, "status", "--porcelain")
-    gitstore.apply(repo, change({"sanctions.yaml": "sanctions: []\n"}))
+    commit.apply(repo, change({"sanctions.yaml": "sanctions: []\n"}))
     assert committed_files(repo) == ["sanctions.yaml"]
     assert git(repo, "status", "--porcelain") == before
     assert before == " M people.yaml\nM  policy.yaml\n?? scratch.txt\n"
@@ -120,7 +121,7 @@ def test_unrelated_unstaged_and_staged_edits_stay_uncommitted(repo: Path) -> Non
 
 
 def test_deleting_a_file_commits_its_removal(repo: Path) -> None:
-    gitstore.apply(repo, change({"people.yaml": None, "policy.yaml": "policy: 2\n"}))
+    commit.apply(repo, change({"people.yaml": None, "policy.yaml": "policy: 2\n"}))
     assert not (repo / "people.yaml").exists()
     assert git(repo, "show", "--name-status", "--format=", "HEAD") == (
         "D\tpeople.yaml\nM\tpolicy.yaml\n"
@@ -137,7 +138,7 @@ def test_file_with_uncommitted_changes_is_refused(repo: Path, kind: str) -> None
         git(repo, "add", target)
     before = state(repo)
     with pytest.raises(RefusedError, match=f"commit or stash your edits to {target} first"):
-        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n", target: "ours\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 2\n", target: "ours\n"}))
     assert state(repo) == before
     assert (repo / target).read_text() == "someone's edit\n"
     assert (repo / "policy.yaml").read_text() == "policy: 1\n"
@@ -162,14 +163,14 @@ def test_with_nothing_else_staged_the_index_is_written_once(
     """`git commit --include` then (one index write, not the partial commit's two); with
     something else staged, the partial commit, which leaves it out."""
     calls = _commit_calls(monkeypatch)
-    gitstore.apply(repo, change({"people.yaml": None, "cases/2026/COC-2026-0001.yaml": "id: x\n"}))
+    commit.apply(repo, change({"people.yaml": None, "cases/2026/COC-2026-0001.yaml": "id: x\n"}))
     assert "--include" in calls[-1]
     assert git(repo, "show", "--name-status", "--format=", "HEAD") == (
         "A\tcases/2026/COC-2026-0001.yaml\nD\tpeople.yaml\n"
     )
     (repo / "other.txt").write_text("staged by someone\n")
     git(repo, "add", "other.txt")
-    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
     assert "--include" not in calls[-1]
     assert committed_files(repo) == ["policy.yaml"]
     assert git(repo, "status", "--porcelain") == "A  other.txt\n"
@@ -190,7 +191,7 @@ def test_a_merge_under_way_never_becomes_an_action(
     calls = _commit_calls(monkeypatch)
     before = state(repo)
     with pytest.raises(RefusedError, match="git refused the commit"):
-        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
     assert "--include" not in calls[-1]
     assert state(repo) == before
     assert (Path(gitstore.git_dir(repo)) / "MERGE_HEAD").exists()
@@ -207,16 +208,16 @@ def test_a_cherry_pick_or_revert_under_way_gets_the_partial_commit(
     calls = _commit_calls(monkeypatch)
     if under_way == "CHERRY_PICK_HEAD":
         with pytest.raises(RefusedError, match="partial commit during a cherry-pick"):
-            gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+            commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
     else:
-        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
         assert committed_files(repo) == ["policy.yaml"]
     assert calls and "--include" not in calls[-1]
 
 
 def test_a_change_that_only_deletes_is_committed(repo: Path) -> None:
     """git >= 2.45 refuses `--include -- path` for a path already gone from the index."""
-    gitstore.apply(repo, change({"people.yaml": None}))
+    commit.apply(repo, change({"people.yaml": None}))
     assert git(repo, "show", "--name-status", "--format=", "HEAD") == "D\tpeople.yaml\n"
     assert git(repo, "status", "--porcelain") == ""
 
@@ -230,7 +231,7 @@ def test_a_file_git_takes_on_trust_is_still_committed(repo: Path, trust: str) ->
         git(repo, "add", "people.yaml")
     else:
         git(repo, "update-index", f"--{trust}", "people.yaml")
-    gitstore.apply(repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"}))
+    commit.apply(repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"}))
     assert git(repo, "show", "HEAD:people.yaml") == "people: [frank]\n"
     assert sorted(committed_files(repo)) == ["people.yaml", "policy.yaml"]
 
@@ -240,7 +241,7 @@ def test_a_staged_submodule_commit_stays_out_even_when_diffs_ignore_submodules(r
     git(repo, "commit", "-q", "-m", "a submodule")
     git(repo, "update-index", "--cacheinfo", f"160000,{gitstore.head_sha(repo)},sub")  # a bump
     git(repo, "config", "diff.ignoreSubmodules", "all")
-    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
     assert committed_files(repo) == ["policy.yaml"]
     assert git(repo, "diff", "--cached", "--name-only", "--ignore-submodules=none") == "sub\n"
 
@@ -256,7 +257,7 @@ def test_a_file_a_pre_commit_hook_stages_goes_into_the_commit(
     hook = repo / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho page > page.txt && git add page.txt\n")
     hook.chmod(0o755)
-    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
     assert sorted(committed_files(repo)) == ["page.txt", "policy.yaml"]
 
 
@@ -273,7 +274,7 @@ def test_a_skip_worktree_file_is_refused_before_anything_is_written(
     calls = _commit_calls(monkeypatch)
     before = state(repo)
     with pytest.raises(RefusedError, match=r"people\.yaml is marked skip-worktree"):
-        gitstore.apply(
+        commit.apply(
             repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"})
         )
     assert calls == []
@@ -288,7 +289,7 @@ def test_a_file_whose_bytes_change_but_not_its_blob_is_no_omission(repo: Path) -
     (repo / "policy.yaml").write_bytes(b"policy: 1\r\n")  # as a CRLF checkout has it
     git(repo, "add", "policy.yaml")
     assert git(repo, "status", "--porcelain") == ""
-    gitstore.apply(repo, change({"policy.yaml": "policy: 1\n", "people.yaml": "people: [frank]\n"}))
+    commit.apply(repo, change({"policy.yaml": "policy: 1\n", "people.yaml": "people: [frank]\n"}))
     assert committed_files(repo) == ["people.yaml"]
 
 
@@ -298,12 +299,12 @@ def test_a_commit_missing_a_changed_file_is_rolled_back(
     """The safety net under `--include`: were the choice wrong (here forced for a file marked
     assume-unchanged), the action fails and leaves everything as it was."""
     git(repo, "update-index", "--assume-unchanged", "people.yaml")
-    monkeypatch.setattr(gitstore, "_index_is_head", lambda root, tags: True)
+    monkeypatch.setattr(commit, "_index_is_head", lambda root, tags: True)
     before = state(repo)
     with pytest.raises(
         CocError, match=r"git left people\.yaml out of the commit .*; nothing was changed"
     ):
-        gitstore.apply(
+        commit.apply(
             repo, change({"people.yaml": "people: [frank]\n", "policy.yaml": "policy: 2\n"})
         )
     assert state(repo) == before
@@ -319,7 +320,7 @@ def test_the_lock_remembers_the_git_dir_only_while_it_is_held(repo: Path) -> Non
 
 def test_unchanged_content_is_refused_as_nothing_to_commit(repo: Path) -> None:
     with pytest.raises(RefusedError, match="nothing to commit"):
-        gitstore.apply(repo, change({"policy.yaml": "policy: 1\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 1\n"}))
 
 
 @pytest.mark.parametrize("hook", ["pre-commit", "commit-msg"])
@@ -339,7 +340,7 @@ def test_hook_rejection_rolls_everything_back(
     before = state(repo)
     files = {"cases/2026/COC-2026-0001.yaml": "id: x\n", "policy.yaml": "policy: 2\n"}
     with pytest.raises(RefusedError, match=r"^git refused the commit: ledger check failed: CL001$"):
-        gitstore.apply(repo, change(files))
+        commit.apply(repo, change(files))
     assert state(repo) == before
     assert not (repo / "cases").exists()
     if fixture == "repo":
@@ -363,7 +364,7 @@ def test_failure_mid_write_restores_earlier_files(
 
     monkeypatch.setattr(gitstore.os, "replace", failing_replace)
     with pytest.raises(CocError, match="No space left on device; nothing was changed"):
-        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n", "people.yaml": "people: 2\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 2\n", "people.yaml": "people: 2\n"}))
     monkeypatch.undo()
     assert (repo / "policy.yaml").read_text() == "policy: 1\n"
     assert (repo / "people.yaml").read_text() == "people: []\n"
@@ -384,7 +385,7 @@ def test_exception_after_staging_unstages_and_restores(
 
     monkeypatch.setattr(gitstore, "_git", git_failing_commit)
     with pytest.raises(RuntimeError, match="boom"):
-        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n", "new/dir/x.yaml": "x\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 2\n", "new/dir/x.yaml": "x\n"}))
     monkeypatch.undo()
     assert state(repo) == before
     assert not (repo / "new").exists()
@@ -400,7 +401,7 @@ def test_ctrl_c_during_commit_rolls_back(repo: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from cocledger.store.git import ChangeSet, apply
+        from cocledger.store.commit import ChangeSet, apply
         try:
             apply(Path({str(repo)!r}), ChangeSet({{"policy.yaml": "p: 2\\n", "n/x.yaml": "x\\n"}},
                   "s", {{"Coc-Action": "x"}}))
@@ -427,7 +428,7 @@ def test_ctrl_c_during_commit_rolls_back(repo: Path) -> None:
 def test_bad_paths_are_usage_errors(repo: Path, path: str) -> None:
     before = state(repo)
     with pytest.raises(UsageError):
-        gitstore.apply(repo, change({"policy.yaml": "policy: 2\n", path: "x\n"}))
+        commit.apply(repo, change({"policy.yaml": "policy: 2\n", path: "x\n"}))
     assert state(repo) == before
     assert (repo / "policy.yaml").read_text() == "policy: 1\n"
 
@@ -437,7 +438,7 @@ def test_symlinked_directory_is_refused(repo: Path, tmp_path: Path) -> None:
     outside.mkdir()
     (repo / "cases").symlink_to(outside)
     with pytest.raises(RefusedError, match="symbolic link"):
-        gitstore.apply(repo, change({"cases/x.yaml": "x\n"}))
+        commit.apply(repo, change({"cases/x.yaml": "x\n"}))
     assert list(outside.iterdir()) == []
 
 
@@ -517,7 +518,8 @@ def test_locked_waits_for_the_holder_to_finish(repo: Path, tmp_path: Path) -> No
 WRITER = """
 import sys, time
 from pathlib import Path
-from cocledger.store.git import ChangeSet, apply, locked
+from cocledger.store.commit import ChangeSet, apply
+from cocledger.store.git import locked
 root, me = Path(sys.argv[1]), sys.argv[2]
 with locked(root):
     counter = root / "counter.txt"
@@ -535,15 +537,15 @@ def test_concurrent_actions_under_the_lock_both_land(repo: Path) -> None:
     assert sorted(c.trailers["Coc-Actor"] for c in history[:2]) == ["alice", "bob"]
     assert len(history) == 3
     assert (repo / "counter.txt").read_text() == "2\n"
-    for commit in history[:2]:  # each commit holds exactly what its own process wrote
-        actor = commit.trailers["Coc-Actor"]
-        assert committed_files(repo, commit.sha) == sorted(["counter.txt", f"{actor}.yaml"])
+    for made in history[:2]:  # each commit holds exactly what its own process wrote
+        actor = made.trailers["Coc-Actor"]
+        assert committed_files(repo, made.sha) == sorted(["counter.txt", f"{actor}.yaml"])
     assert git(repo, "status", "--porcelain") == ""
 
 
 def test_commits_grep_finds_a_case_by_its_trailer(repo: Path) -> None:
     for case in ("COC-2026-0002", "COC-2026-00021", "COC-2026-0003"):
-        gitstore.apply(repo, change({f"{case}.yaml": case}, case))
+        commit.apply(repo, change({f"{case}.yaml": case}, case))
     found = gitstore.commits(repo, grep="^Coc-Case: COC-2026-0002$")
     assert [c.trailers["Coc-Case"] for c in found] == ["COC-2026-0002"]
     by_path = gitstore.commits(repo, paths=["COC-2026-0003.yaml"])
@@ -559,8 +561,8 @@ def test_commits_in_empty_repo_is_empty(empty_repo: Path) -> None:
 def test_file_at_changed_files_and_commits_between(repo: Path) -> None:
     base = gitstore.head_sha(repo)
     assert base is not None
-    gitstore.apply(repo, change({"policy.yaml": "policy: 2\n"}))
-    gitstore.apply(repo, change({"sanctions.yaml": "[]\n", "people.yaml": None}, "COC-2026-0002"))
+    commit.apply(repo, change({"policy.yaml": "policy: 2\n"}))
+    commit.apply(repo, change({"sanctions.yaml": "[]\n", "people.yaml": None}, "COC-2026-0002"))
     assert gitstore.file_at(repo, base, "policy.yaml") == "policy: 1\n"
     assert gitstore.file_at(repo, "HEAD", "policy.yaml") == "policy: 2\n"
     assert gitstore.file_at(repo, base, "sanctions.yaml") is None

@@ -1,23 +1,100 @@
 """`coc notify`: Communications — the council notifies all involved parties, from editable
-templates kept in the ledger; an anonymous reporter is never named to the reported person."""
+templates kept in the ledger; an anonymous reporter is never named to the reported person.
+
+The drafts are composed in memory (tests/memory.py) on the ledger of tests/conftest.py (a council
+of five, the same dates, `--at DAY` read as 00:00 UTC) and printed as `coc notify --draft` prints
+them; the commit, the template files and a refusal that leaves git alone run through the real CLI.
+"""
 
 from __future__ import annotations
 
-from casework import add_person, banned, case_data, commit_file, warned
-from conftest import LedgerRepo
+import dataclasses
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from casework import case_data, commit_file, warned
+from cocledger.actions import committee, notify, reports
+from cocledger.actions import sanctions as sanction_actions
+from cocledger.core.models import Person
+from cocledger.errors import InputError, RefusedError
+from cocledger.output import process
+from conftest import COUNCIL, LedgerRepo
+from memory import Memory, fresh, received
 
 RECEIVED = "2026-03-02T09:00:00+00:00"
 SENTINEL = "Zebulon Quixwort"
+ZEBULON = Person(id="zebulon", name=SENTINEL, email="zebulon@example.org")
+ROSTER = {"project_lead": "alice", "council": ["alice", *COUNCIL]}
+NOW = datetime.now(UTC).isoformat()  # what `coc notify --draft` takes when no --at is given
 
 
-def anonymous_report(repo: LedgerRepo, *extra: str) -> str:
+def on(when: str) -> str:
+    """`--at WHEN` as coc reads it in a UTC ledger: a date alone is 00:00 of that day."""
+    return when if "T" in when else f"{when}T00:00:00+00:00"
+
+
+def ledger(*meetings: str) -> Memory:
+    """conftest's `ledger` in memory (with zebulon, whom the anonymous reports add)."""
+    return fresh([ZEBULON], roster=ROSTER, contact="info@example.org",
+                 meetings=[{"date": day, "kind": "ordinary"} for day in meetings])  # fmt: skip
+
+
+def a_warning(witnesses: tuple[str, ...] = (), setting: str = "public") -> tuple[Memory, str, str]:
+    """casework.warned in memory: received 2026-01-10, reviewed 2026-01-22, the warning enacted
+    2026-01-23. Returns the ledger, the case and the warning."""
+    m = ledger("2026-01-22")
+    when = "2026-01-10T09:00:00+00:00"
+    case = received(m, "frank", "gina", witnesses, when, setting=setting,
+                    categories=("personal-insults",), summary="Insults in chat")  # fmt: skip
+    m.act(reports.notify_council, "alice", when, case)
+    m.act(committee.form, "alice", when, case, ["bob", "carol", "dan"])
+    m.act(reports.share, "alice", when, case)
+    m.act(reports.review, "alice", on("2026-01-22"), case, date(2026, 1, 22))
+    warning = m.act(sanction_actions.propose, "alice", on("2026-01-22"), case,
+                    None, None, None, None).data["sanction"]  # fmt: skip
+    m.act(sanction_actions.enact, "alice", on("2026-01-23"), warning, None)
+    return m, case, str(warning)
+
+
+def a_ban() -> tuple[Memory, str, str]:
+    """casework.banned in memory: the apology refused on 2026-01-26 escalates to a 3-month ban."""
+    m, case, warning = a_warning()
+    conduct = "Refused the apology required after a formal warning"
+    ban = m.act(sanction_actions.apology_record, "alice", on("2026-01-26"), warning, False, conduct)
+    return m, case, str(ban.data["sanction"])
+
+
+def anonymous_report(m: Memory, setting: str = "private") -> str:
     """A report by a reporter who asked not to be named, whose name the summary mentions."""
-    add_person(repo, "zebulon", SENTINEL)
-    return repo.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "zebulon", "--anonymous-reporter",
-        "--witness", "hank", "--summary", f"{SENTINEL} (zebulon@example.org) saw the insults.",
-        "--at", RECEIVED, *extra, "--json",
-    ).json["case"]  # fmt: skip
+    return received(m, "frank", "zebulon", ("hank",), RECEIVED, anonymous_reporter=True,
+                    summary=f"{SENTINEL} (zebulon@example.org) saw the insults.",
+                    setting=setting)  # fmt: skip
+
+
+def with_template(m: Memory, name: str, text: str) -> None:
+    """The ledger's own copy of a template, edited."""
+    m.snap = dataclasses.replace(m.snap, templates={**m.snap.templates, name: text})
+
+
+def drafted(
+    capsys: pytest.CaptureFixture[str], m: Memory, case: str, party: str, when: str = NOW
+) -> tuple[str, str]:
+    """What `coc notify CASE --party PARTY --draft --at WHEN` prints: (stdout, stderr)."""
+    capsys.readouterr()
+    process.notice(notify.draft(m.snap, datetime.fromisoformat(on(when)), case, party), False)
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def drafted_json(
+    capsys: pytest.CaptureFixture[str], m: Memory, case: str, party: str, when: str = NOW
+) -> dict:
+    """What `coc notify CASE --party PARTY --draft --json --at WHEN` prints."""
+    capsys.readouterr()
+    process.notice(notify.draft(m.snap, datetime.fromisoformat(on(when)), case, party), True)
+    return json.loads(capsys.readouterr().out)
 
 
 def assert_not_named(text: str) -> None:
@@ -55,98 +132,89 @@ def test_a_draft_prints_the_message_and_commits_nothing(ledger: LedgerRepo) -> N
 
 
 def test_the_report_shared_with_the_respondent_never_names_an_anonymous_reporter(
-    ledger: LedgerRepo,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    case = anonymous_report(ledger)
-    run = ledger.coc("notify", case, "--party", "offender", "--draft")
-    assert "saw the insults" in run.stdout and "[withheld]" in run.stdout
-    assert_not_named(run.stdout)
-    assert "withheld" in run.stderr
+    m = ledger()
+    case = anonymous_report(m)
+    out, err = drafted(capsys, m, case, "offender")
+    assert "saw the insults" in out and "[withheld]" in out
+    assert_not_named(out)
+    assert "withheld" in err
 
 
-def test_an_edited_template_cannot_name_an_anonymous_reporter_either(ledger: LedgerRepo) -> None:
-    case = anonymous_report(ledger)
-    text = ledger.read("templates/report_shared.txt") + "\nReported by $reporter_name.\n"
-    commit_file(ledger, "templates/report_shared.txt", text)
-    out = ledger.coc("notify", case, "--party", "offender", "--draft", "--json").json
+def test_an_edited_template_cannot_name_an_anonymous_reporter_either(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    m = ledger()
+    case = anonymous_report(m)
+    with_template(m, "report_shared", m.snap.template("report_shared") + "\nReported by $reporter_name.\n")  # fmt: skip
+    out = drafted_json(capsys, m, case, "offender")
     assert "asked not to be named" in out["messages"][0]["text"]
     assert_not_named(str(out))
 
 
 def test_decisions_to_the_offender_and_witnesses_never_name_an_anonymous_reporter(
-    ledger: LedgerRepo,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    ledger.coc("meeting", "add", "2026-03-12", "--at", "2026-01-02")
-    case = anonymous_report(ledger, "--setting", "private")
-    ledger.coc(
-        "committee",
-        "form",
-        case,
-        *["--member", "bob", "--member", "carol", "--member", "dan"],
-        "--at",
-        RECEIVED,
-    )
-    ledger.coc("report", "share", case, "--at", RECEIVED)
-    ledger.coc("report", "review", case, "--meeting", "2026-03-12", "--at", "2026-03-12")
-    warning = ledger.coc("sanction", "propose", case, "--at", "2026-03-12", "--json").json
-    ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-03-12")
+    m = ledger("2026-03-12")
+    case = anonymous_report(m, setting="private")
+    m.act(committee.form, "alice", RECEIVED, case, ["bob", "carol", "dan"])
+    m.act(reports.share, "alice", RECEIVED, case)
+    m.act(reports.review, "alice", on("2026-03-12"), case, date(2026, 3, 12))
+    warning = m.act(sanction_actions.propose, "alice", on("2026-03-12"), case,
+                    None, None, None, None).data["sanction"]  # fmt: skip
+    m.act(sanction_actions.enact, "alice", on("2026-03-12"), warning, None)
     for party in ("offender", "witnesses"):
-        assert_not_named(ledger.coc("notify", case, "--party", party, "--draft").stdout)
-    assert SENTINEL in ledger.coc("notify", case, "--party", "offended", "--draft").stdout
+        assert_not_named(drafted(capsys, m, case, party)[0])
+    assert SENTINEL in drafted(capsys, m, case, "offended")[0]
 
 
-def test_a_public_offence_requires_a_public_apology(ledger: LedgerRepo) -> None:
-    case, _ = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
-    out = ledger.coc("notify", case, "--party", "offender", "--draft").stdout
+def test_a_public_offence_requires_a_public_apology(capsys: pytest.CaptureFixture[str]) -> None:
+    m, case, _ = a_warning()
+    out, _ = drafted(capsys, m, case, "offender")
     assert "by January 30, 2026" in out and "the apology must be public" in out
 
 
-def test_a_private_offence_requires_an_apology_to_every_witness(ledger: LedgerRepo) -> None:
-    extra = ("--witness", "hank", "--witness", "ivy")
-    case, _ = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23", extra=extra)
-    commit_file(
-        ledger,
-        f"cases/2026/{case}.yaml",
-        ledger.read(f"cases/2026/{case}.yaml").replace("setting: public", "setting: private"),
-    )
-    out = ledger.coc("notify", case, "--party", "offender", "--draft").stdout
+def test_a_private_offence_requires_an_apology_to_every_witness(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    m, case, _ = a_warning(witnesses=("hank", "ivy"), setting="private")
+    out, _ = drafted(capsys, m, case, "offender")
     assert "to everyone who witnessed it is sufficient: Hank Example, Ivy Example" in out
 
 
-def test_each_witness_gets_their_own_message(ledger: LedgerRepo) -> None:
-    extra = ("--witness", "hank", "--witness", "ivy")
-    case, _ = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23", extra=extra)
-    messages = ledger.coc("notify", case, "--party", "witnesses", "--draft", "--json").json[
-        "messages"
-    ]
+def test_each_witness_gets_their_own_message(capsys: pytest.CaptureFixture[str]) -> None:
+    m, case, _ = a_warning(witnesses=("hank", "ivy"))
+    messages = drafted_json(capsys, m, case, "witnesses")["messages"]
     assert [[p["id"] for p in m["to"]] for m in messages] == [["hank"], ["ivy"]]
     assert "Ivy" not in messages[0]["text"]
 
 
-def test_the_ban_notice_gives_its_dates_and_what_it_covers(ledger: LedgerRepo) -> None:
-    history = banned(ledger)
-    out = ledger.coc(
-        "notify", history.case, "--party", "offender", "--draft", "--at", "2026-01-27"
-    ).stdout
+def test_the_ban_notice_gives_its_dates_and_what_it_covers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    m, case, _ = a_ban()
+    out, _ = drafted(capsys, m, case, "offender", "2026-01-27")
     assert "3 month ban from January 26, 2026 until April 26, 2026" in out
     assert "slack, forum, github, events" in out
     assert "without any administrative or leadership rights" in out
     assert "You may appeal this decision by writing to info@example.org" in out
 
 
-def test_after_the_ban_ends_the_offender_gets_the_reinstatement_notice(ledger: LedgerRepo) -> None:
-    history = banned(ledger)
-    draft = ledger.coc(
-        "notify", history.case, "--party", "offender", "--draft", "--at", "2026-04-26", "--json"
-    ).json
-    assert draft["template"] == "reinstatement" and draft["sanction"] == history.ban
+def test_after_the_ban_ends_the_offender_gets_the_reinstatement_notice(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    m, case, ban = a_ban()
+    draft = drafted_json(capsys, m, case, "offender", "2026-04-26")
+    assert draft["template"] == "reinstatement" and draft["sanction"] == ban
 
 
-def test_the_council_notice_goes_to_the_council_members_not_party(ledger: LedgerRepo) -> None:
-    case = ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "bob", "--at", RECEIVED, "--json"
-    ).json["case"]
-    draft = ledger.coc("notify", case, "--party", "council", "--draft", "--json").json
+def test_the_council_notice_goes_to_the_council_members_not_party(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    m = ledger()
+    case = received(m, "frank", "bob", (), RECEIVED)
+    draft = drafted_json(capsys, m, case, "council")
     assert [p["id"] for p in draft["messages"][0]["to"]] == ["alice", "carol", "dan", "erin"]
 
 
@@ -158,12 +226,14 @@ def test_templates_are_editable_in_the_ledger(ledger: LedgerRepo) -> None:
     assert "With regards from Mautic." in out
 
 
-def test_an_unknown_placeholder_names_the_template_and_line(ledger: LedgerRepo) -> None:
-    case, _ = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
-    commit_file(ledger, "templates/decision_offender.txt", "Subject: x\n\nDear $recipeint\n")
-    run = ledger.coc("notify", case, "--party", "offender", "--draft", expect=2)
-    assert run.stderr.startswith(
-        "coc: error: templates/decision_offender.txt:3: unknown placeholder $recipeint"
+def test_an_unknown_placeholder_names_the_template_and_line() -> None:
+    m, case, _ = a_warning()
+    with_template(m, "decision_offender", "Subject: x\n\nDear $recipeint\n")
+    with pytest.raises(InputError) as error:
+        notify.draft(m.snap, datetime.fromisoformat(NOW), case, "offender")
+    assert error.value.exit_code == 2
+    assert str(error.value).startswith(
+        "templates/decision_offender.txt:3: unknown placeholder $recipeint"
     )
 
 
@@ -177,16 +247,16 @@ def test_recording_the_report_shared_before_sharing_it_is_refused(ledger: Ledger
     assert ledger.head() == head and ledger.status() == ""
 
 
-def test_the_offended_is_told_only_once_something_is_decided(ledger: LedgerRepo) -> None:
-    case = ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED, "--json"
-    ).json["case"]
-    assert (
-        "nothing has been decided"
-        in ledger.coc("notify", case, "--party", "offended", "--draft", expect=1).stderr
-    )
+def test_the_offended_is_told_only_once_something_is_decided() -> None:
+    m = ledger()
+    case = received(m, "frank", "gina", (), RECEIVED)
+    with pytest.raises(RefusedError, match="nothing has been decided"):
+        notify.draft(m.snap, datetime.fromisoformat(NOW), case, "offended")
 
 
 def test_an_unknown_party_is_bad_usage(ledger: LedgerRepo) -> None:
-    case, _ = warned(ledger, "2026-01-10T09:00:00+00:00", "2026-01-22", "2026-01-23")
+    # --party is checked by the CLI before the ledger is read: a report received is case enough.
+    case = ledger.coc(
+        "report", "new", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED, "--json"
+    ).json["case"]
     assert "--party" in ledger.coc("notify", case, "--party", "press", expect=2).stderr

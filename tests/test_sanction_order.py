@@ -3,144 +3,195 @@
 validate recomputes every stored offence from the sanctions decided before it (SPEC §3 Offence
 number), and history is append-only: a decision dated before one already on record would make a
 later sanction's offence wrong for good, so the actions refuse it.
+
+The rules run in memory (tests/memory.py); one refusal runs through the real CLI and git, to show
+that a refused action leaves the tree and history as they were.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import pytest
 
-from checkwork import validate
+from cocledger.actions import appeals, cases, committee, notify, reports, sanctions
+from cocledger.core.change import Outcome
+from cocledger.core.durations import parse_duration
+from cocledger.errors import RefusedError
 from conftest import LedgerRepo, reviewed_case
+from memory import Memory, fresh, problems, received
 
 FIRST_MEETING = "2026-01-22"
 LATER = "2026-02-10"  # when the second case's sanction is decided
+AT = "2026-03-01"  # the day validate looks at the ledger (as in tests/checkwork.py)
+
+CONDUCT = "Insults after a warning"
+OUT_OF_ORDER = "record one person's sanctions in order"
 
 
-def two_cases(repo: LedgerRepo) -> tuple[str, str]:
+def on(day: str) -> str:
+    """`--at DAY` as coc reads it: 00:00 of that day in the policy's time zone (UTC)."""
+    return f"{day}T00:00:00+00:00"
+
+
+def reviewed(
+    m: Memory,
+    respondent: str = "frank",
+    reporter: str = "gina",
+    when: str = "2026-01-10T09:00:00+00:00",
+    meeting: str = FIRST_MEETING,
+) -> str:
+    """conftest.reviewed_case in memory: received, noticed, committee, shared, then reviewed at
+    the meeting (00:00 of its day, as `--at DAY` reads it); returns the case id."""
+    case = received(m, respondent, reporter, (), when, setting="public",
+                    categories=("personal-insults",), summary="Insults in chat")  # fmt: skip
+    m.act(reports.notify_council, "alice", when, case)
+    m.act(committee.form, "alice", when, case, ["bob", "carol", "dan"])
+    m.act(reports.share, "alice", when, case)
+    m.act(reports.review, "alice", on(meeting), case, date.fromisoformat(meeting))
+    return case
+
+
+def two_cases(m: Memory) -> tuple[str, str]:
     """Two reviewed reports about frank, both ready for a proposal from 2026-01-22."""
-    first = reviewed_case(repo)
-    second = reviewed_case(repo, reporter="hank", received="2026-01-12T09:00:00+00:00")
+    first = reviewed(m)
+    second = reviewed(m, reporter="hank", when="2026-01-12T09:00:00+00:00")
     return first, second
 
 
-def propose(repo: LedgerRepo, case: str, at: str, *extra: str) -> str:
-    return repo.coc("sanction", "propose", case, "--at", at, *extra, "--json").json["sanction"]
+def propose(
+    m: Memory,
+    case: str,
+    day: str,
+    kind: str | None = None,
+    duration: str | None = None,
+    reason: str | None = None,
+    conduct: str | None = None,
+) -> str:
+    length = parse_duration(duration) if duration else None
+    outcome = m.act(sanctions.propose, "alice", on(day), case, kind, length, reason, conduct)
+    return str(outcome.data["sanction"])
 
 
-def refused(repo: LedgerRepo, *args: str) -> str:
-    """Run an action that must be refused and leave the tree and history as they were."""
-    head = repo.head()
-    run = repo.coc(*args, expect=1)
-    assert repo.head() == head and repo.status() == ""
-    return run.stderr
+def refused(m: Memory, action: Callable[..., Outcome], day: str, *args: object) -> str:
+    """Run an action that must be refused and leave the ledger as it was; returns the message."""
+    before = m.snap
+    with pytest.raises(RefusedError) as refusal:
+        m.act(action, "alice", on(day), *args)
+    assert m.snap is before
+    return str(refusal.value)
 
 
-BAN = ("--conduct", "Insults after a warning")
-OUT_OF_ORDER = "record one person's sanctions in order"
+def ban_of_threats(m: Memory, case: str) -> str:
+    """A 3-month ban for a 1st offence (a deviation from the ladder), enacted, then appealed."""
+    ban = propose(m, case, FIRST_MEETING, "ban", "3 months", "Threats", CONDUCT)
+    m.act(sanctions.enact, "alice", on("2026-01-23"), ban, None)
+    m.act(appeals.file, "alice", on("2026-01-24"), ban, "Too harsh")
+    return ban
 
 
 def test_a_proposal_dated_before_the_persons_latest_sanction_is_refused(
     ledger: LedgerRepo,
 ) -> None:
-    first, second = two_cases(ledger)
-    later = propose(ledger, second, LATER)
-    error = refused(ledger, "sanction", "propose", first, "--at", "2026-01-25")
-    assert f"--at 2026-01-25 is before {later} was decided ({LATER}): {OUT_OF_ORDER}" in error
-
-
-def test_proposals_recorded_in_order_keep_every_stored_offence_right(ledger: LedgerRepo) -> None:
-    first, second = two_cases(ledger)
-    propose(ledger, second, LATER)
-    propose(ledger, first, LATER, *BAN)  # the same day is in order: the 2nd offence
-    assert validate(ledger, "--select", "CL031", expect=0) == []
-
-
-def test_another_persons_later_sanction_does_not_hold_a_proposal_back(ledger: LedgerRepo) -> None:
+    """Through the real CLI and git: the refusal says why, and commits and writes nothing."""
     first = reviewed_case(ledger)
-    other = reviewed_case(ledger, respondent="ivy", received="2026-01-12T09:00:00+00:00")
-    propose(ledger, other, LATER)
-    propose(ledger, first, "2026-01-25")
+    second = reviewed_case(ledger, reporter="hank", received="2026-01-12T09:00:00+00:00")
+    later = ledger.coc("sanction", "propose", second, "--at", LATER, "--json").json["sanction"]
+    head = ledger.head()
+    run = ledger.coc("sanction", "propose", first, "--at", "2026-01-25", expect=1)
+    assert ledger.head() == head and ledger.status() == ""
+    assert f"--at 2026-01-25 is before {later} was decided ({LATER}): {OUT_OF_ORDER}" in run.stderr
 
 
-def test_a_rejection_dated_before_a_later_sanction_was_decided_is_refused(
-    ledger: LedgerRepo,
-) -> None:
-    first, second = two_cases(ledger)
-    warning = propose(ledger, first, FIRST_MEETING)
-    later = propose(ledger, second, LATER, *BAN)  # the 2nd offence while the warning stands
-    error = refused(ledger, "sanction", "reject", warning, "--at", "2026-02-01")
+def test_proposals_recorded_in_order_keep_every_stored_offence_right() -> None:
+    m = fresh()
+    first, second = two_cases(m)
+    propose(m, second, LATER)
+    propose(m, first, LATER, conduct=CONDUCT)  # the same day is in order: the 2nd offence
+    assert problems(m, on(AT), "CL031") == []
+
+
+def test_another_persons_later_sanction_does_not_hold_a_proposal_back() -> None:
+    m = fresh()
+    first = reviewed(m)
+    other = reviewed(m, respondent="ivy", when="2026-01-12T09:00:00+00:00")
+    propose(m, other, LATER)
+    assert m.sanction(propose(m, first, "2026-01-25")).status == "proposed"
+
+
+def test_a_rejection_dated_before_a_later_sanction_was_decided_is_refused() -> None:
+    m = fresh()
+    first, second = two_cases(m)
+    warning = propose(m, first, FIRST_MEETING)
+    later = propose(m, second, LATER, conduct=CONDUCT)  # the 2nd offence while the warning stands
+    error = refused(m, sanctions.reject, "2026-02-01", warning)
     assert f"before {later} was decided ({LATER}): {OUT_OF_ORDER}" in error
 
 
-def test_an_enactment_dated_before_a_later_sanction_was_decided_is_refused(
-    ledger: LedgerRepo,
-) -> None:
-    first, second = two_cases(ledger)
-    warning = propose(ledger, first, FIRST_MEETING)
-    later = propose(ledger, second, LATER, *BAN)
-    error = refused(ledger, "sanction", "enact", warning, "--at", "2026-02-01")
+def test_an_enactment_dated_before_a_later_sanction_was_decided_is_refused() -> None:
+    m = fresh()
+    first, second = two_cases(m)
+    warning = propose(m, first, FIRST_MEETING)
+    later = propose(m, second, LATER, conduct=CONDUCT)
+    error = refused(m, sanctions.enact, "2026-02-01", warning, None)
     assert f"before {later} was decided ({LATER}): {OUT_OF_ORDER}" in error
 
 
-def test_an_escalation_dated_before_a_later_sanction_was_decided_is_refused(
-    ledger: LedgerRepo,
-) -> None:
-    first, second = two_cases(ledger)
-    warning = propose(ledger, first, FIRST_MEETING)
-    ledger.coc("sanction", "enact", warning, "--at", "2026-01-23")
-    later = propose(ledger, second, LATER, *BAN)
-    error = refused(ledger, "apology", "record", warning, "--refused", *BAN, "--at", "2026-01-26")
+def test_an_escalation_dated_before_a_later_sanction_was_decided_is_refused() -> None:
+    m = fresh()
+    first, second = two_cases(m)
+    warning = propose(m, first, FIRST_MEETING)
+    m.act(sanctions.enact, "alice", on("2026-01-23"), warning, None)
+    later = propose(m, second, LATER, conduct=CONDUCT)
+    error = refused(m, sanctions.apology_record, "2026-01-26", warning, False, CONDUCT)
     assert f"before {later} was decided ({LATER}): {OUT_OF_ORDER}" in error
 
 
-@pytest.mark.parametrize("outcome", [("--overturned",), ("--reduced-to", "1 month")])
+@pytest.mark.parametrize(
+    ("outcome", "reduced_to"),
+    [("overturned", None), ("reduced", "1 month")],
+    ids=["overturned", "reduced"],
+)
 def test_an_appeal_decided_before_a_later_sanction_was_decided_is_refused(
-    ledger: LedgerRepo, outcome: tuple[str, ...]
+    outcome: str, reduced_to: str | None
 ) -> None:
-    first, second = two_cases(ledger)
-    ban = propose(ledger, first, FIRST_MEETING, "--kind", "ban", "--duration", "3 months",
-                  "--deviation-reason", "Threats", *BAN)  # fmt: skip
-    ledger.coc("sanction", "enact", ban, "--at", "2026-01-23")
-    ledger.coc("appeal", "file", ban, "--reason", "Too harsh", "--at", "2026-01-24")
-    later = propose(ledger, second, LATER, *BAN)
-    error = refused(ledger, "appeal", "decide", ban, *outcome, "--at", "2026-02-05")
+    m = fresh()
+    first, second = two_cases(m)
+    ban = ban_of_threats(m, first)
+    later = propose(m, second, LATER, conduct=CONDUCT)
+    length = parse_duration(reduced_to) if reduced_to else None
+    error = refused(m, appeals.decide, "2026-02-05", ban, outcome, length, [])
     assert f"before {later} was decided ({LATER}): {OUT_OF_ORDER}" in error
 
 
-def test_an_appeal_overturned_after_the_later_sanction_keeps_its_offence_right(
-    ledger: LedgerRepo,
-) -> None:
-    first, second = two_cases(ledger)
-    ban = propose(ledger, first, FIRST_MEETING, "--kind", "ban", "--duration", "3 months",
-                  "--deviation-reason", "Threats", *BAN)  # fmt: skip
-    ledger.coc("sanction", "enact", ban, "--at", "2026-01-23")
-    ledger.coc("appeal", "file", ban, "--reason", "Too harsh", "--at", "2026-01-24")
-    propose(ledger, second, LATER, *BAN)
-    ledger.coc("appeal", "decide", ban, "--overturned", "--at", "2026-02-11")
-    assert validate(ledger, "--select", "CL031", expect=0) == []
+def test_an_appeal_overturned_after_the_later_sanction_keeps_its_offence_right() -> None:
+    m = fresh()
+    first, second = two_cases(m)
+    ban = ban_of_threats(m, first)
+    propose(m, second, LATER, conduct=CONDUCT)
+    m.act(appeals.decide, "alice", on("2026-02-11"), ban, "overturned", None, [])
+    assert m.sanction(ban).status == "overturned"
+    assert problems(m, on(AT), "CL031") == []
 
 
 # --- a case's timeline runs forward: one rule, one message, for every action ---------------------
 
+ACTIONS: dict[str, tuple[Callable[..., Outcome], tuple[object, ...]]] = {
+    "report respond": (reports.respond, (None,)),
+    "sanction propose": (sanctions.propose, (None, None, None, None)),
+    "notify council": (notify.notify, ("council", None)),
+    "case close": (cases.close, (None,)),
+}
 
-@pytest.mark.parametrize(
-    "action",
-    [
-        ("report", "respond"),
-        ("sanction", "propose"),
-        ("notify", "{case}", "--party", "council"),
-        ("case", "close"),
-    ],
-)
-def test_every_action_refuses_a_date_before_the_cases_last_event_alike(
-    ledger: LedgerRepo, action: tuple[str, ...]
-) -> None:
-    case = reviewed_case(ledger)  # its last event: the review, 2026-01-22 00:00 UTC
-    args = [a.format(case=case) for a in action]
-    if "{case}" not in action:
-        args.append(case)
-    error = refused(ledger, *args, "--at", "2026-01-21")
-    assert (
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_action_refuses_a_date_before_the_cases_last_event_alike(action: str) -> None:
+    m = fresh()
+    case = reviewed(m)  # its last event: the review, 2026-01-22 00:00 UTC
+    call, rest = ACTIONS[action]
+    error = refused(m, call, "2026-01-21", case, *rest)
+    assert error == (
         f"--at 2026-01-21T00:00:00+00:00 is before the last event of {case} "
         "(2026-01-22T00:00:00+00:00); check the date"
-    ) in error
+    )

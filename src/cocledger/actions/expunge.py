@@ -33,20 +33,18 @@ STEP = transitions.STEPS["expunge"]
 
 def sanction_tombstone(sanction: Sanction, day: date) -> Sanction:
     """What stays of a sanction off the record: id, kind, dates, `status: expunged`."""
-    kept = {k: getattr(sanction, k) for k in SANCTION_TOMBSTONE_KEYS if k != "status"}
-    return transitions.move(STEP, Sanction.model_construct(**kept, status=sanction.status), day)
+    kept = {k: getattr(sanction, k) for k in SANCTION_TOMBSTONE_KEYS}
+    return transitions.move(STEP, Sanction.model_construct(**kept), day)
 
 
 def case_tombstone(case: Case) -> Case:
     """What stays of a case: its id, receipt, deadlines and the bare timeline (who acted when)."""
-    kept = {k: getattr(case, k) for k in CASE_TOMBSTONE_KEYS if k not in ("status", "timeline")}
+    kept = {k: getattr(case, k) for k in CASE_TOMBSTONE_KEYS if k != "timeline"}
     timeline = tuple(
         Event(**{k: getattr(e, k) for k in EVENT_TOMBSTONE_KEYS if getattr(e, k) is not None})
         for e in case.timeline
     )
-    return transitions.record(
-        STEP, Case.model_construct(**kept, status=case.status, timeline=timeline), None
-    )
+    return transitions.record(STEP, Case.model_construct(**kept, timeline=timeline), None)
 
 
 def _parties(case: Case | None, sanction: Sanction | None) -> set[str]:

@@ -134,6 +134,8 @@ def vote(
     sanction = snap.sanction(sanction_id)
     case = _case_of(snap, sanction)
     step = transitions.permit(policy, "sanction vote", actor.id, case, sanction)
+    if on_behalf and member is None:
+        raise UsageError("--on-behalf needs --member: whose vote do you record?")
     member = member or actor.id
     snap.person(member, "--member")
     if member != actor.id and not on_behalf:

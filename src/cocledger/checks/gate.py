@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..core import rules, transitions
+from ..core import replay, rules
 from ..core.ids import SANCTIONS_FILE
 from .context import Context, Finding
 
 
-def _breaches(ctx: Context) -> list[tuple[str, transitions.Breach]]:
-    def compute() -> list[tuple[str, transitions.Breach]]:
+def _breaches(ctx: Context) -> list[tuple[str, replay.Breach]]:
+    def compute() -> list[tuple[str, replay.Breach]]:
         if ctx.policy is None or ctx.sanctions is None:
             return []
         found = []
@@ -23,15 +23,13 @@ def _breaches(ctx: Context) -> list[tuple[str, transitions.Breach]]:
             mine = {s.id: s for s in ctx.sanctions_by_case.get(case.id, [])}
             named = {e.sanction for e in case.timeline if e.sanction}
             mine.update({i: ctx.sanctions_by_id[i] for i in named if i in ctx.sanctions_by_id})
-            found += [(file, b) for b in transitions.replay(ctx.policy, case, mine)]
+            found += [(file, b) for b in replay.replay(ctx.policy, case, mine)]
         return found
 
     return ctx.shared("breaches", compute)
 
 
-def _where(
-    ctx: Context, file: str, breach: transitions.Breach
-) -> tuple[str, tuple[str | int, ...]]:
+def _where(ctx: Context, file: str, breach: replay.Breach) -> tuple[str, tuple[str | int, ...]]:
     if breach.event is not None:
         return file, ("timeline", breach.event)
     index = next((i for i, s in enumerate(ctx.sanctions or []) if s.id == breach.sanction), None)

@@ -106,8 +106,6 @@ def vote(
 
     if yes == no:
         raise UsageError("give exactly one of --yes or --no")
-    if on_behalf and member is None:
-        raise UsageError("--on-behalf needs --member: whose vote do you record?")
     act(
         ledger,
         at,

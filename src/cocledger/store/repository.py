@@ -3,7 +3,7 @@
 `open(root)` reads each file at most once, when first needed, from the parse caches where it
 can; `session(root)` holds the ledger's lock for an action. `Repository.commit` renders the
 changed records into YAML (keeping comments, rewriting a register entry by entry), commits them
-with `git.apply`, then keeps the caches true: it enters the registers it wrote, and empties every
+with `commit.apply`, then keeps the caches true: it enters the registers it wrote, and empties every
 cache when the change removes personal details. Nothing above `store/` sees a cache.
 
 An ambiguous ledger (two entries with one id, a case file that holds another case) is refused
@@ -37,7 +37,7 @@ from ..core.messages import TEMPLATE_NAMES, template_path
 from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
 from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
-from . import cache, git, templates, yamlio
+from . import cache, commit, git, templates, yamlio
 from .loader import Locator, parse_strictly
 from .registers import Register
 
@@ -148,8 +148,8 @@ class Repository:
     def commit(self, change: Change) -> str:
         """Write the change's records and commit exactly them (SPEC §5); returns the sha."""
         files, written = self._render(change)
-        sha = git.apply(
-            self.root, git.ChangeSet(files, change.subject, change.trailers, change.body)
+        sha = commit.apply(
+            self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
         )
         if change.forgets:
             cache.clear(self.cache)
