@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ..core import rules, transitions
 from ..core.change import Outcome
@@ -18,6 +18,9 @@ from ..errors import RefusedError, UsageError
 from ..queries import sanction_json
 from . import change_of, in_order, not_before, parties_of, step_case
 from .sanctions import whole_days
+
+Outcome_ = Literal["upheld", "overturned", "reduced"]
+"""CoC §8: what the council may decide of an appeal."""
 
 
 def appeal_json(sanction: Sanction) -> dict[str, Any]:
@@ -107,7 +110,7 @@ def decide(
     actor: Person,
     at: datetime,
     sanction_id: str,
-    outcome: str,
+    outcome: Outcome_,
     reduced_to: Duration | None,
     members: Sequence[str],
 ) -> Outcome:

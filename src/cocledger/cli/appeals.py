@@ -55,13 +55,17 @@ def decide(
     as_json: JsonOpt = False,
 ) -> None:
     """Decide an appeal: --upheld, --overturned or --reduced-to D."""
+    from ..actions.appeals import Outcome_
     from ..actions.appeals import decide as action
     from ..errors import UsageError
     from .sanctions import _duration
 
-    chosen = [flag for flag, on in (("upheld", upheld), ("overturned", overturned)) if on]
-    if reduced_to is not None:
-        chosen.append("reduced")
+    given: list[tuple[Outcome_, bool]] = [
+        ("upheld", upheld),
+        ("overturned", overturned),
+        ("reduced", reduced_to is not None),
+    ]
+    chosen = [outcome for outcome, on in given if on]
     if len(chosen) != 1:
         raise UsageError("give exactly one of --upheld, --overturned or --reduced-to D")
     length = _duration(reduced_to, "--reduced-to")
