@@ -40,7 +40,7 @@ def test_an_unshared_report_shows_that_the_response_window_has_not_started(
     ledger: LedgerRepo,
 ) -> None:
     new_report(ledger)
-    [window] = of_kind(due(ledger, "2026-03-02"), "respondent_response")
+    [window] = of_kind(due(ledger, "2026-03-02T10:00:00+00:00"), "respondent_response")
     assert window["due"] is None and "not yet shared" in window["detail"]
 
 
@@ -76,11 +76,11 @@ def test_a_review_not_held_at_its_meeting_is_overdue(ledger: LedgerRepo) -> None
 
 def test_a_serious_case_may_go_to_an_extraordinary_meeting(ledger: LedgerRepo) -> None:
     new_report(ledger, "--serious")
-    [review] = of_kind(due(ledger, "2026-03-02"), "review")
+    [review] = of_kind(due(ledger, "2026-03-02T10:00:00+00:00"), "review")
     assert review["extraordinary_possible"] is True
     assert "may call an extraordinary meeting" in review["detail"]
     ledger.coc("meeting", "add", "2026-03-04", "--extraordinary", "--at", SETUP_DAY)
-    [review] = of_kind(due(ledger, "2026-03-02"), "review")
+    [review] = of_kind(due(ledger, "2026-03-02T10:00:00+00:00"), "review")
     assert review["meeting"] == "2026-03-04"
 
 

@@ -60,19 +60,11 @@ def person_view(snap: Snapshot, person_id: str, day: date) -> dict[str, Any]:
     }
 
 
-def case_view(snap: Snapshot, case_id: str, at: datetime | None = None) -> dict[str, Any]:
-    """Everything the council needs on one case: parties, deadlines, timeline and sanctions;
-    with `at`, the timeline and sanctions as they stood then."""
+def case_view(snap: Snapshot, case_id: str) -> dict[str, Any]:
+    """Everything the council needs on one case: parties, deadlines, timeline and sanctions."""
     case = snap.case(case_id)
     data = case.model_dump(mode="json", exclude_none=True)
-    sanctions = snap.sanctions_of_case(case_id)
-    if at is not None:
-        day = rules.local_date(at, snap.policy)
-        data["timeline"] = [
-            e for e, m in zip(data["timeline"], case.timeline, strict=True) if m.at <= at
-        ]
-        sanctions = [s for s in sanctions if s.decided_on <= day]
-    data["sanctions"] = [sanction_json(s) for s in sanctions]
+    data["sanctions"] = [sanction_json(s) for s in snap.sanctions_of_case(case_id)]
     return data
 
 
@@ -94,11 +86,9 @@ def stage(case: Case) -> str:
     return STAGES[steps[-1]] if steps else case.status
 
 
-def case_list(snap: Snapshot, open_only: bool, at: datetime | None = None) -> list[dict[str, Any]]:
+def case_list(snap: Snapshot, open_only: bool) -> list[dict[str, Any]]:
     rows = []
     for case in snap.cases(status="open" if open_only else None):
-        if at is not None and case.received_at > at:
-            continue
         rows.append(
             {
                 "case": case.id,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import act, resolve_at, snapshot
+from .common import act, query
 from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, PersonArg
 
 
@@ -28,9 +28,8 @@ def case_show(
     from ..output import tables
     from ..output.console import console, emit_json
 
-    snap = snapshot(ledger)
-    moment = resolve_at(at, snap.policy, action=False) if at else None
-    data = queries.case_view(snap, case, moment)
+    snap, _ = query(ledger, at)
+    data = queries.case_view(snap, case)
     if as_json:
         emit_json(data)
     else:
@@ -48,9 +47,8 @@ def case_list(
     from ..output import tables
     from ..output.console import console, emit_json
 
-    snap = snapshot(ledger)
-    moment = resolve_at(at, snap.policy, action=False) if at else None
-    rows = queries.case_list(snap, open_only, moment)
+    snap, _ = query(ledger, at)
+    rows = queries.case_list(snap, open_only)
     if as_json:
         emit_json(rows)
     else:
@@ -66,8 +64,8 @@ def person_show(
     from ..output import tables
     from ..output.console import console, emit_json
 
-    snap = snapshot(ledger)
-    day = rules.local_date(resolve_at(at, snap.policy, action=False), snap.policy)
+    snap, moment = query(ledger, at)
+    day = rules.local_date(moment, snap.policy)
     data = queries.person_view(snap, person_id, day)
     if as_json:
         emit_json(data)

@@ -86,6 +86,16 @@ def snapshot(ledger: Path | None) -> Snapshot:
     return repository.open(root_of(ledger)).snapshot
 
 
+def query(ledger: Path | None, at: str | None) -> tuple[Snapshot, datetime]:
+    """The ledger for a query and the moment it looks at: with --at, as it stood then (SPEC §3
+    Queries as of a moment)."""
+    from ..core.moment import as_of
+
+    snap = snapshot(ledger)
+    moment = resolve_at(at, snap.policy, action=False)
+    return (as_of(snap, moment) if at is not None else snap), moment
+
+
 def act(
     ledger_opt: Path | None, at_opt: str | None, step: str, action: Action, as_json: bool
 ) -> Outcome:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import act, resolve_at, root_of, snapshot
+from .common import act, query, resolve_at, root_of, snapshot
 from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party
 
 
@@ -27,8 +27,7 @@ def due(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) ->
     from ..output import process
     from ..output.console import console, emit_json
 
-    snap = snapshot(ledger)
-    moment = resolve_at(at, snap.policy, action=False)
+    snap, moment = query(ledger, at)
     items = [item.as_json() for item in queries.due(snap, moment)]
     if as_json:
         emit_json(items)

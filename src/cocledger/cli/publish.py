@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import parse_day, resolve_at, snapshot
+from .common import parse_day, query
 from .options import AtOpt, JsonOpt, LedgerOpt, PageFormat, StatsFormat
 
 if TYPE_CHECKING:
@@ -81,9 +81,9 @@ def publish(
     if output is not None and check is not None:
         raise UsageError("-o and --check exclude each other: write the file, or check it")
     chosen = _format_for(fmt, as_json, output or check)
-    snap = snapshot(ledger)
+    snap, moment = query(ledger, at)
     policy = snap.policy
-    day = rules.local_date(resolve_at(at, policy, action=False), policy)
+    day = rules.local_date(moment, policy)
     rows = queries.published(snap, day)
     if check is not None:
         _check(check, chosen, at, snap, rows, day)
@@ -153,8 +153,7 @@ def stats(
 
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
-    snap = snapshot(ledger)
-    moment = resolve_at(at, snap.policy, action=False)
+    snap, moment = query(ledger, at)
     today = rules.local_date(moment, snap.policy)
     last = parse_day(end, "--to") if end else today
     first = parse_day(start, "--from") if start else last.replace(month=1, day=1)

@@ -5,12 +5,13 @@ each event (Recusal), the order and the statuses."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from . import rules
 from .models import Case, Event, Policy, Sanction
-from .transitions import NEW, STEPS, order_problem
+from .transitions import NEW, STEPS, Step, order_problem
 
 EVENT_STEPS: dict[str, str] = {
     step.event: name
@@ -53,40 +54,75 @@ def conflicted_then(case: Case, person: str, upto: int) -> bool:
     return not declared or declared[0] < upto
 
 
+@dataclass
+class Walk:
+    """Where a case's steps have brought it: its status, and each sanction's, with the moment it
+    took that status (None: before its first event)."""
+
+    case_status: str | None = None
+    sanctions: dict[str, str] = field(default_factory=dict)
+    since: dict[str, datetime] = field(default_factory=dict)
+
+    def take(
+        self, policy: Policy, step: Step, event: Event, sanctions: Mapping[str, Sanction]
+    ) -> str | None:
+        """Advance by one event's step; returns why it was not allowed from here, or None."""
+        problem = None
+        found = sanctions.get(event.sanction or "")
+        if step.sanction_from and found is not None:
+            now = self.sanctions.get(found.id, NEW)
+            if now not in step.sanction_from:
+                shown = "not yet proposed" if now == NEW else now
+                problem = f"{event.action} on {found.id} while it was {shown}"
+            elif step.sanction_to:
+                self._set(found.id, step.sanction_to, event.at)
+            later = found.escalated_to
+            if step_of(event) == "apology refused" and later is not None and later in sanctions:
+                vote = rules.needs_vote(policy, sanctions[later])
+                name = "escalation to a vote" if vote else "escalation"
+                self._set(later, STEPS[name].sanction_to or "", event.at)
+        self.case_status = step.case_to or self.case_status
+        return problem
+
+    def _set(self, sanction: str, status: str, at: datetime) -> None:
+        self.sanctions[sanction] = status
+        self.since[sanction] = at
+
+
+def walk(
+    policy: Policy, case: Case, sanctions: Mapping[str, Sanction], until: datetime | None = None
+) -> Walk:
+    """The statuses a case's timeline (up to `until`) gives it and its sanctions."""
+    state = Walk()
+    for e in case.timeline:
+        if until is not None and e.at > until:
+            break
+        state.take(policy, STEPS[step_of(e)], e, sanctions)
+    return state
+
+
 def replay(policy: Policy, case: Case, sanctions: Mapping[str, Sanction]) -> Iterator[Breach]:
     """SPEC §3: every event of a case on record, recorded by someone not conflicted then and in
     an order the table allows; its statuses and its sanctions' are what the steps make them."""
-    states: dict[str, str] = {}
-    status: str | None = None
+    state = Walk()
     for j, e in enumerate(case.timeline):
         if conflicted_then(case, e.by, j):
             yield Breach(
                 "conflicted", f"{e.action} was recorded by someone conflicted in {case.id}", j
             )
         step = STEPS[step_of(e)]
+        status = state.case_status
         if (status is None) != (NEW in step.case_from) or (
             status is not None and status not in step.case_from
         ):
             yield Breach("order", f"{e.action} on a case that is {status or 'not yet received'}", j)
-        found = sanctions.get(e.sanction or "")
-        if step.sanction_from and found is not None:
-            now = states.get(found.id, NEW)
-            if now not in step.sanction_from:
-                shown = "not yet proposed" if now == NEW else now
-                yield Breach("order", f"{e.action} on {found.id} while it was {shown}", j, found.id)
-            elif step.sanction_to:
-                states[found.id] = step.sanction_to
-            later = found.escalated_to
-            if step_of(e) == "apology refused" and later is not None and later in sanctions:
-                escalation = sanctions[later]
-                vote = rules.needs_vote(policy, escalation)
-                name = "escalation to a vote" if vote else "escalation"
-                states[escalation.id] = STEPS[name].sanction_to or ""
+        problem = state.take(policy, step, e, sanctions)
+        if problem:
+            yield Breach("order", problem, j, e.sanction)
         problem = order_problem(step, case, e.sanction, upto=j)
         if problem:
             yield Breach("order", problem, j, e.sanction)
-        status = step.case_to or status
-    yield from _final_statuses(case, status, states, sanctions)
+    yield from _final_statuses(case, state.case_status, state.sanctions, sanctions)
 
 
 def _final_statuses(
