@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,13 @@ class LedgerRepo:
     def trailers(self, rev: str = "HEAD") -> dict[str, str]:
         text = self.git("log", "-1", "--format=%(trailers:only,unfold)", rev)
         return dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+
+    def trailers_at(self, rev: str = "HEAD") -> tuple[dict[str, str], datetime]:
+        """The trailers without `Coc-At`, and the moment `Coc-At` gives (an ISO instant)."""
+        found = self.trailers(rev)
+        moment = datetime.fromisoformat(found.pop("Coc-At"))
+        assert moment.tzinfo is not None
+        return found, moment
 
     def read(self, relpath: str) -> str:
         return (self.root / relpath).read_text(encoding="utf-8")

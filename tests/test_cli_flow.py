@@ -51,7 +51,7 @@ def committed(
     if sanction:
         expected["Coc-Sanction"] = sanction
     expected["Coc-Actor"] = actor
-    assert ledger.trailers() == expected
+    assert ledger.trailers_at()[0] == expected
     assert ledger.status() == ""
 
 

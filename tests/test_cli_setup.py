@@ -25,7 +25,7 @@ def people_of(ledger: LedgerRepo) -> dict[str, dict]:
 
 def one_commit(ledger: LedgerRepo, head: str, action: str, actor: str = "alice") -> None:
     assert ledger.git("rev-parse", "HEAD~1").strip() == head
-    assert ledger.trailers() == {"Coc-Action": action, "Coc-Actor": actor}
+    assert ledger.trailers_at()[0] == {"Coc-Action": action, "Coc-Actor": actor}
     assert ledger.status() == ""
 
 
@@ -80,7 +80,7 @@ def test_init_writes_the_mautic_policy(fresh: LedgerRepo) -> None:
 
 def test_init_is_one_commit_with_a_clean_tree(fresh: LedgerRepo) -> None:
     assert fresh.git("rev-list", "--count", "HEAD").strip() == "1"
-    assert fresh.trailers() == {"Coc-Action": "init", "Coc-Actor": "alice"}
+    assert fresh.trailers_at()[0] == {"Coc-Action": "init", "Coc-Actor": "alice"}
     assert fresh.status() == ""
     files = fresh.git("ls-files").split()
     assert {"policy.yaml", "people.yaml", "sanctions.yaml", "cases/.gitkeep"} <= set(files)

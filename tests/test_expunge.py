@@ -104,7 +104,9 @@ def test_expunge_run_twice_commits_once(ledger: LedgerRepo, old_ban: Banned) -> 
 
 def test_the_commit_names_no_party(ledger: LedgerRepo, old_ban: Banned) -> None:
     ledger.coc("expunge", "--at", CLEARED)
-    assert ledger.trailers() == {"Coc-Action": "expunge", "Coc-Actor": "alice"}
+    trailers, moment = ledger.trailers_at()
+    assert trailers == {"Coc-Action": "expunge", "Coc-Actor": "alice"}
+    assert moment.date().isoformat() == CLEARED
     message = ledger.git("log", "-1", "--format=%B").lower()
     for party in ("frank", "gina", "insults"):
         assert party not in message

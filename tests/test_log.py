@@ -118,3 +118,29 @@ def test_at_and_max_count_give_the_latest_commits_up_to_then(
         ledger.git("commit", "-q", "--allow-empty", "-m", f"edit of {day}")
     entries = ledger.coc("log", "-n", "1", "--at", "2030-01-02T12:00Z", "--json").json
     assert [e["subject"] for e in entries] == ["edit of 2030-01-02"]
+
+
+def test_the_trail_says_when_a_backfilled_step_happened_and_when_it_was_recorded(
+    ledger: LedgerRepo,
+) -> None:
+    """SPEC §5 Coc-At: a 2021 case recorded today reads as 2021, with today's commit beside."""
+    case = ledger.coc(
+        "report", "new", "--respondent", "frank", "--reporter", "gina", "--summary", "Spam",
+        "--at", "2021-03-04T10:00Z", "--json",
+    ).json["case"]  # fmt: skip
+    ledger.coc("report", "share", case, "--at", "2021-03-05")
+    [shared, received] = ledger.coc("log", case, "--json").json
+    assert (received["at"], shared["at"]) == ("2021-03-04T10:00:00+00:00", "2021-03-05T00:00:00+00:00")
+    committed = ledger.git("log", "-1", "--format=%aI").strip()
+    assert shared["recorded_at"] == committed and committed[:4] != "2021"
+    found = ledger.coc("log", "--at", "2021-03-04T12:00Z", "--json").json
+    assert [e["action"] for e in found] == ["report new"]
+    assert "2021-03-05 00:00" in ledger.coc("log", case).stdout
+
+
+def test_a_commit_without_the_trailer_falls_back_to_its_commit_time(ledger: LedgerRepo) -> None:
+    (ledger.root / "notes.txt").write_text("minutes\n")
+    ledger.git("add", "notes.txt")
+    ledger.git("commit", "-qm", "minutes\n\nCoc-At: not a date")
+    [entry] = ledger.coc("log", "-n", "1", "--json").json
+    assert entry["at"] == entry["recorded_at"] == ledger.git("log", "-1", "--format=%aI").strip()

@@ -118,6 +118,7 @@ def test_notify_records_a_notified_event_in_one_commit(ledger: LedgerRepo) -> No
         "Coc-Case": case,
         "Coc-Sanction": warning,
         "Coc-Actor": "alice",
+        "Coc-At": "2026-01-23T12:00:00+00:00",  # --at, in the policy's time zone (UTC)
     }
     assert "frank" not in ledger.git("log", "-1", "--format=%B")
     assert ledger.status() == ""

@@ -203,6 +203,7 @@ def test_committee_recuse_from_the_command_line_to_due(ledger: LedgerRepo) -> No
         "Coc-Action": "committee recuse",
         "Coc-Case": case,
         "Coc-Actor": "carol",
+        "Coc-At": "2026-01-22T19:00:00+00:00",
     }
     assert "Carol mentors" not in ledger.git("log", "-1", "--format=%B")
     items = [

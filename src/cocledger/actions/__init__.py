@@ -64,6 +64,7 @@ def change_of(
         subject or default,
         step.action,
         actor.id,
+        case.timeline[-1].at,  # the moment of the event the step recorded
         case=case.id,
         sanction=about,
         cases=(case,),

@@ -141,6 +141,7 @@ def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
         f"expunge {count} records",
         STEP.action,
         actor.id,
+        at,
         cases=tuple(cases[case_id] for case_id in gone_cases),
         sanctions=tuple(s for s in new_sanctions if s.id in leaving),
         people_removed=frozenset(forgotten),

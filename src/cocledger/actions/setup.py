@@ -16,7 +16,12 @@ from ..errors import RefusedError, UsageError
 
 
 def init(
-    lead: str, name: str, email: str | None, community: str, templates: Mapping[str, str]
+    at: datetime,
+    lead: str,
+    name: str,
+    email: str | None,
+    community: str,
+    templates: Mapping[str, str],
 ) -> Outcome:
     """A new ledger with the Mautic policy's defaults; the lead is its first council member.
     `templates` are the notice drafts (ledger path -> text) it starts with, editable there."""
@@ -29,7 +34,9 @@ def init(
         **templates,
         **init_files(),  # JSON schemas, the CI workflow, editor settings
     }
-    change = Change(f"init ledger for {community}", "init", lead, people=(person,), files=files)
+    change = Change(
+        f"init ledger for {community}", "init", lead, at, people=(person,), files=files
+    )
     return Outcome(
         change, {"ledger": community, "lead": lead}, f"Created a ledger for {community}."
     )
@@ -48,6 +55,7 @@ def _handles(handles: Sequence[str]) -> dict[str, str]:
 def person_add(
     snap: Snapshot,
     actor: Person,
+    at: datetime,
     name: str,
     person_id: str,
     email: str | None,
@@ -61,11 +69,11 @@ def person_add(
     if email and snap.people_with_email(email):
         raise RefusedError(f"another person already has the email {email}")
     person = Person(id=person_id, name=name, email=email, handles=_handles(handles))
-    change = Change("person add", step.action, actor.id, people=(person,))
+    change = Change("person add", step.action, actor.id, at, people=(person,))
     return Outcome(change, {"person": person_id}, f"Added {person_id} to people.yaml.")
 
 
-def council_add(snap: Snapshot, actor: Person, person_id: str) -> Outcome:
+def council_add(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> Outcome:
     policy = snap.policy
     step = transitions.permit(policy, "council add", actor.id)
     snap.person(person_id)
@@ -73,11 +81,11 @@ def council_add(snap: Snapshot, actor: Person, person_id: str) -> Outcome:
         raise RefusedError(f"{person_id} is already on the council")
     council = (*policy.roster.council, person_id)
     new = evolve(policy, roster=evolve(policy.roster, council=council))
-    change = Change("council add", step.action, actor.id, policy=new)
+    change = Change("council add", step.action, actor.id, at, policy=new)
     return Outcome(change, {"council": list(council)}, f"{person_id} joined the council.")
 
 
-def council_remove(snap: Snapshot, actor: Person, person_id: str) -> Outcome:
+def council_remove(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> Outcome:
     """The lead sits on the council while lead (docs/rules.md); the council is never left empty."""
     policy = snap.policy
     step = transitions.permit(policy, "council remove", actor.id)
@@ -87,7 +95,7 @@ def council_remove(snap: Snapshot, actor: Person, person_id: str) -> Outcome:
         raise RefusedError(f"{person_id} is the project lead, who sits on the council")
     council = tuple(m for m in policy.roster.council if m != person_id)
     new = evolve(policy, roster=evolve(policy.roster, council=council))
-    change = Change("council remove", step.action, actor.id, policy=new)
+    change = Change("council remove", step.action, actor.id, at, policy=new)
     return Outcome(change, {"council": list(council)}, f"{person_id} left the council.")
 
 
@@ -102,7 +110,7 @@ def meeting_add(
         raise RefusedError(f"an {kind} meeting on {day} is already scheduled")
     meetings = sorted((*policy.meetings, Meeting(date=day, kind=kind)), key=lambda m: m.date)
     new = evolve(policy, meetings=tuple(meetings))
-    change = Change(f"meeting add {day} ({kind})", step.action, actor.id, policy=new)
+    change = Change(f"meeting add {day} ({kind})", step.action, actor.id, at, policy=new)
     return Outcome(
         change, {"meeting": day.isoformat(), "kind": kind}, f"Scheduled an {kind} meeting on {day}."
     )

@@ -53,7 +53,9 @@ def init(
         raise RefusedError(f"{root} already holds a ledger (policy.yaml exists)")
     existing = next(p for p in (root, *root.parents) if p.is_dir())
     who = email or git.author_email(existing)
-    outcome = init_action(lead, name or lead, who, community, templates.defaults())
+    from .common import now
+
+    outcome = init_action(now(), lead, name or lead, who, community, templates.defaults())
     assert outcome.change is not None
     fresh = [p for p in (root, root / ".git") if not p.exists()]
     try:
@@ -92,7 +94,7 @@ def person_add(
         ledger,
         at,
         "person add",
-        lambda s, a, w: action(s, a, name, person_id, email, handle or []),
+        lambda s, a, w: action(s, a, w, name, person_id, email, handle or []),
         as_json,
     )
 
@@ -106,7 +108,7 @@ def council_add(
     """Put a person on the council roster."""
     from ..actions.setup import council_add as action
 
-    act(ledger, at, "council add", lambda s, a, w: action(s, a, person_id), as_json)
+    act(ledger, at, "council add", lambda s, a, w: action(s, a, w, person_id), as_json)
 
 
 def council_remove(
@@ -118,7 +120,7 @@ def council_remove(
     """Take a person off the council roster."""
     from ..actions.setup import council_remove as action
 
-    act(ledger, at, "council remove", lambda s, a, w: action(s, a, person_id), as_json)
+    act(ledger, at, "council remove", lambda s, a, w: action(s, a, w, person_id), as_json)
 
 
 def meeting_add(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .models import Case, Person, Policy, Sanction
@@ -23,6 +24,8 @@ class Change:
     subject: str
     action: str
     actor: str
+    at: datetime | None = None
+    """The moment the action happened (its --at), for the `Coc-At` trailer."""
     case: str | None = None
     sanction: str | None = None
     cases: tuple[Case, ...] = ()
@@ -44,6 +47,8 @@ class Change:
         if self.sanction:
             found["Coc-Sanction"] = self.sanction
         found["Coc-Actor"] = self.actor
+        if self.at is not None:
+            found["Coc-At"] = self.at.isoformat()
         return found
 
     @property

@@ -125,13 +125,16 @@ def _due_narrow(table: Table, rows: list[tuple[str, list[str], str, list[str]]])
         table.add_row(when, what, _detail(cells, command, checklist))
 
 
-LOG_HEADERS = ["when", "who", "what", "case", "sanction", "subject"]
+LOG_HEADERS = ["when", "recorded", "who", "what", "case", "sanction", "subject"]
 
 
 def log_rows(entries: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """When it happened (its --at) and when it was committed, beside each other: a backfilled
+    step reads as what it is."""
     return [
         [
             _when(e["at"]),
+            _when(e.get("recorded_at")),
             e["actor"] or f"({e['author']})",
             e["action"] or "(edit without coc)",
             e["case"] or "-",

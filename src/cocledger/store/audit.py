@@ -9,6 +9,7 @@ person's trail reads the ledger's records: the trail of a case answers on a brok
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,24 @@ from . import audit_index
 from .git import CommitInfo
 
 
+def happened(commit: CommitInfo) -> datetime:
+    """When the action happened: its `Coc-At` trailer (SPEC §5), else, for an older commit or one
+    made without coc, when it was committed."""
+    text = commit.trailers.get("Coc-At", "")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return commit.authored_at
+    return moment if moment.tzinfo is not None else commit.authored_at
+
+
 def row(commit: CommitInfo) -> dict[str, Any]:
     """One entry of `coc log --json`; a commit made without `coc` has no action or actor."""
     trailers = commit.trailers
     return {
         "commit": commit.sha,
-        "at": commit.authored_at.isoformat(),
+        "at": happened(commit).isoformat(),
+        "recorded_at": commit.authored_at.isoformat(),
         "actor": trailers.get("Coc-Actor"),
         "author": commit.author_name,
         "action": trailers.get("Coc-Action"),
