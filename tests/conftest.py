@@ -146,6 +146,8 @@ def build_ledger(root: Path) -> LedgerRepo:
             "Alice Ashdown",
             "--email",
             "alice@example.org",
+            "--contact",
+            "conduct@example.org",
         ],
     )
     assert result.exit_code == 0, result.output

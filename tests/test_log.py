@@ -130,7 +130,10 @@ def test_the_trail_says_when_a_backfilled_step_happened_and_when_it_was_recorded
     ).json["case"]  # fmt: skip
     ledger.coc("report", "share", case, "--at", "2021-03-05")
     [shared, received] = ledger.coc("log", case, "--json").json
-    assert (received["at"], shared["at"]) == ("2021-03-04T10:00:00+00:00", "2021-03-05T00:00:00+00:00")
+    assert (received["at"], shared["at"]) == (
+        "2021-03-04T10:00:00+00:00",
+        "2021-03-05T00:00:00+00:00",
+    )
     committed = ledger.git("log", "-1", "--format=%aI").strip()
     assert shared["recorded_at"] == committed and committed[:4] != "2021"
     found = ledger.coc("log", "--at", "2021-03-04T12:00Z", "--json").json

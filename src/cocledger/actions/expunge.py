@@ -13,20 +13,21 @@ from datetime import date, datetime
 from ..core import rules, transitions
 from ..core.change import Change, Outcome
 from ..core.models import (
+    APPEAL_TOMBSTONE_KEYS,
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
+    OFF_RECORD,
     SANCTION_TOMBSTONE_KEYS,
     STOPPED_STATUSES,
+    Appeal,
     Case,
     Event,
     Person,
+    Policy,
     Sanction,
 )
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError
-
-OFF_RECORD = STOPPED_STATUSES | {"expunged"}
-
 
 STEP = transitions.STEPS["expunge"]
 
@@ -34,6 +35,9 @@ STEP = transitions.STEPS["expunge"]
 def sanction_tombstone(sanction: Sanction, day: date) -> Sanction:
     """What stays of a sanction off the record: id, kind, dates, `status: expunged`."""
     kept = {k: getattr(sanction, k) for k in SANCTION_TOMBSTONE_KEYS}
+    if sanction.appeal is not None:
+        appeal = {k: getattr(sanction.appeal, k) for k in APPEAL_TOMBSTONE_KEYS}
+        kept["appeal"] = Appeal.model_construct(**appeal)
     return transitions.move(STEP, Sanction.model_construct(**kept), day)
 
 
@@ -93,6 +97,18 @@ def _cases_to_expunge(
     return result
 
 
+def _closed_cases_leaving(
+    policy: Policy, cases: dict[str, Case], sanctions: list[Sanction], day: date
+) -> list[str]:
+    """SPEC §3 Retention of closed cases: those closed with no sanction on record, whose time
+    on the record (`record_retention_after_close`) has run out by `day`."""
+    of_case = rules.by_case(sanctions)
+    leaves = {
+        c: rules.case_leaves_on(policy, case, of_case.get(c, [])) for c, case in cases.items()
+    }
+    return sorted(c for c, on in leaves.items() if on is not None and on <= day)
+
+
 def _not_conflicted(cases: dict[str, Case], gone: list[str], actor: Person) -> None:
     """SPEC §3 Recusal: a conflicted person never acts on the case, its expiry included."""
     for case_id in gone:
@@ -111,15 +127,16 @@ def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     day = rules.local_date(at, policy)
     sanctions = list(snap.sanctions.all())
     leaving = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
-    if not leaving:
+    cases = {case.id: case for case in snap.cases()}
+    closed = _closed_cases_leaving(policy, cases, sanctions, day)
+    if not leaving and not closed:
         return Outcome(
             None,
             {"expunged": 0, "sanctions": [], "cases": [], "people_removed": 0},
             f"Nothing to expunge on {day}: no record has cleared.",
         )
-    cases = {case.id: case for case in snap.cases()}
-    gone_cases = _cases_to_expunge(cases, sanctions, leaving)
-    touched = {s.case for s in sanctions if s.id in leaving and s.case in cases}
+    gone_cases = sorted({*_cases_to_expunge(cases, sanctions, leaving), *closed})
+    touched = {s.case for s in sanctions if s.id in leaving and s.case in cases} | set(closed)
     _not_conflicted(cases, sorted(touched), actor)
     # The rejected, withdrawn or overturned sanctions of a case that goes, go with it.
     leaving |= {s.id for s in sanctions if s.case in gone_cases and s.status in STOPPED_STATUSES}

@@ -85,9 +85,7 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         timeline=(transitions.event(step, received_at, actor.id),),
     )
     transitions.permit(policy, "report new", actor.id, case)
-    change = Change(
-        f"report new {case_id}", step.action, actor.id, at, case=case_id, cases=(case,)
-    )
+    change = Change(f"report new {case_id}", step.action, actor.id, at, case=case_id, cases=(case,))
     data = {"case": case_id, "council_notice_due": due.isoformat()}
     return Outcome(
         change, data, f"Recorded {case_id}. Notify the council by {due:%Y-%m-%d %H:%M %Z}."

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from ..core import transitions
 from ..core.change import Change, Outcome
-from ..core.defaults import SANCTIONS_HEADER, policy_text
+from ..core.defaults import PLACEHOLDER, SANCTIONS_HEADER, policy_text
 from ..core.ids import PERSON_ID_PATTERN, POLICY_FILE, SANCTIONS_FILE, check_id
 from ..core.models import Meeting, Person, evolve
 from ..core.schemas import init_files
@@ -22,21 +22,21 @@ def init(
     email: str | None,
     community: str,
     templates: Mapping[str, str],
+    contact: str = PLACEHOLDER,
 ) -> Outcome:
     """A new ledger with the Mautic policy's defaults; the lead is its first council member.
-    `templates` are the notice drafts (ledger path -> text) it starts with, editable there."""
+    `templates` are the notice drafts (ledger path -> text) it starts with, editable there;
+    `contact` is where reports and appeals go (CoC §7, §8), which every draft names."""
     check_id(lead, PERSON_ID_PATTERN, "person", "alice")
     person = Person(id=lead, name=name, email=email)
     files = {
-        POLICY_FILE: policy_text(community, lead, "info@example.org"),
+        POLICY_FILE: policy_text(community, lead, contact),
         SANCTIONS_FILE: SANCTIONS_HEADER + "sanctions: []\n",
         "cases/.gitkeep": "",
         **templates,
         **init_files(),  # JSON schemas, the CI workflow, editor settings
     }
-    change = Change(
-        f"init ledger for {community}", "init", lead, at, people=(person,), files=files
-    )
+    change = Change(f"init ledger for {community}", "init", lead, at, people=(person,), files=files)
     return Outcome(
         change, {"ledger": community, "lead": lead}, f"Created a ledger for {community}."
     )

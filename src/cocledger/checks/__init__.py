@@ -54,6 +54,7 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL070": (process.check_lead_on_council, ERROR, "Project lead not on the council"),
     "CL071": (process.check_policy_duplicates, ERROR, "Policy list names something twice"),
     "CL072": (process.check_council_size, WARNING, "Council too small for a committee"),
+    "CL073": (process.check_policy_gaps, WARNING, "A setting left to its placeholder"),
     "CL080": (history.check_sanction_history, ERROR, "Sanction removed or rewritten"),
     "CL081": (history.check_vote_history, ERROR, "Vote removed or rewritten"),
     "CL082": (history.check_case_history, ERROR, "Case or timeline event removed or rewritten"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core.ids import CASES_DIR, PEOPLE_FILE, SANCTIONS_FILE
 from ..core.models import (
+    APPEAL_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
     Case,
@@ -197,6 +198,14 @@ def _stub(event: Event) -> dict[str, Any]:
     return {k: getattr(event, k) for k in EVENT_TOMBSTONE_KEYS}
 
 
+def _kept(sanction: Sanction, key: str) -> Any:
+    """What a tombstone keeps of a sanction's key (of its appeal: the outcome and its dates)."""
+    value = getattr(sanction, key)
+    if key == "appeal" and value is not None:
+        return {k: getattr(value, k) for k in APPEAL_TOMBSTONE_KEYS}
+    return value
+
+
 def check_tombstone_history(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 Expiry: only `coc expunge` turns a record into a tombstone, keeping its facts."""
     kept = sorted(SANCTION_TOMBSTONE_KEYS - {"status", "status_on"})
@@ -209,7 +218,7 @@ def check_tombstone_history(ctx: Context) -> Iterator[Finding]:
                 ("sanctions", index, "status"),
                 f"{before.id} was made a tombstone outside `coc expunge`",
             )
-        for key in (k for k in kept if getattr(before, k) != getattr(after, k)):
+        for key in (k for k in kept if _kept(before, k) != _kept(after, k)):
             yield Finding(
                 SANCTIONS_FILE,
                 ("sanctions", index, key),

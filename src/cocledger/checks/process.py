@@ -13,8 +13,10 @@ from pydantic import BaseModel
 
 from ..core import deadlines as due
 from ..core import rules
+from ..core.defaults import PLACEHOLDER
 from ..core.ids import POLICY_FILE, SANCTIONS_FILE
 from ..core.models import (
+    APPEAL_TOMBSTONE_KEYS,
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
@@ -182,6 +184,8 @@ def check_tombstone(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 Expiry of records: an expunged record keeps only its tombstone keys."""
     for path, s in ctx.entries():
         held = _held_keys(s, SANCTION_TOMBSTONE_KEYS) if s.status == "expunged" else []
+        if s.status == "expunged" and s.appeal is not None:
+            held += [f"appeal.{k}" for k in _held_keys(s.appeal, APPEAL_TOMBSTONE_KEYS)]
         if held:
             yield Finding(
                 SANCTIONS_FILE, (*path, held[0]), f"{s.id} is expunged but {_still_holds(held)}"
@@ -218,6 +222,9 @@ def _overdue(ctx: Context) -> list[Any]:
         if c.status == "open"
         for i in due.case_items(policy, c, ctx.at)
     ]
+    for _, c in ctx.live_cases():
+        closed = due.closed_case_item(policy, c, ctx.sanctions_by_case.get(c.id, []), day)
+        items += [closed] if closed is not None else []
     for person, mine in ctx.sanctions_by_person.items():
         gone = {s.id for s in rules.record(policy, mine, person, day).cleared}
         for s in mine:
@@ -293,6 +300,35 @@ def check_lead_on_council(ctx: Context) -> Iterator[Finding]:
             POLICY_FILE,
             ("roster", "project_lead"),
             f"the project lead '{roster.project_lead}' is not on the council",
+        )
+
+
+PLACEHOLDER_CONTACTS = frozenset({PLACEHOLDER, ""})
+"""What `coc init` writes until told the community's address (`--contact`)."""
+
+
+def check_policy_gaps(ctx: Context) -> Iterator[Finding]:
+    """Settings a community must choose for itself: the contact every draft tells people to
+    write to (CoC §7, §8), and how long a case closed without a sanction stays on the record
+    (a privacy duty: `null` keeps such cases on purpose)."""
+    if ctx.policy is None:
+        return
+    if ctx.policy.contact.strip().lower() in PLACEHOLDER_CONTACTS:
+        shown = ctx.policy.contact or "(empty)"
+        yield Finding(
+            POLICY_FILE,
+            ("contact",),
+            f"contact is {shown}, a placeholder: every draft tells people to write there; "
+            "set the community's own address",
+        )
+    if "record_retention_after_close" not in ctx.policy.model_fields_set:
+        yield Finding(
+            POLICY_FILE,
+            (),
+            "record_retention_after_close is not set: a case closed without a sanction is kept "
+            "for ever; set it (e.g. 18 months), or to null to keep such cases on purpose",
+            1,
+            1,
         )
 
 

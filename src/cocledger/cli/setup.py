@@ -41,10 +41,20 @@ def init(
         str | None, typer.Option("--email", help="The lead's email (default: your git email).")
     ] = None,
     community: Annotated[str, typer.Option("--community", help="The community's name.")] = "Mautic",
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact",
+            metavar="EMAIL",
+            help="Where reports and appeals go, named in every draft (default: a placeholder "
+            "that `coc validate` warns about).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a ledger with the Mautic breaches policy as its defaults (the lead sits on the council)."""
     from ..actions.setup import init as init_action
+    from ..core.defaults import PLACEHOLDER
     from ..errors import RefusedError
     from ..store import git, repository, templates
 
@@ -55,7 +65,9 @@ def init(
     who = email or git.author_email(existing)
     from .common import now
 
-    outcome = init_action(now(), lead, name or lead, who, community, templates.defaults())
+    outcome = init_action(
+        now(), lead, name or lead, who, community, templates.defaults(), contact or PLACEHOLDER
+    )
     assert outcome.change is not None
     fresh = [p for p in (root, root / ".git") if not p.exists()]
     try:

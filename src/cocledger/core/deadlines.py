@@ -98,9 +98,13 @@ def due_items(
     day = rules.local_date(at, policy)
     by_id = {case.id: case for case in cases}
     items: list[DueItem] = []
+    of_case = rules.by_case(sanctions)
     for case in by_id.values():
         if case.status == "open":
             items.extend(case_items(policy, case, at))
+        leaving = closed_case_item(policy, case, of_case.get(case.id, []), day)
+        if leaving is not None:
+            items.append(leaving)
     gone = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
     for sanction in sanctions:
         found = by_id.get(sanction.case or "")
@@ -387,6 +391,26 @@ def record_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> li
                 )
             )
     return items
+
+
+def closed_case_item(
+    policy: Policy, case: Case, sanctions: Sequence[Sanction], day: date
+) -> DueItem | None:
+    """SPEC §3 Retention of closed cases: the day a case closed with no sanction on record
+    leaves the record (`coc expunge` is due from then)."""
+    leaves = rules.case_leaves_on(policy, case, sanctions)
+    if leaves is None:
+        return None
+    return DueItem(
+        "record_expunges",
+        case.id,
+        None,
+        leaves,
+        day > leaves,
+        "closed with no sanction on record: its details leave the record",
+        "coc expunge",
+        case.respondent,
+    )
 
 
 def _latest_expiring(window: Sequence[Sanction]) -> Sanction:

@@ -20,6 +20,7 @@ deadlines:
   respondent_response: 7 days         # after the report is shared with the reported person
   apology: 7 days                     # after the warning takes effect
 record_retention_after_ban: 18 months # End of ban: then the levels reset to the 1st offence
+record_retention_after_close: 18 months # a case closed with no sanction on record leaves it then
 ladder:                               # offence number -> recommended sanction
   - {{offence: 1, kind: warning, apology: required, refusal_escalates: true}}
   - {{offence: 2, kind: ban, duration: 3 months}}
@@ -43,6 +44,10 @@ categories:                           # CoC §4, unacceptable behaviour; `--cate
 transparency:
   suppress_below: 3                   # `coc stats` hides counts smaller than this
 """
+
+
+PLACEHOLDER = "info@example.org"
+"""The contact `coc init` writes when not told one; `coc validate` warns while it is there."""
 
 
 def policy_text(community: str, lead: str, contact: str) -> str:

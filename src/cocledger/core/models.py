@@ -60,6 +60,7 @@ SanctionStatus = Literal[
 ]
 COUNTED_STATUSES: frozenset[str] = frozenset({"proposed", "enacted", "escalated"})
 STOPPED_STATUSES: frozenset[str] = frozenset({"rejected", "withdrawn", "overturned"})
+OFF_RECORD: frozenset[str] = STOPPED_STATUSES | {"expunged"}
 Party = Literal["offender", "offended", "council", "witnesses"]
 EventAction = Literal[
     "received",
@@ -168,6 +169,9 @@ class Policy(Model):
     deadlines: Deadlines
     record_retention_after_ban: DurationField
     record_retention_after_warning: DurationField | None = None
+    record_retention_after_close: DurationField | None = None
+    """A case closed with no sanction on record leaves the record this long after it was closed
+    (None: such cases are kept; `coc validate` warns while the key is not set at all)."""
     ladder: tuple[Rung, ...] = Field(min_length=1)
     appeals: Appeals = Field(default_factory=Appeals)
     meetings: tuple[Meeting, ...] = ()
@@ -227,7 +231,8 @@ class Vote(Model):
 class Appeal(Model):
     filed_on: date
     filed_by: PersonId | None = None
-    reason: str
+    reason: str | None = None
+    """The grounds (required on record; a tombstone keeps only APPEAL_TOMBSTONE_KEYS)."""
     outcome: Literal["upheld", "overturned", "reduced"] | None = None
     decided_on: date | None = None
     decided_by: tuple[PersonId, ...] = ()
@@ -266,6 +271,8 @@ class Sanction(Model):
     def _parties_unless_tombstone(self) -> Sanction:
         if self.status != "expunged" and (self.person is None or self.case is None):
             raise ValueError("a sanction on record needs 'person' and 'case'")
+        if self.status != "expunged" and self.appeal is not None and not self.appeal.reason:
+            raise ValueError("appeal.reason: an appeal on record says on what grounds")
         return self
 
     @property
@@ -277,9 +284,12 @@ class Sanction(Model):
     def _tombstone_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """An expunged sanction is written back as its tombstone, never with defaults like votes."""
         data: dict[str, Any] = handler(self)
-        if self.status == "expunged":
-            return {k: v for k, v in data.items() if k in SANCTION_TOMBSTONE_KEYS}
-        return data
+        if self.status != "expunged":
+            return data
+        kept = {k: v for k, v in data.items() if k in SANCTION_TOMBSTONE_KEYS}
+        if isinstance(kept.get("appeal"), dict):
+            kept["appeal"] = {k: v for k, v in kept["appeal"].items() if k in APPEAL_TOMBSTONE_KEYS}
+        return kept
 
 
 class SanctionsFile(Model):
@@ -383,10 +393,16 @@ SANCTION_TOMBSTONE_KEYS: frozenset[str] = frozenset(
         "starts_on",
         "ends_on",
         "expunges_on",
+        "apology_due",
+        "apology",
+        "apology_recorded_on",
+        "appeal",
     }
 )
+"""SPEC §3 Expiry: what the counts of `coc stats` need (kind, dates, outcomes), never a person."""
+APPEAL_TOMBSTONE_KEYS: frozenset[str] = frozenset({"filed_on", "outcome", "decided_on"})
 CASE_TOMBSTONE_KEYS: frozenset[str] = frozenset(
-    {"id", "status", "received_at", "deadlines", "timeline"}
+    {"id", "status", "received_at", "deadlines", "timeline", "categories"}
 )
 EVENT_TOMBSTONE_KEYS: frozenset[str] = frozenset(
     {"at", "action", "by", "meeting", "sanction", "party"}

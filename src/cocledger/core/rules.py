@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 
 from .durations import Duration
 from .models import (
+    OFF_RECORD,
     STOPPED_STATUSES,
     Case,
     CaseDeadlines,
@@ -237,6 +238,27 @@ def by_person(sanctions: Iterable[Sanction]) -> dict[str, list[Sanction]]:
     for sanction in sanctions:
         if sanction.person:
             grouped.setdefault(sanction.person, []).append(sanction)
+    return grouped
+
+
+def case_leaves_on(policy: Policy, case: Case, sanctions: Iterable[Sanction]) -> date | None:
+    """SPEC §3 Retention of closed cases: a case closed with no sanction on record leaves the
+    record `record_retention_after_close` after it was closed; None while it stays."""
+    keep = policy.record_retention_after_close
+    closed = case.first("closed")
+    if keep is None or case.status != "closed" or closed is None:
+        return None
+    if any(s.status not in OFF_RECORD for s in sanctions):
+        return None  # a sanction on record keeps its case: the window clears both
+    return keep.add_to_date(local_date(closed.at, policy))
+
+
+def by_case(sanctions: Iterable[Sanction]) -> dict[str, list[Sanction]]:
+    """Each case's sanctions, in register order."""
+    grouped: dict[str, list[Sanction]] = {}
+    for sanction in sanctions:
+        if sanction.case:
+            grouped.setdefault(sanction.case, []).append(sanction)
     return grouped
 
 

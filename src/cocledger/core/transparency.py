@@ -86,6 +86,10 @@ def _enacted_by(sanction: Sanction, day: date) -> bool:
 
 
 def _overturned_by(sanction: Sanction, day: date) -> bool:
+    """Overturned on appeal by `day` (a tombstone keeps the appeal's outcome and its date)."""
+    appeal = sanction.appeal
+    if appeal is not None and appeal.outcome == "overturned" and appeal.decided_on:
+        return appeal.decided_on <= day
     return sanction.status == "overturned" and sanction.status_on <= day
 
 
@@ -186,7 +190,8 @@ def tally(
 
 
 def _count_categories(t: Tallies, case: Case) -> None:
-    if case.status == "expunged":
+    """A tombstone keeps its category slugs; one made before they were kept counts apart."""
+    if case.status == "expunged" and "categories" not in case.model_fields_set:
         t.categories[EXPUNGED] = t.categories.get(EXPUNGED, 0) + 1
     elif not case.categories:
         t.categories[NO_CATEGORY] = t.categories.get(NO_CATEGORY, 0) + 1
