@@ -86,6 +86,7 @@ def received(
     **report: Any,
 ) -> str:
     """A report recorded (Submitting a report); returns its case id."""
+    report.setdefault("summary", "Insults in the release thread")
     given = reports.ReportInput(respondent, reporter, tuple(witnesses), **report)
     return str(m.act(reports.report_new, by, when, given).data["case"])
 

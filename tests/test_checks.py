@@ -270,6 +270,8 @@ def test_a_committee_too_small_before_its_review(ledger: LedgerRepo) -> None:
     case = ledger.coc(
         "report",
         "new",
+        "--summary",
+        "Insults in chat",
         "--respondent",
         "frank",
         "--reporter",

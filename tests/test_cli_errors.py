@@ -10,7 +10,16 @@ import pytest
 
 from conftest import SETUP_DAY, LedgerRepo, Run
 
-REPORT = ("report", "new", "--respondent", "frank", "--reporter", "gina")
+REPORT = (
+    "report",
+    "new",
+    "--summary",
+    "Insults in chat",
+    "--respondent",
+    "frank",
+    "--reporter",
+    "gina",
+)
 
 
 def one_line(run: Run, code: int, *fragments: str) -> None:
@@ -72,7 +81,7 @@ def test_no_git_identity_is_refused(ledger: LedgerRepo, monkeypatch: pytest.Monk
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        ((*REPORT, "--at", "2026-13-01"), ("--at '2026-13-01'", "ISO date")),
+        ((*REPORT, "--at", "2026-13-01"), ("--at '2026-13-01'", "there is no month 13")),
         ((*REPORT, "--at", "tomorrow"), ("--at 'tomorrow'",)),
         ((*REPORT, "--at", "2099-01-01"), ("--at 2099-01-01 is in the future",)),
         ((*REPORT, "--received-at", "2026-02-30", "--at", "2026-03-01"), ("--received-at",)),
@@ -111,13 +120,13 @@ def test_a_query_may_look_at_the_future(ledger: LedgerRepo) -> None:
         (("person", "show", "zed"), "no person 'zed'"),
         (("sanction", "show", "../sanctions"), "not a valid sanction id"),
         (("sanction", "enact", "S-2026-0009", "--at", "2026-01-10"), "no sanction 'S-2026-0009'"),
-        (("report", "new", "--respondent", "Bob", "--reporter", "gina", "--at", "2026-01-10"),
+        (("report", "new", "--summary", "Insults in chat", "--respondent", "Bob", "--reporter", "gina", "--at", "2026-01-10"),
          "'Bob' is not a valid person id"),
-        (("report", "new", "--respondent", "frank", "--reporter", "frank", "--at", "2026-01-10"),
+        (("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "frank", "--at", "2026-01-10"),
          "same person"),
-        (("report", "new", "--respondent", "frank", "--reporter", "gina", "--category", "rudeness",
+        (("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina", "--category", "rudeness",
           "--at", "2026-01-10"), "--category rudeness"),
-        (("report", "new", "--respondent", "frank", "--reporter", "gina", "--setting", "online",
+        (("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina", "--setting", "online",
           "--at", "2026-01-10"), "--setting"),
     ],
 )  # fmt: skip
@@ -302,7 +311,7 @@ def test_a_read_only_ledger_fails_cleanly(ledger: LedgerRepo) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ("report", "new", "--reporter", "gina"),
+        ("report", "new", "--summary", "Insults in chat", "--reporter", "gina"),
         ("sanction", "vote", "S-2026-0001", "--member", "bob"),
         ("apology", "record", "S-2026-0001", "--delivered", "--refused"),
         ("sanction", "propose", "COC-2026-0001", "--kind", "exile"),
@@ -320,7 +329,7 @@ def test_a_missing_or_conflicting_flag_exits_2_without_a_traceback(
 @pytest.mark.parametrize(
     ("args", "names"),
     [
-        (("report", "new", "--reporter", "gina"), "--respondent"),
+        (("report", "new", "--summary", "Insults in chat", "--reporter", "gina"), "--respondent"),
         (("sanction", "propose", "COC-2026-0001", "--colour", "red"), "--colour"),
         (("sanction", "banish"), "banish"),
     ],

@@ -166,7 +166,7 @@ def test_commit_messages_and_file_names_never_name_a_party(ledger: LedgerRepo) -
 
 def test_report_new_json(ledger: LedgerRepo) -> None:
     data = ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "gina",
+        "report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
         "--at", "2026-03-01T10:00:00+00:00", "--json",
     ).json  # fmt: skip
     assert {"case", "council_notice_due"} <= set(data)
@@ -588,7 +588,7 @@ def test_a_later_start_fixes_the_dates_from_that_day(ledger: LedgerRepo) -> None
 
 def test_a_committee_with_a_conflicted_member_is_refused(ledger: LedgerRepo) -> None:
     case = ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "gina", "--witness", "bob",
+        "report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina", "--witness", "bob",
         "--at", "2026-01-10", "--json",
     ).json["case"]  # fmt: skip
     head = ledger.head()
@@ -601,7 +601,7 @@ def test_a_committee_with_a_conflicted_member_is_refused(ledger: LedgerRepo) -> 
 
 
 def test_a_committee_too_small_is_refused(ledger: LedgerRepo) -> None:
-    case = ledger.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
+    case = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
                       "--at", "2026-01-10", "--json").json["case"]  # fmt: skip
     run = ledger.coc("committee", "form", case, "--member", "bob", "--member", "carol",
                      "--at", "2026-01-10", expect=1)  # fmt: skip
@@ -610,14 +610,14 @@ def test_a_committee_too_small_is_refused(ledger: LedgerRepo) -> None:
 
 def test_a_report_about_the_lead_received_by_the_lead_is_refused(ledger: LedgerRepo) -> None:
     head = ledger.head()
-    run = ledger.coc("report", "new", "--respondent", "alice", "--reporter", "gina",
+    run = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "alice", "--reporter", "gina",
                      "--at", "2026-01-10", expect=1)  # fmt: skip
     assert "alice is the respondent in COC-2026-0001" in run.stderr
     assert (ledger.head(), ledger.status()) == (head, "")
 
 
 def test_a_report_about_the_lead_is_received_by_another_council_member(ledger: LedgerRepo) -> None:
-    data = step(ledger, "report", "new", "--respondent", "alice", "--reporter", "gina",
+    data = step(ledger, "report", "new", "--summary", "Insults in chat", "--respondent", "alice", "--reporter", "gina",
                 "--at", "2026-01-10", actor="bob",
                 action="report new", case="COC-2026-0001")  # fmt: skip
     shown = ledger.coc("case", "show", data["case"], "--json").json
@@ -628,7 +628,7 @@ def test_a_serious_case_may_be_reviewed_at_an_extraordinary_meeting_at_once(
     ledger: LedgerRepo,
 ) -> None:
     ledger.coc("meeting", "add", "2026-01-12", "--extraordinary", "--at", SETUP_DAY)
-    case = ledger.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
+    case = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
                       "--serious", "--at", "2026-01-10", "--json").json["case"]  # fmt: skip
     ledger.coc("committee", "form", case, "--member", "bob", "--member", "carol",
                "--member", "dan", "--at", "2026-01-10")  # fmt: skip
@@ -638,7 +638,7 @@ def test_a_serious_case_may_be_reviewed_at_an_extraordinary_meeting_at_once(
 
 def test_an_ordinary_case_waits_for_its_seven_days(ledger: LedgerRepo) -> None:
     ledger.coc("meeting", "add", "2026-01-15", "--at", SETUP_DAY)
-    case = ledger.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
+    case = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
                       "--at", "2026-01-10", "--json").json["case"]  # fmt: skip
     ledger.coc("committee", "form", case, "--member", "bob", "--member", "carol",
                "--member", "dan", "--at", "2026-01-10")  # fmt: skip
@@ -655,7 +655,7 @@ def test_the_council_notice_is_24_real_hours_later_across_a_dst_change(ledger: L
     policy = ledger.read("policy.yaml").replace("timezone: UTC", "timezone: Europe/Berlin")
     (ledger.root / "policy.yaml").write_text(policy, encoding="utf-8")
     ledger.git("commit", "-q", "-am", "policy: Berlin")
-    data = ledger.coc(*("report", "new", "--respondent", "frank", "--reporter", "gina"),
+    data = ledger.coc(*("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina"),
                       "--at", "2026-03-28T12:00", "--json").json  # fmt: skip
     assert data["council_notice_due"] == "2026-03-29T13:00:00+02:00"
     shared = ledger.coc("report", "share", data["case"], "--at", "2026-03-29", "--json").json
@@ -663,7 +663,7 @@ def test_the_council_notice_is_24_real_hours_later_across_a_dst_change(ledger: L
 
 
 def test_an_instant_late_in_the_evening_west_of_utc_is_the_next_day(ledger: LedgerRepo) -> None:
-    case = ledger.coc(*("report", "new", "--respondent", "frank", "--reporter", "gina"),
+    case = ledger.coc(*("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina"),
                       "--at", "2026-01-10T23:30:00-05:00", "--json").json["case"]  # fmt: skip
     shared = ledger.coc("report", "share", case, "--at", "2026-01-10T23:45:00-05:00", "--json")
     assert shared.json["respondent_response_due"] == "2026-01-18"  # shared on 01-11 in UTC

@@ -234,7 +234,7 @@ def test_a_meeting_cannot_be_scheduled_twice(ledger: LedgerRepo) -> None:
 
 def test_a_meeting_date_must_be_a_date(ledger: LedgerRepo) -> None:
     run = ledger.coc("meeting", "add", "2026-02-30", "--at", SETUP_DAY, expect=2)
-    assert run.stderr == "coc: error: DATE '2026-02-30': write an ISO date such as 2026-12-03\n"
+    assert run.stderr == "coc: error: DATE '2026-02-30': there is no 2026-02-30: February 2026 has 28 days\n"
 
 
 def test_a_failed_init_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ RECEIVED = "2026-03-02T09:00:00+00:00"
 
 def new_report(repo: LedgerRepo, *extra: str) -> str:
     return repo.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED,
+        "report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED,
         *extra, "--json",
     ).json["case"]  # fmt: skip
 

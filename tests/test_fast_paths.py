@@ -196,7 +196,7 @@ def test_an_action_that_adds_a_person_leaves_people_yaml_parsed(ledger: LedgerRe
     [
         (["--version"], ""),
         (["-C", "x", "--version"], ""),
-        (["report", "new", "--help"], "report"),
+        (["report", "new", "--summary", "Insults in chat", "--help"], "report"),
         (["-C", "some/where", "due"], "due"),
         (["--ledger=x", "validate"], "validate"),
         (["-Cx", "log", "COC-2026-0001"], "log"),

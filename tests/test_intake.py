@@ -7,7 +7,7 @@ from conftest import SETUP_DAY, LedgerRepo
 
 
 def report(repo: LedgerRepo, received: str, *extra: str) -> str:
-    case = repo.coc("report", "new", "--respondent", "frank", "--reporter", "gina", "--serious",
+    case = repo.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina", "--serious",
                     "--at", received, *extra, "--json").json["case"]  # fmt: skip
     repo.coc("committee", "form", case, "--member", "bob", "--member", "carol", "--member", "dan",
              "--at", received)  # fmt: skip
@@ -16,7 +16,7 @@ def report(repo: LedgerRepo, received: str, *extra: str) -> str:
 
 def test_the_reporter_is_not_also_a_witness(ledger: LedgerRepo) -> None:
     head = ledger.head()
-    run = ledger.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
+    run = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
                      "--witness", "gina", "--at", "2026-01-10", expect=2)  # fmt: skip
     assert run.stderr.startswith("coc: error: --witness names the reporter")
     assert run.stderr.count("\n") == 1

@@ -240,7 +240,17 @@ def test_an_unknown_placeholder_names_the_template_and_line() -> None:
 
 def test_recording_the_report_shared_before_sharing_it_is_refused(ledger: LedgerRepo) -> None:
     case = ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED, "--json"
+        "report",
+        "new",
+        "--summary",
+        "Insults in chat",
+        "--respondent",
+        "frank",
+        "--reporter",
+        "gina",
+        "--at",
+        RECEIVED,
+        "--json",
     ).json["case"]
     head = ledger.head()
     run = ledger.coc("notify", case, "--party", "offender", "--at", RECEIVED, expect=1)
@@ -258,6 +268,16 @@ def test_the_offended_is_told_only_once_something_is_decided() -> None:
 def test_an_unknown_party_is_bad_usage(ledger: LedgerRepo) -> None:
     # --party is checked by the CLI before the ledger is read: a report received is case enough.
     case = ledger.coc(
-        "report", "new", "--respondent", "frank", "--reporter", "gina", "--at", RECEIVED, "--json"
+        "report",
+        "new",
+        "--summary",
+        "Insults in chat",
+        "--respondent",
+        "frank",
+        "--reporter",
+        "gina",
+        "--at",
+        RECEIVED,
+        "--json",
     ).json["case"]
     assert "--party" in ledger.coc("notify", case, "--party", "press", expect=2).stderr

@@ -33,7 +33,7 @@ def test_validate_reports_a_lifetime_deadline_at_its_line(ledger: LedgerRepo, ke
 
 def test_an_action_under_a_lifetime_deadline_is_refused_with_the_line(ledger: LedgerRepo) -> None:
     line = lifetime(ledger, "council_notice")
-    run = ledger.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
+    run = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
                      "--at", "2026-01-10", expect=2)  # fmt: skip
     assert run.stderr.startswith(f"coc: error: policy.yaml:{line}: deadlines.council_notice")
     assert run.stderr.count("\n") == 1

@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from ..core import rules, transitions
 from ..core.change import Change
-from ..core.models import Case, Person, Sanction, evolve
+from ..core.models import LIMITS, Case, Person, Sanction, evolve
 from ..core.snapshot import Snapshot
 from ..core.transitions import Step
-from ..errors import RefusedError
+from ..errors import RefusedError, UsageError
 
 
 def not_before(day: date, earlier: date, what: str) -> None:
@@ -96,3 +96,31 @@ def in_order(snap: Snapshot, person: str, day: date, sanction: Sanction | None =
             f"--at {day} is before {latest.id} was decided ({latest.decided_on}): "
             "record one person's sanctions in order"
         )
+
+
+def text(value: str | None, flag: str, limit: str) -> str | None:
+    """Free text a person typed, kept exactly as given (a pasted log keeps its tabs), but for a
+    one-line name, which is stripped; blank or longer than `LIMITS[limit]` is refused with the
+    flag's name (None stays None: the flag was not given)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{flag} is empty: write it, or leave {flag} out")
+    kept = value.strip() if limit == "name" else value
+    most = LIMITS[limit]
+    if len(kept) > most:
+        raise UsageError(f"{flag} is {len(kept):,} characters long: at most {most:,}")
+    return kept
+
+
+def email(value: str | None, flag: str) -> str | None:
+    """An e-mail address a person typed, checked by email-validator (pydantic's EmailStr)."""
+    if value is None:
+        return None
+    from pydantic import EmailStr, TypeAdapter, ValidationError
+
+    try:
+        return str(TypeAdapter(EmailStr).validate_python(value.strip()))
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("value is not a valid email address: ")
+        raise UsageError(f"{flag} {value!r} is not an e-mail address: {reason}") from None

@@ -16,7 +16,7 @@ from ..core.models import Appeal, Case, Person, Policy, Sanction, evolve
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
 from ..queries import sanction_json
-from . import change_of, in_order, not_before, parties_of, step_case
+from . import change_of, in_order, not_before, parties_of, step_case, text
 from .sanctions import whole_days
 
 Outcome_ = Literal["upheld", "overturned", "reduced"]
@@ -44,12 +44,13 @@ def file(snap: Snapshot, actor: Person, at: datetime, sanction_id: str, reason: 
         )
     if sanction.appeal is not None:
         raise RefusedError(f"{sanction_id} was already appealed on {sanction.appeal.filed_on}")
-    if not reason.strip():
+    grounds = text(reason, "--reason", "reason")
+    if not grounds:
         raise UsageError("--reason is empty: say on what grounds the decision is appealed")
     day = rules.local_date(at, policy)
     if sanction.enacted_on:
         not_before(day, sanction.enacted_on, f"the enactment of {sanction_id}")
-    appeal = Appeal(filed_on=day, filed_by=sanction.person, reason=reason.strip())
+    appeal = Appeal(filed_on=day, filed_by=sanction.person, reason=grounds)
     appealed = transitions.move(step, sanction, day, appeal=appeal)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(

@@ -9,7 +9,7 @@ from ..core.change import Outcome
 from ..core.models import Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError
-from . import change_of, step_case
+from . import change_of, step_case, text
 
 
 def close(snap: Snapshot, actor: Person, at: datetime, case_id: str, reason: str | None) -> Outcome:
@@ -21,7 +21,7 @@ def close(snap: Snapshot, actor: Person, at: datetime, case_id: str, reason: str
         raise RefusedError(
             f"{case_id} has a proposed sanction to enact or reject first: {', '.join(pending)}"
         )
-    new = step_case(snap, step, case, actor, at, note=reason)
+    new = step_case(snap, step, case, actor, at, note=text(reason, "--reason", "reason"))
     return Outcome(
         change_of(step, actor, new), {"case": case_id, "status": new.status}, f"Closed {case_id}."
     )

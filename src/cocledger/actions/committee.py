@@ -11,7 +11,7 @@ from ..core.change import Outcome
 from ..core.models import Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
-from . import change_of, step_case
+from . import change_of, step_case, text
 
 
 def form(
@@ -50,11 +50,9 @@ def recuse(
         raise RefusedError(f"{already} already: nothing to declare")
     if member not in policy.roster.council:
         raise UsageError(f"--member {member} is not on the council: only its members recuse")
-    if reason is not None and not reason.strip():
-        raise UsageError("--reason is empty: say why, or leave --reason out")
     committee = tuple(m for m in case.committee if m != member)
     changes = {"conflicts": (*case.conflicts, member), "committee": committee}
-    note = reason.strip() if reason else None
+    note = text(reason, "--reason", "reason")
     new = step_case(snap, step, case, actor, at, changes, members=(member,), note=note)
     short = rules.committee_short(policy, new) if case.committee else 0
     message = f"Recorded {member}'s conflict of interest in {case_id}"

@@ -14,6 +14,7 @@ from ..core.models import CaseDeadlines, Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
 from . import change_of, not_before, step_case
+from . import text as text_of
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
     received_on = rules.local_date(received_at, policy)
     if report.occurred_on and report.occurred_on > received_on:
         raise UsageError("--occurred-on is after the report was received")
+    summary = text_of(report.summary, "--summary", "text")
+    if summary is None:
+        raise UsageError(
+            "give --summary TEXT or --summary-file F: what was reported (kept confidential)"
+        )
     year = f"{received_on.year:04d}"
     case_id = next_id("COC", received_on.year, snap.case_ids(year))
     due = rules.council_notice_due(received_at, policy)
@@ -80,7 +86,7 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         setting=report.setting,
         categories=report.categories,
         serious=report.serious,
-        summary=report.summary,
+        summary=summary,
         deadlines=CaseDeadlines(council_notice=due),
         timeline=(transitions.event(step, received_at, actor.id),),
     )
@@ -125,9 +131,12 @@ def share(snap: Snapshot, actor: Person, at: datetime, case_id: str) -> Outcome:
     return Outcome(change, data, f"Shared {case_id} with the reported person; response due {due}.")
 
 
-def respond(snap: Snapshot, actor: Person, at: datetime, case_id: str, text: str | None) -> Outcome:
+def respond(
+    snap: Snapshot, actor: Person, at: datetime, case_id: str, response: str | None
+) -> Outcome:
     """Incident processing: the reported person's response; a response shortens the wait."""
-    changes = {"response": text} if text else {}
+    answer = text_of(response, "--file", "text")
+    changes = {"response": answer} if answer else {}
     change, data = _step(snap, "report respond", actor, at, case_id, changes)
     review_from = change.cases[0].deadlines.review_from
     return Outcome(change, data, f"Recorded the response to {case_id}; review from {review_from}.")

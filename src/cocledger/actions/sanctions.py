@@ -13,7 +13,7 @@ from ..core.models import Case, Person, Policy, Sanction, Vote
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
 from ..queries import sanction_json
-from . import change_of, in_order, parties_of, step_case
+from . import change_of, in_order, parties_of, step_case, text
 
 
 def whole_days(duration: Duration | None, flag: str) -> None:
@@ -87,6 +87,8 @@ def propose(
     day = rules.local_date(at, policy)
     in_order(snap, respondent, day)
     record = rules.record(policy, snap.sanctions_of(respondent), respondent, day)
+    conduct = text(conduct, "--conduct", "short")
+    deviation_reason = text(deviation_reason, "--deviation-reason", "reason")
     kind, duration, reason = ladder_choice(record, kind, duration, deviation_reason)
     if kind in rules.BAN_KINDS and not conduct:
         raise UsageError(
@@ -324,6 +326,7 @@ def apology_record(
     warning = snap.sanction(sanction_id)
     case = _case_of(snap, warning)
     escalates = not delivered and rules.rung_for(policy, warning.offence).refusal_escalates
+    conduct = text(conduct, "--conduct", "short")
     name = "apology refused" if escalates else "apology delivered"
     step = transitions.permit(policy, name, actor.id, case, warning)
     if warning.apology_due is None:

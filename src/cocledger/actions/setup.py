@@ -13,6 +13,8 @@ from ..core.models import Meeting, Person, evolve
 from ..core.schemas import init_files
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
+from . import email as valid_email
+from . import text
 
 
 def init(
@@ -28,7 +30,11 @@ def init(
     `templates` are the notice drafts (ledger path -> text) it starts with, editable there;
     `contact` is where reports and appeals go (CoC §7, §8), which every draft names."""
     check_id(lead, PERSON_ID_PATTERN, "person", "alice")
-    person = Person(id=lead, name=name, email=email)
+    person = Person(
+        id=lead, name=text(name, "--name", "name") or lead, email=valid_email(email, "--email")
+    )
+    community = text(community, "--community", "name") or ""
+    contact = valid_email(contact, "--contact") or PLACEHOLDER
     files = {
         POLICY_FILE: policy_text(community, lead, contact),
         SANCTIONS_FILE: SANCTIONS_HEADER + "sanctions: []\n",
@@ -42,13 +48,19 @@ def init(
     )
 
 
-def _handles(handles: Sequence[str]) -> dict[str, str]:
+def _handles(channels: Sequence[str], handles: Sequence[str]) -> dict[str, str]:
+    """CHANNEL:VALUE pairs, on the channels policy.yaml lists (what a ban covers)."""
     parsed: dict[str, str] = {}
     for handle in handles:
-        channel, sep, value = handle.partition(":")
-        if not sep or not channel.strip() or not value.strip():
+        channel, sep, value = (part.strip() for part in handle.partition(":"))
+        if not sep or not channel or not value:
             raise UsageError(f"--handle '{handle}': write CHANNEL:VALUE, e.g. slack:@frank")
-        parsed[channel.strip()] = value.strip()
+        if channel not in channels:
+            known = ", ".join(channels) or "none are listed"
+            raise UsageError(
+                f"--handle '{handle}': {channel} is not a channel of policy.yaml ({known})"
+            )
+        parsed[channel] = text(value, "--handle", "name") or value
     return parsed
 
 
@@ -66,9 +78,15 @@ def person_add(
     check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
     if person_id in snap.people:
         raise RefusedError(f"'{person_id}' is already in people.yaml")
-    if email and snap.people_with_email(email):
-        raise RefusedError(f"another person already has the email {email}")
-    person = Person(id=person_id, name=name, email=email, handles=_handles(handles))
+    address = valid_email(email, "--email")
+    if address and snap.people_with_email(address):
+        raise RefusedError(f"another person already has the email {address}")
+    person = Person(
+        id=person_id,
+        name=text(name, "--name", "name") or "",
+        email=address,
+        handles=_handles(snap.policy.channels, handles),
+    )
     change = Change("person add", step.action, actor.id, at, people=(person,))
     return Outcome(change, {"person": person_id}, f"Added {person_id} to people.yaml.")
 

@@ -24,6 +24,27 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _no_such_day(text: str, flag: str) -> None:
+    """A date written right that does not exist (2026-02-30) is named as such."""
+    import calendar
+    import re
+
+    from ..errors import UsageError
+
+    found = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if not found:
+        return
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        raise UsageError(f"{flag} '{text}': there is no month {month:02d}; write YYYY-MM-DD")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        raise UsageError(
+            f"{flag} '{text}': there is no {found.group(0)}: {name} {year} has {last} days"
+        )
+
+
 def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
     """SPEC §3 Dates: a date-only value is 00:00 of that date in the policy time zone."""
     from ..core.rules import start_of_day
@@ -35,6 +56,7 @@ def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
             return start_of_day(date.fromisoformat(text), policy)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        _no_such_day(text, flag)
         raise UsageError(
             f"{flag} '{value}': write an ISO date (2026-11-23) or date-time (2026-11-23T14:00+01:00)"
         ) from None
@@ -47,6 +69,7 @@ def parse_day(value: str, flag: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
+        _no_such_day(value.strip(), flag)
         raise UsageError(f"{flag} '{value}': write an ISO date such as 2026-12-03") from None
 
 

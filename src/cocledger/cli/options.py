@@ -21,9 +21,19 @@ AtOpt = Annotated[
         help="When it happened / the moment to look at: ISO date or date-time (default: now).",
     ),
 ]
-CaseArg = Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")]
+def upper_id(value: str | None) -> str | None:
+    """Case and sanction ids are upper case (COC-2026-0007, S-2026-0003); typed in lower case
+    they are read the same."""
+    return value.strip().upper() if value else value
+
+
+CaseArg = Annotated[
+    str,
+    typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.", callback=upper_id),
+]
 SanctionArg = Annotated[
-    str, typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.")
+    str,
+    typer.Argument(metavar="SANCTION", help="Sanction id, e.g. S-2026-0003.", callback=upper_id),
 ]
 PersonArg = Annotated[str, typer.Argument(metavar="ID", help="Person id, e.g. frank.example.")]
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from .common import act, query, resolve_at, root_of, snapshot
-from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party
+from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party, upper_id
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +46,11 @@ def notify(
     ] = False,
     sanction: Annotated[
         str | None,
-        typer.Option("--sanction", help="The sanction it is about (default: the latest decided)."),
+        typer.Option(
+            "--sanction",
+            help="The sanction it is about (default: the latest decided).",
+            callback=upper_id,
+        ),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
@@ -97,6 +101,8 @@ def log(
     from ..store import audit
 
     root = root_of(ledger)
+    if target and target.upper().startswith(("COC-", "S-")):
+        target = target.upper()  # ids typed in lower case; person ids are lower case already
     entries = audit.trail(root, target, None if at else max_count)
     if at is not None:  # -n counts what is left once the later commits are set aside
         from ..store import repository

@@ -34,10 +34,13 @@ def register(app: typer.Typer) -> None:
 
 
 def read_text(path: Path, flag: str) -> str:
+    """A text file a person points a flag at; no more is read than a record may hold."""
+    from ..core.models import LIMITS
     from ..errors import InputError
 
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:
+            return handle.read(LIMITS["text"] + 1)  # longer is refused by the action, by name
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
             f"{flag}: cannot read {path}: {getattr(exc, 'strerror', None) or exc}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .common import act, parse_day, snapshot
-from .options import AtOpt, JsonOpt, Kind, LedgerOpt, SanctionArg
+from .options import AtOpt, CaseArg, JsonOpt, Kind, LedgerOpt, SanctionArg
 
 if TYPE_CHECKING:
     from ..core.durations import Duration
@@ -42,7 +42,7 @@ def _duration(text: str | None, flag: str) -> Duration | None:
 
 
 def propose(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. COC-2026-0007.")],
+    case: CaseArg,
     kind: Annotated[
         Kind | None,
         typer.Option("--kind", help="warning, ban, lifetime_ban or other (default: the ladder's)."),

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -32,6 +33,36 @@ M = TypeVar("M", bound=BaseModel)
 DURATION_PATTERN = r"^(lifetime|[0-9]{1,4} (hour|hours|day|days|month|months))$"
 
 PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
+
+LIMITS = {"name": 200, "short": 500, "reason": 2_000, "text": 20_000}
+"""Free text is capped (characters): a name, a published conduct summary ('short'), a reason,
+a report's summary or a response ('text')."""
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+"""An e-mail address as the schema and the models check it; what a person types is checked by
+email-validator as well (`actions.email`)."""
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=LIMITS["name"]), AfterValidator(_not_blank)
+]
+Short = Annotated[
+    str, StringConstraints(min_length=1, max_length=LIMITS["short"]), AfterValidator(_not_blank)
+]
+Reason = Annotated[
+    str, StringConstraints(min_length=1, max_length=LIMITS["reason"]), AfterValidator(_not_blank)
+]
+Long = Annotated[
+    str, StringConstraints(min_length=1, max_length=LIMITS["text"]), AfterValidator(_not_blank)
+]
+
+
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
 CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
 SanctionId = Annotated[str, StringConstraints(pattern=SANCTION_ID_PATTERN)]
 
@@ -162,7 +193,7 @@ class Transparency(Model):
 class Policy(Model):
     """policy.yaml: the process as data, so another community can change numbers, not code."""
 
-    community: str
+    community: Name
     timezone: str = "UTC"
     roster: Roster
     committee: CommitteeRule = Field(default_factory=CommitteeRule)
@@ -176,7 +207,7 @@ class Policy(Model):
     appeals: Appeals = Field(default_factory=Appeals)
     meetings: tuple[Meeting, ...] = ()
     channels: tuple[str, ...] = ()
-    contact: str = ""
+    contact: Email | Literal[""] = ""
     categories: tuple[str, ...] = ()
     require_signed_commits: bool = False
     transparency: Transparency = Field(default_factory=Transparency)
@@ -208,8 +239,8 @@ class Policy(Model):
 
 class Person(Model):
     id: PersonId
-    name: str = Field(min_length=1)
-    email: str | None = None
+    name: Name
+    email: Email | None = None
     handles: dict[str, str] = Field(default_factory=dict)
 
 
@@ -231,7 +262,7 @@ class Vote(Model):
 class Appeal(Model):
     filed_on: date
     filed_by: PersonId | None = None
-    reason: str | None = None
+    reason: Reason | None = None
     """The grounds (required on record; a tombstone keeps only APPEAL_TOMBSTONE_KEYS)."""
     outcome: Literal["upheld", "overturned", "reduced"] | None = None
     decided_on: date | None = None
@@ -260,8 +291,8 @@ class Sanction(Model):
     apology_due: date | None = None
     apology: Literal["delivered", "refused"] | None = None
     apology_recorded_on: date | None = None
-    conduct: str | None = None
-    deviation_reason: str | None = None
+    conduct: Short | None = None
+    deviation_reason: Reason | None = None
     escalated_from: SanctionId | None = None
     escalated_to: SanctionId | None = None
     votes: tuple[Vote, ...] = ()
@@ -309,7 +340,7 @@ class Event(Model):
     meeting: date | None = None
     sanction: SanctionId | None = None
     party: Party | None = None
-    note: str | None = None
+    note: Reason | None = None
 
 
 class CaseDeadlines(Model):
@@ -332,8 +363,8 @@ class Case(Model):
     setting: Literal["public", "private"] = "private"
     categories: tuple[str, ...] = ()
     serious: bool = False
-    summary: str | None = None
-    response: str | None = None
+    summary: Long | None = None
+    response: Long | None = None
     committee: tuple[PersonId, ...] = ()
     review_meeting: date | None = None
     deadlines: CaseDeadlines
