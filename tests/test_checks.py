@@ -158,7 +158,7 @@ def test_cl050_a_committee_member_who_is_a_party(repo: LedgerRepo) -> None:
 
 
 def test_cl051_a_lifetime_ban_enacted_without_every_vote(repo: LedgerRepo) -> None:
-    edit(repo, SANCTIONS, "      - member: erin\n        vote: yes\n", "")
+    edit(repo, SANCTIONS, "      - member: erin\n        vote: 'yes'\n", "")
     edit(repo, SANCTIONS, "        at: '2026-02-12T00:00:00Z'\n    appeal", "    appeal")
     caught(repo, "CL051", SANCTIONS, line_of(repo, SANCTIONS, "votes:", after="id: S-2026-0003"))
 

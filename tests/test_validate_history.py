@@ -120,7 +120,7 @@ def test_a_removed_vote_is_caught(repo: LedgerRepo) -> None:
     line = edit(
         repo,
         SANCTIONS,
-        "      - member: erin\n        vote: yes\n        at: '2026-02-12T00:00:00Z'\n",
+        "      - member: erin\n        vote: 'yes'\n        at: '2026-02-12T00:00:00Z'\n",
         "",
     )
     commit_all(repo, "forget a vote")

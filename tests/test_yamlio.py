@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -296,3 +298,34 @@ def test_a_file_with_many_problems_is_parsed_for_positions_once(
     assert parsed is None and len(problems) == 200
     assert [(p.line, p.col) for p in problems[:2]] == [(2, 5), (4, 5)]  # each entry's id key
     assert len(calls) == 1
+
+
+YAML11_TRAPS = ["no", "Yes", "ON", "off", "y", "N", "1:20", "0123", "0x1F", "1_000", "0b101",
+                "1e3", ".5", "+1", "~", "null", "NULL", "2026-01-02", "=", "<<", ".inf", "-.NaN",
+                "190:20:30", "1.5e+3", "True", "0o17"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(YAML11_TRAPS),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=24),
+        st.builds(" ".join, st.lists(st.sampled_from(YAML11_TRAPS), min_size=1, max_size=3)),
+    )
+)
+def test_yaml_1_1_and_1_2_readers_read_what_the_tool_writes_alike(value: str) -> None:
+    """PyYAML's safe_load reads YAML 1.1 (`no` is false, `1:20` is 80); ruamel, the writer,
+    YAML 1.2. Whatever a person types for a name, a handle or a channel, both read it back."""
+    key = value or "k"
+    data = {"people": [{"id": "n1", "name": value, "handles": {key: value}}]}
+    text = yamlio.dump(data)
+    assert yaml.safe_load(text) == data  # YAML 1.1
+    assert yamlio.load_fast(text, "people.yaml") == data  # the tool's own 1.2 reader
+    assert json.loads(json.dumps(yamlio.load_roundtrip(text))) == data  # ruamel, 1.2
+
+
+@pytest.mark.parametrize("value", ["no", "1:20", "0123", "on"])
+def test_a_hand_written_plain_value_is_quoted_when_the_file_is_written_again(value: str) -> None:
+    previous = f"people:\n  - id: n1\n    name: {value}\n"
+    text = yamlio.dump({"people": [{"id": "n1", "name": value}]}, previous)
+    assert f"name: '{value}'" in text and yaml.safe_load(text)["people"][0]["name"] == value

@@ -296,7 +296,11 @@ _NEEDS_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud80
 def _plain(value: Any) -> Any:
     """Multi-line text becomes a literal block so summaries stay readable in the file; text is
     written back exactly as given (no newline added), escaped where a block cannot hold it."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
 
     if not isinstance(value, str):
         return value
@@ -304,7 +308,21 @@ def _plain(value: Any) -> Any:
         return DoubleQuotedScalarString(value)
     if "\n" in value:
         return LiteralScalarString(value)
+    if _read_otherwise(value):
+        return SingleQuotedScalarString(value)
     return value
+
+
+_YAML11 = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _read_otherwise(text: str) -> bool:
+    """Whether a YAML 1.1 reader (PyYAML, many CI tools) would read this text, written plain,
+    as something else: `no` as false, `1:20` as 80, `0123` as 83. ruamel, the writer, quotes
+    what YAML 1.2 would misread; this quotes what 1.1 would."""
+    tag = _YAML11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag != _STR_TAG)
 
 
 def _merge(old: Any, new: Any) -> Any:
@@ -316,7 +334,7 @@ def _merge(old: Any, new: Any) -> Any:
             if key in old:
                 old[key] = _merge(old[key], value)
             elif hasattr(old, "insert"):  # a new key goes where the model puts it
-                old.insert(min(position, len(old)), key, _fresh(value))
+                old.insert(min(position, len(old)), _plain(key), _fresh(value))
             else:
                 old[key] = _fresh(value)
         return old
@@ -329,7 +347,8 @@ def _merge(old: Any, new: Any) -> Any:
                 old.append(_fresh(value))
         return old
     if (old == new and type(old) is type(new)) or (isinstance(old, str) and old == new):
-        return old
+        if not (type(old) is str and _read_otherwise(old)):  # a plain `no` written by hand
+            return old
     return _fresh(new)
 
 
@@ -337,7 +356,7 @@ def _fresh(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(value, dict):
-        return CommentedMap((k, _fresh(v)) for k, v in value.items())
+        return CommentedMap((_plain(k), _fresh(v)) for k, v in value.items())
     if isinstance(value, list):
         return CommentedSeq(_fresh(v) for v in value)
     return _plain(value)
