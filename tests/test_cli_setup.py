@@ -234,7 +234,10 @@ def test_a_meeting_cannot_be_scheduled_twice(ledger: LedgerRepo) -> None:
 
 def test_a_meeting_date_must_be_a_date(ledger: LedgerRepo) -> None:
     run = ledger.coc("meeting", "add", "2026-02-30", "--at", SETUP_DAY, expect=2)
-    assert run.stderr == "coc: error: DATE '2026-02-30': there is no 2026-02-30: February 2026 has 28 days\n"
+    assert (
+        run.stderr
+        == "coc: error: DATE '2026-02-30': there is no 2026-02-30: February 2026 has 28 days\n"
+    )
 
 
 def test_a_failed_init_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -256,3 +259,46 @@ def test_init_without_a_git_identity_says_how_to_set_one(
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1 and "git config" in result.stderr
     assert not target.exists()
+
+
+def test_person_edit_changes_what_it_is_told_and_nothing_else(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    ledger.coc(
+        "person", "edit", "frank", "--name", "Frank N. Fictional", "--email", "Frank@Example.org",
+        "--handle", "slack:@frankn", "--at", "2026-01-03",
+    )  # fmt: skip
+    one_commit(ledger, head, "person edit")
+    frank = people_of(ledger)["frank"]
+    assert frank == frank | {"name": "Frank N. Fictional", "email": "Frank@example.org"}
+    assert frank["handles"] == {"slack": "@frankn"}
+    ledger.coc("person", "edit", "frank", "--handle", "slack:", "--at", "2026-01-03")
+    assert people_of(ledger)["frank"]["handles"] == {}
+    assert people_of(ledger)["gina"] == people_of(ledger)["gina"] | {"email": "gina@example.org"}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        ((), 2, "give --name, --email or --handle"),
+        (("--email", "gina@example.org"), 1, "another person already has the email"),
+        (("--email", "nope"), 2, "is not an e-mail address"),
+        (("--name", "Frank Example"), 1, "nothing to change"),
+        (("--handle", "irc:frank"), 2, "irc is not a channel"),
+    ],
+)
+def test_person_edit_refuses(
+    ledger: LedgerRepo, args: tuple[str, ...], code: int, says: str
+) -> None:
+    head = ledger.head()
+    run = ledger.coc("person", "edit", "frank", *args, "--at", "2026-01-03", expect=code)
+    assert says in run.stderr and ledger.head() == head and ledger.status() == ""
+
+
+def test_init_takes_the_contact_and_validate_warns_of_the_placeholder(tmp_path: Path) -> None:
+    told = LedgerRepo(tmp_path / "told")
+    told.coc("init", str(told.root), "--lead", "alice", "--contact", "coc@Example.org")
+    assert 'contact: "coc@example.org"' in told.read("policy.yaml")
+    untold = LedgerRepo(tmp_path / "untold")
+    untold.coc("init", str(untold.root), "--lead", "alice")
+    found = untold.coc("validate", "-C", str(untold.root), "--format", "json", expect=0).json
+    assert [p["code"] for p in found["problems"] if p["code"] == "CL073"] == ["CL073"]

@@ -64,7 +64,9 @@ def test_an_expunge_through_the_store_leaves_no_parsed_copy(ledger: LedgerRepo) 
     assert ledger.status() == ""
 
 
-@pytest.mark.parametrize("name", ["person add", "council add", "council remove", "meeting add"])
+@pytest.mark.parametrize(
+    "name", ["person add", "person edit", "council add", "council remove", "meeting add"]
+)
 def test_the_setup_steps_need_a_council_member(name: str) -> None:
     from cocledger.errors import RefusedError
     from memory import fresh

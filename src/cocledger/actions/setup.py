@@ -91,6 +91,45 @@ def person_add(
     return Outcome(change, {"person": person_id}, f"Added {person_id} to people.yaml.")
 
 
+def person_edit(
+    snap: Snapshot,
+    actor: Person,
+    at: datetime,
+    person_id: str,
+    name: str | None,
+    email: str | None,
+    handles: Sequence[str],
+) -> Outcome:
+    """A person's name, e-mail address or handles, changed without hand-editing people.yaml;
+    `--handle CHANNEL:` (no value) removes a handle."""
+    step = transitions.permit(snap.policy, "person edit", actor.id)
+    person = snap.person(person_id)
+    if name is None and email is None and not handles:
+        raise UsageError("give --name, --email or --handle: what is to change?")
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = text(name, "--name", "name")
+    address = valid_email(email, "--email")
+    if address is not None:
+        others = [p for p in snap.people_with_email(address) if p.id != person.id]
+        if others:
+            raise RefusedError(f"another person already has the email {address}")
+        changes["email"] = address
+    kept = dict(person.handles)
+    for handle in handles:
+        channel, sep, value = (part.strip() for part in handle.partition(":"))
+        if sep and not value and channel in kept:
+            del kept[channel]
+        else:
+            kept.update(_handles(snap.policy.channels, [handle]))
+    changes["handles"] = kept
+    edited = evolve(person, **changes)
+    if edited == person:
+        raise RefusedError(f"{person_id} already has these details: nothing to change")
+    change = Change("person edit", step.action, actor.id, at, people=(edited,))
+    return Outcome(change, {"person": person_id}, f"Changed {person_id} in people.yaml.")
+
+
 def council_add(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> Outcome:
     policy = snap.policy
     step = transitions.permit(policy, "council add", actor.id)

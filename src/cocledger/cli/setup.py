@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
         help="People referenced by the ledger (people.yaml).", no_args_is_help=True
     )
     person.command("add")(person_add)
+    person.command("edit")(person_edit)
     from .cases import person_show
 
     person.command("show")(person_show)
@@ -107,6 +108,32 @@ def person_add(
         at,
         "person add",
         lambda s, a, w: action(s, a, w, name, person_id, email, handle or []),
+        as_json,
+    )
+
+
+def person_edit(
+    person_id: PersonArg,
+    name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Email (how a council member is recognised).")
+    ] = None,
+    handle: Annotated[
+        list[str] | None,
+        typer.Option("--handle", help="CHANNEL:VALUE to set, CHANNEL: to remove; repeatable."),
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a person's name, email or handles in people.yaml."""
+    from ..actions.setup import person_edit as action
+
+    act(
+        ledger,
+        at,
+        "person edit",
+        lambda s, a, w: action(s, a, w, person_id, name, email, handle or []),
         as_json,
     )
 

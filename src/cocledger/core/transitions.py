@@ -57,6 +57,7 @@ class Step:
 STEPS: dict[str, Step] = {
     # setting up (no case)
     "person add": Step("person add", "council"),
+    "person edit": Step("person edit", "council"),
     "council add": Step("council add", "council"),
     "council remove": Step("council remove", "council"),
     "meeting add": Step("meeting add", "council"),
