@@ -35,7 +35,36 @@ def sanction_json(sanction: Sanction) -> dict[str, Any]:
         "decided_on": _day(sanction.decided_on),
         "escalated_from": sanction.escalated_from,
         "escalated_to": sanction.escalated_to,
+        "conduct": sanction.conduct,
+        "deviation_reason": sanction.deviation_reason,
+        "votes": _votes(sanction),
+        "apology": sanction.apology,
+        "apology_recorded_on": _day(sanction.apology_recorded_on),
+        "apology_late": bool(
+            sanction.apology_recorded_on
+            and sanction.apology_due
+            and sanction.apology_recorded_on > sanction.apology_due
+        ),
+        "appeal": sanction.appeal.model_dump(mode="json", exclude_none=True)
+        if sanction.appeal
+        else None,
     }
+
+
+def _votes(sanction: Sanction) -> list[dict[str, Any]]:
+    """Each vote recorded, oldest first; a member's earlier vote is marked replaced (the
+    latest counts, Proposed sanctions 5th offence)."""
+    latest = {vote.member: n for n, vote in enumerate(sorted(sanction.votes, key=lambda v: v.at))}
+    return [
+        {
+            "member": vote.member,
+            "vote": vote.vote,
+            "at": vote.at.isoformat(),
+            "recorded_by": vote.recorded_by,
+            "replaced": latest[vote.member] != n,
+        }
+        for n, vote in enumerate(sorted(sanction.votes, key=lambda v: v.at))
+    ]
 
 
 def person_view(snap: Snapshot, person_id: str, day: date) -> dict[str, Any]:

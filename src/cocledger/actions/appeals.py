@@ -24,10 +24,8 @@ Outcome_ = Literal["upheld", "overturned", "reduced"]
 
 
 def appeal_json(sanction: Sanction) -> dict[str, Any]:
-    data = sanction_json(sanction)
-    appeal = sanction.appeal
-    data["appeal"] = appeal.model_dump(mode="json", exclude_none=True) if appeal else None
-    return data
+    """The sanction as `sanction show --json` gives it, its appeal included."""
+    return sanction_json(sanction)
 
 
 def file(snap: Snapshot, actor: Person, at: datetime, sanction_id: str, reason: str) -> Outcome:

@@ -62,6 +62,15 @@ def ladder_choice(
     return kind, duration, reason if deviates else None
 
 
+def conduct_given(kind: str, conduct: str | None) -> None:
+    """Communications: a ban is published with a public summary of the conduct (`--conduct`),
+    asked for before anything else about the proposal."""
+    if kind in rules.BAN_KINDS and not conduct:
+        raise UsageError(
+            "--conduct is required for a ban: it is the public summary published with it"
+        )
+
+
 def _case_of(snap: Snapshot, sanction: Sanction) -> Case:
     return snap.case(parties_of(sanction)[0])
 
@@ -89,11 +98,8 @@ def propose(
     record = rules.record(policy, snap.sanctions_of(respondent), respondent, day)
     conduct = text(conduct, "--conduct", "short")
     deviation_reason = text(deviation_reason, "--deviation-reason", "reason")
+    conduct_given(kind or record.rung.kind, conduct)
     kind, duration, reason = ladder_choice(record, kind, duration, deviation_reason)
-    if kind in rules.BAN_KINDS and not conduct:
-        raise UsageError(
-            "--conduct is required for a ban: it is the public summary published with it"
-        )
     sanction = transitions.create(
         step,
         day,

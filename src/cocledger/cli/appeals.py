@@ -21,12 +21,17 @@ def register(app: typer.Typer) -> None:
 
 def file(
     sanction: SanctionArg,
-    reason: Annotated[str, typer.Option("--reason", help="The grounds of the appeal.")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="The grounds of the appeal.")
+    ],
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record an appeal of a sanction (only kinds in policy.yaml appeals.allowed_for)."""
+    """Record an appeal of a sanction.
+
+    Only kinds in policy.yaml appeals.allowed_for may be appealed.
+    """
     from ..actions.appeals import file as action
 
     act(ledger, at, "appeal file", lambda s, a, w: action(s, a, w, sanction, reason), as_json)
@@ -46,6 +51,7 @@ def decide(
         list[str] | None,
         typer.Option(
             "--member",
+            metavar="ID",
             help="A council member who decided, repeatable (default: the case's committee; "
             "a lifetime ban: the whole council not party to the case).",
         ),

@@ -23,7 +23,10 @@ def register(app: typer.Typer) -> None:
 def case_show(
     case: CaseArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Show a case: parties, deadlines, timeline and sanctions (--at: its timeline up to then)."""
+    """Show a case: parties, deadlines, timeline.
+
+    With its sanctions; --at: as it stood then.
+    """
     from .. import queries
     from ..output import tables
     from ..output.console import console, emit_json
@@ -33,7 +36,7 @@ def case_show(
     if as_json:
         emit_json(data)
     else:
-        tables.case(console(), data)
+        tables.case(console(), data, snap.policy.timezone)
 
 
 def case_list(
@@ -42,7 +45,7 @@ def case_list(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the cases of the ledger (--at: those received by then)."""
+    """List the cases (--at: as they stood then)."""
     from .. import queries
     from ..output import tables
     from ..output.console import console, emit_json
@@ -52,13 +55,16 @@ def case_list(
     if as_json:
         emit_json(rows)
     else:
-        tables.case_list(console(), rows)
+        tables.case_list(console(), rows, snap.policy.timezone)
 
 
 def person_show(
     person_id: PersonArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """A person's record: offences on record, the next sanction, an active ban, when it clears."""
+    """Show a person's record.
+
+    Offences on record, the next sanction, an active ban, when the record clears.
+    """
     from .. import queries
     from ..core import rules
     from ..output import tables
@@ -76,13 +82,16 @@ def person_show(
 def case_close(
     case: CaseArg,
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Why (e.g. no breach found).")
+        str | None, typer.Option("--reason", metavar="TEXT", help="Why (e.g. no breach found).")
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Close a case the council has finished with (no sanction left pending)."""
+    """Close a case the council has finished with.
+
+    No sanction of it may still be pending.
+    """
     from ..actions.cases import close
 
     act(ledger, at, "case close", lambda s, a, w: close(s, a, w, case, reason), as_json)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
@@ -17,9 +17,44 @@ from . import validate as validation
 from .common import failure
 from .options import LedgerOpt
 
+PROCESS_ORDER = (
+    "init", "person", "council", "meeting", "report", "committee", "sanction", "apology",
+    "appeal", "notify", "due", "case", "expunge", "log", "publish", "stats", "validate", "schema",
+)  # fmt: skip
+"""`coc --help` lists the commands in the order a case goes through them."""
+
+
+def _constant(text: str) -> Callable[[], str]:
+    return lambda: text
+
+
+def _plain_arguments(command: Any) -> None:
+    """Arguments shown as their names (`CASE`, `[TARGET]`), as options are: typer 0.29 adds the
+    type (`CASE <str>`) and writes a required one `{CASE}` in the usage line."""
+    from typer.core import TyperArgument
+
+    for param in getattr(command, "params", []):
+        if isinstance(param, TyperArgument):
+            name = param.metavar or (param.name or "").upper()
+            shown = name if param.required else f"[{name}]"
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+            param._usage_display_name = _constant(shown)  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        _plain_arguments(sub)
+
 
 class _Group(TyperGroup):
     """Every command runs through here: a user's mistake prints one line and exits 1 or 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_arguments(self)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        known = super().list_commands(ctx)
+        return [c for c in PROCESS_ORDER if c in known] + [
+            c for c in known if c not in PROCESS_ORDER
+        ]
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -74,6 +109,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"max_content_width": 160},  # help as wide as the terminal, up to 160
 )
 
 

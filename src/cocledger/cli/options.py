@@ -10,7 +10,10 @@ import typer
 LedgerOpt = Annotated[
     Path | None,
     typer.Option(
-        "-C", "--ledger", help="The ledger's directory (default: the git work tree here)."
+        "-C",
+        "--ledger",
+        metavar="PATH",
+        help="The ledger's directory (default: the git work tree here).",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -18,9 +21,12 @@ AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
+        metavar="WHEN",
         help="When it happened / the moment to look at: ISO date or date-time (default: now).",
     ),
 ]
+
+
 def upper_id(value: str | None) -> str | None:
     """Case and sanction ids are upper case (COC-2026-0007, S-2026-0003); typed in lower case
     they are read the same."""

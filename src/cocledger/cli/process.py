@@ -21,7 +21,10 @@ def register(app: typer.Typer) -> None:
 
 
 def due(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
-    """What is due or overdue across open cases and sanctions on record, overdue first."""
+    """List what is due or overdue, overdue first.
+
+    Across open cases and the sanctions on record.
+    """
     from .. import queries
     from ..core import rules
     from ..output import process
@@ -33,7 +36,7 @@ def due(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) ->
         emit_json(items)
         return
     as_of = rules.local_date(moment, snap.policy).isoformat() if at else "now"
-    process.due(console(), items, as_of)
+    process.due(console(), items, as_of, snap.policy.timezone)
 
 
 def notify(
@@ -48,6 +51,7 @@ def notify(
         str | None,
         typer.Option(
             "--sanction",
+            metavar="SANCTION",
             help="The sanction it is about (default: the latest decided).",
             callback=upper_id,
         ),
@@ -56,7 +60,10 @@ def notify(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record that a party was told of the case's latest action, or --draft the message."""
+    """Record that a party was told, or --draft it.
+
+    Of the case's latest action.
+    """
     if not draft:
         from ..actions.notify import notify as action
 
@@ -77,7 +84,10 @@ def notify(
 
 
 def expunge(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
-    """Remove the personal details of records that have left the record, in one commit."""
+    """Remove the details of what left the record.
+
+    In one commit; when nothing is due, no commit.
+    """
     from ..actions.expunge import expunge as action
 
     act(ledger, at, "expunge", action, as_json)
@@ -86,16 +96,23 @@ def expunge(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 def log(
     target: Annotated[
         str | None,
-        typer.Argument(metavar="[CASE|SANCTION|PERSON]", help="Whose trail (default: all)."),
+        typer.Argument(
+            metavar="TARGET",
+            help="A case, sanction or person id: whose trail (default: the whole ledger).",
+        ),
     ] = None,
     max_count: Annotated[
-        int | None, typer.Option("-n", "--max-count", help="Show at most this many.", min=1)
+        int | None,
+        typer.Option("-n", "--max-count", metavar="N", help="Show at most this many.", min=1),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The audit trail from the commit trailers: who did what, when; newest first (--at: up to then)."""
+    """Show the audit trail: who did what, when.
+
+    From the commit trailers, newest first (--at: up to then).
+    """
     from ..output import process
     from ..output.console import console, emit_json
     from ..store import audit

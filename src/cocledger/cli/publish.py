@@ -58,7 +58,12 @@ def publish(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout.",
+        ),
     ] = None,
     check: Annotated[
         Path | None,
@@ -72,7 +77,10 @@ def publish(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Publish the active bans: name, public conduct summary and the ban's dates, nothing else."""
+    """Publish the active bans.
+
+    The name, the public conduct summary and the ban's dates, nothing else.
+    """
     from .. import queries
     from ..core import rules
     from ..errors import UsageError
@@ -145,7 +153,10 @@ def stats(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Anonymised transparency report: reports, categories, outcomes, sanctions, appeals, timeliness."""
+    """Print the anonymised transparency report.
+
+    Reports, categories, outcomes, sanctions, appeals and timeliness of a period.
+    """
     from .. import queries
     from ..core import rules
     from ..errors import UsageError

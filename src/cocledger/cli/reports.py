@@ -49,30 +49,41 @@ def read_text(path: Path, flag: str) -> str:
 
 def report_new(
     respondent: Annotated[
-        str, typer.Option("--respondent", help="Person id of the reported person.")
+        str, typer.Option("--respondent", metavar="ID", help="Person id of the reported person.")
     ],
-    reporter: Annotated[str, typer.Option("--reporter", help="Person id of who reported it.")],
+    reporter: Annotated[
+        str, typer.Option("--reporter", metavar="ID", help="Person id of who reported it.")
+    ],
     witness: Annotated[
-        list[str] | None, typer.Option("--witness", help="Person id of a witness, repeatable.")
+        list[str] | None,
+        typer.Option("--witness", metavar="ID", help="Person id of a witness, repeatable."),
     ] = None,
     received_at: Annotated[
-        str | None, typer.Option("--received-at", help="When the report arrived (default: --at).")
+        str | None,
+        typer.Option(
+            "--received-at", metavar="WHEN", help="When the report arrived (default: --at)."
+        ),
     ] = None,
     occurred_on: Annotated[
-        str | None, typer.Option("--occurred-on", help="Date of the incident.")
+        str | None, typer.Option("--occurred-on", metavar="DATE", help="Date of the incident.")
     ] = None,
     setting: Annotated[
         Setting, typer.Option("--setting", help="public or private: decides the apology's form.")
     ] = "private",
     category: Annotated[
         list[str] | None,
-        typer.Option("--category", help="A CoC §4 category slug from policy.yaml, repeatable."),
+        typer.Option(
+            "--category",
+            metavar="SLUG",
+            help="A CoC §4 category slug from policy.yaml, repeatable.",
+        ),
     ] = None,
     summary: Annotated[
-        str | None, typer.Option("--summary", help="What happened (confidential).")
+        str | None, typer.Option("--summary", metavar="TEXT", help="What happened (confidential).")
     ] = None,
     summary_file: Annotated[
-        Path | None, typer.Option("--summary-file", help="Read the summary from a file.")
+        Path | None,
+        typer.Option("--summary-file", metavar="FILE", help="Read the summary from a file."),
     ] = None,
     serious: Annotated[
         bool,
@@ -88,7 +99,10 @@ def report_new(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record an incident report received by you (the git author): the council is to be told within 24 hours."""
+    """Record an incident report you received.
+
+    You are the git author; the council is to be told within 24 hours.
+    """
     from ..actions.reports import ReportInput
     from ..actions.reports import report_new as action
     from ..errors import UsageError
@@ -129,7 +143,10 @@ def notify_council(
 def share(
     case: CaseArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Record that the report was shared with the reported person: their 7 days start."""
+    """Record that the reported person has the report.
+
+    Their 7 days to respond start.
+    """
     from ..actions.reports import share as action
 
     act(ledger, at, "report share", lambda s, a, w: action(s, a, w, case), as_json)
@@ -137,7 +154,9 @@ def share(
 
 def respond(
     case: CaseArg,
-    file: Annotated[Path | None, typer.Option("--file", help="The response's text.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", metavar="FILE", help="The response's text.")
+    ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -152,7 +171,10 @@ def respond(
 def review(
     case: CaseArg,
     meeting: Annotated[
-        str, typer.Option("--meeting", help="Date of the council meeting that reviewed it.")
+        str,
+        typer.Option(
+            "--meeting", metavar="DATE", help="Date of the council meeting that reviewed it."
+        ),
     ],
     ledger: LedgerOpt = None,
     at: AtOpt = None,
@@ -168,13 +190,19 @@ def review(
 def committee_form(
     case: CaseArg,
     member: Annotated[
-        list[str], typer.Option("--member", help="A council member with no conflict, repeatable.")
+        list[str],
+        typer.Option(
+            "--member", metavar="ID", help="A council member with no conflict, repeatable."
+        ),
     ],
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Form the case's review committee from council members with no conflict of interest."""
+    """Form the case's review committee.
+
+    From council members with no conflict of interest.
+    """
     from ..actions.committee import form
 
     act(ledger, at, "committee form", lambda s, a, w: form(s, a, w, case, member), as_json)
@@ -183,17 +211,23 @@ def committee_form(
 def committee_recuse(
     case: CaseArg,
     member: Annotated[
-        str, typer.Option("--member", help="The council member with a conflict of interest.")
+        str,
+        typer.Option(
+            "--member", metavar="ID", help="The council member with a conflict of interest."
+        ),
     ],
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Why (kept in the case file, confidential).")
+        str | None,
+        typer.Option("--reason", metavar="TEXT", help="Why (kept in the case file, confidential)."),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a council member's declared conflict of interest in a case: they never act on it
-    again, and leave its committee."""
+    """Record a member's conflict of interest.
+
+    They never act on the case again, and leave its committee.
+    """
     from ..actions.committee import recuse
 
     act(

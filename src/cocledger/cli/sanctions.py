@@ -48,23 +48,37 @@ def propose(
         typer.Option("--kind", help="warning, ban, lifetime_ban or other (default: the ladder's)."),
     ] = None,
     duration: Annotated[
-        str | None, typer.Option("--duration", help="e.g. '3 months' (default: the ladder's).")
+        str | None,
+        typer.Option(
+            "--duration", metavar="DURATION", help="e.g. '3 months' (default: the ladder's)."
+        ),
     ] = None,
     deviation_reason: Annotated[
         str | None,
-        typer.Option("--deviation-reason", help="Why the council departs from the ladder."),
+        typer.Option(
+            "--deviation-reason", metavar="TEXT", help="Why the council departs from the ladder."
+        ),
     ] = None,
     conduct: Annotated[
         str | None,
-        typer.Option("--conduct", help="Public summary of the conduct, published with a ban."),
+        typer.Option(
+            "--conduct", metavar="TEXT", help="Public summary of the conduct, published with a ban."
+        ),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Propose the sanction the ladder prescribes for the respondent's next offence."""
+    """Propose the ladder's sanction for the offence.
+
+    A ban needs --conduct, the public summary published with it. The ladder gives the
+    respondent's next offence; --kind and --duration depart from it with --deviation-reason.
+    """
+    from ..actions.sanctions import conduct_given
     from ..actions.sanctions import propose as action
 
+    if kind is not None:
+        conduct_given(kind, conduct)  # up front, before the ledger is even read
     length = _duration(duration, "--duration")
     outcome = act(
         ledger,
@@ -84,7 +98,11 @@ def vote(
     sanction: SanctionArg,
     member: Annotated[
         str | None,
-        typer.Option("--member", help="The council member voting (default: you, the git author)."),
+        typer.Option(
+            "--member",
+            metavar="ID",
+            help="The council member voting (default: you, the git author).",
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="In favour.")] = False,
     no: Annotated[bool, typer.Option("--no", help="Against.")] = False,
@@ -99,8 +117,11 @@ def vote(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record your vote on a sanction, or with --on-behalf the vote another member gave at a
-    meeting (the lifetime ban needs the full council)."""
+    """Record a vote on a sanction.
+
+    Your own, or with --on-behalf the vote another member gave at a meeting (a lifetime ban
+    needs the full council).
+    """
     from ..actions.sanctions import vote as action
     from ..errors import UsageError
 
@@ -118,13 +139,17 @@ def vote(
 def enact(
     sanction: SanctionArg,
     starts_on: Annotated[
-        str | None, typer.Option("--starts-on", help="First day in force (default: today).")
+        str | None,
+        typer.Option("--starts-on", metavar="DATE", help="First day in force (default: today)."),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Enact a proposed sanction: its dates are fixed from the day it starts."""
+    """Enact a proposed sanction.
+
+    Its dates are fixed from the day it starts.
+    """
     from ..actions.sanctions import enact as action
 
     day = parse_day(starts_on, "--starts-on") if starts_on else None
@@ -143,7 +168,10 @@ def reject(
 def show_sanction(
     sanction: SanctionArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Show one sanction: offence, dates, status (as recorded; --at is accepted for symmetry)."""
+    """Show a sanction, its votes, apology and appeal.
+
+    As recorded; --at is accepted for symmetry.
+    """
     from ..output import tables
     from ..output.console import console, emit_json
     from ..queries import sanction_json
@@ -156,7 +184,7 @@ def show_sanction(
     if as_json:
         emit_json(data)
     else:
-        tables.sanction(console(), data)
+        tables.sanction(console(), data, snap.policy.timezone)
 
 
 def apology_record(
@@ -169,6 +197,7 @@ def apology_record(
         str | None,
         typer.Option(
             "--conduct",
+            metavar="TEXT",
             help="Public summary of the conduct, published with the ban a refusal escalates to "
             "(required then, unless the warning has one).",
         ),
@@ -177,7 +206,10 @@ def apology_record(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record whether the apology a warning requires was delivered or refused."""
+    """Record the apology a warning requires.
+
+    Delivered or refused; a refusal escalates the warning at once.
+    """
     from ..actions.sanctions import apology_record as action
     from ..errors import UsageError
 

@@ -33,15 +33,24 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    lead: Annotated[str, typer.Option("--lead", help="Person id of the project lead.")],
+    lead: Annotated[
+        str, typer.Option("--lead", metavar="ID", help="Person id of the project lead.")
+    ],
     path: Annotated[
         Path, typer.Argument(help="Where to create the ledger (default: here).")
     ] = Path("."),
-    name: Annotated[str | None, typer.Option("--name", help="The lead's name.")] = None,
-    email: Annotated[
-        str | None, typer.Option("--email", help="The lead's email (default: your git email).")
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="The lead's name.")
     ] = None,
-    community: Annotated[str, typer.Option("--community", help="The community's name.")] = "Mautic",
+    email: Annotated[
+        str | None,
+        typer.Option(
+            "--email", metavar="EMAIL", help="The lead's email (default: your git email)."
+        ),
+    ] = None,
+    community: Annotated[
+        str, typer.Option("--community", metavar="NAME", help="The community's name.")
+    ] = "Mautic",
     contact: Annotated[
         str | None,
         typer.Option(
@@ -53,7 +62,10 @@ def init(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create a ledger with the Mautic breaches policy as its defaults (the lead sits on the council)."""
+    """Create a ledger with the Mautic policy.
+
+    The lead sits on the council; --contact is where reports and appeals go.
+    """
     from ..actions.setup import init as init_action
     from ..core.defaults import PLACEHOLDER
     from ..errors import RefusedError
@@ -89,12 +101,16 @@ def init(
 
 def person_add(
     person_id: PersonArg,
-    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Full name.")],
     email: Annotated[
-        str | None, typer.Option("--email", help="Email (how a council member is recognised).")
+        str | None,
+        typer.Option(
+            "--email", metavar="EMAIL", help="Email (how a council member is recognised)."
+        ),
     ] = None,
     handle: Annotated[
-        list[str] | None, typer.Option("--handle", help="CHANNEL:VALUE, repeatable.")
+        list[str] | None,
+        typer.Option("--handle", metavar="CHANNEL:VALUE", help="CHANNEL:VALUE, repeatable."),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
@@ -114,13 +130,20 @@ def person_add(
 
 def person_edit(
     person_id: PersonArg,
-    name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name.")] = None,
     email: Annotated[
-        str | None, typer.Option("--email", help="Email (how a council member is recognised).")
+        str | None,
+        typer.Option(
+            "--email", metavar="EMAIL", help="Email (how a council member is recognised)."
+        ),
     ] = None,
     handle: Annotated[
         list[str] | None,
-        typer.Option("--handle", help="CHANNEL:VALUE to set, CHANNEL: to remove; repeatable."),
+        typer.Option(
+            "--handle",
+            metavar="CHANNEL:VALUE",
+            help="CHANNEL:VALUE to set, CHANNEL: to remove; repeatable.",
+        ),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,

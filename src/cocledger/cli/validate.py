@@ -49,7 +49,9 @@ def validate(
     ledger: LedgerOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Check the ledger: files, references, stored dates, the process; with --base, its history.
+    """Check the ledger, and its history with --base.
+
+    Files, references, stored dates and the process; with --base, what changed since REF.
 
     Exit 0 when no error is found (warnings alone pass unless --strict), 1 when one is, 2 when
     the ledger cannot be read.
@@ -125,7 +127,10 @@ def schema(
     ] = None,
     ledger: LedgerOpt = None,
 ) -> None:
-    """Write JSON Schemas of policy.yaml, people.yaml, sanctions.yaml and case files, for editors."""
+    """Write JSON Schemas of the ledger's files.
+
+    policy.yaml, people.yaml, sanctions.yaml and case files, for editors.
+    """
     from ..core.schemas import SCHEMA_DIR, schema_texts
     from ..errors import CocError
     from ..store.atomic import write_atomic

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .when import shown as when
+
 if TYPE_CHECKING:  # rich is imported where a table is drawn: piped output never loads it
     from rich.console import Console
     from rich.table import Table
@@ -22,18 +24,9 @@ WHAT = {
 }
 
 
-def _when(value: str | None) -> str:
-    """A date as is; an instant to the minute, its offset shown unless it is UTC."""
-    if not value:
-        return "-"
-    if "T" not in value:
-        return value
-    day, _, rest = value.partition("T")
-    offset = rest[8:].lstrip("0123456789.")
-    return f"{day} {rest[:5]}" + ("" if offset in ("", "Z", "+00:00") else offset)
-
-
-def due_rows(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[str], str, list[str]]]:
+def due_rows(
+    items: Sequence[dict[str, Any]], zone: str | None = None
+) -> list[tuple[str, list[str], str, list[str]]]:
     """(mark, cells, command, checklist) per item, in the order given."""
     rows = []
     for item in items:
@@ -41,7 +34,7 @@ def due_rows(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[str], str,
         if item.get("party"):
             what = f"{what} {item['party']}"
         cells = [
-            _when(item["due"]),
+            when(item["due"], zone),
             what,
             item["case"] or "-",
             item["sanction"] or "-",
@@ -56,13 +49,16 @@ def due_rows(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[str], str,
 DUE_HEADERS = ["", "due", "what", "case", "sanction", "person", "detail"]
 
 
-def due(console: Console, items: Sequence[dict[str, Any]], as_of: str) -> None:
+def due(
+    console: Console, items: Sequence[dict[str, Any]], as_of: str, zone: str | None = None
+) -> None:
+    """`coc due`: instants in the policy's time zone, labelled, beside dates."""
     if not items:
         console.print(f"Nothing due as of {as_of}.")
         return
     late = sum(1 for item in items if item["overdue"])
     title = f"Due as of {as_of}: {late} overdue, {len(items) - late} to come"
-    rows = due_rows(items)
+    rows = due_rows(items, zone)
     if not console.is_terminal:
         lines = [
             [mark, *cells[:-1], f"{cells[-1]} [{cmd}]" if cmd else cells[-1]]
@@ -133,8 +129,8 @@ def log_rows(entries: Sequence[dict[str, Any]]) -> list[list[str]]:
     step reads as what it is."""
     return [
         [
-            _when(e["at"]),
-            _when(e.get("recorded_at")),
+            when(e["at"]),
+            when(e.get("recorded_at")),
             e["actor"] or f"({e['author']})",
             e["action"] or "(edit without coc)",
             e["case"] or "-",

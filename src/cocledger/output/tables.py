@@ -9,18 +9,34 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .when import shown as when
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+
+def _box(console: Console) -> box.Box | None:
+    """Rules and frames on a terminal; plain text when piped (SPEC §4)."""
+    return box.SIMPLE_HEAVY if console.is_terminal else None
+
+
+def _table(console: Console, *columns: str, title: str | None = None) -> Table:
+    table = Table(title=title, box=_box(console), title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
+
+
+def _framed(console: Console, body: RenderableType, title: str) -> None:
+    """A panel on a terminal; piped, its title on a line of its own, then its text."""
+    if console.is_terminal:
+        console.print(Panel(body, title=title, title_align="left", expand=False))
+        return
+    console.print(title)
+    console.print(body)
 
 
 def _row(table: Table, *values: Any) -> None:
@@ -35,9 +51,9 @@ def sanction_line(s: dict[str, Any]) -> str:
     return f"{what}{dates}"
 
 
-def sanctions_table(rows: list[dict[str, Any]], title: str) -> Table:
+def sanctions_table(console: Console, rows: list[dict[str, Any]], title: str) -> Table:
     """Compact enough for an 80-column terminal: ids and dates never wrap."""
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", padding=(0, 1))
+    table = Table(title=title, box=_box(console), title_justify="left", padding=(0, 1))
     for name in ("id", "#", "sanction", "in force", "status", "off record"):
         table.add_column(name, no_wrap=name != "sanction")
     for s in rows:
@@ -63,13 +79,16 @@ def person(console: Console, view: dict[str, Any]) -> None:
     ]
     parts: list[Any] = ["\n".join(lines)]
     if view["record"]:
-        parts.append(sanctions_table(view["record"], "Why: the sanctions still on the record"))
-    console.print(Panel(parts[0], title="person", title_align="left", expand=False))
+        why = "Why: the sanctions still on the record"
+        parts.append(sanctions_table(console, view["record"], why))
+    _framed(console, parts[0], "person")
     for part in parts[1:]:
         console.print(part)
 
 
-def sanction(console: Console, s: dict[str, Any]) -> None:
+def sanction(console: Console, s: dict[str, Any], zone: str | None = None) -> None:
+    """`coc sanction show`: its dates, then the votes, the apology, the escalation and the
+    appeal, each with who and when."""
     rows = [
         ("sanction", s["sanction"]),
         ("case", s.get("case") or ""),
@@ -82,19 +101,54 @@ def sanction(console: Console, s: dict[str, Any]) -> None:
         ("off the record from", s.get("expunges_on") or "-"),
         ("apology due", s.get("apology_due") or "-"),
     ]
-    if s.get("escalated_from"):
-        rows.append(("escalated from", s["escalated_from"]))
-    if s.get("escalated_to"):
-        rows.append(("escalated to", s["escalated_to"]))
+    rows += _apology(s) + _links(s) + _appeal(s)
+    for vote in s.get("votes") or []:
+        by = f", recorded by {vote['recorded_by']}" if vote.get("recorded_by") else ""
+        replaced = " (replaced by a later vote)" if vote.get("replaced") else ""
+        rows.append(
+            ("vote", f"{vote['member']}: {vote['vote']} at {when(vote['at'], zone)}{by}{replaced}")
+        )
     table = Table(box=None, show_header=False)
     table.add_column(style="bold")
     table.add_column()
     for key, value in rows:
         _row(table, key, value)
-    console.print(Panel(table, title=s["sanction"], title_align="left", expand=False))
+    _framed(console, table, s["sanction"])
 
 
-def case(console: Console, data: dict[str, Any]) -> None:
+def _apology(s: dict[str, Any]) -> list[tuple[str, str]]:
+    if not s.get("apology"):
+        return []
+    late = " (late)" if s.get("apology_late") else ""
+    return [("apology", f"{s['apology']} on {s.get('apology_recorded_on')}{late}")]
+
+
+def _links(s: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    if s.get("escalated_from"):
+        found.append(("escalated from", f"{s['escalated_from']} (its apology was refused)"))
+    if s.get("escalated_to"):
+        found.append(("escalated to", f"{s['escalated_to']} (the apology was refused)"))
+    return found
+
+
+def _appeal(s: dict[str, Any]) -> list[tuple[str, str]]:
+    appeal = s.get("appeal")
+    if not appeal:
+        return []
+    found = [("appeal filed", str(appeal.get("filed_on")))]
+    if appeal.get("outcome"):
+        outcome = appeal["outcome"]
+        if appeal.get("reduced_from"):
+            outcome += f" (from {appeal['reduced_from']})"
+        by = ", ".join(appeal.get("decided_by") or []) or "-"
+        found.append(("appeal decided", f"{outcome} on {appeal.get('decided_on')} by {by}"))
+    else:
+        found.append(("appeal decided", "not yet"))
+    return found
+
+
+def case(console: Console, data: dict[str, Any], zone: str | None = None) -> None:
     facts = Table(box=None, show_header=False)
     facts.add_column(style="bold")
     facts.add_column()
@@ -122,10 +176,10 @@ def case(console: Console, data: dict[str, Any]) -> None:
         if value in (None, [], "", False):
             continue
         shown = ", ".join(value) if isinstance(value, list) else "yes" if value is True else value
-        _row(facts, key.replace("_", " "), shown)
+        _row(facts, key.replace("_", " "), when(shown, zone) if key == "received_at" else shown)
     for key, value in data.get("deadlines", {}).items():
-        _row(facts, f"due: {key.replace('_', ' ')}", value)
-    timeline = _table("when", "what", "by", "detail", title="Timeline")
+        _row(facts, f"due: {key.replace('_', ' ')}", when(value, zone))
+    timeline = _table(console, "when", "what", "by", "detail", title="Timeline")
     for e in data.get("timeline", []):
         parts = [
             e.get("party"),
@@ -134,34 +188,30 @@ def case(console: Console, data: dict[str, Any]) -> None:
             ", ".join(e.get("members", [])),
         ]
         detail = " ".join(str(p) for p in [*parts, e.get("note")] if p)
-        _row(timeline, e["at"], e["action"].replace("_", " "), e["by"], detail)
+        _row(timeline, when(e["at"], zone), e["action"].replace("_", " "), e["by"], detail)
     shown_parts: list[Any] = [facts]
     for key in ("summary", "response"):
         if data.get(key):
-            shown_parts.append(
-                Panel(
-                    Text(data[key].rstrip()),
-                    title=f"{key} (confidential)",
-                    title_align="left",
-                    expand=False,
-                )
-            )
+            shown_parts.append((Text(data[key].rstrip()), f"{key} (confidential)"))
     shown_parts.append(timeline)
     if data.get("sanctions"):
-        shown_parts.append(sanctions_table(data["sanctions"], "Sanctions"))
-    console.print(Panel(shown_parts[0], title=data["id"], title_align="left", expand=False))
+        shown_parts.append(sanctions_table(console, data["sanctions"], "Sanctions"))
+    _framed(console, shown_parts[0], data["id"])
     for part in shown_parts[1:]:
-        console.print(part)
+        if isinstance(part, tuple):
+            _framed(console, *part)
+        else:
+            console.print(part)
 
 
-def case_list(console: Console, rows: list[dict[str, Any]]) -> None:
-    table = _table("case", "status", "received", "respondent", "stage", "serious")
+def case_list(console: Console, rows: list[dict[str, Any]], zone: str | None = None) -> None:
+    table = _table(console, "case", "status", "received", "respondent", "stage", "serious")
     for r in rows:
         _row(
             table,
             r["case"],
             r["status"],
-            r["received_at"],
+            when(r["received_at"], zone),
             r["respondent"],
             r["stage"],
             "yes" if r["serious"] else "",

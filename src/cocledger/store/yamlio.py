@@ -346,9 +346,9 @@ def _merge(old: Any, new: Any) -> Any:
             else:
                 old.append(_fresh(value))
         return old
-    if (old == new and type(old) is type(new)) or (isinstance(old, str) and old == new):
-        if not (type(old) is str and _read_otherwise(old)):  # a plain `no` written by hand
-            return old
+    same = (old == new and type(old) is type(new)) or (isinstance(old, str) and old == new)
+    if same and not (type(old) is str and _read_otherwise(old)):  # a plain `no`, by hand
+        return old
     return _fresh(new)
 
 
