@@ -70,3 +70,9 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
     assert "3 month ban from October 20, 2026 until January 20, 2027" in run.stdout
     assert "No problems found." in run.stdout
     assert "apology record S-2026-0001 (COC-2026-0001)" in run.stdout
+    ledger = tmp_path / "council-ledger"
+    left = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=ledger, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert left == ""  # the confidential report.txt was written outside the ledger

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import SETUP_DAY, LedgerRepo, reviewed_case
@@ -24,18 +26,22 @@ REPORT = ("report", "new", "--respondent", "frank", "--reporter", "gina", "--at"
         ((*REPORT, "--summary", " "), "--summary is empty"),
         ((*REPORT, "--summary-file", "/dev/zero"), "--summary is 20,001 characters long"),
         ((*REPORT, "--summary", "x", "--at", "2026-02-30"), "there is no 2026-02-30"),
-        (("init", "elsewhere", "--lead", "zed", "--contact", "nobody"), "--contact 'nobody'"),
+        (
+            ("init", "/tmp/coc-elsewhere", "--lead", "zed", "--contact", "nobody"),
+            "--contact 'nobody'",
+        ),
     ],
 )
 def test_a_mistyped_value_is_one_line_and_nothing_is_written(
-    ledger: LedgerRepo, args: tuple[str, ...], says: str
+    ledger: LedgerRepo, args: tuple[str, ...], says: str, tmp_path: Path
 ) -> None:
     head = ledger.head()
-    run = ledger.coc(*args, expect=2)
+    elsewhere = tmp_path / "elsewhere"
+    run = ledger.coc(*(a.replace("{elsewhere}", str(elsewhere)) for a in args), expect=2)
     assert says in run.stderr and run.stderr.count("\n") == 1, run.stderr
     assert run.stderr.startswith("coc: error: ") and "Traceback" not in run.stderr
     assert ledger.head() == head and ledger.status() == ""
-    assert not (ledger.root / "elsewhere").exists()
+    assert not elsewhere.exists()
 
 
 def test_an_empty_reason_to_close_is_refused(ledger: LedgerRepo) -> None:

@@ -122,3 +122,44 @@ def test_a_late_apology_is_marked_late(ledger: LedgerRepo) -> None:
     ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
     run = ledger.coc("apology", "record", warning["sanction"], "--delivered", "--at", "2026-02-05")
     assert "(late)" in run.stdout
+
+
+def test_the_council_is_drafted_what_fits_the_stage(ledger: LedgerRepo) -> None:
+    case = ledger.coc(
+        "report", "new", "--respondent", "frank", "--reporter", "gina", "--summary", "Spam",
+        "--at", "2026-01-10T09:00Z", "--json",
+    ).json["case"]  # fmt: skip
+    first = ledger.coc("notify", case, "--party", "council", "--draft", "--json").json
+    assert first["template"] == "council_notice"
+    history = banned(ledger)
+    later = ledger.coc(
+        "notify", history.case, "--party", "council", "--draft", "--at", "2026-01-27"
+    )
+    assert "Report" not in later.stdout.splitlines()[1] and "apology refused" in later.stdout
+    assert "form a small committee" not in later.stdout
+    assert f"coc notify {history.case} --party offender" in later.stdout  # what is due next
+
+
+def test_the_witnesses_were_notified(ledger: LedgerRepo) -> None:
+    case = reviewed_case(ledger, extra=("--witness", "hank"))
+    warning = ledger.coc("sanction", "propose", case, "--at", "2026-01-22", "--json").json
+    ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
+    run = ledger.coc("notify", case, "--party", "witnesses", "--at", "2026-01-23")
+    assert "the witnesses were notified" in run.stdout
+
+
+def test_case_list_names_the_stage_a_case_has_reached(ledger: LedgerRepo) -> None:
+    history = banned(ledger)
+    ledger.coc("appeal", "file", history.ban, "--reason", "Unfair", "--at", "2026-02-01")
+    ledger.coc("appeal", "decide", history.ban, "--overturned", "--at", "2026-02-05")
+    [row] = ledger.coc("case", "list", "--json").json
+    assert row["stage"] == "appeal decided: overturned"
+    ledger.coc("case", "close", history.case, "--at", "2026-02-06")
+    assert ledger.coc("case", "list", "--json").json[0]["stage"] == "closed"
+
+
+def test_init_inside_a_ledger_is_refused(ledger: LedgerRepo) -> None:
+    head = ledger.head()
+    run = ledger.coc("init", str(ledger.root / "cases"), "--lead", "zed", expect=1)
+    assert "is inside the ledger at" in run.stderr
+    assert not (ledger.root / "cases" / ".git").exists() and ledger.head() == head

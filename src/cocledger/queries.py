@@ -9,9 +9,10 @@ from typing import Any
 from .core import rules
 from .core.bans import PublishedBan, active_bans
 from .core.deadlines import DueItem, due_items
-from .core.models import Case, Sanction
+from .core.models import Sanction
 from .core.snapshot import Snapshot
 from .core.transparency import transparency_report
+from .core.wording import stage
 
 
 def _day(value: date | None) -> str | None:
@@ -95,24 +96,6 @@ def case_view(snap: Snapshot, case_id: str) -> dict[str, Any]:
     data = case.model_dump(mode="json", exclude_none=True)
     data["sanctions"] = [sanction_json(s) for s in snap.sanctions_of_case(case_id)]
     return data
-
-
-STAGES = {
-    "received": "received",
-    "council_notified": "council notified",
-    "committee_formed": "committee formed",
-    "shared": "shared with respondent",
-    "response_received": "response received",
-    "reviewed": "reviewed",
-    "sanction_proposed": "sanction proposed",
-    "sanction_enacted": "sanction enacted",
-}
-
-
-def stage(case: Case) -> str:
-    """The last step a case has reached, in the policy's words."""
-    steps = [e.action for e in case.timeline if e.action in STAGES]
-    return STAGES[steps[-1]] if steps else case.status
 
 
 def case_list(snap: Snapshot, open_only: bool) -> list[dict[str, Any]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..core import messages, rules, transitions
+from ..core import deadlines, messages, rules, transitions
 from ..core.change import Outcome
-from ..core.models import Person
+from ..core.models import Case, Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError
 from . import change_of, step_case
@@ -24,9 +24,20 @@ def draft(
     subject = messages.subject_sanction(snap.sanctions_of_case(case_id), sanction_id)
     day = rules.local_date(at, policy)
     name = messages.template_for(case, party, subject, day)
+    steps = _due_steps(snap, case, at) if party == "council" else ()
     return messages.compose(
-        policy, snap.people, case, party, subject, snap.template(name), name, day
+        policy, snap.people, case, party, subject, snap.template(name), name, day, steps
     )
+
+
+def _due_steps(snap: Snapshot, case: Case, at: datetime) -> list[str]:
+    """What is due on the case, as `coc due` lists it: the council's next steps."""
+    policy, day = snap.policy, rules.local_date(at, snap.policy)
+    items = deadlines.case_items(policy, case, at) if case.status == "open" else []
+    for sanction in snap.sanctions_of_case(case.id):
+        if sanction.status != "expunged":
+            items += deadlines.sanction_items(policy, case, sanction, day)
+    return [f"{item.detail} ({item.command})" if item.command else item.detail for item in items]
 
 
 def notify(

@@ -74,6 +74,12 @@ def init(
     root = path.resolve()
     if (root / "policy.yaml").exists():
         raise RefusedError(f"{root} already holds a ledger (policy.yaml exists)")
+    outer = next((p for p in root.parents if (p / "policy.yaml").is_file()), None)
+    if outer is not None:
+        raise RefusedError(
+            f"{root} is inside the ledger at {outer}: a ledger's folders hold its records; "
+            "create the new ledger elsewhere"
+        )
     existing = next(p for p in (root, *root.parents) if p.is_dir())
     who = email or git.author_email(existing)
     from .common import now

@@ -22,10 +22,11 @@ from . import rules
 from .deadlines import decision_day
 from .models import Case, Person, Policy, Sanction
 from .snapshot import Entries
-from .wording import long_date, ordinal, sanction_text
+from .wording import long_date, ordinal, sanction_text, stage
 
 TEMPLATE_NAMES = (
     "council_notice",
+    "council_update",
     "report_shared",
     "decision_offender",
     "decision_offended",
@@ -80,8 +81,13 @@ def subject_sanction(sanctions: Sequence[Sanction], chosen: str | None = None) -
 def template_for(case: Case, party: str, subject: Sanction | None, day: date) -> str:
     """Communications: the council hears of the report; the reported person first gets the report,
     then each decision, then the end of a ban; the offended and witnesses hear the outcome."""
-    if party == "council":
-        return "council_notice"
+    if party == "council":  # first of the report, then of where it stands
+        begun = {"received", "council_notified", "notified"}
+        return (
+            "council_update"
+            if any(e.action not in begun for e in case.timeline)
+            else "council_notice"
+        )
     if party == "witnesses" and not case.witnesses:
         raise RefusedError(f"{case.id} names no witnesses")
     if party == "offender":
@@ -209,9 +215,11 @@ def values(
     party: str,
     to: Sequence[Person],
     day: date,
+    steps: Sequence[str] = (),
 ) -> dict[str, str]:
     """Every placeholder a template may use; the ones that do not apply are empty. Before the
-    report is shared, its response date is counted as if it were shared on `day`."""
+    report is shared, its response date is counted as if it were shared on `day`. `steps` are
+    what is due on the case (`coc due`'s items), for the council."""
 
     def name(person_id: str | None) -> str:
         if person_id is not None and person_id in people:
@@ -238,6 +246,8 @@ def values(
         "recipient_name": ", ".join(p.name for p in to),
         "witness_names": ", ".join(name(w) for w in witnesses),
         "channels": ", ".join(policy.channels),
+        "stage": stage(case),
+        "next_steps": "\n".join(f"- {step}" for step in steps) or "- nothing is due on this case",
         "retention": str(policy.record_retention_after_ban),
     }
     blank = ("sanction", "sanction_text", "offence", "kind", "duration", "starts_on", "ends_on")
@@ -329,6 +339,7 @@ def compose(
     template: str,
     name: str,
     day: date,
+    steps: Sequence[str] = (),
 ) -> Notice:
     """The drafts of one notice: the template filled once per message, then scrubbed if the
     reporter asked not to be named and the message goes to the reported person or a witness."""
@@ -336,7 +347,9 @@ def compose(
     withheld = 0
     for to in recipients(policy, people, case, party):
         text = fill(
-            template, values(policy, people, case, subject, party, to, day), template_path(name)
+            template,
+            values(policy, people, case, subject, party, to, day, steps),
+            template_path(name),
         )
         hidden = case.anonymous_reporter and party in ("offender", "witnesses")
         if hidden and all(p.id != case.reporter for p in to):

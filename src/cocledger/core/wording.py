@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Sanction
+from .models import Case, Event, Sanction
 
 MONTHS = (
     "January",
@@ -70,3 +70,39 @@ def sanction_text(sanction: Sanction) -> str:
             text += f", in force from {long_date(start)}"
         return text
     return f"{_length(sanction)} {noun} from {long_date(start)} until {long_date(sanction.ends_on)}"
+
+
+STAGES = {
+    "received": "received",
+    "council_notified": "council notified",
+    "committee_formed": "committee formed",
+    "conflict_declared": "conflict declared",
+    "shared": "shared with respondent",
+    "response_received": "response received",
+    "reviewed": "reviewed",
+    "sanction_proposed": "sanction proposed",
+    "vote_recorded": "vote in progress",
+    "sanction_enacted": "sanction enacted",
+    "sanction_rejected": "sanction rejected",
+    "apology_recorded": "apology",
+    "appeal_filed": "appeal filed",
+    "appeal_decided": "appeal decided",
+}
+
+
+def _step_words(event: Event) -> str:
+    words = STAGES[event.action]
+    if event.action == "apology_recorded":
+        return f"apology {event.note}" + (" (escalated)" if event.note == "refused" else "")
+    if event.action == "appeal_decided" and event.note:
+        return f"appeal decided: {event.note}"
+    return words
+
+
+def stage(case: Case) -> str:
+    """The step a case has reached, in the policy's words: its last step (a notice or a closing
+    is not a step of the case's own), or closed, or expunged."""
+    if case.status in ("closed", "expunged"):
+        return case.status
+    steps = [e for e in case.timeline if e.action in STAGES]
+    return _step_words(steps[-1]) if steps else case.status
