@@ -207,6 +207,14 @@ def ledger(
     yield clone(ledger_template, tmp_path, monkeypatch)
 
 
+def new_report(
+    repo: LedgerRepo, at: str, *extra: str, respondent: str = "frank", reporter: str = "gina"
+) -> str:
+    """`coc report new` of a report about `respondent`, received at `at`; returns its id."""
+    args = ("--respondent", respondent, "--reporter", reporter, "--summary", "Insults in chat")
+    return str(repo.coc("report", "new", *args, "--at", at, *extra, "--json").json["case"])
+
+
 def form_committee(
     repo: LedgerRepo, case: str, at: str, members: tuple[str, ...] = ("bob", "carol", "dan")
 ) -> Run:

@@ -13,7 +13,7 @@ from checkwork import (
     validate,
 )
 from cocledger.checks import CHECKS
-from conftest import LedgerRepo, form_committee
+from conftest import LedgerRepo, form_committee, new_report
 
 SANCTIONS = "sanctions.yaml"
 POLICY = "policy.yaml"
@@ -267,19 +267,7 @@ def test_every_check_code_has_a_title_and_a_severity() -> None:
 
 
 def test_a_committee_too_small_before_its_review(ledger: LedgerRepo) -> None:
-    case = ledger.coc(
-        "report",
-        "new",
-        "--summary",
-        "Insults in chat",
-        "--respondent",
-        "frank",
-        "--reporter",
-        "gina",
-        "--at",
-        "2026-01-10T09:00:00+00:00",
-        "--json",
-    ).json["case"]
+    case = new_report(ledger, "2026-01-10T09:00:00+00:00")
     form_committee(ledger, case, "2026-01-10T10:00:00+00:00")
     path = f"cases/2026/{case}.yaml"
     edit(ledger, path, "  - dan\n", "")

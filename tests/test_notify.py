@@ -20,7 +20,7 @@ from cocledger.actions import sanctions as sanction_actions
 from cocledger.core.models import Person
 from cocledger.errors import InputError, RefusedError
 from cocledger.output import process
-from conftest import COUNCIL, LedgerRepo
+from conftest import COUNCIL, LedgerRepo, new_report
 from memory import Memory, fresh, received
 
 RECEIVED = "2026-03-02T09:00:00+00:00"
@@ -239,19 +239,7 @@ def test_an_unknown_placeholder_names_the_template_and_line() -> None:
 
 
 def test_recording_the_report_shared_before_sharing_it_is_refused(ledger: LedgerRepo) -> None:
-    case = ledger.coc(
-        "report",
-        "new",
-        "--summary",
-        "Insults in chat",
-        "--respondent",
-        "frank",
-        "--reporter",
-        "gina",
-        "--at",
-        RECEIVED,
-        "--json",
-    ).json["case"]
+    case = new_report(ledger, RECEIVED)
     head = ledger.head()
     run = ledger.coc("notify", case, "--party", "offender", "--at", RECEIVED, expect=1)
     assert "coc report share" in run.stderr
@@ -267,17 +255,5 @@ def test_the_offended_is_told_only_once_something_is_decided() -> None:
 
 def test_an_unknown_party_is_bad_usage(ledger: LedgerRepo) -> None:
     # --party is checked by the CLI before the ledger is read: a report received is case enough.
-    case = ledger.coc(
-        "report",
-        "new",
-        "--summary",
-        "Insults in chat",
-        "--respondent",
-        "frank",
-        "--reporter",
-        "gina",
-        "--at",
-        RECEIVED,
-        "--json",
-    ).json["case"]
+    case = new_report(ledger, RECEIVED)
     assert "--party" in ledger.coc("notify", case, "--party", "press", expect=2).stderr
