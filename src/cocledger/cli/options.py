@@ -43,6 +43,11 @@ SanctionArg = Annotated[
 ]
 PersonArg = Annotated[str, typer.Argument(metavar="ID", help="Person id, e.g. frank.example.")]
 
+EmailOpt = Annotated[
+    str | None,
+    typer.Option("--email", metavar="EMAIL", help="Email (how a council member is recognised)."),
+]
+
 Kind = Literal["warning", "ban", "lifetime_ban", "other"]
 Setting = Literal["public", "private"]
 Party = Literal["offender", "offended", "council", "witnesses"]

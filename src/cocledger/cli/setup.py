@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .common import act, parse_day, show
-from .options import AtOpt, JsonOpt, LedgerOpt, PersonArg
+from .options import AtOpt, EmailOpt, JsonOpt, LedgerOpt, PersonArg
 
 
 def register(app: typer.Typer) -> None:
@@ -108,12 +108,7 @@ def init(
 def person_add(
     person_id: PersonArg,
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="Full name.")],
-    email: Annotated[
-        str | None,
-        typer.Option(
-            "--email", metavar="EMAIL", help="Email (how a council member is recognised)."
-        ),
-    ] = None,
+    email: EmailOpt = None,
     handle: Annotated[
         list[str] | None,
         typer.Option("--handle", metavar="CHANNEL:VALUE", help="CHANNEL:VALUE, repeatable."),
@@ -137,12 +132,7 @@ def person_add(
 def person_edit(
     person_id: PersonArg,
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name.")] = None,
-    email: Annotated[
-        str | None,
-        typer.Option(
-            "--email", metavar="EMAIL", help="Email (how a council member is recognised)."
-        ),
-    ] = None,
+    email: EmailOpt = None,
     handle: Annotated[
         list[str] | None,
         typer.Option(
