@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -25,8 +26,12 @@ def init(
     community: str,
     templates: Mapping[str, str],
     contact: str = PLACEHOLDER,
+    ci_install: str | None = None,
+    in_folder: bool = False,
 ) -> Outcome:
     """A new ledger with the Mautic policy's defaults; the lead is its first council member.
+    `ci_install` is what its CI workflow installs (`pip install "…"`); `in_folder`, a ledger in a
+    folder of a larger repository, gets no workflow (GitHub runs only those at the top).
     `templates` are the notice drafts (ledger path -> text) it starts with, editable there;
     `contact` is where reports and appeals go (CoC §7, §8), which every draft names."""
     check_id(lead, PERSON_ID_PATTERN, "person", "alice")
@@ -40,12 +45,30 @@ def init(
         SANCTIONS_FILE: SANCTIONS_HEADER + "sanctions: []\n",
         "cases/.gitkeep": "",
         **templates,
-        **init_files(),  # JSON schemas, the CI workflow, editor settings
+        **init_files(requirement(ci_install), not in_folder),  # schemas, CI workflow, editor
     }
     change = Change(f"init ledger for {community}", "init", lead, at, people=(person,), files=files)
     return Outcome(
         change, {"ledger": community, "lead": lead}, f"Created a ledger for {community}."
     )
+
+
+_REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+=<>!~@:/#?&%,;\[\]-]{0,299}")
+
+
+def requirement(spec: str | None) -> str | None:
+    """`--ci-install SPEC`: one pip requirement (`cocledger==0.2.0`, or `cocledger @ git+https://
+    …@<sha>`), written into the workflow inside quotes: no quote, `$`, backslash or backtick that
+    the shell or YAML would read, no leading `-` that pip would take for an option."""
+    if spec is None:
+        return None
+    spec = spec.strip()
+    if not _REQUIREMENT.fullmatch(spec):
+        raise UsageError(
+            f"--ci-install {spec!r}: write one pip requirement, e.g. cocledger==0.1.0 or "
+            '"cocledger @ git+https://github.com/OWNER/cocledger@COMMIT" (no quotes or $)'
+        )
+    return spec
 
 
 def _handles(channels: Sequence[str], handles: Sequence[str]) -> dict[str, str]:

@@ -60,11 +60,23 @@ def init(
             "that `coc validate` warns about).",
         ),
     ] = None,
+    ci_install: Annotated[
+        str | None,
+        typer.Option(
+            "--ci-install",
+            metavar="SPEC",
+            help="What the CI workflow installs with pip (default: this release, "
+            "cocledger==VERSION; until a release is on your registry, a git URL at a commit: "
+            '"cocledger @ git+https://github.com/OWNER/cocledger@COMMIT").',
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a ledger with the Mautic policy.
 
-    The lead sits on the council; --contact is where reports and appeals go.
+    The lead sits on the council; --contact is where reports and appeals go. PATH may be a
+    folder of a larger git repository: the ledger is then that folder, and its commits touch
+    only it.
     """
     from ..actions.setup import init as init_action
     from ..core.defaults import PLACEHOLDER
@@ -84,11 +96,23 @@ def init(
     who = email or git.author_email(existing)
     from .common import now
 
+    top = git.work_tree_top(existing)
+    in_folder = top is not None and top != root
     outcome = init_action(
-        now(), lead, name or lead, who, community, templates.defaults(), contact or PLACEHOLDER
+        now(),
+        lead,
+        name or lead,
+        who,
+        community,
+        templates.defaults(),
+        contact or PLACEHOLDER,
+        ci_install,
+        in_folder,
     )
     assert outcome.change is not None
     fresh = [p for p in (root, root / ".git") if not p.exists()]
+    if in_folder:  # a folder of the repository around it, not a repository of its own
+        fresh = [p for p in (root, *root.parents) if not p.exists()][-1:]
     try:
         git.init_repo(root)
         with repository.session(root) as repo:

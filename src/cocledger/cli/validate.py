@@ -13,6 +13,7 @@ from .options import AtOpt, CheckFormat, LedgerOpt
 
 if TYPE_CHECKING:
     from ..core.models import Policy
+    from ..core.problems import Problem
 
 PROGRESS_FROM = 1000  # case files; below this a bar would only flicker
 
@@ -66,12 +67,13 @@ def validate(
     if unknown:
         raise UsageError(f"--select {unknown[0]}: no check has that code (see docs/checks.md)")
     bar = _Bar()
+    root = root_of(ledger)
     try:  # an unknown --base fails here, before any output
-        ctx = validation.load(root_of(ledger), now(), base, bar)
+        ctx = validation.load(root, now(), base, bar)
     finally:
         bar.close()
     ctx.at = resolve_at(at, ctx.policy or _utc_policy(), action=False)
-    problems = run(ctx, select or [])
+    problems = _from_top(root, run(ctx, select or []))
     failing = [p for p in problems if p.severity == "error" or strict]
     if fmt == "json":
         diagnostics.as_json(problems, not failing)
@@ -81,6 +83,21 @@ def validate(
         diagnostics.as_text(problems)
     if failing:
         raise typer.Exit(1)
+
+
+def _from_top(root: Path, problems: list[Problem]) -> list[Problem]:
+    """File names from the work tree's top (SPEC §2), where CI runs and annotations land: a
+    ledger in a folder of a larger repository gets its folder in front."""
+    from dataclasses import replace
+
+    from ..errors import CocError
+    from ..store.git import prefix
+
+    try:
+        folder = prefix(root)
+    except CocError:  # not a repository: a plain folder is validated as it is
+        folder = ""
+    return [replace(p, file=folder + p.file) if folder and p.file else p for p in problems]
 
 
 def _utc_policy() -> Policy:

@@ -29,6 +29,11 @@ FILES_OF_KIND = {
 WORKFLOW_FILE = ".github/workflows/coc-validate.yml"
 VSCODE_FILE = ".vscode/settings.json"
 
+# The actions this workflow uses, pinned to the commits of their releases (a tag can be moved to
+# other code; a commit cannot): actions/checkout v4.2.2 and actions/setup-python v5.6.0.
+CHECKOUT_ACTION = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"  # v4.2.2
+SETUP_PYTHON_ACTION = "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065"  # v5.6.0
+
 WORKFLOW = """\
 # Written by `coc init`: every pull request to this ledger is checked by `coc validate`, with
 # its history since the base branch (append-only; decisions committed by council members).
@@ -44,17 +49,31 @@ jobs:
   validate:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      # Actions pinned to commits, not tags: a tag can be moved to other code, a commit cannot.
+      - uses: {checkout}  # v4.2.2
         with:
           fetch-depth: 0
-      - uses: actions/setup-python@v5
+      - uses: {setup_python}  # v5.6.0
         with:
           python-version: "3.12"
       # This job reads the whole confidential ledger: install exactly the version you vetted
-      # (or pin a git URL at a commit hash: pip install "git+https://.../cocledger@<sha>").
-      - run: pip install "cocledger=={version}"
-      - run: coc validate --base "origin/${{ github.base_ref }}" --format github
+      # (`coc init --ci-install SPEC` wrote this line; e.g. a git URL at a commit hash:
+      # "cocledger @ git+https://github.com/<owner>/cocledger@<sha>").
+      - run: 'pip install "{install}"'
+      - run: coc validate --base "origin/${{{{ github.base_ref }}}}" --format github
 """
+
+
+def default_install() -> str:
+    """What the workflow installs unless `coc init --ci-install` says otherwise: this release."""
+    return f"cocledger=={__version__}"
+
+
+def workflow(install: str) -> str:
+    """The CI workflow; `install` is a pip requirement the caller checked (`ci_install`)."""
+    return WORKFLOW.format(
+        checkout=CHECKOUT_ACTION, setup_python=SETUP_PYTHON_ACTION, install=install
+    )
 
 
 def schema_of(kind: str) -> dict[str, Any]:
@@ -81,9 +100,12 @@ def vscode_settings() -> str:
     return json.dumps({"yaml.schemas": mapping}, indent=2) + "\n"
 
 
-def init_files() -> dict[str, str]:
-    """Files `coc init` writes besides the ledger itself."""
+def init_files(install: str | None = None, with_workflow: bool = True) -> dict[str, str]:
+    """Files `coc init` writes besides the ledger itself. A ledger in a folder of a larger
+    repository gets no workflow: GitHub runs only those at the repository's top, outside the
+    ledger's folder (docs/checks.md shows the one to add there)."""
     files = {f"{SCHEMA_DIR}/{name}": text for name, text in schema_texts().items()}
-    files[WORKFLOW_FILE] = WORKFLOW.replace("{version}", __version__)
+    if with_workflow:
+        files[WORKFLOW_FILE] = workflow(install or default_install())
     files[VSCODE_FILE] = vscode_settings()
     return files

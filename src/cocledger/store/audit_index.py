@@ -67,8 +67,19 @@ def commits(root: Path, keys: Iterable[str] | None, limit: int | None = None) ->
 
 
 def _path(root: Path) -> Path:
-    """The index in the repository's git directory (a linked work tree has its own)."""
-    return Path(gitstore.git_dir(root)) / "coc-cache" / f"audit-{VERSION}.sqlite"
+    """The index in the repository's git directory (a linked work tree has its own); a ledger in
+    a folder of a larger repository has one of its own (its history is that folder's)."""
+    folder = gitstore.prefix(root).rstrip("/")
+    name = f"audit-{VERSION}.sqlite" if not folder else f"audit-{VERSION}-{_slug(folder)}.sqlite"
+    return Path(gitstore.git_dir(root)) / "coc-cache" / name
+
+
+def _slug(folder: str) -> str:
+    """A file name for a folder path: readable, without separators, distinct for each path."""
+    import zlib
+
+    readable = "".join(c if c.isalnum() or c in "-_" else "_" for c in folder)[:100]
+    return f"{readable}-{zlib.crc32(folder.encode()):08x}"
 
 
 def _shape(git_dir: Path) -> str:

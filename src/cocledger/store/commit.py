@@ -200,7 +200,7 @@ def _check_committed(root: Path, old_head: str | None, changed: list[str]) -> No
     without a word (an fsmonitor that missed the write, or anything `_index_is_head` did not
     foresee); then the action fails and is rolled back."""
     before = [old_head] if old_head else ["--root"]
-    opts = ["-r", "-z", "--no-renames", "--no-commit-id", "--name-only"]
+    opts = ["-r", "-z", "--no-renames", "--no-commit-id", "--name-only", "--relative"]
     names = git._git(root, "diff-tree", *opts, *before, "HEAD").stdout.decode("utf-8", "replace")
     missing = sorted(set(changed) - set(names.split("\0")))
     if missing:  # new bytes, same blob (line endings, a clean filter): nothing was left out

@@ -3,7 +3,10 @@ tree's root, the author, the git directory, the ledger's lock, and history queri
 
 Runs the git command line through `subprocess` (argument lists, never a shell): faster to start
 than importing GitPython and it keeps the user's hooks and config (e.g. signed commits) in effect.
-`root` is always the top of the ledger's work tree, as `find_root` returns it.
+`root` is always the ledger's folder, as `find_root` returns it: the top of its work tree, or a
+folder inside a larger repository (SPEC §2). git runs in that folder, so pathspecs are relative to
+it; what git prints relative to the work tree's top is asked for `--relative` or mapped with
+`prefix`.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..core.ids import POLICY_FILE
 from ..errors import CocError, RefusedError, UsageError
 
 _locked_dirs: dict[Path, str] = {}  # git dir of each ledger this process holds locked (re-entrant)
 _git_dirs: dict[Path, str] = {}
+_prefixes: dict[Path, str] = {}  # ledger root -> its folder inside the work tree ("" or "dir/")
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,9 @@ def _out(proc: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def find_root(start: Path) -> Path:
-    """Top of the git work tree around start: the ledger every command works on."""
+    """The ledger every command works on (SPEC §2): the first folder from start upwards, inside
+    its git work tree, that holds policy.yaml; the work tree's top when none does (the loader
+    then says policy.yaml is missing)."""
     if not start.is_dir():
         raise UsageError(f"{start} is not a directory: pass -C PATH to an existing ledger")
     proc = _git(start, "rev-parse", "--show-toplevel", check=False)
@@ -70,7 +77,29 @@ def find_root(start: Path) -> Path:
         raise UsageError(
             f"{start} is not inside a git repository: run `coc init PATH` or pass -C PATH"
         )
-    return Path(_out(proc))
+    top = Path(_out(proc))
+    here = start.resolve()
+    real_top = top.resolve()
+    folders = [here, *here.parents]
+    inside = folders[: folders.index(real_top) + 1] if real_top in folders else [real_top]
+    root = next((d for d in inside if (d / POLICY_FILE).is_file()), real_top)
+    root = top if root == real_top else root
+    _prefixes[root] = "" if root == top else root.relative_to(real_top).as_posix() + "/"
+    return root
+
+
+def prefix(root: Path) -> str:
+    """The ledger's folder inside its work tree, as git names paths ("" at the top, else
+    "dir/"): file names in messages and annotations are given from the work tree's top."""
+    if root not in _prefixes:
+        proc = _git(root, "rev-parse", "--show-prefix", check=False)
+        _prefixes[root] = _out(proc) if proc.returncode == 0 else ""
+    return _prefixes[root]
+
+
+def shown(root: Path, relpath: str) -> str:
+    """A ledger path as the user and CI see it: from the work tree's top."""
+    return prefix(root) + relpath
 
 
 def author_email(root: Path) -> str | None:
@@ -90,12 +119,22 @@ def author_email(root: Path) -> str | None:
 
 
 def init_repo(root: Path) -> None:
-    """`git init` root (creating it) unless it already is the top of a work tree."""
+    """`git init` root (creating it) unless it already lies inside a work tree: then the ledger
+    is a folder of that repository (SPEC §2) and its commits touch only that folder."""
     root.mkdir(parents=True, exist_ok=True)
     proc = _git(root, "rev-parse", "--show-toplevel", check=False)
-    if proc.returncode == 0 and Path(_out(proc)).resolve() == root.resolve():
+    if proc.returncode == 0 and proc.stdout.strip():
         return
     _git(root, "init", "-q")
+
+
+def work_tree_top(folder: Path) -> Path | None:
+    """The top of the git work tree folder lies in, None outside any: `coc init` below a top
+    makes the ledger a folder of that repository (SPEC §2) rather than a repository of its own."""
+    proc = _git(folder, "rev-parse", "--show-toplevel", check=False)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return None
+    return Path(_out(proc)).resolve()
 
 
 def git_dir(root: Path) -> str:
@@ -151,7 +190,7 @@ def _rev(rev: str) -> str:
 
 def file_at(root: Path, rev: str, path: str) -> str | None:
     """Text of path at rev (for history checks), None if the file does not exist there."""
-    proc = _git(root, "cat-file", "blob", f"{_rev(rev)}:{path}", check=False)
+    proc = _git(root, "cat-file", "blob", f"{_rev(rev)}:{prefix(root)}{path}", check=False)
     if proc.returncode == 0:
         return proc.stdout.decode("utf-8", "replace")
     if _git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False).returncode:
@@ -162,7 +201,8 @@ def file_at(root: Path, rev: str, path: str) -> str | None:
 def changed_files(root: Path, base: str, head: str = "HEAD") -> list[str]:
     """Paths changed on head since it forked from base (`base...head`, as a pull request shows)."""
     revs = f"{_rev(base)}...{_rev(head)}"
-    proc = _git(root, "diff", "--name-only", "-z", "--no-renames", revs, "--", check=False)
+    opts = ["--name-only", "-z", "--no-renames", "--relative"]  # the ledger's folder only
+    proc = _git(root, "diff", *opts, revs, "--", check=False)
     if proc.returncode != 0:
         raise UsageError(f"cannot compare {base}...{head}: {_first_line(proc.stderr)}")
     return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]
@@ -186,7 +226,7 @@ def _log(
         f"--format={fmt}",
         *args,
         "--",
-        *(paths or []),
+        *(paths or ([] if not prefix(root) else ["."])),  # a ledger in a folder: its commits
         check=False,
     )
     if proc.returncode != 0:

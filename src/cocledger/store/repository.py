@@ -77,11 +77,18 @@ class Repository:
                 self._texts[relpath] = path.read_text(encoding="utf-8") if path.is_file() else None
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"not UTF-8 text (byte {exc.start}): save it as UTF-8", relpath
+                    f"not UTF-8 text (byte {exc.start}): save it as UTF-8", self.name(relpath)
                 ) from None
             except OSError as exc:
-                raise InputError(f"cannot read it: {exc.strerror or exc}", relpath) from None
+                raise InputError(
+                    f"cannot read it: {exc.strerror or exc}", self.name(relpath)
+                ) from None
         return self._texts[relpath]
+
+    def name(self, relpath: str) -> str:
+        """A ledger file as messages name it: from the work tree's top (SPEC §2), so that a ledger
+        in a folder of a larger repository is pointed at where the user and CI look."""
+        return git.shown(self.root, relpath) if self.git_dir is not None else relpath
 
     @cached_property
     def git_dir(self) -> str | None:
@@ -95,14 +102,16 @@ class Repository:
         return cache.directory(self.git_dir)
 
     def _missing(self, relpath: str) -> InputError:
-        return InputError(f"missing; is {self.root} a ledger? Create one with `coc init`", relpath)
+        return InputError(
+            f"missing; is {self.root} a ledger? Create one with `coc init`", self.name(relpath)
+        )
 
     @cached_property
     def policy(self) -> Policy:
         text = self.text(POLICY_FILE)
         if text is None:
             raise self._missing(POLICY_FILE)
-        return parse_strictly(text, POLICY_FILE, Policy)
+        return parse_strictly(text, self.name(POLICY_FILE), Policy)
 
     def _register(self, relpath: str, model: type[R], whole: type[BaseModel]) -> Register[R]:
         """A register from the parse cache, or parsed whole (and then entered in the cache);
@@ -114,7 +123,10 @@ class Repository:
             return Register.of(model, [])  # a ledger without sanctions yet
         key = relpath.removesuffix(".yaml")
         found = cache.register(
-            self.cache, text, model, lambda: getattr(parse_strictly(text, relpath, whole), key)
+            self.cache,
+            text,
+            model,
+            lambda: getattr(parse_strictly(text, self.name(relpath), whole), key),
         )
         assert found is not None  # parse_strictly raises rather than return nothing
         repeated = found.repeated(("email",) if model is Person else ())
@@ -123,7 +135,8 @@ class Repository:
             where = Locator(text)
             line, other = where((key, later, field))[0], where((key, first, field))[0]
             what = f"the {field} '{value}'" if field == "email" else f"the id '{value}'"
-            raise ambiguous(relpath, what, line, f"{relpath}:{other}")
+            shown = self.name(relpath)
+            raise ambiguous(shown, what, line, f"{shown}:{other}")
         return found
 
     @cached_property
@@ -212,7 +225,8 @@ class CaseStore:
             text = self.repo.text(relpath)
             if text is None:
                 return None
-            self._cases[case_id] = self._checked(relpath, parse_strictly(text, relpath, Case))
+            case = parse_strictly(text, self.repo.name(relpath), Case)
+            self._cases[case_id] = self._checked(relpath, case)
         return self._cases[case_id]
 
     def _checked(self, relpath: str, case: Case) -> Case:
@@ -222,8 +236,9 @@ class CaseStore:
         line = Locator(self.repo.text(relpath) or "")(("id",))[0]
         home = case_path(case.id)
         other = self.repo.text(home)
-        there = f"{home}:{Locator(other)(('id',))[0]}" if other is not None else home
-        raise ambiguous(relpath, f"the case {case.id}", line, there)
+        shown = self.repo.name(home)
+        there = f"{shown}:{Locator(other)(('id',))[0]}" if other is not None else shown
+        raise ambiguous(self.repo.name(relpath), f"the case {case.id}", line, there)
 
     def ids(self, year: str | None = None) -> list[str]:
         base = self.repo.root / CASES_DIR
@@ -284,7 +299,7 @@ class Templates(Mapping[str, str]):
 
 
 def open(root: Path) -> Repository:
-    """The ledger at `root` (the top of its work tree), for a query."""
+    """The ledger at `root` (its folder, as `git.find_root` says), for a query."""
     return Repository(root)
 
 

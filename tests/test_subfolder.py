@@ -1,0 +1,127 @@
+"""SPEC §2 A ledger in a folder of a larger repository: every command finds it (by -C, or from
+the current folder upwards), its commits touch only its folder, and file names in messages and
+annotations are given from the work tree's top, where CI runs."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import COUNCIL, LedgerRepo
+
+MONO_FILES = {"README.md": "# Governance\n", "budget/2026.csv": "item,amount\n"}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def mono(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LedgerRepo:
+    """A governance repository with other records, and a ledger in its folder `conduct/ledger`,
+    set up through the CLI from the repository's top."""
+    top = tmp_path / "mono"
+    top.mkdir()
+    _git(top, "init", "-q")
+    for name, text in MONO_FILES.items():
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text(text)
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "governance records")
+    monkeypatch.chdir(top)
+    repo = LedgerRepo(top)
+    repo.coc(
+        "init", "conduct/ledger", "--lead", "alice", "--email", "alice@example.org",
+        "--contact", "conduct@example.org",
+    )  # fmt: skip
+    for person in [*COUNCIL, "frank", "gina"]:
+        repo.coc(
+            "person", "add", person, "--name", f"{person.title()} Example",
+            "--email", f"{person}@example.org", "-C", "conduct/ledger", "--at", "2026-01-02",
+        )  # fmt: skip
+    for person in COUNCIL:
+        repo.coc("council", "add", person, "-C", "conduct/ledger", "--at", "2026-01-02")
+    return repo
+
+
+def test_init_makes_a_folder_of_the_repository_not_a_nested_one(mono: LedgerRepo) -> None:
+    ledger = mono.root / "conduct" / "ledger"
+    assert (ledger / "policy.yaml").is_file()
+    assert not (ledger / ".git").exists()
+    touched = _git(mono.root, "log", "--format=", "--name-only", "HEAD~9..HEAD").split()
+    assert touched and all(path.startswith("conduct/ledger/") for path in touched)
+    # a workflow only runs from the top's .github: init writes none inside the folder
+    assert not (ledger / ".github").exists()
+
+
+def test_every_commit_touches_only_the_ledger_folder(mono: LedgerRepo) -> None:
+    (mono.root / "README.md").write_text("# Governance (draft edit)\n")  # someone's own edit
+    (mono.root / "notes.txt").write_text("untracked\n")
+    mono.coc(
+        "report", "new", "--respondent", "frank", "--reporter", "gina", "--summary", "Insults.",
+        "--received-at", "2026-03-02T10:00", "-C", "conduct/ledger",
+    )  # fmt: skip
+    changed = _git(mono.root, "show", "--format=", "--name-only", "HEAD").split()
+    assert changed == ["conduct/ledger/cases/2026/COC-2026-0001.yaml"]
+    assert mono.status() == " M README.md\n?? notes.txt\n"
+
+
+def test_commands_find_the_ledger_from_a_folder_inside_it(
+    mono: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = mono.root / "conduct" / "ledger"
+    monkeypatch.chdir(ledger / "cases")
+    found = mono.coc("person", "show", "frank", "--json").json
+    assert found["person"] == "frank"
+    mono.coc("meeting", "add", "2026-03-10")
+    assert "conduct/ledger/policy.yaml" in _git(mono.root, "show", "--name-only", "HEAD")
+
+
+def test_from_the_top_without_a_ledger_folder_it_says_where_to_point(mono: LedgerRepo) -> None:
+    failed = mono.coc("case", "list", expect=2)
+    assert "policy.yaml" in failed.stderr and "-C" not in failed.stdout
+
+
+def test_validate_and_its_annotations_name_files_from_the_top(mono: LedgerRepo) -> None:
+    assert mono.coc("validate", "-C", "conduct/ledger").exit_code == 0
+    people = mono.root / "conduct" / "ledger" / "people.yaml"
+    people.write_text(people.read_text().replace("email: frank@", "email: [frank@"))
+    text = mono.coc("validate", "-C", "conduct/ledger", expect=1)
+    assert text.stdout.startswith("conduct/ledger/people.yaml:")
+    github = mono.coc("validate", "-C", "conduct/ledger", "--format", "github", expect=1)
+    assert "file=conduct/ledger/people.yaml," in github.stdout
+    other = mono.coc("person", "show", "frank", "-C", "conduct/ledger", expect=2)
+    assert other.stderr.startswith("coc: error: conduct/ledger/people.yaml:")
+
+
+def test_history_checks_and_the_audit_trail_see_the_ledger_folder(mono: LedgerRepo) -> None:
+    base = mono.head()
+    mono.coc(
+        "report", "new", "--respondent", "frank", "--reporter", "gina", "--summary", "Insults.",
+        "--received-at", "2026-03-02T10:00", "-C", "conduct/ledger",
+    )  # fmt: skip
+    (mono.root / "budget" / "2026.csv").write_text("item,amount\nhosting,100\n")
+    _git(mono.root, "commit", "-qam", "budget: hosting")  # not the ledger's: not its history
+    assert mono.coc("validate", "-C", "conduct/ledger", "--base", base).exit_code == 0
+    trail = mono.coc("log", "-C", "conduct/ledger", "--json").json
+    assert "budget: hosting" not in [entry["subject"] for entry in trail]
+    assert trail[0]["case"] == "COC-2026-0001"
+    case_trail = mono.coc("log", "COC-2026-0001", "-C", "conduct/ledger", "--json").json
+    assert [entry["action"] for entry in case_trail] == ["report new"]
+
+
+def test_two_ledgers_in_one_repository_keep_their_own_audit_trails(
+    mono: LedgerRepo, tmp_path: Path
+) -> None:
+    mono.coc(
+        "init", "events/ledger", "--lead", "bob", "--email", "bob@example.org",
+        "--community", "Meetups", "--contact", "events@example.org",
+    )  # fmt: skip
+    first = mono.coc("log", "-C", "conduct/ledger", "--json").json
+    second = mono.coc("log", "-C", "events/ledger", "--json").json
+    assert [entry["subject"] for entry in second] == ["init ledger for Meetups"]
+    assert "init ledger for Meetups" not in [entry["subject"] for entry in first]
