@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from .common import act, query, resolve_at, root_of, snapshot
+from .common import act, now, query, resolve_at, root_of, snapshot
 from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party, upper_id
+
+if TYPE_CHECKING:
+    from ..core.change import Outcome
+    from ..core.deadlines import DueItem
+    from ..core.models import Person
+    from ..core.snapshot import Snapshot
 
 
 def register(app: typer.Typer) -> None:
@@ -20,23 +27,101 @@ def register(app: typer.Typer) -> None:
     app.command("log")(log)
 
 
-def due(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
+DueFormat = Literal["text", "json", "ics"]
+
+
+def due(
+    fmt: Annotated[
+        DueFormat | None,
+        typer.Option(
+            "--format",
+            help="text (a table on a terminal), json (as --json) or ics: an iCalendar file of "
+            "the deadlines (dates all-day, instants in UTC, ids and kinds only, no names).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout.",
+        ),
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """List what is due or overdue, overdue first.
 
-    Across open cases and the sanctions on record.
+    Across open cases and the sanctions on record; --format ics for a calendar.
     """
     from .. import queries
+
+    chosen = _due_format(fmt, as_json)
+    snap, moment = query(ledger, at)
+    found = queries.due(snap, moment)
+    rendered = _due_rendered(chosen, found, snap, moment, at, output is None)
+    if rendered is None:  # drawn as a table on the terminal
+        return
+    data, count = rendered
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    from ..store.atomic import write_atomic
+
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        from ..errors import UsageError
+
+        raise UsageError(f"-o {output}: cannot write it ({exc.strerror or exc})") from None
+    typer.echo(f"Wrote {output} ({chosen}): {count}.", err=True)
+
+
+def _due_format(fmt: str | None, as_json: bool) -> str:
+    """--format, else json with --json, else text; --json with another --format is a mistake."""
+    from ..errors import UsageError
+
+    if as_json and fmt not in (None, "json"):
+        raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
+    return "json" if as_json else fmt or "text"
+
+
+def _due_rendered(
+    fmt: str,
+    found: list[DueItem],
+    snap: Snapshot,
+    moment: datetime,
+    at: str | None,
+    to_stdout: bool,
+) -> tuple[str | bytes, str] | None:
+    """The file's content and a count for the -o message; None once a table is drawn (text, on
+    a terminal)."""
+    if fmt == "ics":
+        from ..output import calendar
+
+        dated = calendar.dated(found)
+        left = f"; {len(found) - dated} without a date left out" if len(found) > dated else ""
+        return calendar.ics(found, snap.policy.community, now()), f"{dated} deadline(s){left}"
     from ..core import rules
     from ..output import process
-    from ..output.console import console, emit_json
+    from ..output.console import json_text
 
-    snap, moment = query(ledger, at)
-    items = [item.as_json() for item in queries.due(snap, moment)]
-    if as_json:
-        emit_json(items)
-        return
+    items = [item.as_json() for item in found]
+    count = f"{len(items)} item(s)"
+    if fmt == "json":
+        return json_text(items), count
     as_of = rules.local_date(moment, snap.policy).isoformat() if at else "now"
-    process.due(console(), items, as_of, snap.policy.timezone)
+    if to_stdout and sys.stdout.isatty():
+        from ..output.console import console
+
+        process.due(console(), items, as_of, snap.policy.timezone)
+        return None
+    return process.due_text(items, as_of, snap.policy.timezone), count
 
 
 def notify(
@@ -46,6 +131,15 @@ def notify(
     ],
     draft: Annotated[
         bool, typer.Option("--draft", help="Print the message to send; record nothing.")
+    ] = False,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="E-mail it through the SMTP server in COC_SMTP_URL (smtp:// with STARTTLS, or "
+            "smtps://; password there or in COC_SMTP_PASSWORD), from the policy's contact; "
+            "recorded only once the server took every message.",
+        ),
     ] = False,
     sanction: Annotated[
         str | None,
@@ -60,27 +154,79 @@ def notify(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record that a party was told, or --draft it.
+    """Record that a party was told, --draft the message or --send it.
 
-    Of the case's latest action.
+    Of the case's latest action. With --send, the notice is recorded only once the SMTP server
+    has accepted every message; plain SMTP only to this machine (docs/notifications.md).
     """
-    if not draft:
-        from ..actions.notify import notify as action
-
-        act(
-            ledger,
-            at,
-            "notify",
-            lambda s, a, w: action(s, a, w, case, party, sanction),
-            as_json,
-        )
-        return
     from ..actions.notify import draft as drafted
+    from ..actions.notify import notify as action
+
+    if draft and send:
+        from ..errors import UsageError
+
+        raise UsageError("--draft and --send exclude each other: print the message, or send it")
+    if send:
+        _send(case, party, sanction, ledger, at, as_json)
+        return
+    if not draft:
+        act(ledger, at, "notify", lambda s, a, w: action(s, a, w, case, party, sanction), as_json)
+        return
     from ..output import process
 
     snap = snapshot(ledger)
     notice = drafted(snap, resolve_at(at, snap.policy, action=False), case, party, sanction)
     process.notice(notice, as_json)
+
+
+def _send(
+    case: str, party: str, sanction: str | None, ledger: Path | None, at: str | None, as_json: bool
+) -> None:
+    """--send: the gate and the action decide first; the messages go out under the ledger's lock;
+    the notice is committed only once the server accepted them all (SPEC §4 Sending
+    notifications). Any refusal before that leaves the ledger as it was."""
+    import dataclasses
+    import os
+
+    from ..actions.notify import draft as drafted
+    from ..actions.notify import notify as action
+    from ..errors import CocError, UsageError
+    from ..store import mail
+
+    if at is not None:
+        raise UsageError(
+            "--send sends the message now: leave out --at (it records when it was sent)"
+        )
+    server = mail.server_from(os.environ)
+    sent: list[mail.Outgoing] = []
+
+    def sent_then_decided(snap: Snapshot, actor: Person, when: datetime) -> Outcome:
+        outcome = action(snap, actor, when, case, party, sanction)
+        outgoing = mail.compose(drafted(snap, when, case, party, sanction), snap.policy, when)
+        mail.send(server, outgoing, snap.policy.contact)
+        sent.extend(outgoing)
+        rows = [
+            {"to": [p.id for p in item.to], "message_id": item.message["Message-ID"]}
+            for item in outgoing
+        ]
+        lines = [f"sent through {server} to {item.message['To']}" for item in outgoing]
+        return dataclasses.replace(
+            outcome,
+            data={**outcome.data, "sent": rows},
+            details=(*outcome.details, *lines),
+        )
+
+    try:
+        act(ledger, at, "notify", sent_then_decided, as_json)
+    except CocError as exc:
+        if not sent:
+            raise
+        after = CocError(
+            f"{exc} — the message(s) were sent but not recorded: record them with "
+            f"`coc notify {case} --party {party}` (without --send)"
+        )
+        after.exit_code = exc.exit_code
+        raise after from None
 
 
 def expunge(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
@@ -103,7 +249,9 @@ def log(
     ] = None,
     max_count: Annotated[
         int | None,
-        typer.Option("-n", "--max-count", metavar="N", help="Show at most this many.", min=1),
+        typer.Option(
+            "-n", "--max-count", metavar="N", help="Show at most this many.", min=1, max=10**9
+        ),
     ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,

@@ -364,6 +364,9 @@ class Case(Model):
     categories: tuple[str, ...] = ()
     serious: bool = False
     summary: Long | None = None
+    shared_summary: Long | None = None
+    """What the reported person and witnesses read instead of `summary` (`coc report share
+    --summary-file`); required when the reporter is anonymous."""
     response: Long | None = None
     committee: tuple[PersonId, ...] = ()
     review_meeting: date | None = None

@@ -18,7 +18,12 @@ def console(stderr: bool = False) -> Any:
 
 def emit_json(data: Any) -> None:
     """`--json`: the machine format, whatever stdout is."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """The text `--json` prints (also what `-o FILE` writes in that format)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def lines(message: str, details: tuple[str, ...] = ()) -> None:

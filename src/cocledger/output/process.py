@@ -53,28 +53,42 @@ def due(
     console: Console, items: Sequence[dict[str, Any]], as_of: str, zone: str | None = None
 ) -> None:
     """`coc due`: instants in the policy's time zone, labelled, beside dates."""
-    if not items:
-        console.print(f"Nothing due as of {as_of}.")
+    if not items or not console.is_terminal:
+        console.file.write(due_text(items, as_of, zone))
         return
-    late = sum(1 for item in items if item["overdue"])
-    title = f"Due as of {as_of}: {late} overdue, {len(items) - late} to come"
     rows = due_rows(items, zone)
-    if not console.is_terminal:
-        lines = [
-            [mark, *cells[:-1], f"{cells[-1]} [{cmd}]" if cmd else cells[-1]]
-            for mark, cells, cmd, _ in rows
-        ]
-        console.file.write(title + "\n" + _plain(DUE_HEADERS, lines, [c for *_, c in rows]))
-        return
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left", title_style="bold")
+    table = Table(
+        box=box.SIMPLE_HEAVY,
+        title=_due_title(items, as_of),
+        title_justify="left",
+        title_style="bold",
+    )
     if console.width >= 110:
         _due_wide(table, rows)
     else:
         _due_narrow(table, rows)
     console.print(table)
+
+
+def _due_title(items: Sequence[dict[str, Any]], as_of: str) -> str:
+    late = sum(1 for item in items if item["overdue"])
+    return f"Due as of {as_of}: {late} overdue, {len(items) - late} to come"
+
+
+def due_text(items: Sequence[dict[str, Any]], as_of: str, zone: str | None = None) -> str:
+    """`coc due` piped or written with -o: one aligned line per item, the command in brackets,
+    checklist entries on the lines below."""
+    if not items:
+        return f"Nothing due as of {as_of}.\n"
+    rows = due_rows(items, zone)
+    lines = [
+        [mark, *cells[:-1], f"{cells[-1]} [{cmd}]" if cmd else cells[-1]]
+        for mark, cells, cmd, _ in rows
+    ]
+    return _due_title(items, as_of) + "\n" + _plain(DUE_HEADERS, lines, [c for *_, c in rows])
 
 
 def _detail(cells: list[str], command: str, checklist: list[str]) -> Text:
