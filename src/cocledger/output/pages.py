@@ -1,4 +1,5 @@
-"""The active bans page in each format (rst, md, html, json) and `publish --check`'s comparison.
+"""The active bans page in each format (rst, md, html, json), the part of a page between its
+markers (`render_region`), and `publish --check`'s comparison.
 
 Pure: the rows of `core.bans` come in, text goes out, and the same rows always render to the
 same bytes. Every format shows user text literally.
@@ -22,7 +23,14 @@ from ..core.wording import long_date, sanction_text
 # --- escaping -----------------------------------------------------------------------------------
 
 _RST_KEEP = frozenset(",'?!;")
-_MD_ESCAPE = frozenset(string.punctuation) - frozenset(",'?!;.-:/@\"%")
+# Punctuation CommonMark gives no meaning in a table cell (no `[` or `<` to follow a `!`, no
+# typographer): left as written, so the Markdown source stays readable.
+_MD_PLAIN = frozenset(",'?!;-\"%")
+# Autolinks (GFM's extension, markdown-it's linkify) are found in the text itself, after escapes
+# are resolved: `.` and `:` inside a word are written as character references, which both
+# renderers decode but neither matches; `@` also gets an empty comment before it, because
+# cmark-gfm joins adjacent text (references included) before it looks for e-mail addresses.
+_MD_REFERENCE = {".": "&#46;", ":": "&#58;", "@": "<!-- -->&#64;"}
 
 
 def _one_line(text: str) -> str:
@@ -50,9 +58,21 @@ def rst_escape(text: str) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text that Markdown (CommonMark/GFM) shows literally in a table cell: inline markup,
-    raw HTML, entities and the cell separator `|` are backslash-escaped."""
-    return "".join("\\" + c if c in _MD_ESCAPE else c for c in _one_line(text))
+    """Text that Markdown (CommonMark, GitHub's cmark-gfm, markdown-it with linkify) shows
+    literally in a table cell: no markup, raw HTML, entity, `|`, link, URL, `www.` host or e-mail
+    address. ASCII punctuation is backslash-escaped; `.`, `:` and `@` break autolinks instead
+    (`_MD_REFERENCE`), except a `.` or `:` that ends a word, which no link can hold."""
+    line = _one_line(text)
+    out = []
+    for index, char in enumerate(line):
+        ends_word = line[index + 1 : index + 2] in ("", " ")
+        if char == "@" or (char in ".:" and not ends_word):
+            out.append(_MD_REFERENCE[char])
+        elif char in string.punctuation and char not in _MD_PLAIN and char not in ".:":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 # --- renderers ----------------------------------------------------------------------------------
@@ -145,19 +165,38 @@ def render_html(rows: Sequence[PublishedBan], as_of: date, community: str) -> st
             '<div class="scroll" role="region" aria-labelledby="bans-caption" tabindex="0">',
             "<table>",
             f'<caption id="bans-caption">Bans in force on {long_date(as_of)}</caption>',
-            "<thead>",
-            "<tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in COLUMNS) + "</tr>",
-            "</thead>",
-            "<tbody>",
+            *_html_head_and_body(rows),
+            "</table>",
+            "</div>",
         ]
-        for r in rows:
-            parts.append(
-                f'<tr><th scope="row">{e(r.person)}</th><td>{e(r.conduct)}</td>'
-                f"<td>{e(r.sanction)}</td></tr>"
-            )
-        parts += ["</tbody>", "</table>", "</div>"]
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _html_head_and_body(rows: Sequence[PublishedBan]) -> list[str]:
+    """The table's header and rows, every value escaped; the name is the row's header."""
+    e = html.escape
+    return [
+        "<thead>",
+        "<tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in COLUMNS) + "</tr>",
+        "</thead>",
+        "<tbody>",
+        *(
+            f'<tr><th scope="row">{e(r.person)}</th><td>{e(r.conduct)}</td>'
+            f"<td>{e(r.sanction)}</td></tr>"
+            for r in rows
+        ),
+        "</tbody>",
+    ]
+
+
+def render_html_table(rows: Sequence[PublishedBan], as_of: date, community: str) -> str:
+    """The table alone, for a page that holds more: its own heading and style around it, and no
+    date, so that it stays right until a ban starts or ends."""
+    if not rows:
+        return f'<p class="coc-active-bans">{NO_ACTIVE_BANS}.</p>\n'
+    lines = ['<table class="coc-active-bans">', *_html_head_and_body(rows), "</table>"]
+    return "\n".join(lines) + "\n"
 
 
 Renderer = Callable[[Sequence[PublishedBan], date, str], str]
@@ -167,10 +206,17 @@ RENDERERS: dict[str, Renderer] = {
     "html": render_html,
     "json": render_json,
 }
+# What goes between the markers of a page that holds more (store.pages): a block of its own.
+REGION_RENDERERS: dict[str, Renderer] = {
+    "rst": render_rst,
+    "md": render_md,
+    "html": render_html_table,
+}
 EXTENSIONS = {
     ".rst": "rst",
     ".rest": "rst",
-    ".txt": "rst",
+    ".txt": "rst",  # an rst include (`.. include:: active-bans.txt`)
+    ".inc": "rst",
     ".md": "md",
     ".markdown": "md",
     ".html": "html",
@@ -194,6 +240,52 @@ def stated_as_of(published: str) -> date | None:
 
 def render(fmt: str, rows: Sequence[PublishedBan], as_of: date, community: str) -> str:
     return RENDERERS[fmt](rows, as_of, community)
+
+
+def render_region(
+    fmt: str, rows: Sequence[PublishedBan], as_of: date, community: str, indent: str, newline: str
+) -> str:
+    """What goes between a page's markers: the table as a block of its own (a blank line before
+    and after it, so rst and Markdown read the markers as comments beside it), indented like the
+    start marker and with its line endings."""
+    table = REGION_RENDERERS[fmt](rows, as_of, community)
+    lines = ["", *table.rstrip("\n").split("\n"), ""]
+    return "".join((indent + line if line else line) + newline for line in lines)
+
+
+_FIRST_LINES = {
+    "rst": (".. list-table::", f"{NO_ACTIVE_BANS}."),
+    "md": ("| " + " | ".join(COLUMNS) + " |", f"{NO_ACTIVE_BANS}."),
+}
+
+
+def holds_only_the_table(fmt: str, published: str) -> bool:
+    """Whether a file without markers looks like publish's own output (so that regenerating it
+    with -o loses nothing), rather than a page that holds the table among its own text: an rst
+    or Markdown file that starts with the table, an HTML page that states publish's as-of date."""
+    if fmt == "html":
+        return not published.strip() or _AS_OF.search(published) is not None
+    first = next((line.strip() for line in published.splitlines() if line.strip()), "")
+    return fmt not in _FIRST_LINES or not first or first in _FIRST_LINES[fmt]
+
+
+def short_diff(published: str, expected: str, name: str, limit: int = 40) -> str:
+    """A unified diff from the file to what publish would write, cut at `limit` lines."""
+    import difflib
+
+    lines = list(
+        difflib.unified_diff(
+            published.splitlines(),
+            expected.splitlines(),
+            fromfile=name,
+            tofile=f"{name} (as coc publish would write it)",
+            n=1,
+            lineterm="",
+        )
+    )
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... ({len(lines) - limit} more lines)"]
+    return "\n".join(lines)
 
 
 # --- --check ------------------------------------------------------------------------------------
@@ -225,7 +317,7 @@ def drift(
     day: date,
 ) -> Drift | None:
     """None when `published` is exactly what publish produces; else what differs, by sanction id
-    (ids, not names, so a CI log names no one)."""
+    (so that the error line names no one; the diff beside it shows only the page's own lines)."""
     if published == expected:
         return None
     escape = _FRAGMENT[fmt]
@@ -254,8 +346,8 @@ def drift(
     return Drift(tuple(missing), tuple(stale), first)
 
 
-def drift_message(path: str, found: Drift, regenerate: str) -> str:
-    """One line for CI: what differs and the command that fixes it."""
+def drift_message(path: str, found: Drift, remedy: str) -> str:
+    """One line for CI: what differs (sanction ids, never names) and what fixes it."""
     reasons = []
     if found.stale:
         reasons.append(f"lists bans not in force ({', '.join(found.stale)})")
@@ -263,4 +355,4 @@ def drift_message(path: str, found: Drift, regenerate: str) -> str:
         reasons.append(f"lacks bans in force ({', '.join(found.missing)})")
     if not reasons:
         reasons.append(f"differs from what publish produces now (first at line {found.first_line})")
-    return f"{path} is out of date: {'; '.join(reasons)}; regenerate it with `{regenerate}`"
+    return f"{path} is out of date: {'; '.join(reasons)}; {remedy}"
