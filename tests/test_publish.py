@@ -477,9 +477,11 @@ def test_check_passes_on_a_fresh_file(bans: LedgerRepo) -> None:
 def test_check_fails_on_a_file_that_still_shows_an_ended_ban(bans: LedgerRepo) -> None:
     bans.coc("publish", "-o", "docs/bans.rst", "--at", "2026-03-01")
     run = bans.coc("publish", "--check", "docs/bans.rst", "--at", "2026-05-01", expect=1)
-    [line] = run.stderr.strip().splitlines()
+    *diff, line = run.stderr.strip().splitlines()
     assert "docs/bans.rst is out of date: lists bans not in force (S-2026-0001)" in line
     assert "coc publish --format rst -o docs/bans.rst --at 2026-05-01" in line
+    assert diff[:2] == ["--- docs/bans.rst", "+++ docs/bans.rst (as coc publish would write it)"]
+    assert "-    * - Frank Example" in diff
 
 
 def test_check_fails_on_a_file_that_lacks_a_ban_in_force(bans: LedgerRepo) -> None:

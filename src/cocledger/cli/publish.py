@@ -6,6 +6,7 @@ Both are read-only: no lock, no actor check, no commit.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +19,7 @@ from .options import AtOpt, JsonOpt, LedgerOpt, PageFormat, StatsFormat
 if TYPE_CHECKING:
     from ..core.bans import PublishedBan
     from ..core.snapshot import Snapshot
+    from ..store.pages import Page
 
 FORMATS = ("rst", "md", "html", "json")
 
@@ -53,7 +55,7 @@ def publish(
         PageFormat | None,
         typer.Option(
             "--format",
-            help="Output format (default: from the -o/--check file's extension, else rst).",
+            help="Output format (default: from the file's extension, else rst).",
         ),
     ] = None,
     output: Annotated[
@@ -62,7 +64,15 @@ def publish(
             "-o",
             "--output",
             metavar="FILE",
-            help="Write to this file (atomically) instead of stdout.",
+            help="Write the whole file (atomically) instead of stdout; never a page with markers.",
+        ),
+    ] = None,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            metavar="FILE",
+            help="Replace only the part of FILE between its coc:active-bans markers.",
         ),
     ] = None,
     check: Annotated[
@@ -70,7 +80,7 @@ def publish(
         typer.Option(
             "--check",
             metavar="FILE",
-            help="Exit 1 if FILE differs from what publish produces now (for CI).",
+            help="Exit 1 with a diff if FILE (its marked part, if any) is out of date (for CI).",
         ),
     ] = None,
     ledger: LedgerOpt = None,
@@ -79,22 +89,38 @@ def publish(
 ) -> None:
     """Publish the active bans.
 
-    The name, the public conduct summary and the ban's dates, nothing else.
+    The name, the public conduct summary and the ban's dates, nothing else. A page that holds
+    more (the policy's own page) gets the table between two marker lines: `.. coc:active-bans:start`
+    and `.. coc:active-bans:end` in rst, `<!-- coc:active-bans:start -->` and
+    `<!-- coc:active-bans:end -->` in Markdown and HTML; --update rewrites only that part and
+    --check compares only that part. Formats by extension: .rst, .txt and .inc (an rst include),
+    .md, .html and .htm, .json.
     """
     from .. import queries
     from ..core import rules
     from ..errors import UsageError
     from ..output import pages
 
-    if output is not None and check is not None:
-        raise UsageError("-o and --check exclude each other: write the file, or check it")
-    chosen = _format_for(fmt, as_json, output or check)
+    files = (("-o", output), ("--update", update), ("--check", check))
+    given = [(flag, path) for flag, path in files if path is not None]
+    if len(given) > 1:
+        raise UsageError(
+            f"{given[0][0]} and {given[1][0]} exclude each other: give one of -o, --update, --check"
+        )
+    chosen = _format_for(fmt, as_json, given[0][1] if given else None)
+    if update is not None and chosen == "json":
+        raise UsageError(f"--update {update}: a JSON file holds no markers; write it with -o")
+    page = _page(update or check, chosen, "--update" if update else "--check")
     snap, moment = query(ledger, at)
     policy = snap.policy
     day = rules.local_date(moment, policy)
     rows = queries.published(snap, day)
+    fix = _Fix(fmt, ledger, at)
     if check is not None:
-        _check(check, chosen, at, snap, rows, day)
+        _check(check, page, chosen, fix, snap, rows, day)
+        return
+    if update is not None:
+        _update(update, page, chosen, rows, day, policy.community)
         return
     text = pages.render(chosen, rows, day, policy.community)
     if output is None:
@@ -104,37 +130,139 @@ def publish(
 
             typer.echo(f"{NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
         return
-    from ..store.atomic import write_atomic
+    _write_whole(output, text)
+    typer.echo(f"Wrote {output} ({chosen}): {_count(rows)} on {day.isoformat()}.", err=True)
 
-    write_atomic(output, text)  # an existing page keeps its permissions
-    count = f"{len(rows)} active ban{'s' if len(rows) != 1 else ''}" if rows else "no active bans"
-    typer.echo(f"Wrote {output} ({chosen}): {count} on {day.isoformat()}.", err=True)
+
+def _count(rows: list[PublishedBan]) -> str:
+    return f"{len(rows)} active ban{'s' if len(rows) != 1 else ''}" if rows else "no active bans"
+
+
+def _page(path: Path | None, fmt: str, flag: str) -> Page | None:
+    """The --update or --check file, read before the ledger so that its mistakes come first."""
+    if path is None:
+        return None
+    from ..errors import UsageError
+    from ..store.pages import how_to_mark, read_page
+
+    page = read_page(path, fmt, flag)
+    if page is not None:
+        return page
+    if flag == "--update":
+        raise UsageError(
+            f"--update {path}: no such file; in the page, {how_to_mark(fmt)}, then run it again"
+        )
+    raise UsageError(
+        f"--check {path}: no such file; create it with `coc publish --format {fmt} -o {path}`, "
+        f"or, in the page that should hold the table, {how_to_mark(fmt)} and run "
+        f"`coc publish --update {path}`"
+    )
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """-o: the whole file, atomically; never over a page that holds markers (--update is for it)."""
+    from ..errors import UsageError
+    from ..store.atomic import write_atomic
+    from ..store.pages import file_holds_markers
+
+    if file_holds_markers(path):
+        raise UsageError(
+            f"-o {path}: the file holds coc:active-bans markers, and -o would replace all of it; "
+            f"use `coc publish --update {path}` to replace only the part between them"
+        )
+    write_atomic(path, text)  # an existing page keeps its permissions
+
+
+def _update(
+    path: Path,
+    page: Page | None,
+    fmt: str,
+    rows: list[PublishedBan],
+    day: date,
+    community: str,
+) -> None:
+    """--update: the page with only its marked region replaced, or a refusal saying how to mark
+    it; every byte outside the region is kept."""
+    from ..errors import UsageError
+    from ..output import pages
+    from ..store.pages import MARKERS, write_page
+
+    assert page is not None  # _page refused a missing file
+    if page.region is None:
+        start, end = MARKERS[fmt]
+        raise UsageError(
+            f"--update {path}: the file has no coc:active-bans markers; add the line `{start}` "
+            f"where the table starts and `{end}` where it ends (each on its own line, a blank "
+            "line around them), then run it again"
+        )
+    region = page.region
+    content = pages.render_region(fmt, rows, day, community, region.indent, region.newline)
+    written = write_page(page, content)
+    done = "Updated" if written else "Already up to date:"
+    typer.echo(
+        f"{done} {path} between its markers ({fmt}): {_count(rows)} on {day.isoformat()}.",
+        err=True,
+    )
+
+
+class _Fix:
+    """The command that brings a file up to date, as the user would type it."""
+
+    def __init__(self, fmt: str | None, ledger: Path | None, at: str | None) -> None:
+        self.fmt, self.ledger, self.at = fmt, ledger, at
+
+    def command(self, *args: str) -> str:
+        import shlex
+
+        words = ["coc", "publish", *args]
+        words += ["-C", str(self.ledger)] if self.ledger else []
+        words += ["--at", self.at] if self.at else []
+        return shlex.join(words)
+
+    def update(self, path: Path) -> str:
+        return self.command(*(["--format", self.fmt] if self.fmt else []), "--update", str(path))
 
 
 def _check(
-    path: Path, fmt: str, at: str | None, snap: Snapshot, rows: list[PublishedBan], day: date
+    path: Path,
+    page: Page | None,
+    fmt: str,
+    fix: _Fix,
+    snap: Snapshot,
+    rows: list[PublishedBan],
+    day: date,
 ) -> None:
-    """--check: exit 0 when FILE is what publish produces now (an HTML page's own as-of date is
-    kept, so a page stays valid until a ban starts, ends or is overturned), else exit 1."""
-    from ..errors import CocError, UsageError
+    """--check: exit 0 when the marked region (the whole file when it has no markers) is what
+    publish produces now, else exit 1 with a short diff and the command that fixes it."""
+    from ..errors import CocError
     from ..output import pages
+    from ..store.pages import how_to_mark
 
-    try:
-        published = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(
-            f"--check {path}: no such file; create it with `coc publish --format {fmt} -o {path}`"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--check {path}: cannot read it ({exc})") from None
-    as_of = (pages.stated_as_of(published) if fmt == "html" else None) or day
-    expected = pages.render(fmt, rows, as_of, snap.policy.community)
-    found = pages.drift(fmt, published, expected, snap.people.all(), snap.sanctions.all(), day)
+    assert page is not None  # _page refused a missing file
+    community = snap.policy.community
+    if page.region is not None:
+        region = page.region
+        expected = pages.render_region(fmt, rows, day, community, region.indent, region.newline)
+        remedy = f"update it with `{fix.update(path)}`"
+    else:
+        # A whole HTML page keeps its own as-of date: it stays valid until a ban starts or ends.
+        as_of = (pages.stated_as_of(page.text) if fmt == "html" else None) or day
+        expected = pages.render(fmt, rows, as_of, community)
+        if pages.holds_only_the_table(fmt, page.text):
+            remedy = f"regenerate it with `{fix.command('--format', fmt, '-o', str(path))}`"
+        else:
+            remedy = (
+                f"the table is part of a larger page: {how_to_mark(fmt)}, then run "
+                f"`{fix.update(path)}`"
+            )
+    found = pages.drift(fmt, page.marked, expected, snap.people.all(), snap.sanctions.all(), day)
     if found is None:
         typer.echo(f"{path} is up to date.", err=True)
         return
-    command = f"coc publish --format {fmt} -o {path}" + (f" --at {at}" if at else "")
-    raise CocError(pages.drift_message(str(path), found, command))
+    if page.region is not None:
+        found = replace(found, first_line=found.first_line + page.region.line)
+    typer.echo(pages.short_diff(page.text, page.with_region(expected), str(path)), err=True)
+    raise CocError(pages.drift_message(str(path), found, remedy))
 
 
 def stats(
