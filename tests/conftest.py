@@ -253,7 +253,12 @@ def reviewed_case(
     ).json["case"]
     repo.coc("report", "notify-council", case, "--at", received)
     form_committee(repo, case, received)
-    repo.coc("report", "share", case, "--at", received)
+    shared: tuple[str, ...] = ()
+    if "--anonymous-reporter" in extra:  # the reported person gets the council's summary
+        summary = repo.root.parent / "shared-summary.txt"  # outside the ledger's work tree
+        summary.write_text("Insults in chat, reported to the council.\n", encoding="utf-8")
+        shared = ("--summary-file", str(summary))
+    repo.coc("report", "share", case, *shared, "--at", received)
     repo.coc("report", "review", case, "--meeting", meeting, "--at", meeting)
     return case
 

@@ -66,11 +66,17 @@ def a_ban() -> tuple[Memory, str, str]:
     return m, case, str(ban.data["sanction"])
 
 
+SHARED = "In the release thread, a member saw the insults."
+
+
 def anonymous_report(m: Memory, setting: str = "private") -> str:
-    """A report by a reporter who asked not to be named, whose name the summary mentions."""
-    return received(m, "frank", "zebulon", ("hank",), RECEIVED, anonymous_reporter=True,
+    """A report by a reporter who asked not to be named, whose name the summary mentions, shared
+    with the reported person as the council's summary."""
+    case = received(m, "frank", "zebulon", ("hank",), RECEIVED, anonymous_reporter=True,
                     summary=f"{SENTINEL} (zebulon@example.org) saw the insults.",
                     setting=setting)  # fmt: skip
+    m.act(reports.share, "alice", RECEIVED, case, SHARED)
+    return case
 
 
 def with_template(m: Memory, name: str, text: str) -> None:
@@ -138,9 +144,9 @@ def test_the_report_shared_with_the_respondent_never_names_an_anonymous_reporter
     m = ledger()
     case = anonymous_report(m)
     out, err = drafted(capsys, m, case, "offender")
-    assert "saw the insults" in out and "[withheld]" in out
+    assert SHARED in out and "asked not to be named" in out
     assert_not_named(out)
-    assert "withheld" in err
+    assert err == ""
 
 
 def test_an_edited_template_cannot_name_an_anonymous_reporter_either(
@@ -160,7 +166,6 @@ def test_decisions_to_the_offender_and_witnesses_never_name_an_anonymous_reporte
     m = ledger("2026-03-12")
     case = anonymous_report(m, setting="private")
     m.act(committee.form, "alice", RECEIVED, case, ["bob", "carol", "dan"])
-    m.act(reports.share, "alice", RECEIVED, case)
     m.act(reports.review, "alice", on("2026-03-12"), case, date(2026, 3, 12))
     warning = m.act(sanction_actions.propose, "alice", on("2026-03-12"), case,
                     None, None, None, None).data["sanction"]  # fmt: skip

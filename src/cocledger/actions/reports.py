@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..core import rules, transitions
+from ..core import anonymity, messages, rules, transitions
 from ..core.change import Change, Outcome
 from ..core.ids import next_id
-from ..core.models import CaseDeadlines, Person
+from ..core.models import Case, CaseDeadlines, Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
 from . import change_of, not_before, step_case
@@ -123,12 +123,40 @@ def notify_council(snap: Snapshot, actor: Person, at: datetime, case_id: str) ->
     return Outcome(change, data, f"Recorded the council notice for {case_id}{late}")
 
 
-def share(snap: Snapshot, actor: Person, at: datetime, case_id: str) -> Outcome:
-    """Incident processing: sharing the report with the reported person opens their 7 days."""
-    change, data = _step(snap, "report share", actor, at, case_id)
+def share(
+    snap: Snapshot, actor: Person, at: datetime, case_id: str, summary: str | None = None
+) -> Outcome:
+    """Incident processing: sharing the report with the reported person opens their 7 days.
+    `summary` is what the council wrote for them (`--summary-file`), kept as `shared_summary`:
+    SPEC §3 An anonymous reporter, required then, and refused while it names the reporter."""
+    case = snap.case(case_id)
+    transitions.permit(snap.policy, "report share", actor.id, case)
+    written = text_of(summary, "--summary-file", "text")
+    if case.anonymous_reporter:
+        _for_the_respondent(snap, case, written or case.shared_summary)
+    changes = {"shared_summary": written} if written else {}
+    change, data = _step(snap, "report share", actor, at, case_id, changes)
     due = change.cases[0].deadlines.respondent_response
     data["respondent_response_due"] = str(due)
-    return Outcome(change, data, f"Shared {case_id} with the reported person; response due {due}.")
+    what = "the council's summary of " if change.cases[0].shared_summary else ""
+    return Outcome(
+        change, data, f"Shared {what}{case_id} with the reported person; response due {due}."
+    )
+
+
+def _for_the_respondent(snap: Snapshot, case: Case, summary: str | None) -> None:
+    """SPEC §3 An anonymous reporter: the reported person receives a summary the council wrote
+    for them, never the report, and one that holds nothing of the reporter's name, id, e-mail or
+    handles (compared caseless, after Unicode normalisation; a name part as a whole word)."""
+    if summary is None:
+        raise RefusedError(
+            f"the reporter of {case.id} asked not to be named: write a summary for the reported "
+            "person that does not identify them, and give it with "
+            f"`coc report share {case.id} --summary-file F`"
+        )
+    terms = messages.reporter_terms(snap.people, case)
+    fix = "the reported person must not learn who reported them; write it without that"
+    anonymity.refuse_mentions(summary, terms, "--summary-file", fix)
 
 
 def respond(

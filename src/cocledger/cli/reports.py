@@ -141,15 +141,28 @@ def notify_council(
 
 
 def share(
-    case: CaseArg, ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False
+    case: CaseArg,
+    summary_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary-file",
+            metavar="FILE",
+            help="The summary the council wrote for them (needed for an anonymous reporter).",
+        ),
+    ] = None,
+    ledger: LedgerOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Record that the reported person has the report.
 
-    Their 7 days to respond start.
+    Their 7 days to respond start. An anonymous reporter's report is never shared: the reported
+    person gets the council's summary, from --summary-file.
     """
     from ..actions.reports import share as action
 
-    act(ledger, at, "report share", lambda s, a, w: action(s, a, w, case), as_json)
+    text = read_text(summary_file, "--summary-file") if summary_file else None
+    act(ledger, at, "report share", lambda s, a, w: action(s, a, w, case, text), as_json)
 
 
 def respond(

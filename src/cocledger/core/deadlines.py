@@ -191,6 +191,8 @@ def respondent_window(policy: Policy, case: Case, day: date) -> DueItem | None:
     if shared is None:
         detail = f"not yet shared with the reported person; their {period} start then"
         command = f"coc report share {case.id}"
+        if case.anonymous_reporter:  # SPEC §3: they get the council's summary, not the report
+            command += " --summary-file F"
         return DueItem(
             "respondent_response", case.id, None, None, False, detail, command, case.respondent
         )

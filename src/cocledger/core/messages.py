@@ -4,9 +4,11 @@ Pure: templates, people and the case come in as data; nothing reads a file or th
 templates are the ledger's editable `templates/<name>.txt` files (`coc init` writes them from the
 package's defaults); they use `$name` placeholders (string.Template) from `values()`.
 
-An anonymous reporter is never named to the reported person or to a witness: the placeholders
-never carry them, and every draft to those parties is scrubbed of the reporter's name, id, email
-and handles in case a summary or an edited template mentions them.
+SPEC §3 An anonymous reporter is never named to the reported person or to a witness: they read
+the summary the council wrote for them (`shared_summary`), never the report's own words; the
+placeholders never carry the reporter; and a draft to them that still holds a part of the
+reporter's name, id, e-mail or handles (an edited template, a shared summary written before a
+handle was added) is refused, never silently rewritten (`core.anonymity`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from datetime import date
 from string import Template
 
 from ..errors import InputError, RefusedError
-from . import rules
+from . import anonymity, rules
 from .deadlines import decision_day
+from .ids import case_path
 from .models import Case, Person, Policy, Sanction
 from .snapshot import Entries
 from .wording import long_date, ordinal, sanction_text, stage
@@ -33,8 +36,13 @@ TEMPLATE_NAMES = (
     "witnesses",
     "reinstatement",
 )
-WITHHELD = "[withheld]"
 ANONYMOUS = "a member of the community who asked not to be named"
+HIDDEN_FROM = ("offender", "witnesses")
+"""The parties an anonymous reporter is never named to: the reported person and the witnesses."""
+ANONYMITY = (
+    "The person who reported it asked not to be named, so what follows is the Council's summary "
+    "of the report, written for you."
+)
 DECIDED = frozenset({"enacted", "escalated", "overturned"})
 
 
@@ -61,7 +69,8 @@ class Notice:
     sanction: str | None
     drafts: tuple[Draft, ...]
     withheld: int = 0
-    """How many mentions of an anonymous reporter were removed from the drafts."""
+    """Always 0: a draft naming an anonymous reporter is refused, not rewritten. Kept because
+    `notify --draft --json` has reported it."""
 
 
 # --- which message ------------------------------------------------------------------------------
@@ -207,6 +216,15 @@ def appeal_paragraph(policy: Policy, sanction: Sanction) -> str:
     return f"You may appeal this decision by writing to {policy.contact} (Code of Conduct §8)."
 
 
+def summary_for(case: Case, party: str) -> str | None:
+    """SPEC §3 An anonymous reporter: the reported person and witnesses read the summary the
+    council wrote for them when there is one, and of an anonymous report only that (None until
+    it is written); everyone else reads the report's own summary."""
+    if party in HIDDEN_FROM and (case.shared_summary or case.anonymous_reporter):
+        return case.shared_summary
+    return case.summary
+
+
 def values(
     policy: Policy,
     people: Entries[Person],
@@ -226,8 +244,10 @@ def values(
             return people[person_id].name
         return person_id or ""
 
-    hide_reporter = case.anonymous_reporter and party in ("offender", "witnesses")
+    hide_reporter = case.anonymous_reporter and party in HIDDEN_FROM
     witnesses = [w for w in case.witnesses if not (hide_reporter and w == case.reporter)]
+    summary = summary_for(case, party)
+    unwritten = "" if hide_reporter else "(the report is attached)"  # never the report, then
     deadlines = rules.case_deadlines(case, policy)
     facts = {
         "community": policy.community,
@@ -236,7 +256,8 @@ def values(
         "received_on": long_date(rules.local_date(case.received_at, policy)),
         "occurred_on": long_date(case.occurred_on),
         "setting": case.setting,
-        "summary": (case.summary or "(the report is attached)").strip(),
+        "summary": summary.strip() if summary else unwritten,
+        "anonymity": ANONYMITY if hide_reporter else "",
         "council_notice_period": str(policy.deadlines.council_notice),
         "response_period": str(policy.deadlines.respondent_response),
         "response_due": long_date(deadlines.respondent_response or rules.response_due(day, policy)),
@@ -308,26 +329,39 @@ def fill(template: str, facts: dict[str, str], file: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def reporter_terms(reporter: Person | None, recipient: Sequence[Person]) -> list[str]:
-    """What would name an anonymous reporter: name, each longer part of it, id, email, handles
-    (parts the recipient's own name shares are kept, or the greeting would be scrubbed)."""
-    if reporter is None:
-        return []
-    own = {part.lower() for person in recipient for part in person.name.split()}
-    parts = [p for p in reporter.name.split() if len(p) >= 3 and p.lower() not in own]
-    terms = [reporter.name, *parts, reporter.id, *(reporter.handles.values())]
-    if reporter.email:
-        terms.append(reporter.email)
-    return sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+def reporter_terms(
+    people: Entries[Person], case: Case, to: Sequence[Person] = ()
+) -> list[anonymity.Term]:
+    """What would name the case's reporter. Name parts that the recipients, the respondent, a
+    witness or the committee share are left out: those people's own names are in the drafts."""
+    reporter = people[case.reporter] if case.reporter and case.reporter in people else None
+    named = {case.respondent, *case.witnesses, *case.committee} - {case.reporter, None}
+    exempt = [*to, *(people[i] for i in named if i and i in people)]
+    return anonymity.terms_of(case.reporter or "", reporter, exempt)
 
 
-def scrub(text: str, terms: Sequence[str]) -> tuple[str, int]:
-    """Replace every whole-word mention of the terms, ignoring case; returns the count."""
-    if not terms:
-        return text, 0
-    alternatives = "|".join(re.escape(t) for t in terms)
-    pattern = re.compile(rf"(?<![\w@.-])(?:{alternatives})(?![\w@-])", re.IGNORECASE)
-    return pattern.subn(WITHHELD, text)
+def _refuse_naming(
+    people: Entries[Person],
+    case: Case,
+    party: str,
+    to: Sequence[Person],
+    shared: str | None,
+    template: tuple[str, str],
+    draft: str,
+) -> None:
+    """SPEC §3 An anonymous reporter: refuse a draft to the reported person or a witness that
+    still names the reporter, saying where to fix it: the shared summary (people.yaml may have
+    changed since it was written), the template (its file, its text), or what is left, the
+    draft. The template's fixed wording and the draft are checked for distinctive terms only:
+    "You may appeal" must not refuse every notice of a case whose reporter is called May."""
+    terms = reporter_terms(people, case, to)
+    distinctive = [term for term in terms if term.distinctive]
+    refuse = anonymity.refuse_mentions
+    if shared:
+        where = f"the shared_summary of {case_path(case.id)}"
+        refuse(shared, terms, where, "edit it there, so that it no longer names the reporter")
+    refuse(template[1], distinctive, template[0], "edit it: the reporter is never named to them")
+    refuse(draft, distinctive, f"the draft to the {party}", "check its template and people.yaml")
 
 
 def compose(
@@ -341,21 +375,35 @@ def compose(
     day: date,
     steps: Sequence[str] = (),
 ) -> Notice:
-    """The drafts of one notice: the template filled once per message, then scrubbed if the
-    reporter asked not to be named and the message goes to the reported person or a witness."""
+    """The drafts of one notice: the template filled once per message. If the reporter asked
+    not to be named and the message goes to the reported person or a witness, it needs the
+    summary the council wrote for them, and is refused while it still names the reporter."""
+    hidden = case.anonymous_reporter and party in HIDDEN_FROM
+    uses_summary = "summary" in Template(template).get_identifiers()
+    if hidden and uses_summary and not case.shared_summary:
+        raise RefusedError(_no_shared_summary(case, party, name))
     drafts = []
-    withheld = 0
     for to in recipients(policy, people, case, party):
         text = fill(
             template,
             values(policy, people, case, subject, party, to, day, steps),
             template_path(name),
         )
-        hidden = case.anonymous_reporter and party in ("offender", "witnesses")
         if hidden and all(p.id != case.reporter for p in to):
-            known = case.reporter is not None and case.reporter in people
-            reporter = people[case.reporter] if known and case.reporter else None
-            text, count = scrub(text, reporter_terms(reporter, to))
-            withheld += count
+            shared = case.shared_summary if uses_summary else None
+            source = (template_path(name), template)
+            _refuse_naming(people, case, party, to, shared, source, text)
         drafts.append(Draft(to, text))
-    return Notice(case.id, party, name, subject.id if subject else None, tuple(drafts), withheld)
+    return Notice(case.id, party, name, subject.id if subject else None, tuple(drafts))
+
+
+def _no_shared_summary(case: Case, party: str, name: str) -> str:
+    """Why an anonymous report's draft waits for the council's summary, and what to do."""
+    reader = "reported person" if party == "offender" else "witnesses"
+    why = (
+        f"the reporter of {case.id} asked not to be named, so the {reader} read a summary the "
+        "council writes for them, never the report"
+    )
+    if case.first("shared") is None:
+        return f"{why}: write it and give it with `coc report share {case.id} --summary-file F`"
+    return f"{why}, and {case.id} has none: leave $summary out of {template_path(name)}"

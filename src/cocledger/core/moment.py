@@ -71,6 +71,8 @@ def case_then(policy: Policy, case: Case, state: Walk, at: datetime) -> Case:
     changes["conflicts"] = tuple(m for m in case.conflicts if m not in later)
     if not any(e.action == "response_received" for e in events):
         changes["response"] = None
+    if not any(e.action == "shared" for e in events):
+        changes["shared_summary"] = None
     if not any(e.action == "reviewed" for e in events):
         changes["review_meeting"] = None
     then = case.model_copy(update=changes)

@@ -148,6 +148,13 @@ def _appeal(s: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+SUMMARIES = {
+    "summary": "summary (confidential)",
+    "shared_summary": "shared summary (what the reported person read)",
+    "response": "response (confidential)",
+}
+
+
 def case(console: Console, data: dict[str, Any], zone: str | None = None) -> None:
     facts = Table(box=None, show_header=False)
     facts.add_column(style="bold")
@@ -190,9 +197,9 @@ def case(console: Console, data: dict[str, Any], zone: str | None = None) -> Non
         detail = " ".join(str(p) for p in [*parts, e.get("note")] if p)
         _row(timeline, when(e["at"], zone), e["action"].replace("_", " "), e["by"], detail)
     shown_parts: list[Any] = [facts]
-    for key in ("summary", "response"):
+    for key, label in SUMMARIES.items():
         if data.get(key):
-            shown_parts.append((Text(data[key].rstrip()), f"{key} (confidential)"))
+            shown_parts.append((Text(data[key].rstrip()), label))
     shown_parts.append(timeline)
     if data.get("sanctions"):
         shown_parts.append(sanctions_table(console, data["sanctions"], "Sanctions"))
