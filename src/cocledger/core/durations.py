@@ -17,7 +17,11 @@ from ..errors import UsageError
 
 Unit = Literal["hours", "days", "months"]
 UNITS: dict[str, Unit] = {"hour": "hours", "day": "days", "month": "months"}
-_PATTERN = re.compile(r"^\s*([0-9]{1,4})\s+(hour|hours|day|days|month|months)\s*$")
+DURATION_PATTERN = r"^(lifetime|([1-9][0-9]{0,3}) (hour|hours|day|days|month|months))$"
+"""A duration as the ledger's files write it: the one pattern the reader below and the JSON
+Schemas (`coc schema`, for editors) check, so an editor flags exactly what validate reports."""
+_WRITTEN = re.compile(DURATION_PATTERN)
+_FORMS = "write '<n> hours', '<n> days', '<n> months' or 'lifetime'"
 
 
 @dataclass(frozen=True, order=True)
@@ -73,20 +77,24 @@ LIFETIME = Duration(None, None)
 
 
 def parse_duration(text: str | int | None) -> Duration:
-    """Parse `<n> hours|days|months` or `lifetime`; a UsageError names the accepted forms."""
+    """What a person types (a flag): spacing and case are forgiven, then it is read as written."""
     if text is None:
-        raise UsageError(
-            "a duration is missing: write '<n> hours', '<n> days', '<n> months' or 'lifetime'"
-        )
-    raw = str(text).strip().lower()
-    if raw == "lifetime":
+        raise UsageError(f"a duration is missing: {_FORMS}")
+    return parse_written(" ".join(str(text).split()).lower(), shown=text)
+
+
+def parse_written(text: str, shown: str | int | None = None) -> Duration:
+    """A duration as a file holds it: exactly DURATION_PATTERN (fullmatch, as JSON Schema's `$`
+    lets no trailing newline through); a UsageError says what to write instead."""
+    shown = text if shown is None else shown
+    match = _WRITTEN.fullmatch(text)
+    if match is None:
+        lenient = " ".join(text.split()).lower()
+        if lenient != text and _WRITTEN.fullmatch(lenient):
+            raise UsageError(f"'{shown}' is not how a duration is written: write '{lenient}'")
+        if re.fullmatch(r"0+ (hour|hours|day|days|month|months)", lenient):
+            raise UsageError(f"'{shown}' is not a duration: the number must be at least 1")
+        raise UsageError(f"'{shown}' is not a duration: {_FORMS}")
+    if match.group(2) is None:
         return LIFETIME
-    match = _PATTERN.match(raw)
-    if not match:
-        raise UsageError(
-            f"'{text}' is not a duration: write '<n> hours', '<n> days', '<n> months' or 'lifetime'"
-        )
-    amount = int(match.group(1))
-    if amount <= 0:
-        raise UsageError(f"'{text}' is not a duration: the number must be at least 1")
-    return Duration(amount, UNITS[match.group(2).removesuffix("s")])
+    return Duration(int(match.group(2)), UNITS[match.group(3).removesuffix("s")])
