@@ -103,7 +103,7 @@ def test_a_duplicate_key_is_reported_on_its_line() -> None:
 
 
 def test_keys_merged_in_may_be_overridden_as_ruamel_does() -> None:
-    fast, roundtrip = both("base: &b {a: 1, c: 3}\nx:\n  <<: *b\n  a: 2\n")
+    fast, roundtrip = both("x:\n  <<: {a: 1, c: 3}\n  a: 2\n")  # no alias: see test_yaml_errors
     assert fast == roundtrip
     assert fast[("str", "x")] == {("str", "a"): ("int", 2), ("str", "c"): ("int", 3)}
 

@@ -22,6 +22,8 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL002": (records.check_schema, ERROR, "Schema"),
     "CL003": (records.check_unknown_key, ERROR, "Unknown key"),
     "CL004": (records.check_missing_file, ERROR, "Missing ledger file"),
+    "CL005": (records.check_yaml_features, ERROR, "YAML anchor, alias or tag"),
+    "CL006": (records.check_file_limits, ERROR, "File too large or nested too deep"),
     "CL010": (records.check_unknown_person, ERROR, "Unknown person"),
     "CL011": (records.check_unknown_case, ERROR, "Unknown case"),
     "CL012": (records.check_unknown_sanction, ERROR, "Unknown sanction"),

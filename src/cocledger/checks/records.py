@@ -35,6 +35,16 @@ def check_unknown_key(ctx: Context) -> Iterator[Finding]:
     return _parse_findings(ctx, "CL003")
 
 
+def check_yaml_features(ctx: Context) -> Iterator[Finding]:
+    """SPEC §5: anchors, aliases and tags are refused (the ledger never needs them)."""
+    return _parse_findings(ctx, "CL005")
+
+
+def check_file_limits(ctx: Context) -> Iterator[Finding]:
+    """SPEC §5: a file's size, number of values and nesting depth are capped."""
+    return _parse_findings(ctx, "CL006")
+
+
 def check_missing_file(ctx: Context) -> Iterator[Finding]:
     """SPEC §2: a ledger holds policy.yaml, people.yaml, sanctions.yaml and cases/."""
     if PEOPLE_FILE in ctx.missing:

@@ -124,7 +124,8 @@ class Written:
 
 
 def _schema_key() -> str:
-    """Pickled models are only good for the model classes that wrote them."""
+    """Pickled models are only good for the model classes that wrote them, and for the reader
+    whose rules they passed (a text yamlio refuses now must not be served from an old entry)."""
     global _SCHEMA
     if _SCHEMA is None:
         import pydantic
@@ -132,7 +133,8 @@ def _schema_key() -> str:
         here = Path(__file__).parent.parent
         digest = hashlib.sha256(pydantic.VERSION.encode())
         digest.update(b"register-1")  # the format of an entry
-        for name in ("core/models.py", "core/durations.py", "core/ids.py", "store/registers.py"):
+        sources = ("core/models.py", "core/durations.py", "core/ids.py", "core/zones.py")
+        for name in (*sources, "store/registers.py", "store/yamlio.py"):
             digest.update((here / name).read_bytes())
         _SCHEMA = digest.hexdigest()[:12]
     return _SCHEMA

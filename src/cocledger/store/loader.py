@@ -7,7 +7,10 @@ only, with the same fast reader) once, to find the line of each. Actions, querie
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -35,24 +38,58 @@ class Locator:
         return yamlio.node_position(self._tree, path)
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MESSAGE_MAX = 300
+
+
+def one_line(message: str) -> str:
+    """A message fit for one line of a terminal or a CI annotation: control characters a file's
+    value brought in are escaped (`\x00`, `\n`), and a huge value is cut."""
+    message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], message)
+    return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
+
+
 def schema_message(error: Any) -> tuple[tuple[Any, ...], str]:
     """One readable line per pydantic error: the dotted key path and what is wrong."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    dotted = ".".join(str(p) for p in loc) or "(top level)"
+    dotted = one_line(".".join(str(p) for p in loc) or "(top level)")
     if error["type"] == "extra_forbidden":
         return loc, f"{dotted}: unknown key (check its spelling)"
     if error["type"] == "missing":
         return loc, f"{dotted}: required key is missing"
     message = error["msg"].removeprefix("Value error, ")
-    return loc, f"{dotted}: {message}"
+    return loc, one_line(f"{dotted}: {message}")
+
+
+def read_text(path: Path, relpath: str) -> str:
+    """A ledger file's text; a YamlProblem (CL006) when it is over the cap, before reading it,
+    or (CL001) at the line and column of the first byte that is not UTF-8."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > yamlio.MAX_FILE_BYTES:
+            refused = yamlio.too_big(size)
+            raise yamlio.YamlProblem(refused.message, relpath, code=refused.code)
+        raw = handle.read(yamlio.MAX_FILE_BYTES + 1)
+    if len(raw) > yamlio.MAX_FILE_BYTES:  # grew while being read
+        refused = yamlio.too_big(len(raw))
+        raise yamlio.YamlProblem(refused.message, relpath, code=refused.code)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} here): save the file as UTF-8"
+        raise yamlio.YamlProblem(message, relpath, line, col) from None
 
 
 def load_data(text: str, file: str) -> tuple[Any, list[Problem]]:
-    """The fast YAML parse alone (validate runs it in worker processes): data or CL001/CL002."""
+    """The fast YAML parse alone (validate runs it in worker processes): data, or the problem
+    of a text the reader refuses (CL001, CL005, CL006) or that is not a mapping (CL002)."""
     try:
         data = yamlio.load_fast(text, file)
-    except InputError as exc:
-        return None, [Problem("CL001", "error", file, exc.line or 1, 1, exc.detail)]
+    except yamlio.YamlProblem as exc:
+        return None, [Problem(exc.code, "error", file, exc.line or 1, exc.col, exc.detail)]
     if data is None:
         data = {}
     if not isinstance(data, dict):

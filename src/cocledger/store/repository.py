@@ -38,7 +38,7 @@ from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsF
 from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
 from . import cache, commit, git, templates, yamlio
-from .loader import Locator, parse_strictly
+from .loader import Locator, parse_strictly, read_text
 from .registers import Register
 
 R = TypeVar("R", Person, Sanction)
@@ -73,12 +73,9 @@ class Repository:
         """A ledger file's text (None when it is not there)."""
         if relpath not in self._texts:
             path = self.root / relpath
-            try:
-                self._texts[relpath] = path.read_text(encoding="utf-8") if path.is_file() else None
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not UTF-8 text (byte {exc.start}): save it as UTF-8", self.name(relpath)
-                ) from None
+            try:  # refused over the size cap or at a byte that is not UTF-8 (`loader.read_text`)
+                found = read_text(path, self.name(relpath)) if path.is_file() else None
+                self._texts[relpath] = found
             except OSError as exc:
                 raise InputError(
                     f"cannot read it: {exc.strerror or exc}", self.name(relpath)

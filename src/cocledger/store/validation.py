@@ -23,7 +23,8 @@ from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsF
 from ..core.problems import Problem
 from ..errors import InputError
 from . import cache, git
-from .loader import Locate, Locator, load_data, parse_file, validate_data
+from .loader import Locate, Locator, load_data, parse_file, read_text, validate_data
+from .yamlio import YamlProblem
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Person, Sanction)
@@ -35,10 +36,14 @@ CHUNK = 250
 
 
 def _read(root: Path, relpath: str) -> tuple[str | None, list[Problem]]:
+    """A file's text, or why not as a problem (over the size cap, not UTF-8, unreadable)."""
     try:
-        return (root / relpath).read_text(encoding="utf-8"), []
-    except (OSError, UnicodeError) as exc:
-        return None, [Problem("CL001", "error", relpath, 1, 1, f"cannot read the file: {exc}")]
+        return read_text(root / relpath, relpath), []
+    except YamlProblem as exc:
+        return None, [Problem(exc.code, "error", relpath, exc.line or 1, exc.col, exc.detail)]
+    except OSError as exc:
+        message = f"cannot read the file: {exc.strerror or exc}"
+        return None, [Problem("CL001", "error", relpath, 1, 1, message)]
 
 
 def _read_and_parse(root: str, files: list[str], keep_text: bool = True) -> list[Parsed]:
@@ -205,7 +210,7 @@ def load(
     if base is not None:
         from .history import GitHistory
 
-        ctx.history = GitHistory(root, base)
+        ctx.history = GitHistory(root, base, ctx)  # seeded with the registers read above
     return ctx
 
 

@@ -3,6 +3,12 @@ line lookup for error messages.
 
 PyYAML reads YAML 1.1 (`no` is false, `0123` is 83); ruamel, the writer, reads YAML 1.2. The fast
 reader below uses ruamel's YAML 1.2 resolvers so both read every value the same way.
+
+The reader is the gate for untrusted text (SPEC §5): it refuses anchors, aliases and tags other
+than the core ones (the ledger never writes them, and an alias is how 588 bytes grow into
+gigabytes), a file over MAX_FILE_BYTES, more than MAX_NODES values and nesting deeper than
+MAX_DEPTH, before any value is built; every refusal and syntax error is a `YamlProblem` at a line
+that exists in the file.
 """
 
 from __future__ import annotations
@@ -14,6 +20,26 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A ledger file's cap: over 20 times the sanctions register of a 10,000-case ledger (690 kB), and
+small enough that the worst text under it parses in seconds, in a few hundred MB."""
+MAX_NODES = 500_000
+"""Values (scalars, lists, mappings) in one file: a register of ~16,000 sanctions. What a file of
+tiny values (`[1,1,1,...]`) costs follows this count, not its bytes."""
+MAX_DEPTH = 64
+"""Lists and mappings inside each other: a ledger file needs 5; Python's recursion needs a cap."""
+
+
+class YamlProblem(InputError):
+    """A file the YAML reader refuses, located like a diagnostic: its check code (CL001 syntax,
+    CL005 anchor, alias or tag, CL006 too big or nested too deep), line and column."""
+
+    def __init__(self, message: str, file: str, line: int = 1, col: int = 1, code: str = "CL001"):
+        super().__init__(message, file, line)
+        self.col = col
+        self.code = code
+
 
 try:  # the C parser is ~10x faster; fall back where libyaml is missing
     _Base: type = yaml.CSafeLoader
@@ -164,7 +190,52 @@ class _Slow(Exception):
     """Not a case for the fast path: construct this document the ordinary way."""
 
 
-def _build(node: yaml.Node, loader: Any, open_nodes: set[int]) -> Any:
+class _Refused(Exception):
+    """Text the reader will not build (an anchor, an alias, a tag, too much): its check code and
+    where (a yaml Mark, or None for the whole file)."""
+
+    def __init__(self, code: str, message: str, mark: Any = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.mark = code, message, mark
+
+
+_LEDGER_NEVER = "the ledger never uses anchors or aliases"
+_CORE_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_CORE_TAGS |= {_SEQ, _MAP}
+
+
+def _alias(mark: Any) -> _Refused:
+    return _Refused("CL005", f"a YAML alias (*…): {_LEDGER_NEVER}; write the value out", mark)
+
+
+def _too_deep(mark: Any) -> _Refused:
+    return _Refused(
+        "CL006",
+        f"nested more than {MAX_DEPTH} levels deep (lists or mappings inside each other): no "
+        "ledger file needs that; check the brackets and indentation here",
+        mark,
+    )
+
+
+def _too_many(mark: Any) -> _Refused:
+    return _Refused(
+        "CL006",
+        f"more than {MAX_NODES:,} values in one file, more than a ledger file may hold "
+        "(docs/checks.md, CL006): is this the right file?",
+        mark,
+    )
+
+
+def too_big(size: int) -> _Refused:
+    """The refusal of a text or file over MAX_FILE_BYTES, before it is parsed (or even read)."""
+    return _Refused(
+        "CL006",
+        f"{size / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB a ledger file may hold "
+        "(docs/checks.md, CL006): is this the right file?",
+    )
+
+
+def _build(node: yaml.Node, loader: Any, seen: set[int], depth: int) -> Any:
     cls = node.__class__
     if cls is yaml.ScalarNode:
         tag = node.tag
@@ -180,65 +251,242 @@ def _build(node: yaml.Node, loader: Any, open_nodes: set[int]) -> Any:
         except Exception:
             raise _Slow from None
     key = id(node)
-    if key in open_nodes:  # an alias inside itself
-        raise _Slow
-    open_nodes.add(key)
+    if key in seen:  # a list or mapping met twice is an alias: refused before it is copied
+        raise _alias(node.start_mark)
+    seen.add(key)
+    if depth > MAX_DEPTH:
+        raise _too_deep(node.start_mark)
+    depth += 1
+    if cls is yaml.MappingNode and node.tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise _Slow
+            item_key = _build(key_node, loader, seen, depth)
+            try:
+                repeated = item_key in mapping
+            except TypeError:
+                raise _Slow from None
+            if repeated:
+                raise _Slow
+            mapping[item_key] = _build(value_node, loader, seen, depth)
+        return mapping
+    if cls is yaml.SequenceNode and node.tag == _SEQ:
+        return [_build(item, loader, seen, depth) for item in node.value]
+    raise _Slow
+
+
+def _check_tree(node: yaml.Node) -> None:
+    """Before the (recursive) constructor builds a document the fast path handed back: no alias,
+    no tag beyond the core ones (and `<<`), not too deep, not too many values."""
+    seen: set[int] = set()
+    todo: list[tuple[yaml.Node, int]] = [(node, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if node.tag not in _CORE_TAGS and node.tag != _MERGE:
+            raise _not_core_tag(node.tag, node.start_mark)
+        if id(node) in seen:
+            raise _alias(node.start_mark)
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise _too_many(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth > MAX_DEPTH:
+            raise _too_deep(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            todo.extend((child, depth + 1) for pair in node.value for child in pair)
+        else:
+            todo.extend((child, depth + 1) for child in node.value)
+
+
+def _not_core_tag(tag: str, mark: Any) -> _Refused:
+    return _Refused(
+        "CL005",
+        "a YAML tag (!…): the ledger holds plain values only; remove the tag (quote the value "
+        "to keep it as text)",
+        mark,
+    )
+
+
+_FLOW = "[]{},"
+_BEFORE_PROPERTY = _FLOW + ":?\ufeff"
+
+
+def _may_hold_property(text: str) -> bool:
+    """Whether an anchor (&a), an alias (*a) or a tag (!t) may begin somewhere: at the start, after
+    white space or a flow indicator, an anchor's or alias's name right after it. Only such text
+    (prose like "*really*" too) costs an event scan; "Q&A", "R & D" or "Stop!" do not. str.find
+    keeps this at C speed: a regex tried at every position costs a third of the parse."""
+    for char in "&*!":
+        at = text.find(char)
+        while at >= 0:
+            before = text[at - 1] if at else " "
+            if before.isspace() or before in _BEFORE_PROPERTY:
+                after = text[at + 1 : at + 2]
+                if char == "!" or (after and not after.isspace() and after not in _FLOW):
+                    return True
+            at = text.find(char, at + 1)
+    return False
+
+
+_NODE_STARTS = ",:-?[{\n"  # each of these begins at most 3 values: 3 * their count bounds them
+
+
+def _screen(text: str) -> None:
+    """Refuse what must never be composed, at C speed for ordinary files: the size by length; an
+    event scan (no nodes kept) only for text that may hold a property or too many values."""
+    if len(text) > MAX_FILE_BYTES:
+        raise too_big(len(text))
+    suspect = _may_hold_property(text)
+    if not suspect and 3 * (len(text) + 1) > MAX_NODES:
+        suspect = 3 * (sum(map(text.count, _NODE_STARTS)) + 1) > MAX_NODES
+    if suspect:
+        _scan_events(text)
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _scan_events(text: str) -> None:
+    """The C parser's events, one at a time: the first anchor, alias, non-core tag, level past
+    MAX_DEPTH or value past MAX_NODES is refused at its place, before anything is built."""
+    loader = _Yaml12Loader(text)
+    depth = nodes = 0
     try:
-        if cls is yaml.MappingNode and node.tag == _MAP:
-            mapping: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    raise _Slow
-                item_key = _build(key_node, loader, open_nodes)
-                try:
-                    repeated = item_key in mapping
-                except TypeError:
-                    raise _Slow from None
-                if repeated:
-                    raise _Slow
-                mapping[item_key] = _build(value_node, loader, open_nodes)
-            return mapping
-        if cls is yaml.SequenceNode and node.tag == _SEQ:
-            return [_build(item, loader, open_nodes) for item in node.value]
-        raise _Slow
+        while True:
+            event = loader.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                nodes += 1
+                if event.anchor is not None:
+                    raise _Refused(
+                        "CL005",
+                        f"a YAML anchor (&…): {_LEDGER_NEVER}; remove it, and write the value "
+                        "out where an alias (*…) names it",
+                        event.start_mark,
+                    )
+                if event.tag is not None and event.tag not in _CORE_TAGS:
+                    raise _not_core_tag(event.tag, event.start_mark)
+                if nodes > MAX_NODES:
+                    raise _too_many(event.start_mark)
+                if isinstance(event, _OPEN_EVENTS):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _too_deep(event.start_mark)
+            elif isinstance(event, _CLOSE_EVENTS):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                raise _alias(event.start_mark)
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
     finally:
-        open_nodes.discard(key)
+        loader.dispose()
 
 
 def _load(text: str) -> Any:
-    """`yaml.load(text, Loader=_Yaml12Loader)`, with the fast path for the values."""
+    """`yaml.load(text, Loader=_Yaml12Loader)` of a screened text, with the fast path."""
+    _screen(text)
     loader = _Yaml12Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         try:
-            return _build(node, loader, set())
+            return _build(node, loader, set(), 1)
         except _Slow:
+            _check_tree(node)
             return loader.construct_document(node)
     finally:
         loader.dispose()
 
 
 def load_fast(text: str, file: str) -> Any:
-    """Parse YAML 1.2 safely and fast; a syntax error becomes an InputError with its line."""
+    """Parse YAML 1.2 safely and fast; what it refuses is a YamlProblem at a line of the file."""
     try:
         return _load(text)
+    except _Refused as exc:
+        line, col = _position(text, exc.mark)
+        raise YamlProblem(exc.message, file, line, col, exc.code) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise InputError(f"YAML syntax: {problem}", file, line) from None
+        message, mark = syntax_message(exc)
+        line, col = _position(text, mark)
+        code = "CL006" if "maximum nesting depth" in message else "CL001"
+        raise YamlProblem(f"YAML syntax: {message}", file, line, col, code) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control code)
+        line, col = _char_position(text, exc.position)
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        message = f"YAML syntax: {char} is not allowed in YAML text ({exc.reason})"
+        raise YamlProblem(message, file, line, col) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML syntax: {exc}", file) from None
+        raise YamlProblem(f"YAML syntax: {exc}", file) from None
+    except RecursionError:  # pragma: no cover - only the pure-Python reader recurses this deep
+        raise YamlProblem(_too_deep(None).message, file, code="CL006") from None
+
+
+# Contexts whose problem lies at the token that broke them (a mis-indented key, a tab, a second
+# document, a bad escape): the problem's mark is the place. Other contexts name something opened
+# and never closed (a quote, a bracket, a key without its colon): their own mark is the place.
+_AT_PROBLEM = (
+    "while parsing a block",
+    "while scanning a plain scalar",
+    "while scanning for the next token",
+    "while parsing a quoted scalar",
+    "while increasing",
+    "expected a single document",
+)
+
+
+_CONSTRUCT = re.compile(r"while (?:scanning|parsing) an? ")
+
+
+def syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, Any]:
+    """The parser's words, its context kept ("while scanning a quoted scalar that starts at line
+    67: found unexpected end of stream"), and the mark where the broken construct starts."""
+    problem = exc.problem or "not valid YAML"
+    context, opened, found = exc.context, exc.context_mark, exc.problem_mark
+    if not context:
+        return problem, found or opened
+    if opened is not None and _CONSTRUCT.match(context):  # not "while scanning for the next token"
+        context = f"{context} that starts at line {opened.line + 1}"
+    separator = ": " if context.startswith("while ") else ", "
+    at_problem = context.startswith(_AT_PROBLEM)
+    mark = (found or opened) if at_problem else (opened or found)
+    return f"{context}{separator}{problem}", mark
+
+
+def _position(text: str, mark: Any) -> tuple[int, int]:
+    """1-based (line, column) of a mark, on a line that exists: an error at the end of the
+    stream (after the last line break) is put at the end of the last line."""
+    if mark is None:
+        return 1, 1
+    lines = text.split("\n")
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    if mark.line < len(lines):
+        return mark.line + 1, mark.column + 1
+    return len(lines), len(lines[-1]) + 1
+
+
+def _char_position(text: str, position: int) -> tuple[int, int]:
+    """1-based (line, column) of a reader error: libyaml counts its position in UTF-8 bytes."""
+    if _Base is not yaml.SafeLoader:
+        raw = text.encode("utf-8", "surrogatepass")
+        start = raw.rfind(b"\n", 0, position) + 1
+        column = len(raw[start:position].decode("utf-8", "replace"))
+        return raw.count(b"\n", 0, position) + 1, column + 1
+    return text.count("\n", 0, position) + 1, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def compose_fast(text: str) -> yaml.Node | None:
     """The node tree of a YAML text from the fast C parser: positions without building values,
-    ~100x faster than the round-trip loader (validate locates its problems with it)."""
+    ~100x faster than the round-trip loader (validate locates its problems with it). None when
+    the text does not compose, or is not one the reader would build (see `_screen`)."""
     try:
+        _screen(text)
         return yaml.compose(text, Loader=_Yaml12Loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, _Refused):
         return None
 
 
