@@ -64,6 +64,12 @@ def test_the_shipped_hooks_are_the_ones_the_docs_name() -> None:
     }
     assert hooks["coc-validate"]["entry"] == "coc validate"
     assert hooks["coc-validate-strict"]["entry"] == "coc validate --strict"
+    for hook in hooks.values():  # the whole ledger, whatever files a commit touches
+        assert (hook["language"], hook["pass_filenames"], hook["always_run"]) == (
+            "python",
+            False,
+            True,
+        )
     docs = (REPO_ROOT / "docs" / "checks.md").read_text()
     assert "id: coc-validate-strict" in docs
     assert "rev: v0.1.0" not in docs + (REPO_ROOT / ".pre-commit-hooks.yaml").read_text()

@@ -148,10 +148,10 @@ def _commit_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     calls: list[tuple[str, ...]] = []
     real = gitstore._git
 
-    def spy(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    def spy(root: Path, *args: str, **options: bool) -> subprocess.CompletedProcess[bytes]:
         if args[0] == "commit":
             calls.append(args)
-        return real(root, *args, check=check)
+        return real(root, *args, **options)
 
     monkeypatch.setattr(gitstore, "_git", spy)
     return calls
@@ -378,10 +378,10 @@ def test_exception_after_staging_unstages_and_restores(
     before = state(repo)
     real_git = gitstore._git
 
-    def git_failing_commit(root: Path, *args: str, check: bool = True):  # type: ignore[no-untyped-def]
+    def git_failing_commit(root: Path, *args: str, **options: bool):  # type: ignore[no-untyped-def]
         if args[0] == "commit":
             raise RuntimeError("boom")
-        return real_git(root, *args, check=check)
+        return real_git(root, *args, **options)
 
     monkeypatch.setattr(gitstore, "_git", git_failing_commit)
     with pytest.raises(RuntimeError, match="boom"):

@@ -218,21 +218,6 @@ def test_init_writes_a_workflow_validating_pull_requests(ledger: LedgerRepo) -> 
     )
 
 
-def test_the_repository_ships_a_pre_commit_hook() -> None:
-    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hooks == [
-        {
-            "id": "coc-validate",
-            "name": "coc validate",
-            "description": hooks[0]["description"],
-            "entry": "coc validate",
-            "language": "python",
-            "pass_filenames": False,
-            "always_run": True,
-        }
-    ]
-
-
 def test_every_check_code_is_documented() -> None:
     docs = (REPO_ROOT / "docs" / "checks.md").read_text()
     for code, (_, severity, title) in CHECKS.items():

@@ -9,13 +9,14 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from ..core.change import Outcome
     from ..core.models import Person, Policy
     from ..core.snapshot import Snapshot
 
+T = TypeVar("T", bound=date)
 Action = Callable[["Snapshot", "Person", datetime], "Outcome"]
 
 
@@ -60,17 +61,38 @@ def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
         raise UsageError(
             f"{flag} '{value}': write an ISO date (2026-11-23) or date-time (2026-11-23T14:00+01:00)"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=policy.zone)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=policy.zone)
+    return _in_range(moment, value, flag)
+
+
+YEARS = (1900, 2999)  # a ledger's moments: far enough for any record, and room for its dates'
+# arithmetic (a ban's end, 18 months on record) without running off the calendar at year 9999
+
+
+def _in_range(moment: T, value: str, flag: str) -> T:
+    """A moment within YEARS, in every time zone (9999-12-31T23:59-12:00 is year 10000 in UTC)."""
+    from ..errors import UsageError
+
+    try:
+        year = moment.astimezone(UTC).year if isinstance(moment, datetime) else moment.year
+    except OverflowError:
+        year = 0
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise UsageError(
+            f"{flag} '{value}': out of range; give a moment between {YEARS[0]} and {YEARS[1]}"
+        )
+    return moment
 
 
 def parse_day(value: str, flag: str) -> date:
     from ..errors import UsageError
 
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         _no_such_day(value.strip(), flag)
         raise UsageError(f"{flag} '{value}': write an ISO date such as 2026-12-03") from None
+    return _in_range(day, value, flag)
 
 
 def resolve_at(value: str | None, policy: Policy, action: bool) -> datetime:
@@ -137,7 +159,20 @@ def act(
         outcome = _decided(action, snap, actor, at)
         sha = repo.commit(outcome.change) if outcome.change is not None else None
     show(outcome, sha, as_json)
+    _told_of_late_signal(sha)
     return outcome
+
+
+def _told_of_late_signal(sha: str | None) -> None:
+    """A signal that came once the commit existed did not undo it (SPEC §5): say so, and exit 0
+    as the action did happen (retrying would record it twice)."""
+    from ..store import interrupts
+
+    if sha and interrupts.pending():
+        sys.stderr.write(
+            f"coc: interrupted after the action was committed ({sha[:12]}): it is kept, as shown "
+            "above; do not run it again\n"
+        )
 
 
 def _decided(action: Action, snap: Snapshot, actor: Person, at: datetime) -> Outcome:
@@ -170,6 +205,20 @@ def debug() -> bool:
     return os.environ.get("COC_DEBUG") == "1"
 
 
+def _interruption(exc: BaseException) -> int | None:
+    """The exit code of the signal behind an exception, if one is: Python and libraries wrap
+    one that lands in an import, a class body or a pydantic schema in an exception of their
+    own, which `interrupts.raised` sees through."""
+    from ..store import interrupts
+
+    signum = interrupts.raised() or (0 if interrupts.finished() else interrupts.pending())
+    if signum:
+        return 128 + signum
+    if isinstance(exc, KeyboardInterrupt):  # Python's own (no handler installed: a library call)
+        return int(getattr(exc, "exit_code", 130))
+    return None
+
+
 def failure(exc: BaseException) -> int | None:
     """Tell the user, in one line on stderr, about the exception that ended a command; return the
     exit code, or None to let it go on (a bug under COC_DEBUG=1: its traceback). A reader who
@@ -179,10 +228,11 @@ def failure(exc: BaseException) -> int | None:
     if isinstance(exc, BrokenPipeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    if isinstance(exc, CocError):
+    interrupted = _interruption(exc)
+    if interrupted is not None:  # SIGINT, SIGTERM or SIGHUP (store.interrupts)
+        message, code = "interrupted; nothing was changed", interrupted
+    elif isinstance(exc, CocError):
         message, code = str(exc), exc.exit_code
-    elif isinstance(exc, KeyboardInterrupt):
-        message, code = "interrupted; nothing was changed", 130
     elif debug():
         return None
     else:

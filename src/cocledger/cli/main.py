@@ -69,6 +69,15 @@ class _Group(TyperGroup):
                 raise
             raise typer.Exit(code) from None
 
+    def make_context(self, *args: Any, **extra: Any) -> Any:
+        """typer turns a signal while it parses into a silent exit 130: say it in one line, and
+        exit 128 + the signal."""
+        try:
+            return super().make_context(*args, **extra)
+        except KeyboardInterrupt as exc:
+            typer.echo("coc: error: interrupted; nothing was changed", err=True)
+            sys.exit(getattr(exc, "exit_code", 130))
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -95,7 +104,10 @@ class _Group(TyperGroup):
                 message += "" if message.endswith((".", "?", "!")) else "."
                 typer.echo(f"coc: error: {where}{message}{hint}", err=True)
             sys.exit(getattr(exc, "exit_code", 2))
-        except typer.Abort:
+        except typer.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # a signal while click parsed
+                typer.echo("coc: error: interrupted; nothing was changed", err=True)
+                sys.exit(getattr(exc.__cause__, "exit_code", 130))
             typer.echo("coc: error: aborted; nothing was changed", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
@@ -128,6 +140,9 @@ def main(
 ) -> None:
     """Run a community's Code of Conduct enforcement process over a git-backed YAML ledger."""
     common.default_ledger = ledger  # `coc -C PATH cmd` as well as `coc cmd -C PATH`, like git
+    from ..store import interrupts
+
+    interrupts.reset()  # a command run in the same process as one before it (the tests) starts anew
 
 
 setup.register(app)
@@ -156,6 +171,9 @@ def run() -> None:
         app.registered_groups = [g for g in groups if g.name == wanted]
     try:
         app(prog_name="coc")
+    except KeyboardInterrupt as exc:  # between click's parsing and the command: still one line
+        typer.echo("coc: error: interrupted; nothing was changed", err=True)
+        sys.exit(getattr(exc, "exit_code", 130))
     finally:
         app.registered_commands, app.registered_groups = commands, groups
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CocError, RefusedError, UsageError
-from . import git
+from . import git, interrupts
 from .atomic import write_atomic
 from .git import _first_line, _out, git_dir, head_sha
 
@@ -85,6 +84,9 @@ class GitRefusedError(RefusedError):
 
     def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
         self.git_output = (proc.stderr + proc.stdout).decode("utf-8", "replace")
+        if proc.returncode < 0:  # killed: SIGXFSZ under `ulimit -f`, a memory limit, kill -9
+            super().__init__(git.stopped(["commit"], -proc.returncode))
+            return
         super().__init__(f"git refused the commit: {_first_line(proc.stderr, proc.stdout)}")
 
 
@@ -131,14 +133,23 @@ def _unchanged(prev: tuple[bytes, int] | None, text: str | None) -> bool:
 def apply(root: Path, change: ChangeSet) -> str:
     """Write the files and commit exactly them as one commit; on any failure restore everything.
 
-    Call inside `locked(root)`. Returns the new commit's sha.
+    Call inside `locked(root)`. Returns the new commit's sha. A signal (SPEC §5) takes effect
+    only at the points where the action can stop cleanly (`interrupts.poll`), never halfway
+    through writing a file or rolling back; `git commit` is passed it, and once the commit
+    exists it is kept.
     """
+    with interrupts.held(then_check=False, stoppable=True):
+        return _apply(root, change)
+
+
+def _apply(root: Path, change: ChangeSet) -> str:
     import tempfile  # here: only an action needs it, and it is 3.5 ms of every query's start-up
 
     paths = [_check_path(root, p) for p in change.files]
     if not paths:
         raise UsageError("nothing to commit: the change writes no file")
     message = _message(change)
+    locks = _refuse_stale_locks(root)
     _refuse_dirty(root, paths)
     tags = _index_tags(root, paths)
     _refuse_skipped(tags)
@@ -152,6 +163,7 @@ def apply(root: Path, change: ChangeSet) -> str:
         raise RefusedError("nothing to commit: the files already have this content")
     old_head = head_sha(root)
     include = bool(old_head) and _index_is_head(root, tags)  # before we stage anything
+    interrupts.poll()  # nothing is written yet
     written: list[str] = []
     made_dirs: list[Path] = []
     committing = False
@@ -169,11 +181,13 @@ def apply(root: Path, change: ChangeSet) -> str:
                 made_dirs.append(d)
             prev = old[p]
             write_atomic(target, text, prev[1] if prev else None)
+            interrupts.poll()
         # `git commit -- paths` takes tracked files from the work tree itself: only new files and
         # deletions need staging first (hashing a large register twice costs ~15 ms)
         to_stage = [p for p in staged if old[p] is None or change.files[p] is None]
         if to_stage:
             git._git(root, "add", "-A", "--", *to_stage)
+            interrupts.poll()
         if include:  # deletions are staged by now: git >= 2.45 refuses a path the index lacks
             present = [p for p in staged if change.files[p] is not None]
             spec = ["--include", "--", *present] if present else []
@@ -183,16 +197,89 @@ def apply(root: Path, change: ChangeSet) -> str:
             msg.write(message)
             msg.flush()
             committing = True
-            proc = git._git(root, "commit", "-q", "--no-edit", "-F", msg.name, *spec, check=False)
-        if proc.returncode != 0:
+            # a signal now goes to git, which cleans up after itself; coc waits to see the outcome
+            commit = ["commit", "-q", "--no-edit", "-F", msg.name, *spec]
+            proc = git._git(root, *commit, check=False, wait=True, forward=True)
+        new_head = _our_commit(root, old_head)
+        if new_head is None:
+            interrupts.poll()  # interrupted before the commit existed: roll back
             raise GitRefusedError(proc)
+        interrupts.finish()  # it exists: a signal from now on cannot undo it (SPEC §5)
+        if proc.returncode != 0:  # stopped after making it, before it updated the index
+            _clear_locks_of_stopped_git(locks)
+            git._git(root, "reset", "-q", "--", *staged, check=False)  # the index: as HEAD
         _check_committed(root, old_head, changed)
-        return _out(git._git(root, "rev-parse", "HEAD"))
+        return new_head
     except BaseException as exc:
-        _rollback(root, old, written, staged, made_dirs, old_head, committing)
+        stopped = interrupts.raised() or interrupts.pending() or interrupts.child_killed()
+        try:
+            if stopped:
+                _clear_locks_of_stopped_git(locks)  # first: the roll-back's git needs the index
+        finally:
+            _rollback(root, old, written, staged, made_dirs, old_head, committing)
+            if interrupts.child_killed():  # the roll-back's own git may have been killed too
+                _clear_locks_of_stopped_git(locks)
         if isinstance(exc, OSError):
             raise CocError(f"could not write the ledger: {exc}; nothing was changed") from exc
         raise
+
+
+def _our_commit(root: Path, old_head: str | None) -> str | None:
+    """The commit `git commit` made on top of old_head, if it made one (whatever its exit code:
+    an interrupted git may have made it just before it stopped)."""
+    line = _out(git._git(root, "rev-list", "--parents", "-n1", "HEAD", check=False, wait=True))
+    shas = line.split()
+    if not shas or shas[0] == old_head:
+        return None
+    return shas[0] if shas[1:] == ([old_head] if old_head else []) else None
+
+
+def _refuse_stale_locks(root: Path) -> list[str]:
+    """git's lock files, left by a git (or a coc) that was killed, make every commit fail until
+    they are removed; say so, with the command, before anything is written. (coc's own lock is
+    an flock: the system releases it when its process is gone.)"""
+    import shlex
+    import time
+
+    directory = git_dir(root)
+    names = ["index.lock", "HEAD.lock"]
+    with contextlib.suppress(OSError):
+        head = Path(directory, "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        if head.startswith("ref: refs/"):
+            common = directory
+            with contextlib.suppress(OSError):  # a linked work tree keeps refs in the common dir
+                common = os.path.join(directory, Path(directory, "commondir").read_text().strip())
+            names.append(os.path.join(common, head[5:] + ".lock"))
+    paths = [os.path.join(directory, name) for name in names]
+    for path in paths:
+        try:
+            age = time.time() - os.stat(path).st_mtime
+        except OSError:
+            continue
+        raise CocError(
+            f"{path} exists (for {_age(age)}): a git command is running in this repository, or "
+            "one was stopped (a crash, kill -9) and left it behind. If no git command is "
+            f"running, remove it and run coc again: rm -f {shlex.quote(path)}"
+        )
+    return paths
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{max(seconds, 0):.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
+
+
+def _clear_locks_of_stopped_git(locks: list[str]) -> None:
+    """After a signal, the lock files that were not there when the action began: a git stopped
+    by the same signal can leave one (it has a moment between creating a lock and registering it
+    for removal), and one killed by a signal it does not handle (SIGXFSZ under `ulimit -f`)
+    always does. No git of ours runs any more, and coc's lock kept other actions out."""
+    for path in locks:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _check_committed(root: Path, old_head: str | None, changed: list[str]) -> None:
@@ -229,9 +316,9 @@ def _rollback(
     old_head: str | None,
     committing: bool,
 ) -> None:
-    """Put HEAD, index entries and files back as they were; Ctrl-C is held off meanwhile."""
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # a 2nd Ctrl-C waits
-    try:
+    """Put HEAD, index entries and files back as they were; signals wait meanwhile (a second
+    Ctrl-C must not leave half of it undone; `apply` holds them already)."""
+    with interrupts.held(then_check=False):
         new_head = head_sha(root) if committing else old_head
         if new_head != old_head:  # interrupted after git made our commit: undo it if it is ours
             parents = _out(
@@ -259,5 +346,3 @@ def _rollback(
         for d in reversed(made_dirs):
             with contextlib.suppress(OSError):
                 d.rmdir()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)

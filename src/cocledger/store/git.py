@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..core.ids import POLICY_FILE
 from ..errors import CocError, RefusedError, UsageError
+from . import interrupts
 
 _locked_dirs: dict[Path, str] = {}  # git dir of each ledger this process holds locked (re-entrant)
 _git_dirs: dict[Path, str] = {}
@@ -49,17 +50,41 @@ def _first_line(*texts: bytes) -> str:
     return next((line.strip() for line in lines if line.strip()), "(no output)")
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in root without a shell; on failure raise CocError with git's first line."""
+def _git(
+    root: Path, *args: str, check: bool = True, wait: bool = False, forward: bool = False
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in root without a shell; on failure raise CocError with git's first line. A
+    signal meanwhile interrupts coc once git has ended (unless `wait`: the caller looks at what
+    git did first, as after `git commit`); with `forward` it is passed on to git first."""
     try:
-        proc = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, stdin=subprocess.DEVNULL
-        )
+        proc = interrupts.run(["git", *args], root, forward)
     except FileNotFoundError as exc:
         raise CocError("git is not installed or not on PATH: install git first") from exc
+    if proc.returncode < 0:
+        interrupts.note(-proc.returncode)  # Ctrl-C reached git first: coc was interrupted too
+    if not wait:
+        interrupts.check()
+        if proc.returncode < 0:
+            interrupts.poll()  # inside an action: it stops here, and rolls back
+    if check and proc.returncode < 0 and not interrupts.pending():  # killed, not by our user
+        raise CocError(stopped(args, -proc.returncode))
     if check and proc.returncode != 0:
         raise CocError(f"git {args[0]} failed: {_first_line(proc.stderr, proc.stdout)}")
     return proc
+
+
+def stopped(args: tuple[str, ...] | list[str], signum: int) -> str:
+    """What to say of a git that a signal ended (none of the user's: theirs interrupt coc)."""
+    import signal
+
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    return (
+        f"git {args[0]} was stopped by {name} (a file size limit such as `ulimit -f`, a memory "
+        "limit, or kill?): lift the limit and run coc again; nothing was changed"
+    )
 
 
 def _out(proc: subprocess.CompletedProcess[bytes]) -> str:
@@ -153,7 +178,14 @@ def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
         yield
         return
     lock_path = os.path.join(directory, "coc.lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only repository, a full disk, no free inodes
+        raise CocError(
+            f"cannot take the ledger's lock {lock_path}: {exc.strerror or exc}. An action writes "
+            "in the repository's git directory: make it writable, or free space on its disk "
+            "(`df -h`, and `df -i` for inodes); nothing was changed"
+        ) from None
     try:
         deadline = time.monotonic() + timeout
         while True:
