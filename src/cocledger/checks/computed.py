@@ -6,16 +6,15 @@ written for readers; validate recomputes each with the rules and reports any mis
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
-from ..core import rules
+from ..core import integrity, rules
 from ..core.ids import SANCTIONS_FILE
+from ..core.models import Policy, Sanction
 from .context import Context, Finding
 
-
-def _show(value: date | datetime | None) -> str:
-    return value.isoformat() if value is not None else "(none)"
+Recompute = Callable[[Policy, Sequence[Sanction]], Iterator[integrity.Mismatch]]
 
 
 def check_case_deadlines(ctx: Context) -> Iterator[Finding]:
@@ -24,67 +23,32 @@ def check_case_deadlines(ctx: Context) -> Iterator[Finding]:
     if ctx.policy is None:
         return
     for file, case in ctx.cases:
-        expected = rules.case_deadlines(case, ctx.policy)
-        for key in ("council_notice", "respondent_response", "review_from"):
-            stored, wanted = getattr(case.deadlines, key), getattr(expected, key)
-            if stored != wanted:
-                yield Finding(
-                    file,
-                    ("deadlines", key),
-                    f"deadlines.{key} is {_show(stored)}; the rules give {_show(wanted)}",
-                )
+        for found in integrity.case_deadlines(ctx.policy, case):
+            yield Finding(file, found.path, found.message)
+
+
+def _register(ctx: Context, recompute: Recompute) -> Iterator[Finding]:
+    if ctx.policy is None or ctx.sanctions is None:
+        return
+    for found in recompute(ctx.policy, ctx.sanctions):
+        yield Finding(SANCTIONS_FILE, found.path, found.message)
 
 
 def check_offence(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 Offence number: recomputed from the person's record when the sanction was decided."""
-    if ctx.policy is None:
-        return
-    for path, s in ctx.live_entries():
-        if not s.person:
-            continue
-        mine = ctx.sanctions_by_person[s.person]
-        expected = rules.record(ctx.policy, mine, s.person, s.decided_on, subject=s).offence
-        if s.offence != expected:
-            yield Finding(
-                SANCTIONS_FILE,
-                (*path, "offence"),
-                f"{s.id}: offence is {s.offence}; the record on {s.decided_on} makes it {expected}",
-            )
+    return _register(ctx, integrity.offences)
 
 
 def check_sanction_dates(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 A sanction's dates: ends_on = starts_on + duration; expunges_on = ends_on +
     retention (a lifetime ban has neither)."""
-    if ctx.policy is None:
-        return
-    for path, s in ctx.entries():
-        ends_on, expunges_on = rules.sanction_dates(ctx.policy, s.kind, s.duration, s.starts_on)
-        for key, wanted in (("ends_on", ends_on), ("expunges_on", expunges_on)):
-            stored = getattr(s, key)
-            if stored != wanted:
-                yield Finding(
-                    SANCTIONS_FILE,
-                    (*path, key),
-                    f"{s.id}: {key} is {_show(stored)}; the rules give {_show(wanted)}",
-                )
+    return _register(ctx, integrity.sanction_dates)
 
 
 def check_apology_due(ctx: Context) -> Iterator[Finding]:
     """Proposed sanctions, 1st offence: an enacted warning's apology is due `deadlines.apology`
     after it starts."""
-    if ctx.policy is None:
-        return
-    for path, s in ctx.live_entries():
-        rung = rules.rung_for(ctx.policy, s.offence)
-        wanted = None
-        if s.kind == "warning" and rung.kind == "warning" and rung.apology and s.starts_on:
-            wanted = rules.apology_due(s.starts_on, ctx.policy)
-        if s.apology_due != wanted:
-            yield Finding(
-                SANCTIONS_FILE,
-                (*path, "apology_due"),
-                f"{s.id}: apology_due is {_show(s.apology_due)}; the rules give {_show(wanted)}",
-            )
+    return _register(ctx, integrity.apology_dues)
 
 
 def check_timeline_order(ctx: Context) -> Iterator[Finding]:

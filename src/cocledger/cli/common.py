@@ -151,7 +151,7 @@ def act(
 
     root = root_of(ledger_opt)
     with repository.session(root) as repo:
-        snap = repo.snapshot
+        snap = repo.trusted
         at = resolve_at(at_opt, snap.policy, action=True)
         email = git.author_email(root)
         actor = transitions.identify(snap.people_with_email(email), email)

@@ -153,10 +153,39 @@ class Repository:
         """The ledger as it stands; policy, people and sanctions are read now, cases when used."""
         return Snapshot(self.policy, self.people, self.sanctions, self.case_files, Templates(self))
 
+    @cached_property
+    def trusted(self) -> Snapshot:
+        """The snapshot an action decides on: refused (exit 2, at file:line) while a stored
+        computed field of the register differs from the rules (issue 14.1): actions never act
+        on what `coc validate` rejects."""
+        from ..core import integrity
+
+        found = next(integrity.register(self.policy, self.sanctions.all()), None)
+        if found is not None:
+            raise self._untrusted(SANCTIONS_FILE, found)
+        return self.snapshot
+
+    def _untrusted(self, relpath: str, found: Any) -> InputError:
+        line = Locator(self.text(relpath) or "")(found.path)[0]
+        return InputError(
+            f"{found.message}: an action would rely on it; correct it (or revert the edit) "
+            "first (`coc validate` shows every problem)",
+            self.name(relpath),
+            line,
+        )
+
     # --- writing --------------------------------------------------------------------------------
 
     def commit(self, change: Change) -> str:
-        """Write the change's records and commit exactly them (SPEC §5); returns the sha."""
+        """Write the change's records and commit exactly them (SPEC §5); returns the sha. A case
+        the change rewrites must hold the deadlines the rules give (issue 14.1)."""
+        from ..core import integrity
+
+        for case in change.cases:
+            before = self.case_files.get(case.id) if self.text(case_path(case.id)) else None
+            found = next(integrity.case_deadlines(self.policy, before), None) if before else None
+            if found is not None:
+                raise self._untrusted(case_path(case.id), found)
         files, written = self._render(change)
         sha = commit.apply(
             self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)

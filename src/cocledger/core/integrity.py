@@ -1,0 +1,96 @@
+"""Stored computed fields against the rules (SPEC §2): `validate` reports each mismatch (CL030–
+CL033), and an action refuses to run on a ledger that holds one (issue 14.1): an expunge that
+trusted a hand-edited `expunges_on` deleted a ban in force. One recomputation serves both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from . import rules
+from .models import Case, Policy, Sanction
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A stored field that is not what the rules give: where (a key path in its file) and why."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+
+def _show(value: date | datetime | None) -> str:
+    return value.isoformat() if value is not None else "(none)"
+
+
+def case_deadlines(policy: Policy, case: Case) -> Iterator[Mismatch]:
+    """Incident processing: council notice, response due and review-from, from receipt and
+    timeline (CL030)."""
+    expected = rules.case_deadlines(case, policy)
+    for key in ("council_notice", "respondent_response", "review_from"):
+        stored, wanted = getattr(case.deadlines, key), getattr(expected, key)
+        if stored != wanted:
+            yield Mismatch(
+                ("deadlines", key),
+                f"deadlines.{key} is {_show(stored)}; the rules give {_show(wanted)}",
+            )
+
+
+def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+    """SPEC §3 Offence number, recomputed from the person's record when each sanction was
+    decided (CL031); tombstones are left out (their record is gone)."""
+    by_person: dict[str, list[Sanction]] = defaultdict(list)
+    for s in sanctions:
+        if s.person:
+            by_person[s.person].append(s)
+    for index, s in enumerate(sanctions):
+        if s.status == "expunged" or not s.person:
+            continue
+        expected = rules.record(policy, by_person[s.person], s.person, s.decided_on, subject=s)
+        if s.offence != expected.offence:
+            yield Mismatch(
+                ("sanctions", index, "offence"),
+                f"{s.id}: offence is {s.offence}; the record on {s.decided_on} makes it "
+                f"{expected.offence}",
+            )
+
+
+def sanction_dates(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+    """SPEC §3 A sanction's dates: ends_on = starts_on + duration; expunges_on = ends_on +
+    retention; a lifetime ban has neither (CL032)."""
+    for index, s in enumerate(sanctions):
+        ends_on, expunges_on = rules.sanction_dates(policy, s.kind, s.duration, s.starts_on)
+        for key, wanted in (("ends_on", ends_on), ("expunges_on", expunges_on)):
+            stored = getattr(s, key)
+            if stored != wanted:
+                yield Mismatch(
+                    ("sanctions", index, key),
+                    f"{s.id}: {key} is {_show(stored)}; the rules give {_show(wanted)}",
+                )
+
+
+def apology_dues(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+    """Proposed sanctions, 1st offence: an enacted warning's apology is due `deadlines.apology`
+    after it starts (CL033)."""
+    for index, s in enumerate(sanctions):
+        if s.status == "expunged":
+            continue
+        rung = rules.rung_for(policy, s.offence)
+        wanted = None
+        if s.kind == "warning" and rung.kind == "warning" and rung.apology and s.starts_on:
+            wanted = rules.apology_due(s.starts_on, policy)
+        if s.apology_due != wanted:
+            yield Mismatch(
+                ("sanctions", index, "apology_due"),
+                f"{s.id}: apology_due is {_show(s.apology_due)}; the rules give {_show(wanted)}",
+            )
+
+
+def register(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+    """Every stored computed field of the sanctions register (what an action relies on)."""
+    yield from offences(policy, sanctions)
+    yield from sanction_dates(policy, sanctions)
+    yield from apology_dues(policy, sanctions)
