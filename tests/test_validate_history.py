@@ -4,6 +4,7 @@ makes tombstones, and what decides is committed by the council (signed, when the
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,11 @@ from checkwork import (
     located,
     validate,
 )
+from cocledger.actions.expunge import case_tombstone
+from cocledger.core.models import Case, PeopleFile, SanctionsFile
+from cocledger.store import yamlio
+from cocledger.store.history import GitHistory
+from cocledger.store.loader import parse_quietly
 from conftest import LedgerRepo, reviewed_case
 
 SANCTIONS = "sanctions.yaml"
@@ -394,3 +400,70 @@ def test_a_member_who_joined_on_the_base_decides_after_it_is_merged_in(
     edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Threatened other members")
     commit_all(repo, "reword a conduct summary", author="kim")
     assert validate(repo, "--base", "main", "--select", "CL085", expect=0) == []
+
+
+# --- what the history reads (store.history): only what changed, each version parsed once ----------
+
+
+def _history(repo: LedgerRepo, base: str) -> GitHistory:
+    from cocledger.store import validation
+
+    ctx = validation.load(repo.root, datetime.now(UTC), base)
+    assert isinstance(ctx.history, GitHistory)
+    return ctx.history
+
+
+def test_a_register_read_entry_by_entry_is_the_register_parsed_whole(repo: LedgerRepo) -> None:
+    base = repo.head()
+    edit(repo, SANCTIONS, "conduct: Threatened members", "conduct: Threatened other members")
+    commit_all(repo, "reword a conduct summary", author="bob")
+    edit(repo, PEOPLE, "email: frank@example.org", "email: frank@example.net")
+    commit_all(repo, "people: frank's new email", author="bob")
+    history = _history(repo, base)
+    try:
+        for rev in (base, repo.head()):
+            for path, model in ((SANCTIONS, SanctionsFile), (PEOPLE, PeopleFile)):
+                text = repo.git("show", f"{rev}:{path}")
+                assert history.model_at(rev, path, model) == parse_quietly(text, path, model)
+    finally:
+        history.close()
+
+
+def test_a_register_whose_entries_do_not_stand_alone_is_parsed_whole(repo: LedgerRepo) -> None:
+    """A quoted scalar whose second line looks like the next entry's first: entry by entry that
+    would be one entry more; the register parsed whole (as it is then) has it as text."""
+    conduct = "conduct: Refused the apology required after a formal warning\n"
+    odd = "conduct: 'Refused the apology,\n  - id: S-2026-0009 (not an entry)'\n"
+    edit(repo, SANCTIONS, conduct, odd)
+    commit_all(repo, "an odd register")
+    history = _history(repo, "HEAD")
+    try:
+        found = history.model_at(repo.head(), SANCTIONS, SanctionsFile)
+    finally:
+        history.close()
+    assert found == parse_quietly(repo.read(SANCTIONS), SANCTIONS, SanctionsFile)
+    assert [s.id for s in found.sanctions] == ["S-2026-0001", "S-2026-0002", "S-2026-0003"]
+    assert found.sanctions[1].conduct == "Refused the apology, - id: S-2026-0009 (not an entry)"
+
+
+def test_heads_case_files_are_taken_from_the_work_tree_only_where_unedited(
+    ledger: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request of many case files reads HEAD's from the work tree, as validate parsed it;
+    one edited since HEAD is read from git (here: HEAD tombstones it, the work tree does not)."""
+    from cocledger.store import history
+
+    monkeypatch.setattr(history, "REUSE_FROM", 0)
+    case = reviewed_case(ledger)
+    base = ledger.head()
+    path = f"cases/2026/{case}.yaml"
+    text = ledger.read(path)
+    tombstone = case_tombstone(parse_quietly(text, path, Case))
+    (ledger.root / path).write_text(yamlio.dump(tombstone.model_dump(mode="json"), text))
+    ledger.git("add", path)
+    ledger.git("commit", "-q", "-m", "expunge", "-m", "Coc-Action: expunge\nCoc-Actor: alice")
+    found = located(validate(ledger, "--base", base, "--select", "CL090", expect=1))
+    assert found == {Located("CL090", path, line_of(ledger, path, "status: expunged"))}
+    (ledger.root / path).write_text(text)  # undone in the work tree, not in HEAD
+    found = located(validate(ledger, "--base", base, "--select", "CL090", expect=1))
+    assert found == {Located("CL090", path, line_of(ledger, path, "status: open"))}

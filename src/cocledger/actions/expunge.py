@@ -83,15 +83,15 @@ def _cases_to_expunge(
     """A case goes when every sanction of it is off the record (expunged now or before, or
     rejected, withdrawn, overturned) and no sanction still on record links to one of them."""
     staying = [s for s in sanctions if s.id not in leaving and s.status not in OFF_RECORD]
+    kept = {s.case for s in staying}
+    linked = {i for s in staying for i in (s.escalated_from, s.escalated_to) if i}
+    of_case = rules.by_case(sanctions)
     result = []
     for case_id in sorted({s.case for s in sanctions if s.id in leaving and s.case}):
         case = cases.get(case_id)
-        if case is None or case.status == "expunged":
+        if case is None or case.status == "expunged" or case_id in kept:
             continue
-        mine = {s.id for s in sanctions if s.case == case_id}
-        if any(s.case == case_id for s in staying):
-            continue
-        if any({s.escalated_from, s.escalated_to} & mine for s in staying):
+        if linked & {s.id for s in of_case.get(case_id, [])}:
             continue
         result.append(case_id)
     return result
@@ -120,26 +120,36 @@ def _not_conflicted(cases: dict[str, Case], gone: list[str], actor: Person) -> N
             )
 
 
+def due(
+    policy: Policy, sanctions: list[Sanction], cases: dict[str, Case], day: date
+) -> tuple[set[str], list[str]]:
+    """SPEC §3 Expiry: the sanctions, and the cases of those given, that `coc expunge` makes
+    tombstones on `day` (validate --base recomputes an expunge commit's with it)."""
+    leaving = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
+    closed = _closed_cases_leaving(policy, cases, sanctions, day)
+    gone_cases = sorted({*_cases_to_expunge(cases, sanctions, leaving), *closed})
+    # The rejected, withdrawn or overturned sanctions of a case that goes, go with it.
+    leaving |= {s.id for s in sanctions if s.case in gone_cases and s.status in STOPPED_STATUSES}
+    return leaving, gone_cases
+
+
 def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     """SPEC §3 Expiry of records: tombstones in one commit; nothing due, no commit."""
     policy = snap.policy
     transitions.permit(policy, "expunge", actor.id)
     day = rules.local_date(at, policy)
     sanctions = list(snap.sanctions.all())
-    leaving = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
     cases = {case.id: case for case in snap.cases()}
-    closed = _closed_cases_leaving(policy, cases, sanctions, day)
-    if not leaving and not closed:
+    leaving, gone_cases = due(policy, sanctions, cases, day)
+    if not leaving and not gone_cases:
         return Outcome(
             None,
             {"expunged": 0, "sanctions": [], "cases": [], "people_removed": 0},
             f"Nothing to expunge on {day}: no record has cleared.",
         )
-    gone_cases = sorted({*_cases_to_expunge(cases, sanctions, leaving), *closed})
-    touched = {s.case for s in sanctions if s.id in leaving and s.case in cases} | set(closed)
-    _not_conflicted(cases, sorted(touched), actor)
-    # The rejected, withdrawn or overturned sanctions of a case that goes, go with it.
-    leaving |= {s.id for s in sanctions if s.case in gone_cases and s.status in STOPPED_STATUSES}
+    _not_conflicted(
+        cases, sorted({s.case for s in sanctions if s.id in leaving and s.case in cases}), actor
+    )
     candidates: set[str] = set()
     for s in sanctions:
         if s.id in leaving:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..core.problems import Problem
-from . import computed, decisions, gate, history, process, records
+from . import computed, decisions, expunges, gate, history, process, records
 from .context import Context, Finding
 
 ERROR = "error"
@@ -70,6 +70,9 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     ),
     "CL087": (decisions.check_fact_author, ERROR, "Case facts changed by a non-member"),
     "CL088": (decisions.check_conflicted_commit, ERROR, "Commit by someone conflicted in the case"),
+    "CL089": (history.check_status_history, ERROR, "Status changed without its recorded step"),
+    "CL090": (expunges.check_expunge_due, ERROR, "Tombstone made before it was due"),
+    "CL091": (history.check_rewritten_history, ERROR, "History since the base rewritten"),
 }
 
 

@@ -44,16 +44,24 @@ class HistorySource(Protocol):
 
     base: str
     fork: str
+    rewritten: bool
+    """REF is not an ancestor of HEAD."""
     changed: set[str]
     commits: list[CommitInfo]
 
     def text_at(self, rev: str, path: str) -> str | None: ...
+
+    def model_at(self, rev: str, path: str, model: type[Any]) -> Any:
+        """A file's model at a revision, None if absent or broken."""
 
     def parents(self, sha: str) -> list[str]: ...
 
     def changed_between(self, before: str, after: str) -> list[str]: ...
 
     def commits_of(self, trailer: str, path: str) -> list[CommitInfo]: ...
+
+    def close(self) -> None:
+        """Stop reading git (validate is done)."""
 
 
 @dataclass

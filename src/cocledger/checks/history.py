@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.ids import CASES_DIR, PEOPLE_FILE, SANCTIONS_FILE
+from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import (
     APPEAL_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
@@ -25,7 +25,7 @@ from ..core.models import (
     Sanction,
     SanctionsFile,
 )
-from ..core.transitions import NEW, STEPS
+from ..core.transitions import STEPS
 from .context import Context, Finding
 from .trust import FIXED_CASE_KEYS, History, history_of
 
@@ -40,12 +40,29 @@ SET_ONCE_SANCTION_KEYS = (
     "escalated_to",
 )
 PERSON_KEYS = frozenset({"person", "proposed_by", "enacted_by"})  # ids: rewritten, any id
-NEXT_STATUS: dict[str, set[str]] = {}
-"""The status changes the gate's table allows (SPEC §3 One gate): from -> to."""
-for _step in STEPS.values():
-    for _status in _step.sanction_from - {NEW}:
-        if _step.sanction_to and _step.sanction_to != _status:
-            NEXT_STATUS.setdefault(_status, set()).add(_step.sanction_to)
+
+
+def _route(before: str, after: str) -> list[set[str]] | None:
+    """The events that take a sanction from `before` to `after` through the gate's table, one
+    set (any of them will do) per step, in order: a pull request may hold several steps, such as
+    an enactment and the refused apology that escalates it. None when no steps lead there."""
+    todo: list[tuple[str, list[set[str]]]] = [(before, [])]
+    seen = {before}
+    while todo:
+        status, events = todo.pop(0)
+        if status == after:
+            return events
+        for step in STEPS.values():
+            if status not in step.sanction_from or step.sanction_to in (None, status, *seen):
+                continue
+            hop: set[str] = {
+                e.event
+                for e in STEPS.values()
+                if status in e.sanction_from and e.sanction_to == step.sanction_to and e.event
+            }
+            seen.add(step.sanction_to or "")
+            todo.append((step.sanction_to or "", [*events, hop]))
+    return None
 
 
 def _newly_expunged(before: Case | Sanction, after: Case | Sanction) -> bool:
@@ -66,7 +83,7 @@ def _sanction_rewrites(before: Sanction, after: Sanction) -> Iterator[tuple[str,
     for key in SET_ONCE_SANCTION_KEYS:
         if getattr(before, key) is not None and getattr(before, key) != getattr(after, key):
             yield key, _changed(key, before, after)
-    if after.status != before.status and after.status not in NEXT_STATUS.get(before.status, set()):
+    if after.status != before.status and _route(before.status, after.status) is None:
         yield (
             "status",
             f"status changed from {before.status} to {after.status}, a step no action takes",
@@ -105,7 +122,8 @@ def _base_sanctions(
     now = {s.id: (i, s) for i, s in enumerate(ctx.sanctions)}
     for before in old.sanctions if old else []:
         index, after = now.get(before.id, (-1, None))
-        yield h, before, index, after
+        if after is not before:  # the same entry, parsed once for both versions: unchanged
+            yield h, before, index, after
 
 
 def check_sanction_history(ctx: Context) -> Iterator[Finding]:
@@ -238,3 +256,70 @@ def check_tombstone_history(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 path, ("timeline",), f"{old_case.id}: the tombstone's timeline was rewritten"
             )
+
+
+# --- a status changes only through its step; REF stays an ancestor ----------------------------------
+
+
+def _events_since(ctx: Context, h: History, case_id: str | None) -> list[Event]:
+    """The events a case's timeline gained since the base (none if the file did not change)."""
+    found = ctx.cases_by_id.get(case_id or "")
+    if found is None:
+        return []
+    path, case = found
+    if path not in h.changed:
+        return []
+    before = h.first_case(path)
+    return list(case.timeline[len(before.timeline) if before else 0 :])
+
+
+def _unrecorded(ctx: Context, h: History, before: Sanction, after: Sanction) -> str | None:
+    """Why a status change since the base was not made by its step, or None if it was."""
+    route = _route(before.status, after.status)
+    if route is None or after.status == "expunged":
+        return None  # a change no step makes (CL080), or a tombstone (CL084, CL090)
+    if after.status == "overturned" and (
+        after.appeal is None or after.appeal.outcome != "overturned" or not after.appeal.decided_on
+    ):
+        return "no appeal of it was decided overturned"
+    if after.status == "escalated" and after.apology != "refused":
+        return "no refused apology is recorded for it"
+    events = {e.action for e in _events_since(ctx, h, after.case) if e.sanction == before.id}
+    for hop in route:
+        if hop and not events & hop:
+            wanted = " or ".join(sorted(hop))
+            return f"its case's timeline records no {wanted} event for it since {h.base}"
+    return None
+
+
+def check_status_history(ctx: Context) -> Iterator[Finding]:
+    """SPEC §6 --base: a sanction's status changes only through the step that records it (its
+    event on the case's timeline since REF), and an overturn only with its appeal decided."""
+    for h, before, index, after in _base_sanctions(ctx):
+        if after is None or after.status == before.status or _newly_expunged(before, after):
+            continue
+        why = _unrecorded(ctx, h, before, after)
+        if why:
+            yield Finding(
+                SANCTIONS_FILE,
+                ("sanctions", index, "status"),
+                f"{before.id}: status changed from {before.status} to {after.status} since "
+                f"{h.base}, but {why}",
+            )
+
+
+def check_rewritten_history(ctx: Context) -> Iterator[Finding]:
+    """SPEC §6 --base: REF is an ancestor of HEAD; if not, the history since REF was rewritten
+    (commits that were on it dropped or replaced) and nothing since can be trusted."""
+    h = history_of(ctx)
+    if h is None or not h.rewritten:
+        return
+    yield Finding(
+        POLICY_FILE,
+        (),
+        f"the history since {h.base} was rewritten: {h.base} is not an ancestor of HEAD, so "
+        f"commits that were on it were dropped or replaced (a rebase, a force-push); restore "
+        f"them, or merge {h.base} in if this branch only lacks its newest commits",
+        1,
+        1,
+    )

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import Case, PeopleFile, Policy, SanctionsFile
 from ..store.git import CommitInfo
-from ..store.loader import load_data, parse_quietly
+from ..store.loader import load_data
 from .context import Context, HistorySource
 
 EXPUNGE = "expunge"
@@ -96,10 +96,11 @@ class History:
     def __init__(self, ctx: Context, source: HistorySource) -> None:
         self.ctx, self.source, self.base = ctx, source, source.base
         self.fork = source.fork
+        self.rewritten = source.rewritten
         self.changed = source.changed
         self.commits = source.commits
         self.in_range = {c.sha: c for c in self.commits}
-        self._models: dict[tuple[str, str], Any] = {}
+        self._data: dict[str, dict[str, Any] | None] = {}
         self._files: dict[str, list[str]] = {}
 
     def text_at(self, rev: str, path: str) -> str | None:
@@ -107,11 +108,7 @@ class History:
 
     def model_at(self, rev: str, path: str, model: type[Any]) -> Any:
         """A file's model at a revision (None if absent or broken), parsed once per text."""
-        text = self.text_at(rev, path)
-        key = (model.__name__, text or "")
-        if key not in self._models:
-            self._models[key] = parse_quietly(text, path, model)
-        return self._models[key]
+        return self.source.model_at(rev, path, model)
 
     def old(self, path: str, model: type[Any]) -> Any:
         return self.model_at(self.fork, path, model)
@@ -335,8 +332,10 @@ class History:
         text = self.text_at(rev, path)
         if text is None:  # the file is new (or gone): everything in it is a change
             return {}
-        data, problems = load_data(text, path)
-        return None if problems else data
+        if text not in self._data:  # parsed once per text: asked for each side of each commit
+            data, problems = load_data(text, path)
+            self._data[text] = None if problems else data
+        return self._data[text]
 
     def first_case(self, path: str) -> Case | None:
         """A case file as the base has it or, for a case recorded since, as first committed."""

@@ -72,8 +72,12 @@ def validate(
         ctx = validation.load(root, now(), base, bar)
     finally:
         bar.close()
-    ctx.at = resolve_at(at, ctx.policy or _utc_policy(), action=False)
-    problems = _from_top(root, run(ctx, select or []))
+    try:
+        ctx.at = resolve_at(at, ctx.policy or _utc_policy(), action=False)
+        problems = _from_top(root, run(ctx, select or []))
+    finally:
+        if ctx.history is not None:
+            ctx.history.close()
     failing = [p for p in problems if p.severity == "error" or strict]
     if fmt == "json":
         diagnostics.as_json(problems, not failing)

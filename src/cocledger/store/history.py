@@ -1,22 +1,53 @@
-"""The git history `coc validate --base REF` reads: the fork point, the files changed since, the
-commits, and any file as it stood at a revision, each read from git once.
+"""The git history `coc validate --base REF` reads, at the cost of the pull request, not of the
+ledger: one `git log` for the commits since REF (parents, author, trailers, signature and the files
+each changed, with their blob ids), one `git diff` for what changed since the fork point, and one
+`git cat-file --batch` process for every file version the checks ask for. Registers are parsed
+entry by entry, an entry the work tree (or another version) already holds never again.
 
 The checks see this only through `checks.context.HistorySource`; they never run git.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
+import threading
+import weakref
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
+from pydantic import BaseModel, ValidationError
+
+from ..core.ids import CASES_DIR, PEOPLE_FILE, SANCTIONS_FILE
+from ..core.models import Case, PeopleFile, Person, Sanction, SanctionsFile
+from ..errors import CocError, UsageError
 from . import git
 from .git import CommitInfo
+from .loader import load_data, parse_quietly
+
+if TYPE_CHECKING:
+    from ..checks.context import Context
+
+NULL_BLOB = re.compile(r"0+")
+FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%G?", "%s", "%(trailers:only,unfold)")
+HEADER = re.compile(r"\n?\x01([0-9a-f]{40,64})")
+RAW = re.compile(r"\n?:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) [A-Z][0-9]*")
+DIFF = ("-r", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-ext-diff", "--relative")
+REGISTERS: dict[type[BaseModel], tuple[str, type[BaseModel]]] = {
+    SanctionsFile: ("sanctions", Sanction),
+    PeopleFile: ("people", Person),
+}
+REUSE_FROM = 100  # changed case files: from here, HEAD's are taken from the work tree (one diff)
+Blob = str | None  # a blob id; None: no such file
+Changes = dict[str, tuple[Blob, Blob]]  # path -> its blob before and after
 
 
 class GitHistory:
     """The history of HEAD since it forked from `base` (as a pull request compares)."""
 
-    def __init__(self, root: Path, base: str) -> None:
+    def __init__(self, root: Path, base: str, ctx: Context | None = None) -> None:
         self.root, self.base = root, base
         try:
             git.parents(root, base)
@@ -31,16 +62,86 @@ class GitHistory:
                 "e.g. actions/checkout with fetch-depth: 0)"
             )
         self.fork = fork
-        self.changed = set(git.changed_files(root, base))
-        self.commits: list[CommitInfo] = list(reversed(git.commits_between(root, base)))
-        self._texts: dict[tuple[str, str], str | None] = {}
-        self._parents: dict[str, list[str]] = {}
+        self.rewritten = not git.is_ancestor(root, base)
+        self._prefix = git.prefix(root)
+        self._blobs: dict[tuple[str, str], str | None] = {}  # (rev, path) -> blob id, None: absent
+        self._diffs: dict[tuple[str, str], Changes] = {}  # (before, after) -> what changed
+        newest_first = self._log()
+        self.commits: list[CommitInfo] = list(reversed(newest_first))
+        self._parents = {c.sha: list(c.parents) for c in self.commits}
+        self.head = newest_first[0].sha if newest_first else fork
+        self.changed = set(self._diff(fork, self.head))
+        self._reader = _BlobReader(root)
+        self._texts: dict[str, str | None] = {}  # blob id (or rev:path) -> text
+        self._models: dict[tuple[str, str], Any] = {}
+        self._entries: dict[tuple[str, str], BaseModel] = {}  # (model, entry's text) -> entry
+        self._work_cases: dict[str, Case] = {}  # HEAD's case files, as the work tree has them
+        if ctx is not None:
+            self._seed(ctx)
+
+    # --- reading git ------------------------------------------------------------------------------
+
+    def _log(self) -> list[CommitInfo]:
+        """The commits since the base, newest first, and the files each changed (merges: below)."""
+        fmt = "tformat:%x01" + "%x00".join(FIELDS)
+        args = ["-c", "log.showSignature=false", "log", "--encoding=UTF-8", "--no-color"]
+        args += [f"--format={fmt}", *DIFF, f"{git._rev(self.base)}..HEAD", "--"]
+        proc = git._git(self.root, *args, *(["."] if self._prefix else []), check=False)
+        if proc.returncode != 0:
+            raise UsageError(f"cannot read the git history: {git._first_line(proc.stderr)}")
+        found = list(_parse_log(proc.stdout.decode("utf-8", "replace"), self._diffs))
+        for commit in found:
+            for parent in commit.parents if len(commit.parents) > 1 else ():
+                self._diff(parent, commit.sha)  # a merge: what it brings from each side
+            if len(commit.parents) == 1:
+                self._know(commit.parents[0], commit.sha)
+        return found
+
+    def _diff(self, before: str, after: str) -> list[str]:
+        """Paths changed from `before` to `after` (inside the ledger's folder), read once."""
+        if (before, after) not in self._diffs:
+            proc = git._git(self.root, "diff-tree", *DIFF, before, after, "--", check=False)
+            if proc.returncode != 0:
+                raise UsageError(
+                    f"cannot compare {before}..{after}: {git._first_line(proc.stderr)}"
+                )
+            self._diffs[before, after] = _parse_raw(proc.stdout.decode("utf-8", "replace"))
+            self._know(before, after)
+        return sorted(self._diffs[before, after])
+
+    def _know(self, before: str, after: str) -> None:
+        """Which blob each changed file has on either side: read by id, no path to look up."""
+        for path, (old, new) in self._diffs[before, after].items():
+            self._blobs[before, path] = old
+            self._blobs[after, path] = new
 
     def text_at(self, rev: str, path: str) -> str | None:
         """A file's text at a revision (None where it does not exist)."""
-        if (rev, path) not in self._texts:
-            self._texts[rev, path] = git.file_at(self.root, rev, path)
-        return self._texts[rev, path]
+        if "\n" in path or "\n" in rev:
+            return None
+        blob = self._blobs.get((rev, path), "")
+        if blob is None:
+            return None
+        name = blob or f"{rev}:{self._prefix}{path}"
+        if name not in self._texts:
+            if blob and not self._texts:
+                self._prefetch()
+            if name not in self._texts:
+                data = self._reader.read(name)
+                self._texts[name] = None if data is None else data.decode("utf-8", "replace")
+        return self._texts[name]
+
+    def _prefetch(self) -> None:
+        """Every version the diffs name, in one pass through cat-file (one request at a time
+        costs a round trip each): the old and new sides of each change, but HEAD's case files
+        the work tree holds as they are."""
+        wanted = {
+            blob
+            for (rev, path), blob in self._blobs.items()
+            if blob and not (rev == self.head and path in self._work_cases)
+        }
+        for name, data in self._reader.read_many(sorted(wanted)).items():
+            self._texts[name] = None if data is None else data.decode("utf-8", "replace")
 
     def parents(self, sha: str) -> list[str]:
         if sha not in self._parents:
@@ -48,10 +149,244 @@ class GitHistory:
         return self._parents[sha]
 
     def changed_between(self, before: str, after: str) -> list[str]:
-        """Paths changed on `after` since it forked from `before`."""
-        return git.changed_files(self.root, before, after)
+        """Paths changed from `before` to `after`: a commit of the range against a parent is
+        already known from the log."""
+        return self._diff(before, after)
 
     def commits_of(self, trailer: str, path: str) -> list[CommitInfo]:
         """Commits (newest first) carrying a trailer line, e.g. `Coc-Sanction: S-2026-0001`, and
         touching `path`."""
         return git.commits(self.root, grep=f"^{trailer}$", paths=[path])
+
+    def close(self) -> None:
+        self._reader.close()
+
+    # --- parsing ----------------------------------------------------------------------------------
+
+    def model_at(self, rev: str, path: str, model: type[Any]) -> Any:
+        """A file's model at a revision (None if absent or broken), parsed once per text."""
+        if model is Case and rev == self.head and path in self._work_cases:
+            return self._work_cases[path]
+        text = self.text_at(rev, path)
+        if text is None:
+            return None
+        key = (model.__name__, text)
+        if key not in self._models:
+            found = self._register(text, path, model) if model in REGISTERS else None
+            self._models[key] = found if found is not None else parse_quietly(text, path, model)
+        return self._models[key]
+
+    def _seed(self, ctx: Context) -> None:
+        """What the work tree already holds parsed: its case files, where they are as HEAD has
+        them, and its register entries, by their text (most of every older version too)."""
+        if sum(p.startswith(CASES_DIR + "/") for p in self.changed) >= REUSE_FROM:
+            self._work_cases = self._unedited(ctx)
+        for path, model, entries in (
+            (SANCTIONS_FILE, SanctionsFile, ctx.sanctions),
+            (PEOPLE_FILE, PeopleFile, ctx.people),
+        ):
+            text = ctx.texts.get(path) if path in ctx.texts else None
+            if text is None or entries is None:
+                continue
+            found = _blocks(text, REGISTERS[model][0])
+            ids = [getattr(entry, "id", None) for entry in entries]
+            if found is not None and [i for i, _ in found[1]] == ids:
+                name = REGISTERS[model][1].__name__
+                for (_, block), entry in zip(found[1], entries, strict=True):
+                    self._entries[name, block] = entry
+
+    def _unedited(self, ctx: Context) -> dict[str, Case]:
+        """The work tree's case files changed since the fork and not edited since HEAD."""
+        proc = git._git(self.root, "--no-optional-locks", "diff", "--name-only", "-z",
+                        "--relative", "HEAD", "--", check=False)  # fmt: skip
+        if proc.returncode != 0 or self.head != git.head_sha(self.root):
+            return {}
+        edited = set(proc.stdout.decode("utf-8", "replace").split("\0"))
+        return {p: c for p, c in ctx.cases if p not in edited and p in self.changed}
+
+    def _register(self, text: str, path: str, model: type[Any]) -> Any:
+        """people.yaml or sanctions.yaml in the tool's layout, parsed by entry: only the entries
+        no other version holds. None when the text is not in that layout, or an entry does not
+        parse on its own (the whole file is parsed then, as any other file)."""
+        key, entry_model = REGISTERS[model]
+        found = _blocks(text, key)
+        if found is None:
+            return None
+        entries = []
+        for _, block in found[1]:
+            entry = self._entries.get((entry_model.__name__, block))
+            if entry is None:
+                entry = _entry(block, key, path, entry_model)
+                if entry is None:
+                    return None
+                self._entries[entry_model.__name__, block] = entry
+            entries.append(entry)
+        try:
+            return model.model_validate({key: entries})
+        except ValidationError:
+            return None
+
+
+def _parse_log(out: str, diffs: dict[tuple[str, str], Changes]) -> Iterator[CommitInfo]:
+    """The commits of `git log --format=FIELDS --raw -z`, their changes recorded in `diffs`
+    against the first parent. Read by position (the free text fields cannot hold a NUL), and
+    refused if anything is out of place."""
+    tokens = out.split("\0")
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in ("", "\n"):
+            i += 1
+            continue
+        header = HEADER.fullmatch(tokens[i])
+        if header is None or i + len(FIELDS) > len(tokens):
+            raise CocError("cannot read the output of git log: is this git too old?")
+        sha = header.group(1)
+        parents, name, email, when, signature, subject, trailer_text = tokens[
+            i + 1 : i + len(FIELDS)
+        ]
+        i += len(FIELDS)
+        start = i
+        while i + 1 < len(tokens) and RAW.fullmatch(tokens[i]):
+            i += 2
+        changes = _parse_raw("\0".join(tokens[start:i]))
+        pairs = (line.partition(":") for line in trailer_text.splitlines())
+        trailers = {k.strip(): v.strip() for k, sep, v in pairs if sep}  # repeated key: last wins
+        found = parents.split()
+        if len(found) == 1:
+            diffs[found[0], sha] = changes
+        yield CommitInfo(
+            sha,
+            name,
+            email,
+            datetime.fromisoformat(when),
+            subject,
+            trailers,
+            signature,
+            "",
+            tuple(found),
+        )
+
+
+def _parse_raw(out: str) -> Changes:
+    """path -> (blob before, blob after) of each change `git diff-tree --raw -z` lists."""
+    tokens = out.split("\0")
+    found: Changes = {}
+    i = 0
+    while i + 1 < len(tokens):
+        raw = RAW.fullmatch(tokens[i])
+        if raw is None:
+            i += 1
+            continue
+        found[tokens[i + 1]] = (_blob(raw.group(1)), _blob(raw.group(2)))
+        i += 2
+    return found
+
+
+def _blob(sha: str) -> Blob:
+    return None if NULL_BLOB.fullmatch(sha) else sha
+
+
+ITEM = re.compile(r"  - id: ['\"]?([^'\"\s#]+)['\"]?[ \t]*(?:#.*)?\n")
+
+
+def _blocks(text: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(header, [(id, block)]) of a register laid out as the tool writes it: `key:` and then
+    items that each start with a line `  - id: X`; None for any other layout."""
+    starts = [m.start() + 1 for m in re.finditer(r"\n  - id: ", text)]
+    if not starts:
+        return None
+    header = text[: starts[0]]
+    data, problems = load_data(header, "")
+    if problems or data != {key: None}:
+        return None
+    found = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        item = ITEM.match(text, start)
+        if item is None:
+            return None
+        found.append((item.group(1), text[start:end]))
+    return header, found
+
+
+def _entry(block: str, key: str, path: str, model: type[BaseModel]) -> BaseModel | None:
+    """One register entry from its own block of text; None unless the block is exactly one whole
+    entry (anything reaching across entries, such as an unclosed quote, does not parse alone)."""
+    data, problems = load_data(f"{key}:\n{block}", path)
+    items = data.get(key) if not problems and set(data) == {key} else None
+    if not isinstance(items, list) or len(items) != 1:
+        return None
+    try:
+        return model.model_validate(items[0])
+    except ValidationError:
+        return None
+
+
+class _BlobReader:
+    """One `git cat-file --batch` process serving every object the checks read, one at a time
+    (a blob id, or `rev:path`), started on the first read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    ["git", "cat-file", "--batch"],
+                    cwd=self.root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except FileNotFoundError as exc:
+                raise CocError("git is not installed or not on PATH: install git first") from exc
+            weakref.finalize(self, _stop, self._proc)
+        return self._proc
+
+    def read(self, name: str) -> bytes | None:
+        """An object's content, None if it does not exist or is not a blob."""
+        return self.read_many([name])[name]
+
+    def read_many(self, names: list[str]) -> dict[str, bytes | None]:
+        """Objects' contents by name: the requests written by a thread while the answers are
+        read here, so that neither side waits for the other's pipe to drain."""
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+        failed: list[BaseException] = []
+
+        def ask() -> None:
+            try:
+                stdin.write(b"".join(n.encode("utf-8", "surrogateescape") + b"\n" for n in names))
+                stdin.flush()
+            except OSError as exc:  # git ended: the reads below say so
+                failed.append(exc)
+
+        writer = threading.Thread(target=ask, daemon=True)
+        writer.start()
+        found: dict[str, bytes | None] = {}
+        for name in names:
+            header = stdout.readline().split()
+            if not header:
+                raise CocError("git cat-file stopped: cannot read the history")
+            if len(header) != 3 or not header[2].isdigit():
+                found[name] = None  # `<name> missing` (or ambiguous)
+                continue
+            data = stdout.read(int(header[2]) + 1)[:-1]
+            found[name] = data if header[1] == b"blob" else None
+        writer.join()
+        return found
+
+    def close(self) -> None:
+        if self._proc is not None:
+            _stop(self._proc)
+            self._proc = None
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a cat-file process: it exits at the end of its input."""
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None and not stream.closed:
+            stream.close()
+    proc.wait()
