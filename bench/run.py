@@ -381,6 +381,7 @@ class Bench:
             )
         )
         self._jsonschema(validate)
+        self._validate_base()
         sample = run_once(validate, self.big, self.env, ok=(0, 1), memory=True)
         peak = max(sample.tree_peak_mb, sample.max_rss_mb)
         self.add(
@@ -393,6 +394,81 @@ class Bench:
                 note=f"largest single process {sample.max_rss_mb:.0f} MB",
             )
         )
+
+    def _validate_base(self) -> None:
+        """`validate --base` as CI runs it on a pull request of 1 and of 10 commits (SPEC §6: its
+        cost follows the pull request), against plain `validate` of the same tree. The commits
+        are made in a throwaway clone, so the large ledger stays as it is for what follows."""
+        clone = self.work / "pull-request"
+        run_once(["git", "clone", "-q", "--shared", str(self.big), str(clone)], self.work, self.env)
+        day = self._pull_request(clone)
+        at = ["--at", f"{day}T21:00:00+00:00"]
+        plain = [*self.coc, "validate", "-C", str(clone), *at]
+        commands = {"plain": (plain, clone, (0, 1))}
+        for commits in (1, 10):
+            commands[f"{commits}"] = ([*plain, "--base", f"HEAD~{commits}"], clone, (0, 1))
+        medians = self.side_by_side(commands, self.runs("validate"))
+        for commits in (1, 10):
+            name = f"coc validate --base, a {commits}-commit pull request"
+            self.add(Result(name, medians[f"{commits}"], medians["plain"], 1.2))
+        self._validate_expunge()
+
+    def _pull_request(self, clone: Path) -> str:
+        """Ten commits of `coc`, as a pull request to the ledger brings them: a new person and
+        their first case from report to apology (people.yaml, a case file and sanctions.yaml
+        change). Returns the day of the review meeting, the last day of the pull request."""
+        policy = (clone / "policy.yaml").read_text(encoding="utf-8")
+        days = sorted(set(re.findall(r"date: '?(\d{4}-\d{2}-\d{2})'?\n\s+kind: ordinary", policy)))
+        meeting = next((d for d in days if d > "2026-10-02"), "2026-10-05")
+        steps: list[list[str]] = []
+        if meeting not in days:
+            steps.append(["meeting", "add", meeting, "--at", "2026-10-01T07:00:00+00:00"])
+        person, case = "pr00001", "{case}"
+        steps += [
+            ["person", "add", person, "--name", "Pull Request", "--at", "2026-10-01T08:00:00+00:00"],
+            [
+                "report", "new", "--respondent", person, "--reporter", "m00001",
+                "--setting", "public", "--category", "personal-insults",
+                "--summary", "Insults in the chat", "--at", "2026-10-01T09:00:00+00:00", "--json",
+            ],
+            ["report", "notify-council", case, "--at", "2026-10-01T10:00:00+00:00"],
+            [
+                "committee", "form", case, "--member", "bob", "--member", "carol",
+                "--member", "dan", "--at", "2026-10-01T11:00:00+00:00",
+            ],
+            ["report", "share", case, "--at", "2026-10-01T12:00:00+00:00"],
+            ["report", "respond", case, "--at", "2026-10-02T12:00:00+00:00"],
+            ["report", "review", case, "--meeting", meeting, "--at", f"{meeting}T18:00:00+00:00"],
+            ["sanction", "propose", case, "--json", "--at", f"{meeting}T18:10:00+00:00"],
+            ["sanction", "enact", "{sanction}", "--at", f"{meeting}T18:20:00+00:00"],
+            ["apology", "record", "{sanction}", "--delivered", "--at", f"{meeting}T20:00:00+00:00"],
+        ]  # fmt: skip
+        ids: dict[str, str] = {}
+        for step in steps:
+            args = [arg.format(**ids) for arg in step]
+            sample = run_once([*self.coc, *args, "-C", str(clone)], clone, self.env)
+            if "--json" in args:
+                ids.update(json.loads(sample.stdout))
+        return meeting
+
+    def _validate_expunge(self) -> None:
+        """For scale: the large ledger's last commit, the generator's real `coc expunge` (on the
+        full ledger, of 6,868 records in 6,382 files), as one pull request; no target: most of the
+        ledger changes in it."""
+        validate = [*self.coc, "validate", "-C", str(self.big), "--at", AS_OF]
+        medians = self.side_by_side(
+            {
+                "plain": (validate, self.big, (0, 1)),
+                "base": ([*validate, "--base", "HEAD~1"], self.big, (0, 1)),
+            },
+            1,
+            warmup=False,
+        )
+        files = run_once(
+            ["git", "diff", "--name-only", "HEAD~1", "HEAD"], self.big, self.env
+        ).stdout.count("\n")
+        name = f"coc validate --base HEAD~1 (an expunge, {files} files)"
+        self.add(Result(name, medians["base"], medians["plain"], 0, info=True))
 
     def _jsonschema(self, validate: list[str]) -> None:
         checker = Path(sys.executable).parent / "check-jsonschema"
