@@ -54,7 +54,7 @@ def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
     text = value.strip()
     try:
         if len(text) == 10:
-            return start_of_day(date.fromisoformat(text), policy)
+            return _in_range(start_of_day(date.fromisoformat(text), policy), value, flag)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         _no_such_day(text, flag)
@@ -65,12 +65,9 @@ def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
     return _in_range(moment, value, flag)
 
 
-YEARS = (1900, 2999)  # a ledger's moments: far enough for any record, and room for its dates'
-# arithmetic (a ban's end, 18 months on record) without running off the calendar at year 9999
-
-
 def _in_range(moment: T, value: str, flag: str) -> T:
     """A moment within YEARS, in every time zone (9999-12-31T23:59-12:00 is year 10000 in UTC)."""
+    from ..core.models import YEARS
     from ..errors import UsageError
 
     try:

@@ -5,7 +5,7 @@ Models forbid unknown keys so a typo in a hand-edited file is reported, not igno
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,29 @@ from .durations import DURATION_PATTERN, Duration, parse_written
 from .ids import CASE_ID_PATTERN, PERSON_ID_PATTERN, SANCTION_ID_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
+
+YEARS = (1900, 2999)
+"""The years a ledger's dates lie in: far enough for any record, with room for their arithmetic
+(a ban's end, 18 months on record); a year 9999 date would overflow it (issue 14.2)."""
+
+
+D = TypeVar("D", bound=date)
+
+
+def _in_years(value: D) -> D:
+    try:
+        year = value.astimezone(UTC).year if isinstance(value, datetime) else value.year
+    except OverflowError:
+        year = 0
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(
+            f"{value.isoformat()} is out of range: dates lie between {YEARS[0]} and {YEARS[1]}"
+        )
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_years)]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_years)]
 
 PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
 
@@ -192,7 +215,7 @@ class Appeals(Model):
 
 
 class Meeting(Model):
-    date: date
+    date: Day
     kind: Literal["ordinary", "extraordinary"] = "ordinary"
 
 
@@ -262,18 +285,18 @@ class PeopleFile(Model):
 class Vote(Model):
     member: PersonId
     vote: Literal["yes", "no"]
-    at: AwareDatetime
+    at: Instant
     recorded_by: PersonId | None = None
     """Who recorded a vote the member gave at a meeting (`--on-behalf`); None: the member."""
 
 
 class Appeal(Model):
-    filed_on: date
+    filed_on: Day
     filed_by: PersonId | None = None
     reason: Reason | None = None
     """The grounds (required on record; a tombstone keeps only APPEAL_TOMBSTONE_KEYS)."""
     outcome: Literal["upheld", "overturned", "reduced"] | None = None
-    decided_on: date | None = None
+    decided_on: Day | None = None
     decided_by: tuple[PersonId, ...] = ()
     reduced_from: DurationField | None = None
 
@@ -288,17 +311,17 @@ class Sanction(Model):
     duration: DurationField | None = None
     offence: int = Field(ge=1)
     status: SanctionStatus
-    status_on: date  # the day the current status took effect (so history can be recomputed)
-    decided_on: date
+    status_on: Day  # the day the current status took effect (so history can be recomputed)
+    decided_on: Day
     proposed_by: PersonId | None = None
     enacted_by: PersonId | None = None
-    enacted_on: date | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-    expunges_on: date | None = None
-    apology_due: date | None = None
+    enacted_on: Day | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
+    expunges_on: Day | None = None
+    apology_due: Day | None = None
     apology: Literal["delivered", "refused"] | None = None
-    apology_recorded_on: date | None = None
+    apology_recorded_on: Day | None = None
     conduct: Short | None = None
     deviation_reason: Reason | None = None
     escalated_from: SanctionId | None = None
@@ -341,33 +364,33 @@ class SanctionsFile(Model):
 class Event(Model):
     """One entry of a case's append-only timeline."""
 
-    at: AwareDatetime
+    at: Instant
     action: EventAction
     by: PersonId
     members: tuple[PersonId, ...] | None = None
-    meeting: date | None = None
+    meeting: Day | None = None
     sanction: SanctionId | None = None
     party: Party | None = None
     note: Reason | None = None
 
 
 class CaseDeadlines(Model):
-    council_notice: AwareDatetime
-    respondent_response: date | None = None
-    review_from: date | None = None
+    council_notice: Instant
+    respondent_response: Day | None = None
+    review_from: Day | None = None
 
 
 class Case(Model):
     id: CaseId
     status: Literal["open", "closed", "expunged"] = "open"
-    received_at: AwareDatetime
+    received_at: Instant
     received_by: PersonId | None = None
     reporter: PersonId | None = None
     anonymous_reporter: bool = False
     respondent: PersonId | None = None
     witnesses: tuple[PersonId, ...] = ()
     conflicts: tuple[PersonId, ...] = ()
-    occurred_on: date | None = None
+    occurred_on: Day | None = None
     setting: Literal["public", "private"] = "private"
     categories: tuple[str, ...] = ()
     serious: bool = False
@@ -377,7 +400,7 @@ class Case(Model):
     --summary-file`); required when the reporter is anonymous."""
     response: Long | None = None
     committee: tuple[PersonId, ...] = ()
-    review_meeting: date | None = None
+    review_meeting: Day | None = None
     deadlines: CaseDeadlines
     timeline: tuple[Event, ...] = ()
 
