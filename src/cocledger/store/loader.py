@@ -69,8 +69,10 @@ def read_text(path: Path, relpath: str) -> str:
         if size > yamlio.MAX_FILE_BYTES:
             refused = yamlio.too_big(size)
             raise yamlio.YamlProblem(refused.message, relpath, code=refused.code)
-        raw = handle.read(yamlio.MAX_FILE_BYTES + 1)
-    if len(raw) > yamlio.MAX_FILE_BYTES:  # grew while being read
+        raw = handle.read(size + 1)  # a buffer of the file's size: a 16 MiB one costs per file
+        if len(raw) > size:  # it grew since: read on, up to the cap
+            raw += handle.read(yamlio.MAX_FILE_BYTES + 1 - len(raw))
+    if len(raw) > yamlio.MAX_FILE_BYTES:
         refused = yamlio.too_big(len(raw))
         raise yamlio.YamlProblem(refused.message, relpath, code=refused.code)
     try:
