@@ -24,7 +24,7 @@ from cocledger.core import anonymity
 from cocledger.core.change import Change
 from cocledger.core.ids import case_path
 from cocledger.core.messages import ANONYMITY
-from cocledger.core.models import Person
+from cocledger.core.models import Person, evolve
 from cocledger.errors import RefusedError
 from conftest import SETUP_DAY, LedgerRepo
 from memory import Memory, fresh, received
@@ -284,3 +284,20 @@ def test_sharing_an_anonymous_report_through_the_cli_names_no_one(
     assert SHARED in draft and "saw Frank insult" not in draft
     assert_names_no_one(draft)
     assert ledger.status() == ""
+
+
+def test_validate_reports_an_anonymous_report_shared_without_the_councils_summary() -> None:
+    """CL059: a ledger that holds one (a hand edit, an older ledger) is checked by the council."""
+    from memory import problems
+
+    m = fresh([ZOE])
+    case = anonymous(m)
+    m.act(reports.share, "alice", WHEN, case, SHARED)
+    assert problems(m, "2026-01-12", "CL059") == []
+    edited = evolve(m.case(case), shared_summary=None)  # as a hand edit would leave it
+    m.snap = m.snap.after(
+        Change("hand edit", "edit", "alice", datetime.fromisoformat(WHEN), cases=(edited,))
+    )
+    (found,) = problems(m, "2026-01-12", "CL059")
+    assert (found.code, found.severity) == ("CL059", "warning")
+    assert "without the council's summary" in found.message and "Zo" not in found.message

@@ -51,6 +51,11 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL056": (process.check_vote_by_party, ERROR, "Vote by a party to the case"),
     "CL057": (gate.check_conflicted_actor, ERROR, "Recorded by someone conflicted in the case"),
     "CL058": (gate.check_status_steps, ERROR, "A step or status the process does not allow"),
+    "CL059": (
+        process.check_anonymous_share,
+        WARNING,
+        "Anonymous report shared without the council's summary",
+    ),
     "CL060": (process.check_missed_deadline, WARNING, "Deadline missed"),
     "CL061": (process.check_missing_notification, WARNING, "Notification missing"),
     "CL070": (process.check_lead_on_council, ERROR, "Project lead not on the council"),

@@ -142,6 +142,20 @@ def check_ban_conduct(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def check_anonymous_share(ctx: Context) -> Iterator[Finding]:
+    """Anonymous reporting (issue 14.6): what the reported person receives of an anonymous report
+    is the summary the council wrote for them (`report share --summary-file`), never the report."""
+    for file, case in ctx.live_cases():
+        shared = any(event.action == "shared" for event in case.timeline)
+        if case.anonymous_reporter and shared and not (case.shared_summary or "").strip():
+            yield Finding(
+                file,
+                ("anonymous_reporter",),
+                f"{case.id} was shared with the reported person without the council's summary "
+                "(`shared_summary`): an anonymous reporter's report is never sent as written",
+            )
+
+
 def check_deviation_reason(ctx: Context) -> Iterator[Finding]:
     """Other sanctions: a sanction other than the ladder's recommendation says why."""
     if ctx.policy is None:

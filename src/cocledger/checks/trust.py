@@ -46,6 +46,7 @@ CASE_FACT_KEYS = (
     "categories",
     "occurred_on",
     "summary",
+    "shared_summary",
     "response",
 )
 """A case's recorded facts: only a council member changes them (CL087)."""
