@@ -66,15 +66,11 @@ def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
 
 
 def _in_range(moment: T, value: str, flag: str) -> T:
-    """A moment within YEARS, in every time zone (9999-12-31T23:59-12:00 is year 10000 in UTC)."""
-    from ..core.models import YEARS
+    """A moment the ledger's dates can hold (`models.YEARS`), or the flag's usage error."""
+    from ..core.models import YEARS, in_years
     from ..errors import UsageError
 
-    try:
-        year = moment.astimezone(UTC).year if isinstance(moment, datetime) else moment.year
-    except OverflowError:
-        year = 0
-    if not YEARS[0] <= year <= YEARS[1]:
+    if not in_years(moment):
         raise UsageError(
             f"{flag} '{value}': out of range; give a moment between {YEARS[0]} and {YEARS[1]}"
         )

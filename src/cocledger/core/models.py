@@ -39,12 +39,18 @@ YEARS = (1900, 2999)
 D = TypeVar("D", bound=date)
 
 
-def _in_years(value: D) -> D:
+def in_years(value: date) -> bool:
+    """Whether a day, or an instant in every time zone (9999-12-31T23:59-12:00 is year 10000 in
+    UTC), lies within YEARS."""
     try:
         year = value.astimezone(UTC).year if isinstance(value, datetime) else value.year
     except OverflowError:
-        year = 0
-    if not YEARS[0] <= year <= YEARS[1]:
+        return False
+    return YEARS[0] <= year <= YEARS[1]
+
+
+def _in_years(value: D) -> D:
+    if not in_years(value):
         raise ValueError(
             f"{value.isoformat()} is out of range: dates lie between {YEARS[0]} and {YEARS[1]}"
         )
