@@ -61,7 +61,7 @@ PROPERTIES = st.sampled_from(
     [b"&a ", b"*a ", b"&a [1]\nb: *a\n", b"!!binary ", b"!!python/name:os.system ", b"!x ", b"! "]
 )
 NOT_UTF8 = st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf"])
-INDICATORS = st.lists(st.sampled_from(list(b"\"'[]{}:,-?&*!|>%@`#\t\r\n\x00\x1b ")), max_size=8)
+INDICATORS = st.text("\"'[]{}:,-?&*!|>%@`#\t\r\n\x00\x1b ", max_size=8).map(str.encode)
 HUGE = st.sampled_from([b"x" * 300_000, b"'" + b"y" * 100_000 + b"'", b"- " * 50_000])
 
 MUTATIONS = st.lists(
@@ -69,7 +69,7 @@ MUTATIONS = st.lists(
         st.builds(flip, WHERE, st.integers(0, 255)),
         st.builds(truncate, WHERE),
         st.builds(insert, WHERE, NOT_UTF8),
-        st.builds(insert, WHERE, INDICATORS.map(bytes)),
+        st.builds(insert, WHERE, INDICATORS),
         st.builds(at_a_value, WHERE, NESTED),
         st.builds(at_a_value, WHERE, PROPERTIES),
         st.builds(at_a_value, WHERE, HUGE),

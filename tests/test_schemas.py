@@ -184,7 +184,7 @@ def _parses(text: str) -> bool:
     return True
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(DURATIONS)
 def test_a_duration_matches_the_schema_exactly_when_validate_accepts_it(text: str) -> None:
     schema = _regex(DURATION_PATTERN).find(text) is not None
@@ -201,7 +201,7 @@ EMAILS = st.builds(
 ) | st.text(max_size=16)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(EMAILS)
 def test_an_email_matches_the_schema_exactly_when_validate_accepts_it(email: str) -> None:
     data = people_with_email(email)
@@ -209,7 +209,7 @@ def test_an_email_matches_the_schema_exactly_when_validate_accepts_it(email: str
     assert (_regex(EMAIL_PATTERN).find(email) is not None) == model_accepts(PeopleFile, data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.sampled_from(sorted(zones.names())) | st.text(max_size=30))
 def test_a_time_zone_is_in_the_schema_exactly_when_validate_accepts_it(zone: str) -> None:
     data = policy_with(timezone=zone)
