@@ -1,8 +1,8 @@
 """Issue 13.7: the JSON Schemas `coc schema` writes (for editors) say what `coc validate` says. A
 time zone is one of the names the model accepts, an e-mail address and a duration match the
 one pattern the model uses. Checked with the `jsonschema` package, with ECMA 262 regular
-expressions (`regress`, as check-jsonschema and editors read them); both come with the bench
-extra, so these tests are skipped where it is not installed."""
+expressions (`regress`, as check-jsonschema and editors read them); both come with the test
+extra."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import regress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -25,9 +27,6 @@ from cocledger.core.schemas import schema_of
 from cocledger.errors import UsageError
 from cocledger.store import yamlio
 from conftest import LedgerRepo
-
-jsonschema = pytest.importorskip("jsonschema")
-regress = pytest.importorskip("regress")
 
 SAMPLE = Path(__file__).resolve().parents[1]
 
