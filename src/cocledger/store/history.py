@@ -49,12 +49,13 @@ class GitHistory:
 
     def __init__(self, root: Path, base: str, ctx: Context | None = None) -> None:
         self.root, self.base = root, base
-        try:
-            git.parents(root, base)
-        except UsageError:
+        proc = git._git(
+            root, "rev-parse", "-q", "--verify", f"{git._rev(base)}^{{commit}}", check=False
+        )
+        if proc.returncode != 0:
             raise UsageError(
                 f"--base {base}: no such git revision here (fetch it, e.g. `git fetch origin`)"
-            ) from None
+            )
         fork = git.merge_base(root, base)
         if fork is None:
             raise UsageError(
@@ -62,7 +63,9 @@ class GitHistory:
                 "e.g. actions/checkout with fetch-depth: 0)"
             )
         self.fork = fork
-        self.rewritten = not git.is_ancestor(root, base)
+        # base is an ancestor of HEAD (`git merge-base --is-ancestor`) exactly when it is the
+        # fork point: no second git run needed to know whether the history was rewritten
+        self.rewritten = fork != proc.stdout.decode("ascii", "replace").strip()
         self._prefix = git.prefix(root)
         self._blobs: dict[tuple[str, str], str | None] = {}  # (rev, path) -> blob id, None: absent
         self._diffs: dict[tuple[str, str], Changes] = {}  # (before, after) -> what changed
@@ -73,6 +76,7 @@ class GitHistory:
         self.changed = set(self._diff(fork, self.head))
         self._reader = _BlobReader(root)
         self._texts: dict[str, str | None] = {}  # blob id (or rev:path) -> text
+        self._prefetched = False
         self._models: dict[tuple[str, str], Any] = {}
         self._entries: dict[tuple[str, str], BaseModel] = {}  # (model, entry's text) -> entry
         self._work_cases: dict[str, Case] = {}  # HEAD's case files, as the work tree has them
@@ -124,7 +128,7 @@ class GitHistory:
             return None
         name = blob or f"{rev}:{self._prefix}{path}"
         if name not in self._texts:
-            if blob and not self._texts:
+            if blob and not self._prefetched:
                 self._prefetch()
             if name not in self._texts:
                 data = self._reader.read(name)
@@ -135,6 +139,7 @@ class GitHistory:
         """Every version the diffs name, in one pass through cat-file (one request at a time
         costs a round trip each): the old and new sides of each change, but HEAD's case files
         the work tree holds as they are."""
+        self._prefetched = True
         wanted = {
             blob
             for (rev, path), blob in self._blobs.items()
@@ -188,11 +193,11 @@ class GitHistory:
             text = ctx.texts.get(path) if path in ctx.texts else None
             if text is None or entries is None:
                 continue
-            found = _blocks(text, REGISTERS[model][0])
+            blocks = _blocks(text, REGISTERS[model][0])
             ids = [getattr(entry, "id", None) for entry in entries]
-            if found is not None and [i for i, _ in found[1]] == ids:
+            if blocks is not None and [_id_of(block) for block in blocks] == ids:
                 name = REGISTERS[model][1].__name__
-                for (_, block), entry in zip(found[1], entries, strict=True):
+                for block, entry in zip(blocks, entries, strict=True):
                     self._entries[name, block] = entry
 
     def _unedited(self, ctx: Context) -> dict[str, Case]:
@@ -209,11 +214,11 @@ class GitHistory:
         no other version holds. None when the text is not in that layout, or an entry does not
         parse on its own (the whole file is parsed then, as any other file)."""
         key, entry_model = REGISTERS[model]
-        found = _blocks(text, key)
-        if found is None:
+        blocks = _blocks(text, key)
+        if blocks is None:
             return None
         entries = []
-        for _, block in found[1]:
+        for block in blocks:
             entry = self._entries.get((entry_model.__name__, block))
             if entry is None:
                 entry = _entry(block, key, path, entry_model)
@@ -289,23 +294,23 @@ def _blob(sha: str) -> Blob:
 ITEM = re.compile(r"  - id: ['\"]?([^'\"\s#]+)['\"]?[ \t]*(?:#.*)?\n")
 
 
-def _blocks(text: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """(header, [(id, block)]) of a register laid out as the tool writes it: `key:` and then
-    items that each start with a line `  - id: X`; None for any other layout."""
-    starts = [m.start() + 1 for m in re.finditer(r"\n  - id: ", text)]
-    if not starts:
+def _blocks(text: str, key: str) -> list[str] | None:
+    """The entry blocks of a register laid out as the tool writes it (`key:`, then items that
+    each start with a line `  - id: X`); None for any other layout. A block that is not exactly
+    one entry does not parse alone (`_entry`), and the register is then parsed whole."""
+    parts = text.split("\n  - id: ")
+    if len(parts) < 2:
         return None
-    header = text[: starts[0]]
-    data, problems = load_data(header, "")
+    data, problems = load_data(parts[0] + "\n", "")
     if problems or data != {key: None}:
         return None
-    found = []
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        item = ITEM.match(text, start)
-        if item is None:
-            return None
-        found.append((item.group(1), text[start:end]))
-    return header, found
+    return ["  - id: " + part + "\n" for part in parts[1:-1]] + ["  - id: " + parts[-1]]
+
+
+def _id_of(block: str) -> str | None:
+    """The id on a block's first line, as the tool writes it."""
+    item = ITEM.match(block)
+    return item.group(1) if item else None
 
 
 def _entry(block: str, key: str, path: str, model: type[BaseModel]) -> BaseModel | None:
@@ -364,7 +369,10 @@ class _BlobReader:
                 failed.append(exc)
 
         writer = threading.Thread(target=ask, daemon=True)
-        writer.start()
+        if len(names) == 1:
+            ask()  # one line: git reads it before it answers, no pipe fills up
+        else:
+            writer.start()
         found: dict[str, bytes | None] = {}
         for name in names:
             header = stdout.readline().split()
@@ -375,7 +383,8 @@ class _BlobReader:
                 continue
             data = stdout.read(int(header[2]) + 1)[:-1]
             found[name] = data if header[1] == b"blob" else None
-        writer.join()
+        if writer.is_alive():
+            writer.join()
         return found
 
     def close(self) -> None:
