@@ -226,9 +226,16 @@ def _apply(root: Path, change: ChangeSet) -> str:
 
 def _our_commit(root: Path, old_head: str | None) -> str | None:
     """The commit `git commit` made on top of old_head, if it made one (whatever its exit code:
-    an interrupted git may have made it just before it stopped)."""
-    line = _out(git._git(root, "rev-list", "--parents", "-n1", "HEAD", check=False, wait=True))
-    shas = line.split()
+    an interrupted git may have made it just before it stopped). A failing rev-list is no answer:
+    then the action fails, and the roll-back undoes a commit that exists."""
+    proc = git._git(root, "rev-list", "--parents", "-n1", "HEAD", check=False, wait=True)
+    if proc.returncode != 0:
+        if head_sha(root) is None:  # no commit at all yet: git made none
+            return None
+        if proc.returncode < 0:
+            raise CocError(git.stopped(["rev-list"], -proc.returncode))
+        raise CocError(f"git rev-list failed: {_first_line(proc.stderr, proc.stdout)}")
+    shas = _out(proc).split()
     if not shas or shas[0] == old_head:
         return None
     return shas[0] if shas[1:] == ([old_head] if old_head else []) else None
@@ -319,7 +326,7 @@ def _rollback(
     """Put HEAD, index entries and files back as they were; signals wait meanwhile (a second
     Ctrl-C must not leave half of it undone; `apply` holds them already)."""
     with interrupts.held(then_check=False):
-        new_head = head_sha(root) if committing else old_head
+        new_head = head_sha(root, check=False) if committing else old_head
         if new_head != old_head:  # interrupted after git made our commit: undo it if it is ours
             parents = _out(
                 git._git(root, "rev-list", "--parents", "-n1", "HEAD", check=False)

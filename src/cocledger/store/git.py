@@ -69,8 +69,13 @@ def _git(
     if check and proc.returncode < 0 and not interrupts.pending():  # killed, not by our user
         raise CocError(stopped(args, -proc.returncode))
     if check and proc.returncode != 0:
-        raise CocError(f"git {args[0]} failed: {_first_line(proc.stderr, proc.stdout)}")
+        raise CocError(f"git {_command(args)} failed: {_first_line(proc.stderr, proc.stdout)}")
     return proc
+
+
+def _command(args: tuple[str, ...] | list[str]) -> str:
+    """The git command of these arguments (`status`, not the `--no-optional-locks` before it)."""
+    return next((arg for arg in args if not arg.startswith("-")), args[0])
 
 
 def stopped(args: tuple[str, ...] | list[str], signum: int) -> str:
@@ -82,8 +87,8 @@ def stopped(args: tuple[str, ...] | list[str], signum: int) -> str:
     except ValueError:
         name = f"signal {signum}"
     return (
-        f"git {args[0]} was stopped by {name} (a file size limit such as `ulimit -f`, a memory "
-        "limit, or kill?): lift the limit and run coc again; nothing was changed"
+        f"git {_command(args)} was stopped by {name} (a file size limit such as `ulimit -f`, a "
+        "memory limit, or kill?): lift the limit and run coc again; nothing was changed"
     )
 
 
@@ -98,6 +103,10 @@ def find_root(start: Path) -> Path:
     if not start.is_dir():
         raise UsageError(f"{start} is not a directory: pass -C PATH to an existing ledger")
     proc = _git(start, "rev-parse", "--show-toplevel", check=False)
+    if proc.returncode < 0:  # killed: it said nothing about where it ran
+        raise CocError(stopped(["rev-parse"], -proc.returncode))
+    if proc.returncode != 0 and b"not a git repository" not in proc.stderr:  # safe.directory, …
+        raise UsageError(f"git rev-parse failed in {start}: {_first_line(proc.stderr)}")
     if proc.returncode != 0 or not proc.stdout.strip():
         raise UsageError(
             f"{start} is not inside a git repository: run `coc init PATH` or pass -C PATH"
@@ -208,10 +217,18 @@ def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
         os.close(fd)
 
 
-def head_sha(root: Path) -> str | None:
-    """The current commit, or None in a repository without commits yet."""
+def head_sha(root: Path, check: bool = True) -> str | None:
+    """The current commit, or None in a repository without commits yet (git's quiet exit 1).
+    Any other failure raises (unless not `check`): taken for "no commit yet", it made an action
+    commit on top of HEAD, then unstage its files while rolling back."""
     proc = _git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
-    return _out(proc) if proc.returncode == 0 else None
+    if proc.returncode == 0:
+        return _out(proc)
+    if check and proc.returncode < 0:
+        raise CocError(stopped(["rev-parse"], -proc.returncode))
+    if check and (proc.returncode != 1 or proc.stderr.strip()):
+        raise CocError(f"git rev-parse failed: {_first_line(proc.stderr, proc.stdout)}")
+    return None
 
 
 def _rev(rev: str) -> str:
