@@ -95,7 +95,9 @@ class History:
     """The base's files and the commits since, read from git once each and only when needed."""
 
     def __init__(self, ctx: Context, source: HistorySource) -> None:
-        self.ctx, self.source, self.base = ctx, source, source.base
+        # the policy, not the context: the context holds this history (`ctx.shared`), and a
+        # cycle would keep every model of the ledger for the collector's last pass at exit
+        self.policy, self.source, self.base = ctx.policy, source, source.base
         self.fork = source.fork
         self.rewritten = source.rewritten
         self.changed = source.changed
@@ -262,8 +264,8 @@ class History:
             ids |= trust.council | ({trust.lead} if trust.lead else set())
         fork = self._trust_at(self.fork)
         ids |= fork.council | ({fork.lead} if fork.lead else set())
-        if self.ctx.policy is not None:
-            ids |= set(self.ctx.policy.roster.council) | {self.ctx.policy.roster.project_lead}
+        if self.policy is not None:
+            ids |= set(self.policy.roster.council) | {self.policy.roster.project_lead}
         return frozenset(ids)
 
     # --- what a commit decides ------------------------------------------------------------------
@@ -353,7 +355,7 @@ class History:
     def signatures_required(self) -> bool:
         """The base's policy or the new one: a pull request cannot switch the check off for itself."""
         old = self.old(POLICY_FILE, Policy)
-        now = self.ctx.policy
+        now = self.policy
         return bool((old and old.require_signed_commits) or (now and now.require_signed_commits))
 
 
