@@ -79,3 +79,21 @@ def test_a_case_with_hand_edited_deadlines_is_not_acted_on(repo: LedgerRepo) -> 
     assert "deadlines.council_notice" in refused.stderr
     _unchanged(repo, head)
     repo.coc("report", "notify-council", other, "--at", "2026-03-03T12:00Z")  # another case: fine
+
+
+def test_a_large_register_is_checked_once_per_content(tmp_path: Path) -> None:
+    """The check's result is kept behind the store, by the exact texts it read: a hand edit (any
+    other text) is checked again; a small ledger is checked every time (cheaper than a lookup)."""
+    from cocledger.store import cache
+
+    big = ("policy: …\n", "sanctions:\n" + "  - id: S-2026-0001\n" * 4000)
+    assert not cache.trusted(tmp_path, big)
+    cache.trust(tmp_path, big)
+    assert cache.trusted(tmp_path, big)
+    edited = (big[0], big[1].replace("0001", "0002", 1))
+    assert not cache.trusted(tmp_path, edited)
+    cache.trust(tmp_path, edited)
+    assert cache.trusted(tmp_path, edited) and not cache.trusted(tmp_path, big)  # newest only
+    small = ("policy: …\n", "sanctions: []\n")
+    cache.trust(tmp_path, small)
+    assert not cache.trusted(tmp_path, small)
