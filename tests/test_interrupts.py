@@ -26,7 +26,6 @@ from conftest import LedgerRepo, clone
 
 COC = [sys.executable, "-c", "from cocledger.cli.launch import run; run()"]
 ENV = {"GIT_AUTHOR_EMAIL": "alice@example.org", "GIT_AUTHOR_NAME": "Alice Ashdown"}
-STARTUP = 0.15  # Python's own start-up, before coc's handlers exist, is Python's (docs/process.md)
 TRIALS = int(os.environ.get("COC_SIGNAL_TRIALS", "6"))
 
 
@@ -61,6 +60,24 @@ def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 30.0) ->
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the hook never ran"
         time.sleep(0.01)
+
+
+def _wait_for_handlers(proc: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    """Until coc catches SIGINT, SIGTERM and SIGHUP (Linux's SigCgt mask), or it has ended:
+    before that the process is still Python starting up, which is Python's (docs/process.md)."""
+    wanted = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1)) | (1 << (signal.SIGHUP - 1))
+    status = Path(f"/proc/{proc.pid}/status")
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            caught = next(
+                line for line in status.read_text().splitlines() if line.startswith("SigCgt:")
+            )
+        except (OSError, StopIteration):
+            return  # not Linux, or already gone: fall back to the fixed delay
+        if int(caught.split()[1], 16) & wanted == wanted:
+            return
+        time.sleep(0.002)
 
 
 def _git_locks(repo: LedgerRepo) -> list[str]:
@@ -126,8 +143,9 @@ def test_signals_at_random_moments_tell_the_truth(repo: LedgerRepo) -> None:
         shutil.copytree(template, repo.root, symlinks=True)
         head = repo.head()
         signum = rng.choice([signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
-        to_group, delay = rng.random() < 0.5, rng.uniform(STARTUP, 1.2)
+        to_group, delay = rng.random() < 0.5, rng.uniform(0, 1.0)
         proc = _start(repo, "person", "add", f"p{trial}", "--name", "P Example")
+        _wait_for_handlers(proc)
         time.sleep(delay)
         with contextlib.suppress(ProcessLookupError):  # it had ended: a plain run, then
             (os.killpg if to_group else os.kill)(proc.pid, signum)

@@ -125,3 +125,17 @@ def test_two_ledgers_in_one_repository_keep_their_own_audit_trails(
     second = mono.coc("log", "-C", "events/ledger", "--json").json
     assert [entry["subject"] for entry in second] == ["init ledger for Meetups"]
     assert "init ledger for Meetups" not in [entry["subject"] for entry in first]
+
+
+def test_history_checks_see_a_tamper_inside_the_ledger_folder(mono: LedgerRepo) -> None:
+    base = mono.head()
+    people = mono.root / "conduct" / "ledger" / "people.yaml"
+    text = people.read_text()
+    start = text.index("  - id: gina")
+    people.write_text(text[:start])  # gina removed by hand: the history is append-only
+    _git(mono.root, "commit", "-qam", "people: tidy")
+    found = mono.coc(
+        "validate", "-C", "conduct/ledger", "--base", base, "--format", "json", expect=1
+    )
+    codes = {(p["code"], p["file"]) for p in found.json["problems"]}
+    assert ("CL083", "conduct/ledger/people.yaml") in codes
