@@ -225,7 +225,7 @@ def renderings(part: str) -> list[str]:
     return [unicodedata.normalize(form, c) for c in cases for form in ("NFC", "NFD")]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(name=NAME, index=st.integers(min_value=0, max_value=2))
 def test_every_part_of_a_name_is_found_however_it_is_written(name: str, index: int) -> None:
     reporter = Person(id="rep-1", name=name)
@@ -236,7 +236,7 @@ def test_every_part_of_a_name_is_found_however_it_is_written(name: str, index: i
         assert anonymity.NAME_PART in [m.field for m in found], (name, written)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(name=NAME, index=st.integers(min_value=0, max_value=2))
 def test_a_part_of_a_name_inside_a_longer_word_is_not_a_mention(name: str, index: int) -> None:
     reporter = Person(id="rep-1", name=name)

@@ -26,7 +26,7 @@ from conftest import LedgerRepo, clone
 
 COC = [sys.executable, "-c", "from cocledger.cli.launch import run; run()"]
 ENV = {"GIT_AUTHOR_EMAIL": "alice@example.org", "GIT_AUTHOR_NAME": "Alice Ashdown"}
-TRIALS = int(os.environ.get("COC_SIGNAL_TRIALS", "6"))
+TRIALS = int(os.environ.get("COC_SIGNAL_TRIALS", "3"))
 
 
 @pytest.fixture
