@@ -135,26 +135,29 @@ def holds_markers(text: str) -> bool:
     return any(_markers(text, fmt) for fmt in ("rst", "html"))
 
 
+def _bytes(path: Path, flag: str, doing: str) -> bytes | None:
+    """The file's bytes; None when there is no such file; anything else that stops the reading
+    is a usage error naming the flag and the file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: cannot {doing} ({exc.strerror or exc})") from None
+
+
 def file_holds_markers(path: Path) -> bool:
     """Whether the file `-o` would replace is a page with markers (False when there is none)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        raise UsageError(f"-o {path}: cannot write over it ({exc.strerror or exc})") from None
-    return holds_markers(data.decode("utf-8", errors="replace"))
+    data = _bytes(path, "-o", "write over it")
+    return data is not None and holds_markers(data.decode("utf-8", errors="replace"))
 
 
 def read_text(path: Path, flag: str) -> str | None:
     """The file's text exactly as stored; None when there is no such file. Anything else that
     stops the reading is a usage error naming the flag and the file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    data = _bytes(path, flag, "read it")
+    if data is None:
         return None
-    except OSError as exc:
-        raise UsageError(f"{flag} {path}: cannot read it ({exc.strerror or exc})") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
