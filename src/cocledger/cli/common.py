@@ -208,7 +208,7 @@ def _interruption(exc: BaseException) -> int | None:
     if signum:
         return 128 + signum
     if isinstance(exc, KeyboardInterrupt):  # Python's own (no handler installed: a library call)
-        return int(getattr(exc, "exit_code", 130))
+        return interrupts.exit_code(exc)
     return None
 
 
@@ -217,13 +217,14 @@ def failure(exc: BaseException) -> int | None:
     exit code, or None to let it go on (a bug under COC_DEBUG=1: its traceback). A reader who
     left (`coc ... | head`) is not an error: stdout goes to /dev/null so exiting cannot fail."""
     from ..errors import CocError
+    from ..store import interrupts
 
     if isinstance(exc, BrokenPipeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     interrupted = _interruption(exc)
     if interrupted is not None:  # SIGINT, SIGTERM or SIGHUP (store.interrupts)
-        message, code = "interrupted; nothing was changed", interrupted
+        message, code = interrupts.STOPPED, interrupted
     elif isinstance(exc, CocError):
         message, code = str(exc), exc.exit_code
     elif debug():

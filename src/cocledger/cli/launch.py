@@ -18,8 +18,7 @@ def run() -> None:
         try:
             from .main import run as main
         except KeyboardInterrupt as exc:
-            sys.stderr.write("coc: error: interrupted; nothing was changed\n")
-            sys.exit(getattr(exc, "exit_code", 130))
+            interrupts.stop(exc)
         main()
     finally:  # the command has ended and said so: a signal now must not change its exit code
         sys.stdout.flush()  # (Python restores the default handlers while it shuts down)

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .. import __version__
+from ..store import interrupts
 from . import appeals, cases, common, process, reports, sanctions, setup
 from . import publish as publishing
 from . import validate as validation
@@ -75,8 +76,7 @@ class _Group(TyperGroup):
         try:
             return super().make_context(*args, **extra)
         except KeyboardInterrupt as exc:
-            typer.echo("coc: error: interrupted; nothing was changed", err=True)
-            sys.exit(getattr(exc, "exit_code", 130))
+            interrupts.stop(exc)
 
     def main(
         self,
@@ -106,8 +106,7 @@ class _Group(TyperGroup):
             sys.exit(getattr(exc, "exit_code", 2))
         except typer.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):  # a signal while click parsed
-                typer.echo("coc: error: interrupted; nothing was changed", err=True)
-                sys.exit(getattr(exc.__cause__, "exit_code", 130))
+                interrupts.stop(exc.__cause__)
             typer.echo("coc: error: aborted; nothing was changed", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
@@ -140,8 +139,6 @@ def main(
 ) -> None:
     """Run a community's Code of Conduct enforcement process over a git-backed YAML ledger."""
     common.default_ledger = ledger  # `coc -C PATH cmd` as well as `coc cmd -C PATH`, like git
-    from ..store import interrupts
-
     interrupts.reset()  # a command run in the same process as one before it (the tests) starts anew
 
 
@@ -172,8 +169,7 @@ def run() -> None:
     try:
         app(prog_name="coc")
     except KeyboardInterrupt as exc:  # between click's parsing and the command: still one line
-        typer.echo("coc: error: interrupted; nothing was changed", err=True)
-        sys.exit(getattr(exc, "exit_code", 130))
+        interrupts.stop(exc)
     finally:
         app.registered_commands, app.registered_groups = commands, groups
 

@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]  # signal's C core: signal.py builds enums, 4 ms
 import os
+import sys
 
 TYPE_CHECKING = False  # not `typing`'s: 10 ms before the handlers are in place
 if TYPE_CHECKING:  # subprocess is imported when a child is run
     import subprocess
     from pathlib import Path
     from types import FrameType
-    from typing import IO
+    from typing import IO, NoReturn
 
 SIGNALS: tuple[int, ...] = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)
 NAMES = {_signal.SIGINT: "SIGINT", _signal.SIGTERM: "SIGTERM", _signal.SIGHUP: "SIGHUP"}
+STOPPED = "interrupted; nothing was changed"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -79,25 +81,37 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     if child is not None or _state.depth or _state.final:
         _state.pending = _state.pending or signum
         return
-    _state.raised = signum
+    _interrupt(signum)
+
+
+def _interrupt(signum: int) -> NoReturn:
+    _state.pending, _state.raised = 0, signum
     raise Interrupted(signum)
 
 
 def check() -> None:
     """Act on a signal that waited, unless a critical section or the finished commit holds it."""
     if _state.pending and not _state.depth and not _state.final:
-        signum, _state.pending = _state.pending, 0
-        _state.raised = signum
-        raise Interrupted(signum)
+        _interrupt(_state.pending)
 
 
 def poll() -> None:
     """A point where an action can stop cleanly, inside its critical section: act on a signal
     that waited (unless the commit exists, or a roll-back or a write is under way)."""
     if _state.pending and not _state.final and not _state.shield:
-        signum, _state.pending = _state.pending, 0
-        _state.raised = signum
-        raise Interrupted(signum)
+        _interrupt(_state.pending)
+
+
+def exit_code(exc: BaseException) -> int:
+    """128 + the signal behind an interruption (130, Ctrl-C, for Python's own KeyboardInterrupt)."""
+    return int(getattr(exc, "exit_code", 130))
+
+
+def stop(exc: BaseException) -> NoReturn:
+    """Say in one line that a signal ended the command before anything changed, and exit with
+    its code: for the places outside a command's own error handling (start-up, parsing)."""
+    sys.stderr.write(f"coc: error: {STOPPED}\n")
+    sys.exit(exit_code(exc))
 
 
 def note(signum: int) -> None:
