@@ -236,9 +236,13 @@ def _our_commit(root: Path, old_head: str | None) -> str | None:
             raise CocError(git.stopped(["rev-list"], -proc.returncode))
         raise CocError(f"git rev-list failed: {_first_line(proc.stderr, proc.stdout)}")
     shas = _out(proc).split()
-    if not shas or shas[0] == old_head:
-        return None
-    return shas[0] if shas[1:] == ([old_head] if old_head else []) else None
+    return shas[0] if _made_on(shas, old_head) else None
+
+
+def _made_on(shas: list[str], old_head: str | None) -> bool:
+    """Whether `rev-list --parents -n1 HEAD` shows a new commit whose only parent is old_head
+    (none for a first commit): the one an action made, and nobody else's."""
+    return bool(shas) and shas[0] != old_head and shas[1:] == ([old_head] if old_head else [])
 
 
 def _refuse_stale_locks(root: Path) -> list[str]:
@@ -326,19 +330,16 @@ def _rollback(
     """Put HEAD, index entries and files back as they were; signals wait meanwhile (a second
     Ctrl-C must not leave half of it undone; `apply` holds them already)."""
     with interrupts.held(then_check=False):
-        new_head = head_sha(root, check=False) if committing else old_head
-        if new_head != old_head:  # interrupted after git made our commit: undo it if it is ours
-            parents = _out(
-                git._git(root, "rev-list", "--parents", "-n1", "HEAD", check=False)
-            ).split()
-            if parents[1:] == ([old_head] if old_head else []) and new_head:
-                undo = "coc: roll back an action that failed"
-                if old_head:  # like `reset --soft`, without ORIG_HEAD, and only if HEAD is ours
-                    git._git(
-                        root, "update-ref", "-m", undo, "HEAD", old_head, new_head, check=False
-                    )
-                else:
-                    git._git(root, "update-ref", "-m", undo, "-d", "HEAD", new_head, check=False)
+        shas: list[str] = []
+        if committing:  # git may have made our commit before the failure
+            head = git._git(root, "rev-list", "--parents", "-n1", "HEAD", check=False)
+            shas = _out(head).split()
+        if _made_on(shas, old_head):  # failed after git made our commit: undo it
+            undo, new_head = "coc: roll back an action that failed", shas[0]
+            if old_head:  # like `reset --soft`, without ORIG_HEAD, and only if HEAD is ours
+                git._git(root, "update-ref", "-m", undo, "HEAD", old_head, new_head, check=False)
+            else:
+                git._git(root, "update-ref", "-m", undo, "-d", "HEAD", new_head, check=False)
         if old_head:
             git._git(root, "reset", "-q", "--", *staged, check=False)
         else:

@@ -217,16 +217,16 @@ def locked(root: Path, timeout: float = 30.0) -> Iterator[None]:
         os.close(fd)
 
 
-def head_sha(root: Path, check: bool = True) -> str | None:
+def head_sha(root: Path) -> str | None:
     """The current commit, or None in a repository without commits yet (git's quiet exit 1).
-    Any other failure raises (unless not `check`): taken for "no commit yet", it made an action
-    commit on top of HEAD, then unstage its files while rolling back."""
+    Any other failure raises: taken for "no commit yet", it made an action commit on top of
+    HEAD, then unstage its files while rolling back."""
     proc = _git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
     if proc.returncode == 0:
         return _out(proc)
-    if check and proc.returncode < 0:
+    if proc.returncode < 0:
         raise CocError(stopped(["rev-parse"], -proc.returncode))
-    if check and (proc.returncode != 1 or proc.stderr.strip()):
+    if proc.returncode != 1 or proc.stderr.strip():
         raise CocError(f"git rev-parse failed: {_first_line(proc.stderr, proc.stdout)}")
     return None
 
