@@ -94,14 +94,10 @@ def _from_top(root: Path, problems: list[Problem]) -> list[Problem]:
     ledger in a folder of a larger repository gets its folder in front."""
     from dataclasses import replace
 
-    from ..errors import CocError
     from ..store.git import prefix
 
-    try:
-        folder = prefix(root)
-    except CocError:  # not a repository: a plain folder is validated as it is
-        folder = ""
-    return [replace(p, file=folder + p.file) if folder and p.file else p for p in problems]
+    folder = prefix(root)  # known since root_of found the ledger
+    return [replace(p, file=folder + p.file) for p in problems] if folder else problems
 
 
 def _utc_policy() -> Policy:

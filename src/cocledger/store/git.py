@@ -111,14 +111,12 @@ def find_root(start: Path) -> Path:
         raise UsageError(
             f"{start} is not inside a git repository: run `coc init PATH` or pass -C PATH"
         )
-    top = Path(_out(proc))
+    top = Path(_out(proc)).resolve()
     here = start.resolve()
-    real_top = top.resolve()
     folders = [here, *here.parents]
-    inside = folders[: folders.index(real_top) + 1] if real_top in folders else [real_top]
-    root = next((d for d in inside if (d / POLICY_FILE).is_file()), real_top)
-    root = top if root == real_top else root
-    _prefixes[root] = "" if root == top else root.relative_to(real_top).as_posix() + "/"
+    inside = folders[: folders.index(top) + 1] if top in folders else [top]
+    root = next((d for d in inside if (d / POLICY_FILE).is_file()), top)
+    _prefixes[root] = "" if root == top else root.relative_to(top).as_posix() + "/"
     return root
 
 
@@ -156,10 +154,8 @@ def init_repo(root: Path) -> None:
     """`git init` root (creating it) unless it already lies inside a work tree: then the ledger
     is a folder of that repository (SPEC §2) and its commits touch only that folder."""
     root.mkdir(parents=True, exist_ok=True)
-    proc = _git(root, "rev-parse", "--show-toplevel", check=False)
-    if proc.returncode == 0 and proc.stdout.strip():
-        return
-    _git(root, "init", "-q")
+    if work_tree_top(root) is None:
+        _git(root, "init", "-q")
 
 
 def work_tree_top(folder: Path) -> Path | None:

@@ -66,7 +66,6 @@ class Repository:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._texts: dict[str, str | None] = {}
-        self._checked = False  # `trusted` checked the register
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -167,7 +166,6 @@ class Repository:
             if found is not None:
                 raise self._untrusted(SANCTIONS_FILE, found)
             cache.trust(self.cache, texts)
-        self._checked = True
         return self.snapshot
 
     def _untrusted(self, relpath: str, found: Any) -> InputError:
@@ -187,7 +185,7 @@ class Repository:
         from ..core import integrity
 
         for case in change.cases:
-            before = self.case_files.get(case.id) if self.text(case_path(case.id)) else None
+            before = self.case_files.get(case.id)  # None for a new case
             found = next(integrity.case_deadlines(self.policy, before), None) if before else None
             if found is not None:
                 raise self._untrusted(case_path(case.id), found)
@@ -199,7 +197,7 @@ class Repository:
             cache.clear(self.cache)
         else:
             cache.Written(self.cache, written).commit()
-        if self._checked:  # what the action wrote holds the rules' values, from a checked base
+        if "trusted" in vars(self):  # written with the rules' values, on a checked register
             after = [files.get(p, self.text(p)) for p in (POLICY_FILE, SANCTIONS_FILE)]
             cache.trust(self.cache, after)
         return sha
