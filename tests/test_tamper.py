@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casework import banned
 from checkwork import WARNING_CASE, Located, commit_all, edit, line_of, located, validate
 from cocledger.actions.expunge import case_tombstone, sanction_tombstone
 from cocledger.core.models import Case, SanctionsFile
@@ -165,13 +166,7 @@ def _cleared_record(ledger: LedgerRepo) -> None:
         "record_retention_after_ban: 1 months",
     )
     commit_all(ledger, "policy: keep bans on record for one month")
-    case = reviewed_case(ledger)
-    warning = ledger.coc("sanction", "propose", case, "--at", "2026-01-22", "--json").json
-    ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
-    ledger.coc(
-        "apology", "record", warning["sanction"], "--refused", "--conduct", "Repeated insults",
-        "--at", "2026-01-26",
-    )  # fmt: skip
+    banned(ledger)
 
 
 def test_a_real_expunge_commit_passes(ledger: LedgerRepo) -> None:

@@ -61,16 +61,10 @@ def _short_retention(ledger: LedgerRepo) -> str:
 
 def _expired_ban(ledger: LedgerRepo) -> None:
     """A warning escalated to a 3-month ban from 2026-01-26: off the record from 2026-05-26."""
+    from casework import banned
     from checkwork import tell_parties
-    from conftest import reviewed_case
 
-    case = reviewed_case(ledger)
-    warning = ledger.coc("sanction", "propose", case, "--at", "2026-01-22", "--json").json
-    ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-23")
-    ledger.coc(
-        "apology", "record", warning["sanction"], "--refused", "--conduct", "Repeated insults",
-        "--at", "2026-01-26",
-    )  # fmt: skip
+    case = banned(ledger).case
     tell_parties(ledger, case, "2026-01-26")
 
 
