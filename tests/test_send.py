@@ -216,6 +216,14 @@ def server_tls(certificate: Path) -> ssl.SSLContext:
     return context
 
 
+@pytest.fixture
+def smtp(serve: Serve, monkeypatch: pytest.MonkeyPatch) -> tuple[Inbox, int]:
+    """A plain server on 127.0.0.1, and COC_SMTP_URL pointing at it: (its inbox, its port)."""
+    inbox, port = serve()
+    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    return inbox, port
+
+
 def use(monkeypatch: pytest.MonkeyPatch, url: str, password: str | None = None) -> None:
     monkeypatch.setenv(mail.URL_VAR, url)
     if password is not None:
@@ -230,10 +238,9 @@ def drafted(repo: LedgerRepo, case: str, party: str) -> list[dict[str, Any]]:
 
 
 def test_the_offender_receives_the_decision_and_it_is_recorded(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, port = smtp
     [draft] = drafted(ledger, cases.warned, "offender")
     before = ledger.head()
     run = ledger.coc("notify", cases.warned, "--party", "offender", "--send")
@@ -253,10 +260,9 @@ def test_the_offender_receives_the_decision_and_it_is_recorded(
 
 
 def test_the_council_message_goes_to_every_member_not_conflicted(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, _ = smtp
     sent = ledger.coc("notify", cases.anonymous, "--party", "council", "--send", "--json").json
     [got] = inbox.received
     council = ("alice@example.org", "bob@example.org", "carol@example.org", "erin@example.org")
@@ -266,10 +272,9 @@ def test_the_council_message_goes_to_every_member_not_conflicted(
 
 
 def test_an_anonymous_reporter_is_nowhere_in_what_the_respondent_receives(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, _ = smtp
     ledger.coc("notify", cases.anonymous, "--party", "offender", "--send")
     [got] = inbox.received
     assert got.rcpt_tos == ("gina@example.org",)
@@ -280,10 +285,9 @@ def test_an_anonymous_reporter_is_nowhere_in_what_the_respondent_receives(
 
 
 def test_each_witness_gets_their_own_message(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, _ = smtp
     ledger.coc("notify", cases.warned, "--party", "witnesses", "--send")
     assert [got.rcpt_tos for got in inbox.received] == [("hank@example.org",), ("ivy@example.org",)]
     assert "Ivy" not in inbox.received[0].body
@@ -338,10 +342,9 @@ def test_a_server_that_refuses_the_second_message_says_who_has_theirs(
 
 
 def test_sent_but_not_committed_says_how_to_record_it(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, _ = smtp
     hook = ledger.root / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho 'the ledger is frozen' >&2\nexit 1\n")
     hook.chmod(0o755)
@@ -353,10 +356,9 @@ def test_sent_but_not_committed_says_how_to_record_it(
 
 
 def test_a_party_with_no_email_is_refused_before_anything_is_sent(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, _ = smtp
     before = state(ledger)
     run = ledger.coc("notify", cases.no_email, "--party", "offender", "--send", expect=1)
     assert run.stderr.startswith("coc: error: no e-mail address for nora: add one")
@@ -364,10 +366,9 @@ def test_a_party_with_no_email_is_refused_before_anything_is_sent(
 
 
 def test_a_conflicted_member_is_refused_before_anything_is_sent(
-    ledger: LedgerRepo, cases: Cases, serve: Serve, monkeypatch: pytest.MonkeyPatch
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
-    inbox, port = serve()
-    use(monkeypatch, f"smtp://127.0.0.1:{port}")
+    inbox, _ = smtp
     before = state(ledger)
     run = ledger.coc(
         "notify", cases.anonymous, "--party", "offender", "--send", actor="dan", expect=1
