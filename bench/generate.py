@@ -115,6 +115,8 @@ def _case(
     assert meeting is not None
     at = datetime.combine(meeting.date, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
     at = max(at, case.timeline[-1].at + timedelta(hours=1))  # a response that came in that day
+    if responded is None:  # the review waits for the reported person's 7 days to run out
+        at = max(at, shared + timedelta(days=7, minutes=30))
     if at >= _AS_OF:  # its meeting is still to come: the case is open
         return case
     reviewed = Event(at=at, action="reviewed", by="alice", meeting=meeting.date)
@@ -160,13 +162,9 @@ def _sanction(
     if rung.kind == "warning" and rung.apology:
         fields["apology_due"] = rules.apology_due(day, policy)
         fields["apology"], fields["apology_recorded_on"] = "delivered", day
-    if rung.vote:
-        at = review.at
-        fields["votes"] = [
-            Vote(member=m, vote="yes", at=at)
-            for m in policy.roster.council
-            if m not in case.parties
-        ]
+    voted = review.at + timedelta(minutes=15)
+    voters = rules.eligible_council(policy, case) if rung.vote else []
+    fields["votes"] = [Vote(member=m, vote="yes", at=voted) for m in voters]
     sanction = Sanction.model_validate(fields)
     extra = [
         Event(
@@ -174,6 +172,10 @@ def _sanction(
             action="sanction_proposed",
             by="alice",
             sanction=sanction.id,
+        ),
+        *(
+            Event(at=voted, action="vote_recorded", by=m, sanction=sanction.id)
+            for m in voters
         ),
         Event(
             at=review.at + timedelta(minutes=20),
@@ -200,7 +202,7 @@ def _sanction(
         )
     if sanction.apology:
         extra.insert(
-            2,
+            2 + len(voters),  # after the enactment
             Event(
                 at=review.at + timedelta(minutes=25),
                 action="apology_recorded",

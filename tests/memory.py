@@ -8,14 +8,15 @@ council; frank, gina, hank and ivy are community members.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from cocledger.actions import appeals, committee, reports, sanctions
-from cocledger.core.change import Outcome
+from cocledger.core.change import Change, Outcome
 from cocledger.core.defaults import policy_text
 from cocledger.core.durations import parse_duration
+from cocledger.core.ledger import Versions
 from cocledger.core.models import Case, Person, Policy, Sanction
 from cocledger.core.snapshot import Snapshot
 from cocledger.store import templates, yamlio
@@ -51,12 +52,24 @@ class Memory:
     """A ledger held in memory: each action sees what the ones before it decided."""
 
     snap: Snapshot
+    versions: Versions = field(default_factory=Versions)
+    """The versions of policy.yaml, with the moment each took effect (for the replay)."""
+
+    def __post_init__(self) -> None:
+        if not self.versions.versions:
+            self.versions = self.versions.then(None, self.snap.policy)
 
     def act(self, action: Callable[..., Outcome], actor: str, when: str, *args: Any) -> Outcome:
         outcome = action(self.snap, self.snap.person(actor), at(when), *args)
         if outcome.change is not None:
-            self.snap = self.snap.after(outcome.change)
+            self.apply(outcome.change)
         return outcome
+
+    def apply(self, change: Change) -> None:
+        """The ledger once `change` is made (what `coc` would commit)."""
+        self.snap = self.snap.after(change)
+        if change.policy is not None:
+            self.versions = self.versions.then(change.at, change.policy)
 
     def case(self, case_id: str) -> Case:
         return self.snap.case(case_id)
@@ -150,16 +163,6 @@ def problems(m: Memory, when: str, *select: str) -> list[Any]:
     not located: there is no file text)."""
     from cocledger.checks import run
     from cocledger.checks.context import Context
-    from cocledger.core.ids import case_path
+    from cocledger.core.ledger import InMemory
 
-    snap = m.snap
-    ctx = Context(
-        at=at(when),
-        texts={},
-        policy=snap.policy,
-        people=list(snap.people.all()),
-        sanctions=list(snap.sanctions.all()),
-        cases=[(case_path(c.id), c) for c in snap.cases()],
-        case_files=[case_path(c.id) for c in snap.cases()],
-    )
-    return run(ctx, select)
+    return run(Context(at(when), InMemory(m.snap, m.versions)), select)

@@ -270,9 +270,17 @@ def test_a_committee_too_small_before_its_review(ledger: LedgerRepo) -> None:
     case = new_report(ledger, "2026-01-10T09:00:00+00:00")
     form_committee(ledger, case, "2026-01-10T10:00:00+00:00")
     path = f"cases/2026/{case}.yaml"
-    edit(ledger, path, "  - dan\n", "")
+    edit(ledger, path, "  - dan\n", "")  # the committee on record, not its event: they differ
     problems = validate(ledger, "--select", "CL050", expect=1)
     assert located(problems) == {Located("CL050", path, line_of(ledger, path, "committee:"))}
+    assert (
+        "not what its committee_formed and conflict_declared events make" in problems[0]["message"]
+    )
+    edit(ledger, path, "    - dan\n", "")  # and the event's: a committee formed too small
+    problems = validate(ledger, "--select", "CL050", expect=1)
+    assert located(problems) == {
+        Located("CL050", path, line_of(ledger, path, "committee_formed") - 1)
+    }
     assert "needs at least 3 members, got 2" in problems[0]["message"]
 
 

@@ -565,7 +565,7 @@ def test_a_sanction_cannot_be_enacted_before_it_was_proposed(ledger: LedgerRepo)
     head = ledger.head()
     run = ledger.coc("sanction", "enact", proposed["sanction"], "--at", "2026-01-22T09:00:00+00:00",
                      expect=1)  # fmt: skip
-    assert "before the last event" in run.stderr
+    assert "S-2026-0001 is not yet proposed; only a proposed sanction can be enacted" in run.stderr
     assert (ledger.head(), ledger.status()) == (head, "")
 
 

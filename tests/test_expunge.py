@@ -15,7 +15,7 @@ from casework import ESCALATED_CONDUCT, Banned, banned, case_data, sanctions
 from cocledger import queries
 from cocledger.actions import committee, expunge, reports
 from cocledger.actions import sanctions as sanction_actions
-from cocledger.actions.expunge import _cases_to_expunge
+from cocledger.core.expiry import _cases_to_expunge
 from cocledger.core.models import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,

@@ -31,7 +31,7 @@ def test_a_serious_case_is_not_reviewed_at_a_meeting_before_it_was_received(
     head = ledger.head()
     run = ledger.coc("report", "review", case, "--meeting", "2026-01-05", "--at", "2026-01-11",
                      expect=1)  # fmt: skip
-    assert f"--meeting 2026-01-05 is before {case} was received (2026-01-10)" in run.stderr
+    assert "the meeting of 2026-01-05 is before the report was received (2026-01-10)" in run.stderr
     assert ledger.head() == head and ledger.status() == ""
 
 

@@ -431,23 +431,11 @@ def _build_sentinels(ledger: LedgerRepo) -> None:
             "2026-01-22",
         )
     ledger.coc("sanction", "enact", sanction, "--at", "2026-01-23")
-    _plant_in_files(ledger, case, sanction)
-
-
-def _plant_in_files(ledger: LedgerRepo, case: str, sanction: str) -> None:
-    """What no command writes yet: a timeline note, a conflict and an appeal's reason."""
-    s = SENTINELS
-    path = f"cases/2026/{case}.yaml"
-    data = yamlio.load_fast(ledger.read(path), path)
-    data["timeline"][0]["note"] = s["note"]
-    data["conflicts"] = [s["conflict"]]
-    (ledger.root / path).write_text(yamlio.dump(data, ledger.read(path)))
-    register = yamlio.load_fast(ledger.read("sanctions.yaml"), "sanctions.yaml")
-    entry = next(x for x in register["sanctions"] if x["id"] == sanction)
-    entry["appeal"] = {"filed_on": "2026-02-01", "reason": s["appeal reason"]}
-    (ledger.root / "sanctions.yaml").write_text(
-        yamlio.dump(register, ledger.read("sanctions.yaml"))
-    )
+    # a member who joins the council after the vote and declares a conflict (a timeline note)
+    ledger.coc("council", "add", s["conflict"], "--at", "2026-01-24")
+    ledger.coc("committee", "recuse", case, "--member", s["conflict"], "--reason", s["note"],
+               "--at", "2026-01-25")  # fmt: skip
+    ledger.coc("appeal", "file", sanction, "--reason", s["appeal reason"], "--at", "2026-02-01")
 
 
 def test_the_sentinels_are_really_in_the_ledger(sentinel_ledger: LedgerRepo) -> None:

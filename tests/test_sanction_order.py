@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from cocledger.actions import appeals, cases, committee, notify, reports, sanctions
+from cocledger.actions import appeals, committee, reports, sanctions
 from cocledger.core.change import Outcome
 from cocledger.core.durations import parse_duration
 from cocledger.errors import RefusedError
@@ -173,25 +173,3 @@ def test_an_appeal_overturned_after_the_later_sanction_keeps_its_offence_right()
     m.act(appeals.decide, "alice", on("2026-02-11"), ban, "overturned", None, [])
     assert m.sanction(ban).status == "overturned"
     assert problems(m, on(AT), "CL031") == []
-
-
-# --- a case's timeline runs forward: one rule, one message, for every action ---------------------
-
-ACTIONS: dict[str, tuple[Callable[..., Outcome], tuple[object, ...]]] = {
-    "report respond": (reports.respond, (None,)),
-    "sanction propose": (sanctions.propose, (None, None, None, None)),
-    "notify council": (notify.notify, ("council", None)),
-    "case close": (cases.close, (None,)),
-}
-
-
-@pytest.mark.parametrize("action", ACTIONS)
-def test_every_action_refuses_a_date_before_the_cases_last_event_alike(action: str) -> None:
-    m = fresh()
-    case = reviewed(m)  # its last event: the review, 2026-01-22 00:00 UTC
-    call, rest = ACTIONS[action]
-    error = refused(m, call, "2026-01-21", case, *rest)
-    assert error == (
-        f"--at 2026-01-21T00:00:00+00:00 is before the last event of {case} "
-        "(2026-01-22T00:00:00+00:00); check the date"
-    )

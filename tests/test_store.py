@@ -5,13 +5,14 @@ details, whoever calls the store. Real git repositories in tmp_path."""
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from casework import banned
 from cocledger.actions.expunge import expunge
-from cocledger.core import transitions
+from cocledger.core import gate
 from cocledger.store import repository
 from cocledger.store.git import git_dir
 from conftest import LedgerRepo, reviewed_case
@@ -72,9 +73,10 @@ def test_the_setup_steps_need_a_council_member(name: str) -> None:
     from memory import fresh
 
     snap = fresh().snap
+    moment = datetime(2026, 1, 2, tzinfo=UTC)
     with pytest.raises(RefusedError, match="frank is not a council member"):
-        transitions.permit(snap.policy, name, "frank")
-    assert transitions.permit(snap.policy, name, "bob").action == name
+        gate.permit(gate.ask(snap.policy, name, "frank", moment))
+    assert gate.permit(gate.ask(snap.policy, name, "bob", moment)).action == name
 
 
 def test_a_ledger_outside_git_is_reported_not_crashed(tmp_path: Path) -> None:

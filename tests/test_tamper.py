@@ -8,7 +8,7 @@ from datetime import date
 
 from casework import banned
 from checkwork import WARNING_CASE, Located, commit_all, edit, line_of, located, validate
-from cocledger.actions.expunge import case_tombstone, sanction_tombstone
+from cocledger.core.expiry import case_tombstone, sanction_tombstone
 from cocledger.core.models import Case, SanctionsFile
 from cocledger.store import yamlio
 from cocledger.store.loader import parse_strictly
@@ -36,7 +36,8 @@ def test_a_ban_overturned_by_hand_without_an_appeal_is_caught(repo: LedgerRepo) 
 
 def test_an_overturn_with_forged_events_but_no_appeal_decided_is_caught(repo: LedgerRepo) -> None:
     """The case's timeline is given the events an appeal would record, the register no appeal:
-    the gate's replay (CL058) finds the steps in order, so only the history sees it."""
+    the replay finds the steps in order but the register without the appeal they record
+    (CL058), and the history sees the status changed without its step (CL089)."""
     base = repo.head()
     line = edit(repo, SANCTIONS, "status: enacted", "status: overturned", after="id: S-2026-0002")
     events = "".join(
@@ -50,7 +51,7 @@ def test_an_overturn_with_forged_events_but_no_appeal_decided_is_caught(repo: Le
     text = repo.read(WARNING_CASE)
     (repo.root / WARNING_CASE).write_text(text + events, encoding="utf-8")
     commit_all(repo, "lift a ban", author="bob")
-    assert "CL058" not in errors(validate(repo, expect=None))  # the gate's replay alone: silent
+    assert "CL058" in errors(validate(repo, expect=None))  # no appeal where the events say one
     problems = validate(repo, "--base", base, expect=1)
     assert Located("CL089", SANCTIONS, line) in located(problems)
 

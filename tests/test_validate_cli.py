@@ -14,7 +14,7 @@ import yaml
 from checkwork import AT, edit, validate
 from cocledger.checks import CHECKS
 from cocledger.core.schemas import schema_texts
-from cocledger.store import validation as check_context
+from cocledger.store import cases as check_context
 from cocledger.store import yamlio
 from conftest import LedgerRepo
 

@@ -4,7 +4,6 @@ makes tombstones, and what decides is committed by the council (signed, when the
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from checkwork import (
     located,
     validate,
 )
-from cocledger.actions.expunge import case_tombstone
+from cocledger.core.expiry import case_tombstone
 from cocledger.core.models import Case, PeopleFile, SanctionsFile
 from cocledger.store import yamlio
 from cocledger.store.history import GitHistory
@@ -400,11 +399,11 @@ def test_a_member_who_joined_on_the_base_decides_after_it_is_merged_in(
 
 
 def _history(repo: LedgerRepo, base: str) -> GitHistory:
-    from cocledger.store import validation
+    from cocledger.store import repository
 
-    ctx = validation.load(repo.root, datetime.now(UTC), base)
-    assert isinstance(ctx.history, GitHistory)
-    return ctx.history
+    history = GitHistory(repo.root, base)
+    history.seed(repository.open(repo.root, trust_written=False).ledger)
+    return history
 
 
 def test_a_register_read_entry_by_entry_is_the_register_parsed_whole(repo: LedgerRepo) -> None:

@@ -10,7 +10,16 @@ class CocError(Exception):
 
 
 class RefusedError(CocError):
-    """An action the policy, the roster or the ledger's state does not allow."""
+    """An action the policy, the roster or the ledger's state does not allow.
+
+    `code` is the `coc validate` check that reports the same refusal when the replay of a
+    ledger's timelines meets it (SPEC §3 One engine): CL058 unless the gate says otherwise;
+    `key`, the field of the step's event it points at (`meeting`), if not the event itself."""
+
+    def __init__(self, message: str, code: str = "CL058", key: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.key = key
 
 
 class UsageError(CocError):

@@ -1,27 +1,46 @@
 """One function per action: (Snapshot, actor, at, args) -> Outcome. Pure: the snapshot and the
 moment come in, the records to write come out as a Change; `store.repository` commits it.
 
-Every action asks the gate (`core.transitions.permit`) before it computes anything, and changes
-a status only through the gate's `record`, `move` and `create`.
+Every action asks the gate (`gate`, over `core.gate.permit`) before it computes anything, and
+changes a status only through the table's `record`, `move` and `create`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
+from typing import Any
 
 from ..core import rules, transitions
 from ..core.change import Change
+from ..core.gate import ask, permit
 from ..core.models import LIMITS, Case, Person, Sanction, evolve
 from ..core.snapshot import Snapshot
+from ..core.state import walk
 from ..core.transitions import Step
 from ..errors import RefusedError, UsageError
 
 
-def not_before(day: date, earlier: date, what: str) -> None:
-    """Timelines run forward: refuse an action dated before what it follows."""
-    if day < earlier:
-        raise RefusedError(f"--at {day} is before {what} ({earlier}); check the date")
+def gate(
+    snap: Snapshot,
+    name: str,
+    actor: Person,
+    at: datetime,
+    case: Case | None = None,
+    sanction: Sanction | None = None,
+    upto: int | None = None,
+    **args: Any,
+) -> Step:
+    """Ask the gate (`core.gate.permit`) whether `actor` may take step `name` at `at`: on the case
+    and its sanctions as they stood then (a step recorded late is judged where it lands), with
+    the sanctions of the person concerned for the order of decisions and the offence."""
+    person = sanction.person if sanction is not None else (case.respondent if case else None)
+    sanctions = {s.id: s for s in snap.sanctions_of_case(case.id)} if case else {}
+    if sanction is not None:
+        sanctions[sanction.id] = sanction
+    record = snap.sanctions_of(person) if person else ()
+    question = ask(snap.policy, name, actor.id, at, case, sanction, sanctions, record, upto, **args)
+    return permit(question)
 
 
 def step_case(
@@ -33,23 +52,26 @@ def step_case(
     changes: Mapping[str, object] | None = None,
     **event: object,
 ) -> Case:
-    """The case after one step: its event appended (none may predate the last one, or the
-    receipt), the fields the step sets, and its stored deadlines recomputed from the rules."""
-    last = max([case.received_at, *(e.at for e in case.timeline)])
-    if at < last:
-        raise RefusedError(
-            f"--at {at.isoformat()} is before the last event of {case.id} "
-            f"({last.isoformat()}); check the date"
-        )
+    """The case after one step: its event in the timeline where it happened (a step recorded
+    late lands before the later ones, which must still pass the gate: `actions.perform` replays
+    them), the fields the step sets, and what its events make of it: the committee, the review
+    meeting and the stored deadlines."""
     moved = transitions.record(
         step, case, transitions.event(step, at, actor.id, **event), **(changes or {})
     )
-    return evolve(moved, deadlines=rules.case_deadlines(moved, snap.policy))
+    state = walk(snap.policy, moved, {})
+    return evolve(
+        moved,
+        committee=state.committee,
+        review_meeting=state.review_meeting,
+        deadlines=rules.case_deadlines(moved, snap.policy),
+    )
 
 
 def change_of(
     step: Step,
     actor: Person,
+    at: datetime,
     case: Case,
     sanctions: Sequence[Sanction] = (),
     subject: str | None = None,
@@ -64,7 +86,7 @@ def change_of(
         subject or default,
         step.action,
         actor.id,
-        case.timeline[-1].at,  # the moment of the event the step recorded
+        at,
         case=case.id,
         sanction=about,
         cases=(case,),
@@ -77,25 +99,6 @@ def parties_of(sanction: Sanction) -> tuple[str, str]:
     if sanction.case is None or sanction.person is None:
         raise RefusedError(f"{sanction.id} has been expunged: nothing more can be recorded on it")
     return sanction.case, sanction.person
-
-
-def in_order(snap: Snapshot, person: str, day: date, sanction: Sanction | None = None) -> None:
-    """One person's sanctions are recorded in the order they happen. validate recomputes each
-    offence from the sanctions decided before it and from the day each status took effect, so a
-    decision dated before one already on record (or a status dated before the current one) would
-    rewrite that history for good: refuse it."""
-    if sanction is not None and day < sanction.status_on:
-        raise RefusedError(
-            f"--at {day} is before {sanction.id} was {sanction.status} ({sanction.status_on}); "
-            "check the date"
-        )
-    mine = [s for s in snap.sanctions_of(person) if s.status != "expunged"]
-    latest = max(mine, key=rules.decision_order, default=None)
-    if latest is not None and day < latest.decided_on:
-        raise RefusedError(
-            f"--at {day} is before {latest.id} was decided ({latest.decided_on}): "
-            "record one person's sanctions in order"
-        )
 
 
 def text(value: str | None, flag: str, limit: str) -> str | None:

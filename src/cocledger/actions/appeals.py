@@ -16,7 +16,7 @@ from ..core.models import Appeal, Case, Person, Policy, Sanction, evolve
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
 from ..queries import sanction_json
-from . import change_of, in_order, not_before, parties_of, step_case, text
+from . import change_of, gate, parties_of, step_case, text
 from .sanctions import whole_days
 
 Outcome_ = Literal["upheld", "overturned", "reduced"]
@@ -33,49 +33,36 @@ def file(snap: Snapshot, actor: Person, at: datetime, sanction_id: str, reason: 
     policy = snap.policy
     sanction = snap.sanction(sanction_id)
     case = snap.case(parties_of(sanction)[0])
-    step = transitions.permit(policy, "appeal file", actor.id, case, sanction)
-    if not rules.appealable(policy, sanction):
-        allowed = ", ".join(policy.appeals.allowed_for) or "nothing"
-        raise RefusedError(
-            f"{sanction_id} is a {sanction.kind.replace('_', ' ')}: only {allowed} may be "
-            "appealed (policy.yaml appeals.allowed_for; Code of Conduct §8)"
-        )
+    step = gate(snap, "appeal file", actor, at, case, sanction)
     if sanction.appeal is not None:
         raise RefusedError(f"{sanction_id} was already appealed on {sanction.appeal.filed_on}")
     grounds = text(reason, "--reason", "reason")
     if not grounds:
         raise UsageError("--reason is empty: say on what grounds the decision is appealed")
     day = rules.local_date(at, policy)
-    if sanction.enacted_on:
-        not_before(day, sanction.enacted_on, f"the enactment of {sanction_id}")
     appeal = Appeal(filed_on=day, filed_by=sanction.person, reason=grounds)
     appealed = transitions.move(step, sanction, day, appeal=appeal)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(
-        change_of(step, actor, new, [appealed]),
+        change_of(step, actor, at, new, [appealed]),
         appeal_json(appealed),
         f"Filed the appeal of {sanction_id}; the council decides it.",
     )
 
 
-def deciders(policy: Policy, case: Case, sanction: Sanction, members: Sequence[str]) -> list[str]:
+def deciders(
+    policy: Policy, case: Case, sanction: Sanction, members: Sequence[str], upto: int | None
+) -> list[str]:
     """Who decided: for a lifetime ban the council that enacted it, i.e. every council member on
     the roster not conflicted in the case; otherwise the members named, else the case's committee.
-    A conflicted member never decides (SPEC §3 Recusal)."""
+    The gate refuses a conflicted member (`guards.deciders`, SPEC §3 Recusal)."""
     if sanction.kind == "lifetime_ban":
         if members:
             raise UsageError(
                 "an appeal of a lifetime ban is decided by the full council that enacted it: "
                 "drop --member"
             )
-        return [m for m in policy.roster.council if m not in case.parties]
-    outsiders = [m for m in members if m not in policy.roster.council]
-    if outsiders:
-        raise RefusedError(f"not on the council: {', '.join(outsiders)}")
-    for member in members:
-        reason = rules.conflict(case, member)
-        if reason:
-            raise RefusedError(f"{reason} and cannot decide its appeal")
+        return rules.eligible_council(policy, case, upto)
     return list(dict.fromkeys(members)) or list(case.committee)
 
 
@@ -117,20 +104,18 @@ def decide(
     policy = snap.policy
     sanction = snap.sanction(sanction_id)
     case = snap.case(parties_of(sanction)[0])
+    for member in members:
+        snap.person(member, "--member")
+    chosen = deciders(policy, case, sanction, members, transitions.position(case, at))
     name = "appeal overturn" if outcome == "overturned" else "appeal decide"
-    step = transitions.permit(policy, name, actor.id, case, sanction)
+    step = gate(snap, name, actor, at, case, sanction, members=chosen, outcome=outcome)
     appeal = sanction.appeal
     if appeal is None:
         raise RefusedError(f"{sanction_id} has no appeal to decide (`coc appeal file`)")
     if appeal.outcome is not None:
         raise RefusedError(f"the appeal of {sanction_id} was already decided: {appeal.outcome}")
     day = rules.local_date(at, policy)
-    not_before(day, appeal.filed_on, "the appeal was filed")
-    if outcome != "upheld":  # its status or dates change what later offences were computed from
-        in_order(snap, parties_of(sanction)[1], day, sanction)
-    for member in members:
-        snap.person(member, "--member")
-    decided_by = tuple(deciders(policy, case, sanction, members))
+    decided_by = tuple(chosen)
     changes: dict[str, object] = {}
     reduced_from = None
     if outcome == "reduced":
@@ -147,4 +132,4 @@ def decide(
     message = f"Decided the appeal of {sanction_id}: {note}."
     if outcome == "reduced":
         message += f" It now ends on {decided.ends_on}."
-    return Outcome(change_of(step, actor, new, [decided]), appeal_json(decided), message)
+    return Outcome(change_of(step, actor, at, new, [decided]), appeal_json(decided), message)

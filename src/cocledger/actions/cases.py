@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..core import transitions
 from ..core.change import Outcome
 from ..core.models import Person
 from ..core.snapshot import Snapshot
-from ..errors import RefusedError
-from . import change_of, step_case, text
+from . import change_of, gate, step_case, text
 
 
 def close(snap: Snapshot, actor: Person, at: datetime, case_id: str, reason: str | None) -> Outcome:
     """A case leaves `case list --open` when decided: no sanction of it may still be pending."""
     case = snap.case(case_id)
-    step = transitions.permit(snap.policy, "case close", actor.id, case)
-    pending = [s.id for s in snap.sanctions_of_case(case_id) if s.status == "proposed"]
-    if pending:
-        raise RefusedError(
-            f"{case_id} has a proposed sanction to enact or reject first: {', '.join(pending)}"
-        )
+    step = gate(snap, "case close", actor, at, case)
     new = step_case(snap, step, case, actor, at, note=text(reason, "--reason", "reason"))
     return Outcome(
-        change_of(step, actor, new), {"case": case_id, "status": new.status}, f"Closed {case_id}."
+        change_of(step, actor, at, new),
+        {"case": case_id, "status": new.status},
+        f"Closed {case_id}.",
     )

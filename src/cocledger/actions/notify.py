@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..core import deadlines, messages, rules, transitions
+from ..core import deadlines, messages, rules
 from ..core.change import Outcome
 from ..core.models import Case, Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError
-from . import change_of, step_case
+from . import change_of, gate, step_case
 
 
 def draft(
@@ -50,7 +50,7 @@ def notify(
 ) -> Outcome:
     """Communications: record that `party` was told of the latest action, in one commit."""
     case = snap.case(case_id)
-    step = transitions.permit(snap.policy, "notify", actor.id, case)
+    step = gate(snap, "notify", actor, at, case)
     notice = draft(snap, at, case_id, party, sanction_id)
     if notice.template == "report_shared" and not case.first("shared"):
         raise RefusedError(
@@ -61,7 +61,7 @@ def notify(
         snap, step, case, actor, at, party=party, sanction=notice.sanction, note=notice.template
     )
     subject = f"notify {case_id} {party}"
-    change = change_of(step, actor, new, subject=subject, about=notice.sanction)
+    change = change_of(step, actor, at, new, subject=subject, about=notice.sanction)
     about = f" of {notice.sanction}" if notice.sanction else ""
     told = "were" if party == "witnesses" else "was"
     data = {

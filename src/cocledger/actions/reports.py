@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from ..core import anonymity, messages, rules, transitions
 from ..core.change import Change, Outcome
 from ..core.ids import next_id
 from ..core.models import Case, CaseDeadlines, Person
 from ..core.snapshot import Snapshot
-from ..errors import RefusedError, UsageError
-from . import change_of, not_before, step_case
+from ..errors import UsageError
+from . import change_of, gate, step_case
 from . import text as text_of
 
 
@@ -90,7 +91,7 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         deadlines=CaseDeadlines(council_notice=due),
         timeline=(transitions.event(step, received_at, actor.id),),
     )
-    transitions.permit(policy, "report new", actor.id, case)
+    gate(snap, "report new", actor, received_at, case, upto=0)
     change = Change(f"report new {case_id}", step.action, actor.id, at, case=case_id, cases=(case,))
     data = {"case": case_id, "council_notice_due": due.isoformat()}
     return Outcome(
@@ -105,14 +106,15 @@ def _step(
     at: datetime,
     case_id: str,
     changes: Mapping[str, object] | None = None,
+    asked: Mapping[str, Any] | None = None,
     **event: object,
 ) -> tuple[Change, dict[str, object]]:
     """One step of Incident processing on an open case, through the gate: its commit and data."""
     case = snap.case(case_id)
-    step = transitions.permit(snap.policy, name, actor.id, case)
+    step = gate(snap, name, actor, at, case, **dict(asked or {}))
     new = step_case(snap, step, case, actor, at, changes, **event)
     data: dict[str, object] = {"case": case_id, "event": step.event, "at": at.isoformat()}
-    return change_of(step, actor, new), data
+    return change_of(step, actor, at, new), data
 
 
 def notify_council(snap: Snapshot, actor: Person, at: datetime, case_id: str) -> Outcome:
@@ -130,12 +132,13 @@ def share(
     `summary` is what the council wrote for them (`--summary-file`), kept as `shared_summary`:
     SPEC §3 An anonymous reporter, required then, and refused while it names the reporter."""
     case = snap.case(case_id)
-    transitions.permit(snap.policy, "report share", actor.id, case)
     written = text_of(summary, "--summary-file", "text")
+    given = written or case.shared_summary
+    gate(snap, "report share", actor, at, case, summary=given)
     if case.anonymous_reporter:
-        _for_the_respondent(snap, case, written or case.shared_summary)
+        _for_the_respondent(snap, case, given)
     changes = {"shared_summary": written} if written else {}
-    change, data = _step(snap, "report share", actor, at, case_id, changes)
+    change, data = _step(snap, "report share", actor, at, case_id, changes, {"summary": given})
     due = change.cases[0].deadlines.respondent_response
     data["respondent_response_due"] = str(due)
     what = "the council's summary of " if change.cases[0].shared_summary else ""
@@ -145,15 +148,10 @@ def share(
 
 
 def _for_the_respondent(snap: Snapshot, case: Case, summary: str | None) -> None:
-    """SPEC §3 An anonymous reporter: the reported person receives a summary the council wrote
-    for them, never the report, and one that holds nothing of the reporter's name, id, e-mail or
-    handles (compared caseless, after Unicode normalisation; a name part as a whole word)."""
-    if summary is None:
-        raise RefusedError(
-            f"the reporter of {case.id} asked not to be named: write a summary for the reported "
-            "person that does not identify them, and give it with "
-            f"`coc report share {case.id} --summary-file F`"
-        )
+    """SPEC §3 An anonymous reporter: the summary the council wrote for the reported person (the
+    gate asks that there is one) holds nothing of the reporter's name, id, e-mail or handles
+    (compared caseless, after Unicode normalisation; a name part as a whole word)."""
+    assert summary is not None  # guards.shared_summary
     terms = messages.reporter_terms(snap.people, case)
     fix = "the reported person must not learn who reported them; write it without that"
     anonymity.refuse_mentions(summary, terms, "--summary-file", fix)
@@ -173,41 +171,13 @@ def respond(
 def review(snap: Snapshot, actor: Person, at: datetime, case_id: str, meeting: date) -> Outcome:
     """Incident processing: the next council meeting after the 7 days or the response, whichever
     is sooner; a serious case may go to an extraordinary meeting (never one before the report).
-    The committee must be whole: one a declared conflict left short is formed again first."""
-    policy = snap.policy
-    case = snap.case(case_id)
-    transitions.permit(policy, "report review", actor.id, case)
-    short = rules.committee_short(policy, case)
-    if short:
-        raise RefusedError(
-            f"the committee of {case_id} lacks {short} member(s) after a declared conflict: "
-            f"form it again with `coc committee form {case_id}`"
-        )
-    scheduled = [m for m in policy.meetings if m.date == meeting]
-    if not scheduled:
+    The committee must be whole: one a declared conflict left short is formed again first. The
+    gate judges all of it (`guards.committee_whole`, `review_meeting`, `review_waits`)."""
+    if not any(m.date == meeting for m in snap.policy.meetings):
         raise UsageError(
             f"--meeting {meeting}: no meeting on that date in policy.yaml (`coc meeting add`)"
         )
-    received_on = rules.local_date(case.received_at, policy)
-    if meeting < received_on:
-        raise RefusedError(
-            f"--meeting {meeting} is before {case_id} was received ({received_on}): "
-            "review it at a meeting on or after that day"
-        )
-    extraordinary = all(m.kind == "extraordinary" for m in scheduled)
-    if extraordinary and not case.serious:
-        raise RefusedError("only a case marked serious may be reviewed at an extraordinary meeting")
-    if not extraordinary:
-        deadlines = rules.case_deadlines(case, policy)
-        if deadlines.review_from is None:
-            raise RefusedError(f"{case_id} has not been shared with the reported person yet")
-        if meeting < deadlines.review_from:
-            raise RefusedError(
-                f"the reported person has until {deadlines.respondent_response} to respond; "
-                f"review at a meeting on or after {deadlines.review_from}"
-            )
-    not_before(rules.local_date(at, policy), meeting, "the meeting")
-    changes = {"review_meeting": meeting}
-    change, data = _step(snap, "report review", actor, at, case_id, changes, meeting=meeting)
+    asked = {"meeting": meeting}
+    change, data = _step(snap, "report review", actor, at, case_id, None, asked, meeting=meeting)
     data["meeting"] = meeting.isoformat()
     return Outcome(change, data, f"Recorded the review of {case_id} at the meeting of {meeting}.")

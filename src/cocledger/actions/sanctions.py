@@ -11,9 +11,9 @@ from ..core.durations import Duration
 from ..core.ids import next_id
 from ..core.models import Case, Person, Policy, Sanction, Vote
 from ..core.snapshot import Snapshot
-from ..errors import RefusedError, UsageError
+from ..errors import UsageError
 from ..queries import sanction_json
-from . import change_of, in_order, parties_of, step_case, text
+from . import change_of, gate, parties_of, step_case, text
 
 
 def whole_days(duration: Duration | None, flag: str) -> None:
@@ -24,19 +24,6 @@ def whole_days(duration: Duration | None, flag: str) -> None:
             f"{flag} {duration}: a sanction lasts whole days; write days or months, "
             "e.g. '7 days' or '3 months'"
         )
-
-
-def _one_per_case(snap: Snapshot, case: Case) -> None:
-    """One incident, one offence: a second proposal would count as another."""
-    standing = [s for s in snap.sanctions_of_case(case.id) if s.counts]
-    if standing:
-        first = standing[0]
-        how = (
-            f"reject it first (`coc sanction reject {first.id}`) to propose another"
-            if first.status == "proposed"
-            else "one incident is one offence; an appeal can change it"
-        )
-        raise RefusedError(f"{case.id} already has sanction {first.id} ({first.status}): {how}")
 
 
 def ladder_choice(
@@ -89,12 +76,10 @@ def propose(
     the council deviates (Other sanctions) and says why."""
     policy = snap.policy
     case = snap.case(case_id)
-    step = transitions.permit(policy, "sanction propose", actor.id, case)
-    _one_per_case(snap, case)
+    step = gate(snap, "sanction propose", actor, at, case)
     respondent = case.respondent
     assert respondent is not None  # a case on record has one
     day = rules.local_date(at, policy)
-    in_order(snap, respondent, day)
     record = rules.record(policy, snap.sanctions_of(respondent), respondent, day)
     conduct = text(conduct, "--conduct", "short")
     deviation_reason = text(deviation_reason, "--deviation-reason", "reason")
@@ -120,7 +105,7 @@ def propose(
         for s in record.window
     ) or ("no earlier sanction on record",)
     return Outcome(
-        change_of(step, actor, new, [sanction]),
+        change_of(step, actor, at, new, [sanction]),
         sanction_json(sanction),
         f"Proposed {sanction.id}: offence {record.offence}, {kind}{length}.",
         details,
@@ -141,7 +126,6 @@ def vote(
     policy = snap.policy
     sanction = snap.sanction(sanction_id)
     case = _case_of(snap, sanction)
-    step = transitions.permit(policy, "sanction vote", actor.id, case, sanction)
     if on_behalf and member is None:
         raise UsageError("--on-behalf needs --member: whose vote do you record?")
     member = member or actor.id
@@ -151,19 +135,15 @@ def vote(
             f"--member {member} is not you ({actor.id}): each member records their own vote; "
             f"add --on-behalf to record the vote {member} gave at a meeting"
         )
-    if member not in policy.roster.council:
-        raise RefusedError(f"{member} is not on the council")
-    conflicted = rules.conflict(case, member)
-    if conflicted:
-        raise RefusedError(f"{conflicted} and cannot vote on it")
+    step = gate(snap, "sanction vote", actor, at, case, sanction, member=member)
     recorded_by = actor.id if member != actor.id else None
     ballot = Vote(member=member, vote="yes" if yes else "no", at=at, recorded_by=recorded_by)
-    earlier = [v for v in sanction.votes if v.member == member]
-    voted = transitions.move(
-        step, sanction, rules.local_date(at, policy), votes=(*sanction.votes, ballot)
-    )
+    earlier = [v for v in sanction.votes if v.member == member and v.at <= at]
+    place = len([v for v in sanction.votes if v.at <= at])  # where its event lands (in order)
+    votes = (*sanction.votes[:place], ballot, *sanction.votes[place:])
+    voted = transitions.move(step, sanction, rules.local_date(at, policy), votes=votes)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
-    result = rules.tally(policy, voted, case)
+    result = rules.tally(policy, voted, new)
     data = {
         "sanction": sanction_id,
         "yes": list(result.yes),
@@ -174,7 +154,7 @@ def vote(
     by = f" (recorded by {actor.id})" if recorded_by else ""
     replaced = f", replacing the vote of {earlier[-1].at:%Y-%m-%d}" if earlier else ""
     return Outcome(
-        change_of(step, actor, new, [voted]),
+        change_of(step, actor, at, new, [voted]),
         data,
         f"Recorded {member}'s vote on {sanction_id}{by}{replaced}; "
         f"{len(result.missing)} still to vote.",
@@ -207,29 +187,6 @@ def enactment(
     }
 
 
-def _not_stale(snap: Snapshot, sanction: Sanction, person: str, day: date) -> None:
-    """SPEC §3 A stale proposal: the offence and the ladder's sanction, recomputed for the day of
-    enactment, are still the proposal's (no proposal rejected, sanction overturned or record
-    cleared meanwhile)."""
-    policy = snap.policy
-    now = rules.record(policy, snap.sanctions_of(person), person, day, subject=sanction)
-    then = rules.rung_for(policy, sanction.offence)
-    ladder = (now.rung.kind, now.rung.duration)
-    proposed = (sanction.kind, sanction.duration)
-    deviated = sanction.deviation_reason is not None
-    if now.offence == sanction.offence and (deviated or ladder == proposed) and then == now.rung:
-        return
-    raise RefusedError(
-        f"{sanction.id} is stale: it was proposed as offence {sanction.offence}, "
-        f"{_words(*proposed)}; on {day} it is offence {now.offence}, for which the ladder gives "
-        f"{_words(*ladder)}. Reject it (`coc sanction reject {sanction.id}`) and propose again"
-    )
-
-
-def _words(kind: str, duration: Duration | None) -> str:
-    return kind.replace("_", " ") + (f" of {duration}" if duration else "")
-
-
 def enact(
     snap: Snapshot, actor: Person, at: datetime, sanction_id: str, starts_on: date | None
 ) -> Outcome:
@@ -237,32 +194,17 @@ def enact(
     policy = snap.policy
     sanction = snap.sanction(sanction_id)
     case = _case_of(snap, sanction)
-    step = transitions.permit(policy, "sanction enact", actor.id, case, sanction)
-    _, person = parties_of(sanction)
+    step = gate(snap, "sanction enact", actor, at, case, sanction)
     day = rules.local_date(at, policy)
-    in_order(snap, person, day, sanction)
     if starts_on is not None and starts_on < day:
         raise UsageError(f"--starts-on {starts_on} is before the day of enactment ({day})")
-    _not_stale(snap, sanction, person, day)
-    if rules.needs_vote(policy, sanction):
-        result = rules.tally(policy, sanction, case)
-        if not result.passed:
-            missing = ", ".join(result.missing)
-            reason = (
-                f"not yet voted: {missing}"
-                if missing
-                else f"{len(result.yes)} of {len(result.eligible)} in favour is not enough"
-            )
-            raise RefusedError(
-                f"{sanction_id} needs the full council's vote ({result.rule}); {reason}"
-            )
     dates = enactment(
         policy, sanction.kind, sanction.duration, sanction.offence, starts_on or day, actor.id, day
     )
     done = transitions.move(step, sanction, day, **dates)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(
-        change_of(step, actor, new, [done]),
+        change_of(step, actor, at, new, [done]),
         sanction_json(done),
         f"Enacted {sanction_id} from {done.starts_on}.",
     )
@@ -273,14 +215,11 @@ def reject(snap: Snapshot, actor: Person, at: datetime, sanction_id: str) -> Out
     policy = snap.policy
     sanction = snap.sanction(sanction_id)
     case = _case_of(snap, sanction)
-    step = transitions.permit(policy, "sanction reject", actor.id, case, sanction)
-    _, person = parties_of(sanction)
-    day = rules.local_date(at, policy)
-    in_order(snap, person, day, sanction)
-    done = transitions.move(step, sanction, day)
+    step = gate(snap, "sanction reject", actor, at, case, sanction)
+    done = transitions.move(step, sanction, rules.local_date(at, policy))
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(
-        change_of(step, actor, new, [done]), sanction_json(done), f"Rejected {sanction_id}."
+        change_of(step, actor, at, new, [done]), sanction_json(done), f"Rejected {sanction_id}."
     )
 
 
@@ -334,17 +273,14 @@ def apology_record(
     escalates = not delivered and rules.rung_for(policy, warning.offence).refusal_escalates
     conduct = text(conduct, "--conduct", "short")
     name = "apology refused" if escalates else "apology delivered"
-    step = transitions.permit(policy, name, actor.id, case, warning)
-    if warning.apology_due is None:
-        raise RefusedError(f"{sanction_id} is not an enacted warning awaiting an apology")
+    step = gate(snap, name, actor, at, case, warning)
+    assert warning.apology_due is not None  # guards.awaiting_apology
     if conduct and not escalates:
         raise UsageError(
             "--conduct is the public summary of the sanction a refusal escalates to; recording "
             f"{sanction_id} as {'delivered' if delivered else 'refused'} escalates nothing"
         )
     day = rules.local_date(at, policy)
-    _, person = parties_of(warning)
-    in_order(snap, person, day, warning)
     said = "delivered" if delivered else "refused"
     apology = transitions.move(step, warning, day, apology=said, apology_recorded_on=day)
     escalation = _escalate(snap, actor, apology, day, conduct) if escalates else None
@@ -362,4 +298,4 @@ def apology_record(
             f"{escalation.offence}, {escalation.kind} {escalation.duration or ''} "
             f"{escalation.status} from {escalation.starts_on or 'after the vote'}."
         )
-    return Outcome(change_of(step, actor, new, changed), data, message)
+    return Outcome(change_of(step, actor, at, new, changed), data, message)

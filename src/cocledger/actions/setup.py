@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from ..core import transitions
 from ..core.change import Change, Outcome
 from ..core.defaults import PLACEHOLDER, SANCTIONS_HEADER, policy_text
 from ..core.ids import PERSON_ID_PATTERN, POLICY_FILE, SANCTIONS_FILE, check_id
@@ -15,7 +14,7 @@ from ..core.schemas import init_files
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
 from . import email as valid_email
-from . import text
+from . import gate, text
 
 
 def init(
@@ -97,7 +96,7 @@ def person_add(
     handles: Sequence[str],
 ) -> Outcome:
     """Parties and members are referenced by id; their details live in people.yaml only."""
-    step = transitions.permit(snap.policy, "person add", actor.id)
+    step = gate(snap, "person add", actor, at)
     check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
     if person_id in snap.people:
         raise RefusedError(f"'{person_id}' is already in people.yaml")
@@ -125,7 +124,7 @@ def person_edit(
 ) -> Outcome:
     """A person's name, e-mail address or handles, changed without hand-editing people.yaml;
     `--handle CHANNEL:` (no value) removes a handle."""
-    step = transitions.permit(snap.policy, "person edit", actor.id)
+    step = gate(snap, "person edit", actor, at)
     person = snap.person(person_id)
     if name is None and email is None and not handles:
         raise UsageError("give --name, --email or --handle: what is to change?")
@@ -155,7 +154,7 @@ def person_edit(
 
 def council_add(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> Outcome:
     policy = snap.policy
-    step = transitions.permit(policy, "council add", actor.id)
+    step = gate(snap, "council add", actor, at)
     snap.person(person_id)
     if person_id in policy.roster.council:
         raise RefusedError(f"{person_id} is already on the council")
@@ -168,7 +167,7 @@ def council_add(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> 
 def council_remove(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> Outcome:
     """The lead sits on the council while lead (docs/rules.md); the council is never left empty."""
     policy = snap.policy
-    step = transitions.permit(policy, "council remove", actor.id)
+    step = gate(snap, "council remove", actor, at)
     if person_id not in policy.roster.council:
         raise RefusedError(f"{person_id} is not on the council")
     if person_id == policy.roster.project_lead:
@@ -184,7 +183,7 @@ def meeting_add(
 ) -> Outcome:
     """Incident processing: reviews happen at council meetings, ordinary or extraordinary."""
     policy = snap.policy
-    step = transitions.permit(policy, "meeting add", actor.id)
+    step = gate(snap, "meeting add", actor, at)
     kind = "extraordinary" if extraordinary else "ordinary"
     if any(m.date == day and m.kind == kind for m in policy.meetings):
         raise RefusedError(f"an {kind} meeting on {day} is already scheduled")

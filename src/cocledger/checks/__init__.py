@@ -40,19 +40,20 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
         "Stored ends_on/expunges_on differ from the rules",
     ),
     "CL033": (computed.check_apology_due, ERROR, "Stored apology_due differs from the rules"),
+    "CL034": (computed.check_stale_proposal, WARNING, "Stale proposal"),
     "CL040": (computed.check_timeline_order, ERROR, "Timeline out of order"),
     "CL041": (computed.check_future, ERROR, "Recorded in the future"),
-    "CL050": (process.check_committee, ERROR, "Committee conflict or size"),
-    "CL051": (process.check_lifetime_vote, ERROR, "Lifetime ban without the full council vote"),
-    "CL052": (process.check_appeal_allowed, ERROR, "Appeal of a sanction that cannot be appealed"),
+    "CL050": (gate.check_committee, ERROR, "Committee conflict or size"),
+    "CL051": (gate.check_lifetime_vote, ERROR, "Lifetime ban without the full council vote"),
+    "CL052": (gate.check_appeal_allowed, ERROR, "Appeal of a sanction that cannot be appealed"),
     "CL053": (process.check_ban_conduct, ERROR, "Ban without a public conduct summary"),
     "CL054": (process.check_deviation_reason, ERROR, "Deviation from the ladder without a reason"),
     "CL055": (process.check_tombstone, ERROR, "Tombstone still holds personal details"),
-    "CL056": (process.check_vote_by_party, ERROR, "Vote by a party to the case"),
+    "CL056": (gate.check_vote_by_party, ERROR, "Vote by someone conflicted in the case"),
     "CL057": (gate.check_conflicted_actor, ERROR, "Recorded by someone conflicted in the case"),
     "CL058": (gate.check_status_steps, ERROR, "A step or status the process does not allow"),
     "CL059": (
-        process.check_anonymous_share,
+        gate.check_anonymous_share,
         WARNING,
         "Anonymous report shared without the council's summary",
     ),
@@ -91,14 +92,16 @@ def unknown_codes(select: Iterable[str]) -> list[str]:
     return [s for s in select if not any(selected(code, [s]) for code in CHECKS)]
 
 
-def run(ctx: Context, select: Iterable[str] = ()) -> list[Problem]:
-    """Every finding of the selected checks as a located Problem, sorted by file and line."""
+def run(ctx: Context, select: Iterable[str] = (), errors_only: bool = False) -> list[Problem]:
+    """Every finding of the selected checks (with `errors_only`, of those of error severity) in
+    the files the context wants, as located Problems sorted by file and line."""
     chosen = list(select)
     problems = [
         _problem(ctx, code, severity, finding)
         for code, (check, severity, _) in CHECKS.items()
-        if selected(code, chosen)
+        if selected(code, chosen) and not (errors_only and severity != ERROR)
         for finding in check(ctx)
+        if ctx.wants(finding.file)
     ]
     return sorted(problems, key=lambda p: (p.file, p.line, p.col, p.code, p.message))
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from ..core import integrity, rules
 from ..core.ids import SANCTIONS_FILE
 from ..core.models import Policy, Sanction
+from . import gate
 from .context import Context, Finding
 
 Recompute = Callable[[Policy, Sequence[Sanction]], Iterator[integrity.Mismatch]]
@@ -39,6 +40,16 @@ def check_offence(ctx: Context) -> Iterator[Finding]:
     return _register(ctx, integrity.offences)
 
 
+def check_stale_proposal(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 A stale proposal: its offence number, recomputed for today, is no longer the
+    proposal's; a warning (the ledger stays valid): reject it and propose again."""
+    policy = ctx.policy
+    if policy is None or ctx.sanctions is None:
+        return
+    for found in integrity.stale(policy, ctx.sanctions, ctx.today):
+        yield Finding(SANCTIONS_FILE, found.path, found.message)
+
+
 def check_sanction_dates(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 A sanction's dates: ends_on = starts_on + duration; expunges_on = ends_on +
     retention (a lifetime ban has neither)."""
@@ -52,12 +63,13 @@ def check_apology_due(ctx: Context) -> Iterator[Finding]:
 
 
 def check_timeline_order(ctx: Context) -> Iterator[Finding]:
-    """A case's timeline is append-only: each event happens no earlier than the one before it,
-    and none before the report was received; a case is reviewed at a meeting held on or after
-    the day it was received, and the review is recorded once that meeting has been held."""
+    """A case's timeline is in time order: each event happens no earlier than the one before it,
+    and none before the report was received (a step recorded late is stored where it happened);
+    a case is reviewed at a meeting held on or after the day it was received, and the review is
+    recorded once that meeting has been held (the gate judges that of each review)."""
+    yield from gate.of_code(ctx, "CL040")
     for file, case in ctx.cases:
         previous = case.received_at
-        received_on = _local_date(ctx, case.received_at)
         for j, event in enumerate(case.timeline):
             if event.at < previous:
                 yield Finding(
@@ -67,22 +79,7 @@ def check_timeline_order(ctx: Context) -> Iterator[Finding]:
                     f"({previous.isoformat()})",
                 )
             previous = max(previous, event.at)
-            if event.meeting is None:
-                continue
-            if event.meeting < received_on:
-                yield Finding(
-                    file,
-                    ("timeline", j, "meeting"),
-                    f"{event.action} at the meeting of {event.meeting}, before the report was "
-                    f"received ({received_on})",
-                )
-            elif event.meeting > _local_date(ctx, event.at):
-                yield Finding(
-                    file,
-                    ("timeline", j, "meeting"),
-                    f"{event.action} recorded at {event.at.isoformat()}, before the meeting of "
-                    f"{event.meeting} was held",
-                )
+        received_on = _local_date(ctx, case.received_at)
         if case.review_meeting is not None and case.review_meeting < received_on:
             yield Finding(
                 file,

@@ -1,26 +1,28 @@
-"""What validate's checks look at: the ledger as `store.validation` loaded it, leniently (a file
-that does not parse is None here, its problems already reported, and every check skips what it
-cannot see), with the indexes many checks share and the lines of key paths.
-
-Pure data: the texts come in as a mapping, and the history (with --base) as a `HistorySource`,
-both fed by `store/`; no check reads a file or runs git.
+"""What validate's checks look at: the ledger as the one loader gives it (`core.ledger.Ledger`:
+a file that does not parse is None there, its problems already reported, and every check skips
+what it cannot see), the files whose problems are wanted (all, for `coc validate`; those an
+action reads or writes, for its own check), the indexes many checks share and the lines of key
+paths. With --base, the history as a `HistorySource` fed by `store/`; no check reads a file or
+runs git.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ..core import rules
+from ..core.history import HistorySource
+from ..core.ids import CASES_DIR, case_path
+from ..core.ledger import Ledger
 from ..core.models import Case, Person, Policy, Sanction
 from ..core.problems import Problem
-from ..store.git import CommitInfo
-from ..store.loader import Locator
+from ..errors import CocError
 
 T = TypeVar("T")
 
@@ -39,61 +41,27 @@ class Finding(NamedTuple):
     col: int = 0
 
 
-class HistorySource(Protocol):
-    """The git history validate --base reads, as `store.history` gives it."""
-
-    base: str
-    fork: str
-    rewritten: bool
-    """REF is not an ancestor of HEAD."""
-    changed: set[str]
-    commits: list[CommitInfo]
-
-    def text_at(self, rev: str, path: str) -> str | None: ...
-
-    def model_at(self, rev: str, path: str, model: type[Any]) -> Any:
-        """A file's model at a revision, None if absent or broken."""
-
-    def parents(self, sha: str) -> list[str]: ...
-
-    def changed_between(self, before: str, after: str) -> list[str]: ...
-
-    def commits_of(self, trailer: str, path: str) -> list[CommitInfo]: ...
-
-    def close(self) -> None:
-        """Stop reading git (validate is done)."""
-
-
 @dataclass
 class Context:
     """The ledger as the checks see it."""
 
     at: datetime
-    texts: Mapping[str, str]
-    policy: Policy | None = None
-    people: list[Person] | None = None
-    sanctions: list[Sanction] | None = None
-    cases: list[tuple[str, Case]] = field(default_factory=list)
-    case_files: list[str] = field(default_factory=list)
-    missing: frozenset[str] = frozenset()
-    parse_problems: list[Problem] = field(default_factory=list)
+    ledger: Ledger
+    scope: frozenset[str] | None = None
+    """The files whose problems are wanted (None: every file); ALL_CASES stands for cases/."""
     history: HistorySource | None = None
-    policy_when_enacted: Callable[[str], Policy | None] | None = None
-    """policy.yaml as it stood when a sanction was enacted (read from git by the store)."""
-    _locators: dict[str, Locator] = field(default_factory=dict)
     _shared: dict[str, Any] = field(default_factory=dict)
 
-    # --- lines, for the files that have a problem -----------------------------------------------
+    # --- what is looked at --------------------------------------------------------------------
+
+    def wants(self, file: str) -> bool:
+        """Whether problems in this file are wanted."""
+        if self.scope is None or file in self.scope:
+            return True
+        return file.startswith(CASES_DIR + "/") and CASES_DIR + "/" in self.scope
 
     def locate(self, file: str, path: Sequence[str | int]) -> tuple[int, int]:
-        """Line and column of a key path; a file is composed (positions only) at most once."""
-        if not path or file not in self.texts:
-            return 1, 1
-        if file not in self._locators:
-            self._locators[file] = Locator(self.texts[file])
-        return self._locators[file](path)
-
-    # --- what many checks need ------------------------------------------------------------------
+        return self.ledger.locate(file, path) if path else (1, 1)
 
     def shared(self, name: str, compute: Callable[[], T]) -> T:
         """A value several checks need (the history, `coc due`'s items), computed once per run."""
@@ -101,23 +69,86 @@ class Context:
             self._shared[name] = compute()
         return self._shared[name]  # type: ignore[no-any-return]
 
+    # --- the files ----------------------------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy | None:
+        return self.ledger.policy
+
+    @cached_property
+    def people(self) -> list[Person] | None:
+        found = self.ledger.people
+        return list(found) if found is not None else None
+
+    @cached_property
+    def sanctions(self) -> list[Sanction] | None:
+        found = self.ledger.sanctions
+        return list(found) if found is not None else None
+
+    @property
+    def missing(self) -> frozenset[str]:
+        return self.ledger.missing
+
+    @cached_property
+    def case_files(self) -> list[str]:
+        return list(self.ledger.case_files())
+
+    @cached_property
+    def parse_problems(self) -> list[Problem]:
+        files = None if self.scope is None else self._scoped_files()
+        return [p for p in self.ledger.problems(files) if self.wants(p.file)]
+
+    def _scoped_files(self) -> Collection[str]:
+        assert self.scope is not None
+        if CASES_DIR + "/" in self.scope:
+            return {*self.scope, *self.case_files} - {CASES_DIR + "/"}
+        return self.scope
+
+    @cached_property
+    def cases(self) -> list[tuple[str, Case]]:
+        """The parsed case files whose problems are wanted, in order."""
+        found = []
+        for file in self.case_files:
+            if self.wants(file):
+                case = self.ledger.case_in(file)
+                if case is not None:
+                    found.append((file, case))
+        return found
+
     @property
     def today(self) -> date:
         return rules.local_date(self.at, self.policy) if self.policy else self.at.date()
+
+    # --- indexes --------------------------------------------------------------------------------
 
     @cached_property
     def person_ids(self) -> set[str] | None:
         return {p.id for p in self.people} if self.people is not None else None
 
     @cached_property
-    def cases_by_id(self) -> dict[str, tuple[str, Case]]:
+    def _all_cases(self) -> dict[str, tuple[str, Case]] | None:
+        """Every case by id, wherever its file is (only when every file is looked at)."""
+        if self.scope is not None:
+            return None
         return {case.id: (file, case) for file, case in self.cases}
+
+    def case_of(self, case_id: str | None) -> tuple[str, Case] | None:
+        """A case by id: (its file, the case), None if there is none that parses."""
+        if not case_id:
+            return None
+        if self._all_cases is not None:
+            return self._all_cases.get(case_id)
+        try:
+            file = case_path(case_id)
+        except CocError:  # not an id: no case
+            return None
+        case = self.ledger.case_in(file)
+        return (file, case) if case is not None and case.id == case_id else None
 
     @cached_property
     def known_case_ids(self) -> set[str]:
-        """Ids of parsed cases and the names of case files that did not parse (not 'unknown')."""
-        stems = {os.path.splitext(os.path.basename(f))[0] for f in self.case_files}  # Path.stem
-        return set(self.cases_by_id) | stems
+        """Ids of the case files there are (a file that does not parse is not 'unknown')."""
+        return {os.path.splitext(os.path.basename(f))[0] for f in self.case_files}
 
     @cached_property
     def sanctions_by_id(self) -> dict[str, Sanction]:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from ..core import rules
+from ..core.history import CommitInfo
 from ..core.ids import CASES_DIR, SANCTIONS_FILE, case_path
-from ..core.models import Case, Policy, Sanction, SanctionsFile
-from ..store.git import CommitInfo
+from ..core.models import Case, SanctionsFile
 from .context import Context, Finding
 from .trust import History, history_of
 
@@ -95,11 +95,6 @@ def _needs_council(h: History, commit: CommitInfo) -> list[str]:
     return files + [path for path, _ in h.fact_changes(commit) if path not in files]
 
 
-def policy_at_enactment(ctx: Context, sanction: Sanction) -> Policy | None:
-    """policy.yaml as it stood when `coc sanction enact` enacted the sanction (None if unknown)."""
-    return ctx.policy_when_enacted(sanction.id) if ctx.policy_when_enacted else None
-
-
 def _cases_touched(h: History, commit: CommitInfo) -> dict[str, str]:
     """case id -> case file, of every case a commit touches: its file, or its sanctions."""
     found: dict[str, str] = {}
@@ -132,6 +127,6 @@ def check_conflicted_commit(ctx: Context) -> Iterator[Finding]:
         for case_id, path in sorted(_cases_touched(h, commit).items()):
             case = h.model_at(parent, path, Case) if parent != commit.sha else None
             case = case or h.model_at(commit.sha, path, Case)
-            if case is not None and case.status != "expunged" and rules.conflict(case, person):
+            if case is not None and case.status != "expunged" and rules.conflicted(case, person):
                 message = f"{_what(commit)} touches {case_id}, in which its author is conflicted"
                 yield Finding(path, (), message, 1, 1)

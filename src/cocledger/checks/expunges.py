@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from ..actions.expunge import due
 from ..core import rules
+from ..core.expiry import due
+from ..core.history import CommitInfo
 from ..core.ids import CASES_DIR, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import Case, Policy, SanctionsFile
-from ..store.git import CommitInfo
 from .context import Context, Finding
 from .trust import EXPUNGE, History, history_of
 

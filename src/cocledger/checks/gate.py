@@ -1,29 +1,68 @@
-"""The gate replayed over the ledger (SPEC §3 One gate, Recusal): every case's timeline goes
-step by step through `core.transitions`' table, as the actions went through it.
+"""The gate replayed over the ledger (SPEC §3 One engine): every case's timeline goes event by
+event through `core.gate.permit`, as the actions went through it (`core.replay`), and each
+refusal is reported under the code the gate gives it: the committee (CL050), the full council's
+vote (CL051), an appeal of what cannot be appealed (CL052), a vote by someone conflicted (CL056),
+a step by someone conflicted (CL057), a step or status the process does not allow (CL058), an
+anonymous report shared without the council's summary (CL059).
 
-Messages name the case, the sanction and the event's place in the timeline, never the person
-who was conflicted (they end up in CI logs).
+Messages name the case, the sanction, the event's place in the timeline and council members;
+anyone else's id becomes "someone" (these messages end up in CI logs).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from ..core import replay, rules
+from ..core import replay
 from ..core.ids import SANCTIONS_FILE
+from ..core.models import Case, Sanction
 from .context import Context, Finding
 
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
-def _breaches(ctx: Context) -> list[tuple[str, replay.Breach]]:
-    def compute() -> list[tuple[str, replay.Breach]]:
-        if ctx.policy is None or ctx.sanctions is None:
+
+def _case_sanctions(ctx: Context, case: Case) -> dict[str, Sanction]:
+    """The sanctions a case's timeline acts on: its own, and those its events name."""
+    mine = {s.id: s for s in ctx.sanctions_by_case.get(case.id, [])}
+    named = {e.sanction for e in case.timeline if e.sanction}
+    mine.update({i: ctx.sanctions_by_id[i] for i in named if i in ctx.sanctions_by_id})
+    return mine
+
+
+def _replayed(ctx: Context) -> list[tuple[str, Case]]:
+    """The cases to replay: those whose problems are wanted, and, when sanctions.yaml's are, the
+    case of every sanction on record (a sanction's status is its case's timeline's to give)."""
+    cases = dict(ctx.live_cases())
+    if ctx.wants(SANCTIONS_FILE):
+        for _, sanction in ctx.live_entries():
+            found = ctx.case_of(sanction.case)
+            if found is not None and found[1].status != "expunged":
+                cases.setdefault(*found)
+    return sorted(cases.items())
+
+
+Found = tuple[str, Case, replay.Breach]
+"""A breach, with the case file and the case it was found in."""
+
+
+def breaches(ctx: Context) -> list[Found]:
+    """Every breach of every case replayed, computed once per run."""
+
+    def compute() -> list[Found]:
+        policy = ctx.policy
+        if policy is None or ctx.sanctions is None:
             return []
         found = []
-        for file, case in ctx.live_cases():
-            mine = {s.id: s for s in ctx.sanctions_by_case.get(case.id, [])}
-            named = {e.sanction for e in case.timeline if e.sanction}
-            mine.update({i: ctx.sanctions_by_id[i] for i in named if i in ctx.sanctions_by_id})
-            found += [(file, b) for b in replay.replay(ctx.policy, case, mine)]
+        people = ctx.sanctions_by_person
+
+        def record_of(person: str) -> list[Sanction]:
+            return people.get(person, [])
+
+        for file, case in _replayed(ctx):
+            mine = _case_sanctions(ctx, case)
+            for breach in replay.replay(policy, case, mine, record_of, ctx.ledger.policy_at):
+                found.append((file, case, breach))
         return found
 
     return ctx.shared("breaches", compute)
@@ -31,46 +70,74 @@ def _breaches(ctx: Context) -> list[tuple[str, replay.Breach]]:
 
 def _where(ctx: Context, file: str, breach: replay.Breach) -> tuple[str, tuple[str | int, ...]]:
     if breach.event is not None:
-        return file, ("timeline", breach.event)
-    index = next((i for i, s in enumerate(ctx.sanctions or []) if s.id == breach.sanction), None)
-    if index is not None:
-        return SANCTIONS_FILE, ("sanctions", index, "status")
-    return file, ("status",)
+        return file, ("timeline", breach.event, *breach.path)
+    if breach.sanction is not None:
+        index = next(
+            (i for i, s in enumerate(ctx.sanctions or []) if s.id == breach.sanction), None
+        )
+        if index is not None:
+            return SANCTIONS_FILE, ("sanctions", index, *(breach.path or ("status",)))
+    return file, breach.path or ("status",)
+
+
+def _redacted(ctx: Context, case: Case, message: str) -> str:
+    """The message with the id of anyone who may be a party as 'someone': the case's reporter,
+    respondent and witnesses, and anyone not on the council."""
+    policy = ctx.policy
+    council = {*policy.roster.council, policy.roster.project_lead} if policy else set()
+    parties = {case.reporter, case.respondent, *case.witnesses}
+    hidden = ((ctx.person_ids or set()) - council) | {p for p in parties if p}
+    return _ID.sub(lambda m: "someone" if m.group() in hidden else m.group(), message)
+
+
+def of_code(ctx: Context, code: str) -> Iterator[Finding]:
+    """The breaches the gate reports under one check code, located."""
+    for file, case, breach in breaches(ctx):
+        if breach.code != code:
+            continue
+        where, path = _where(ctx, file, breach)
+        place = f"timeline[{breach.event}]: " if breach.event is not None else ""
+        yield Finding(where, path, place + _redacted(ctx, case, breach.message))
+
+
+def check_committee(ctx: Context) -> Iterator[Finding]:
+    """Incident processing: a small committee of council members with no conflict of interest
+    with any involved party, at least `committee.min_size` strong when it reviews; the committee
+    on record is the one its events make."""
+    return of_code(ctx, "CL050")
+
+
+def check_lifetime_vote(ctx: Context) -> Iterator[Finding]:
+    """Proposed sanctions, 5th offence: a lifetime ban is enacted only by the full council's vote
+    (every member not conflicted in the case then, on the roster of the time)."""
+    return of_code(ctx, "CL051")
+
+
+def check_appeal_allowed(ctx: Context) -> Iterator[Finding]:
+    """CoC §8: only permanent resolutions (such as bans) may be appealed (`appeals.allowed_for`)."""
+    return of_code(ctx, "CL052")
+
+
+def check_vote_by_party(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 Recusal: nobody conflicted in the case votes on its sanction (judged as of the
+    vote: a member recused later loses a vote still undecided, CL051 says so)."""
+    return of_code(ctx, "CL056")
 
 
 def check_conflicted_actor(ctx: Context) -> Iterator[Finding]:
-    """SPEC §3 Recusal: no event, vote or appeal decision recorded by someone conflicted in the
-    case (its reporter, respondent, a witness, or a declared conflict from its declaration on)."""
-    for file, breach in _breaches(ctx):
-        if breach.kind == "conflicted":
-            where, path = _where(ctx, file, breach)
-            yield Finding(where, path, f"timeline[{breach.event}]: {breach.message}")
-    for path, s in ctx.live_entries():
-        found = ctx.cases_by_id.get(s.case or "")
-        if found is None:
-            continue
-        case = found[1]
-        for j, vote in enumerate(s.votes):
-            if vote.recorded_by and rules.conflict(case, vote.recorded_by):
-                yield Finding(
-                    SANCTIONS_FILE,
-                    (*path, "votes", j, "recorded_by"),
-                    f"{s.id}: votes[{j}] was recorded by someone conflicted in {case.id}",
-                )
-        for j, member in enumerate(s.appeal.decided_by if s.appeal else ()):
-            if rules.conflict(case, member):
-                yield Finding(
-                    SANCTIONS_FILE,
-                    (*path, "appeal", "decided_by", j),
-                    f"{s.id}: appeal.decided_by[{j}] is conflicted in {case.id}",
-                )
+    """SPEC §3 Recusal: no event of a case, appeal decision included, is recorded by someone
+    conflicted in it then (its reporter, respondent, a witness, or a declared conflict from its
+    declaration on)."""
+    return of_code(ctx, "CL057")
 
 
 def check_status_steps(ctx: Context) -> Iterator[Finding]:
-    """SPEC §3 One gate: each event in an order the table allows (what must come first, what
-    happens once, from which status), and every status what the recorded steps make it."""
-    for file, breach in _breaches(ctx):
-        if breach.kind == "order":
-            where, path = _where(ctx, file, breach)
-            place = f"timeline[{breach.event}]: " if breach.event is not None else ""
-            yield Finding(where, path, place + breach.message)
+    """SPEC §3 One gate: each event a step the gate allowed from where the case stood (status,
+    order, what happens once, the policy's conditions), and every record what the steps made it."""
+    return of_code(ctx, "CL058")
+
+
+def check_anonymous_share(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 An anonymous reporter: what the reported person receives of an anonymous report
+    is the summary the council wrote for them (`report share --summary-file`), never the report."""
+    return of_code(ctx, "CL059")

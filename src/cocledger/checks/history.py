@@ -166,11 +166,11 @@ def _changed_cases(ctx: Context) -> Iterator[tuple[History, str, Case, Case | No
     h = history_of(ctx)
     if h is None:
         return
-    now = dict(ctx.cases)
     for path in sorted(p for p in h.changed if p.startswith(CASES_DIR + "/")):
         before = h.first_case(path)
-        if before is not None and (path in now or path not in ctx.texts):
-            yield h, path, before, now.get(path)
+        now = ctx.ledger.case_in(path)
+        if before is not None and (now is not None or ctx.ledger.text(path) is None):
+            yield h, path, before, now
 
 
 def check_case_history(ctx: Context) -> Iterator[Finding]:
@@ -263,7 +263,7 @@ def check_tombstone_history(ctx: Context) -> Iterator[Finding]:
 
 def _events_since(ctx: Context, h: History, case_id: str | None) -> list[Event]:
     """The events a case's timeline gained since the base (none if the file did not change)."""
-    found = ctx.cases_by_id.get(case_id or "")
+    found = ctx.case_of(case_id)
     if found is None:
         return []
     path, case = found
@@ -278,7 +278,7 @@ def _unrecorded(ctx: Context, h: History, before: Sanction, after: Sanction) -> 
     route = _route(before.status, after.status)
     if route is None or after.status == "expunged":
         return None  # a change no step makes (CL080), or a tombstone (CL084, CL090)
-    if after.case not in ctx.cases_by_id and after.case in ctx.known_case_ids:
+    if ctx.case_of(after.case) is None and after.case in ctx.known_case_ids:
         return None  # its case file does not parse (CL001-CL003): its events cannot be read
     if after.status == "overturned" and (
         after.appeal is None or after.appeal.outcome != "overturned" or not after.appeal.decided_on

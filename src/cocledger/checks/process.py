@@ -1,7 +1,8 @@
-"""Checks of the process the policy lays down: committees, votes, appeals, publication, expiry,
-deadlines and notifications, and the sanity of policy.yaml itself.
+"""Checks of the records the process leaves: publication, deviations, expiry, deadlines and
+notifications, and the sanity of policy.yaml itself (who may take which step, and when, is the
+gate's to judge: `checks.gate`).
 
-Messages point at a committee seat or a vote by its key path, never at who is a party to a case.
+Messages point at a key path, never at who is a party to a case.
 """
 
 from __future__ import annotations
@@ -20,115 +21,8 @@ from ..core.models import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
-    Case,
-    Policy,
 )
 from .context import Context, Finding
-from .decisions import policy_at_enactment
-
-
-def check_committee(ctx: Context) -> Iterator[Finding]:
-    """Incident processing: a small committee of council members with no conflict of interest.
-
-    Membership and size are judged against today's roster only until the review: a council that
-    changes later does not make a past committee wrong. Conflicts of interest never expire. A
-    committee a declared conflict left short is `coc due`'s to show, not an error.
-    """
-    if ctx.policy is None:
-        return
-    for file, case in ctx.live_cases():
-        reviewed = case.first("reviewed") is not None
-        formed = [j for j, e in enumerate(case.timeline) if e.action == "committee_formed"]
-        since = case.timeline[formed[-1] :] if formed else case.timeline
-        recused = any(e.action == "conflict_declared" for e in since)
-        if not case.committee:
-            if reviewed and not recused:
-                yield Finding(file, ("committee",), "reviewed without a committee")
-            continue
-        before_review = case.status == "open" and not reviewed
-        for problem in _committee_problems(ctx.policy, case, before_review, recused):
-            yield Finding(file, ("committee",), f"committee: {problem}")
-
-
-def _committee_problems(
-    policy: Policy, case: Case, before_review: bool, recused: bool
-) -> list[str]:
-    """rules.committee_problems, with seats (committee[1]) for names: a member who is not on the
-    council, or who is a party, may be anyone."""
-    members, problems = case.committee, []
-    if before_review and len(set(members)) != len(members):
-        problems.append("a member is listed twice")
-    outsiders = [j for j, m in enumerate(members) if m not in policy.roster.council]
-    if before_review and outsiders:
-        problems.append(f"not on the council: {_seats(outsiders)}")
-    conflicted = [j for j, m in enumerate(members) if m in case.parties]
-    if conflicted:
-        problems.append(f"conflict of interest (party to the case): {_seats(conflicted)}")
-    size = len(set(members))
-    if before_review and not recused and size < policy.committee.min_size:
-        problems.append(f"needs at least {policy.committee.min_size} members, got {size}")
-    return problems
-
-
-def _seats(found: list[int]) -> str:
-    return ", ".join(f"committee[{j}]" for j in found)
-
-
-def check_lifetime_vote(ctx: Context) -> Iterator[Finding]:
-    """Proposed sanctions, 5th offence: a lifetime ban is enacted only by the full council's vote
-    (judged against the roster when it was enacted, found in git when the council has changed)."""
-    if ctx.policy is None:
-        return
-    for path, s in ctx.live_entries():
-        found = ctx.cases_by_id.get(s.case or "")
-        if s.enacted_on is None or found is None or not rules.needs_vote(ctx.policy, s):
-            continue
-        result = rules.tally(ctx.policy, s, found[1])
-        if not result.passed:
-            then = policy_at_enactment(ctx, s)
-            result = rules.tally(then, s, found[1]) if then is not None else result
-        if result.passed:
-            continue
-        missing = ", ".join(result.missing)
-        why = (
-            f"not voted: {missing}"
-            if missing
-            else f"{len(result.yes)} of {len(result.eligible)} in favour"
-        )
-        yield Finding(
-            SANCTIONS_FILE,
-            (*path, "votes"),
-            f"{s.id} ({s.kind}) was enacted without the full council's vote ({result.rule}); {why}",
-        )
-
-
-def check_vote_by_party(ctx: Context) -> Iterator[Finding]:
-    """Conflicts of interest: a party to the case does not vote on its sanction."""
-    for path, s in ctx.live_entries():
-        found = ctx.cases_by_id.get(s.case or "")
-        if found is None:
-            continue
-        for j, vote in enumerate(s.votes):
-            if vote.member in found[1].parties:
-                yield Finding(
-                    SANCTIONS_FILE,
-                    (*path, "votes", j, "member"),
-                    f"{s.id}: votes[{j}] is by a party to {s.case}, who may not vote on it",
-                )
-
-
-def check_appeal_allowed(ctx: Context) -> Iterator[Finding]:
-    """CoC §8: only permanent resolutions (such as bans) may be appealed (`appeals.allowed_for`)."""
-    if ctx.policy is None:
-        return
-    for path, s in ctx.live_entries():
-        if s.appeal is not None and not rules.appealable(ctx.policy, s):
-            allowed = ", ".join(ctx.policy.appeals.allowed_for)
-            yield Finding(
-                SANCTIONS_FILE,
-                (*path, "appeal"),
-                f"{s.id}: a {s.kind} cannot be appealed (appeals.allowed_for: {allowed})",
-            )
 
 
 def check_ban_conduct(ctx: Context) -> Iterator[Finding]:
@@ -139,20 +33,6 @@ def check_ban_conduct(ctx: Context) -> Iterator[Finding]:
                 SANCTIONS_FILE,
                 (*path, "kind"),
                 f"{s.id}: a {s.kind} needs `conduct`, the public summary published with it",
-            )
-
-
-def check_anonymous_share(ctx: Context) -> Iterator[Finding]:
-    """Anonymous reporting (issue 14.6): what the reported person receives of an anonymous report
-    is the summary the council wrote for them (`report share --summary-file`), never the report."""
-    for file, case in ctx.live_cases():
-        shared = any(event.action == "shared" for event in case.timeline)
-        if case.anonymous_reporter and shared and not (case.shared_summary or "").strip():
-            yield Finding(
-                file,
-                ("anonymous_reporter",),
-                f"{case.id} was shared with the reported person without the council's summary "
-                "(`shared_summary`): an anonymous reporter's report is never sent as written",
             )
 
 
@@ -242,7 +122,7 @@ def _overdue(ctx: Context) -> list[Any]:
     for person, mine in ctx.sanctions_by_person.items():
         gone = {s.id for s in rules.record(policy, mine, person, day).cleared}
         for s in mine:
-            found = ctx.cases_by_id.get(s.case or "")
+            found = ctx.case_of(s.case)
             if s.status != "expunged" and s.id not in gone and found is not None:
                 items.extend(due.sanction_items(policy, found[1], s, day))
         items.extend(due.record_items(policy, mine, day))
@@ -260,7 +140,7 @@ SANCTION_KEYS = {"apology": "apology_due", "record_expunges": "expunges_on", "ba
 def _where(ctx: Context, item: Any, index: dict[str, int]) -> tuple[str, tuple[str | int, ...]]:
     if item.kind in SANCTION_KEYS and item.sanction in index:
         return SANCTIONS_FILE, ("sanctions", index[item.sanction], SANCTION_KEYS[item.kind])
-    found = ctx.cases_by_id.get(item.case or "")
+    found = ctx.case_of(item.case)
     if found is None:
         return SANCTIONS_FILE, ()
     return found[0], CASE_KEYS.get(item.kind, ("timeline",))

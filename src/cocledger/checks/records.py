@@ -192,7 +192,7 @@ def check_unknown_category(ctx: Context) -> Iterator[Finding]:
 def check_sanction_case_mismatch(ctx: Context) -> Iterator[Finding]:
     """A sanction is imposed on the respondent of its case."""
     for path, s in ctx.live_entries():
-        file_case = ctx.cases_by_id.get(s.case or "")
+        file_case = ctx.case_of(s.case)
         if file_case is None or file_case[1].status == "expunged":
             continue
         respondent = file_case[1].respondent

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..core.history import CommitInfo, HistorySource
 from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import Case, PeopleFile, Policy, SanctionsFile
-from ..store.git import CommitInfo
-from ..store.loader import load_data
-from .context import Context, HistorySource
+from .context import Context
 
 EXPUNGE = "expunge"
 DECISION_EVENTS = frozenset(
@@ -103,7 +102,6 @@ class History:
         self.changed = source.changed
         self.commits = source.commits
         self.in_range = {c.sha: c for c in self.commits}
-        self._data: dict[str, dict[str, Any] | None] = {}
         self._files: dict[str, list[str]] = {}
 
     def text_at(self, rev: str, path: str) -> str | None:
@@ -332,13 +330,9 @@ class History:
         return found
 
     def _case_data(self, rev: str, path: str) -> dict[str, Any] | None:
-        text = self.text_at(rev, path)
-        if text is None:  # the file is new (or gone): everything in it is a change
-            return {}
-        if text not in self._data:  # parsed once per text: asked for each side of each commit
-            data, problems = load_data(text, path)
-            self._data[text] = None if problems else data
-        return self._data[text]
+        """A case file's data at a revision: {} where it is not there (everything in it is then
+        a change), None where it does not parse."""
+        return self.source.data_at(rev, path)
 
     def first_case(self, path: str) -> Case | None:
         """A case file as the base has it or, for a case recorded since, as first committed."""

@@ -70,7 +70,7 @@ def person_show(
     from ..output import tables
     from ..output.console import console, emit_json
 
-    snap, moment = query(ledger, at)
+    snap, moment = query(ledger, at, relies=True)
     day = rules.local_date(moment, snap.policy)
     data = queries.person_view(snap, person_id, day)
     if as_json:

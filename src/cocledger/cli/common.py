@@ -124,32 +124,46 @@ def snapshot(ledger: Path | None) -> Snapshot:
     return repository.open(root_of(ledger)).snapshot
 
 
-def query(ledger: Path | None, at: str | None) -> tuple[Snapshot, datetime]:
+def query(ledger: Path | None, at: str | None, relies: bool = False) -> tuple[Snapshot, datetime]:
     """The ledger for a query and the moment it looks at: with --at, as it stood then (SPEC §3
-    Queries as of a moment)."""
+    Queries as of a moment). A query that `relies` on the register's computed fields and
+    statuses (publish, due, person show, stats) is refused while policy.yaml, people.yaml or
+    sanctions.yaml holds an error `coc validate` reports (SPEC §3 Queries trust no stored
+    computed field either)."""
+    from ..actions.perform import ALWAYS, refuse_errors
     from ..core.moment import as_of
+    from ..store import repository
 
-    snap = snapshot(ledger)
+    repo = repository.open(root_of(ledger))
+    snap = repo.snapshot
     moment = resolve_at(at, snap.policy, action=False)
+    if relies:
+        refuse_errors(repo.ledger, now(), ALWAYS)
     return (as_of(snap, moment) if at is not None else snap), moment
 
 
 def act(
-    ledger_opt: Path | None, at_opt: str | None, step: str, action: Action, as_json: bool
+    ledger_opt: Path | None,
+    at_opt: str | None,
+    step: str,
+    action: Action,
+    as_json: bool,
+    then: Callable[[Outcome, Snapshot, datetime], Outcome] | None = None,
 ) -> Outcome:
-    """Run one action under the ledger's lock: read the ledger, identify the git author, ask the
-    gate whether their role may take `step`, decide, commit."""
-    from ..core import transitions
+    """Run one action under the ledger's lock: read the ledger, and have `actions.perform`
+    identify the git author, ask the gate, decide and check the result; `then` (the e-mail of
+    `notify --send`) runs once it is decided, before the commit."""
+    from ..actions.perform import perform
     from ..store import git, repository
 
     root = root_of(ledger_opt)
     with repository.session(root) as repo:
-        snap = repo.trusted
+        snap = repo.snapshot
         at = resolve_at(at_opt, snap.policy, action=True)
         email = git.author_email(root)
-        actor = transitions.identify(snap.people_with_email(email), email)
-        transitions.authorise(snap.policy, step, actor.id)
-        outcome = _decided(action, snap, actor, at)
+        outcome = perform(repo.ledger, snap, email, at, step, _valid(action), max(at, now()))
+        if then is not None and outcome.change is not None:
+            outcome = then(outcome, snap, at)
         sha = repo.commit(outcome.change) if outcome.change is not None else None
     show(outcome, sha, as_json)
     _told_of_late_signal(sha)
@@ -168,21 +182,25 @@ def _told_of_late_signal(sha: str | None) -> None:
         )
 
 
-def _decided(action: Action, snap: Snapshot, actor: Person, at: datetime) -> Outcome:
-    """The action's outcome; a value it was given that no record may hold is the user's to fix."""
-    from pydantic import ValidationError
+def _valid(action: Action) -> Action:
+    """The action, where a value it was given that no record may hold is the user's to fix."""
 
-    from ..errors import UsageError
+    def decided(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
+        from pydantic import ValidationError
 
-    try:
-        return action(snap, actor, at)
-    except ValidationError as exc:
-        if debug():
-            raise
-        from ..store.loader import schema_message
+        from ..errors import UsageError
 
-        _, message = schema_message(exc.errors()[0])
-        raise UsageError(f"{message}: check the value you gave") from None
+        try:
+            return action(snap, actor, at)
+        except ValidationError as exc:
+            if debug():
+                raise
+            from ..store.loader import schema_message
+
+            _, message = schema_message(exc.errors()[0])
+            raise UsageError(f"{message}: check the value you gave") from None
+
+    return decided
 
 
 def show(outcome: Outcome, sha: str | None, as_json: bool) -> None:

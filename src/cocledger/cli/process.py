@@ -16,7 +16,6 @@ from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party, upper_id
 if TYPE_CHECKING:
     from ..core.change import Outcome
     from ..core.deadlines import DueItem
-    from ..core.models import Person
     from ..core.snapshot import Snapshot
 
 
@@ -59,7 +58,7 @@ def due(
     from .. import queries
 
     chosen = _due_format(fmt, as_json)
-    snap, moment = query(ledger, at)
+    snap, moment = query(ledger, at, relies=True)
     found = queries.due(snap, moment)
     rendered = _due_rendered(chosen, found, snap, moment, at, output is None)
     if rendered is None:  # drawn as a table on the terminal
@@ -185,7 +184,6 @@ def _send(
     """--send: the gate and the action decide first; the messages go out under the ledger's lock;
     the notice is committed only once the server accepted them all (SPEC §4 Sending
     notifications). Any refusal before that leaves the ledger as it was."""
-    import dataclasses
     import os
 
     from ..actions.notify import draft as drafted
@@ -200,24 +198,19 @@ def _send(
     server = mail.server_from(os.environ)
     sent: list[mail.Outgoing] = []
 
-    def sent_then_decided(snap: Snapshot, actor: Person, when: datetime) -> Outcome:
-        outcome = action(snap, actor, when, case, party, sanction)
-        outgoing = mail.compose(drafted(snap, when, case, party, sanction), snap.policy, when)
-        mail.send(server, outgoing, snap.policy.contact)
-        sent.extend(outgoing)
-        rows = [
-            {"to": [p.id for p in item.to], "message_id": item.message["Message-ID"]}
-            for item in outgoing
-        ]
-        lines = [f"sent through {server} to {item.message['To']}" for item in outgoing]
-        return dataclasses.replace(
-            outcome,
-            data={**outcome.data, "sent": rows},
-            details=(*outcome.details, *lines),
-        )
+    def deliver(outcome: Outcome, snap: Snapshot, when: datetime) -> Outcome:
+        notice = drafted(snap, when, case, party, sanction)
+        return mail.deliver(server, notice, snap.policy, when, outcome, sent)
 
     try:
-        act(ledger, at, "notify", sent_then_decided, as_json)
+        act(
+            ledger,
+            at,
+            "notify",
+            lambda s, a, w: action(s, a, w, case, party, sanction),
+            as_json,
+            deliver,
+        )
     except CocError as exc:
         if not sent:
             raise

@@ -111,7 +111,7 @@ def publish(
     if update is not None and chosen == "json":
         raise UsageError(f"--update {update}: a JSON file holds no markers; write it with -o")
     page = _page(update or check, chosen, "--update" if update else "--check")
-    snap, moment = query(ledger, at)
+    snap, moment = query(ledger, at, relies=True)
     policy = snap.policy
     day = rules.local_date(moment, policy)
     rows = queries.published(snap, day)
@@ -292,7 +292,7 @@ def stats(
 
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json conflicts with --format {fmt}: give one of them")
-    snap, moment = query(ledger, at)
+    snap, moment = query(ledger, at, relies=True)
     today = rules.local_date(moment, snap.policy)
     last = parse_day(end, "--to") if end else today
     first = parse_day(start, "--from") if start else last.replace(month=1, day=1)

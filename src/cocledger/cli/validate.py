@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import now, resolve_at, root_of
+from ..core.ids import POLICY_FILE
+from .common import resolve_at, root_of
 from .options import AtOpt, CheckFormat, LedgerOpt
 
 if TYPE_CHECKING:
@@ -57,27 +58,38 @@ def validate(
     Exit 0 when no error is found (warnings alone pass unless --strict), 1 when one is, 2 when
     the ledger cannot be read.
     """
-    from ..checks import run, unknown_codes
-    from ..errors import UsageError
+    from ..checks import Context, run, unknown_codes
+    from ..errors import InputError, UsageError
     from ..output import diagnostics
-    from ..store import validation
+    from ..store import repository
 
     fmt = "json" if as_json else fmt
     unknown = unknown_codes(select or [])
     if unknown:
         raise UsageError(f"--select {unknown[0]}: no check has that code (see docs/checks.md)")
-    bar = _Bar()
     root = root_of(ledger)
-    try:  # an unknown --base fails here, before any output
-        ctx = validation.load(root, now(), base, bar)
+    repo = repository.open(root, trust_written=False)  # it trusts only what it parsed itself
+    files = repo.ledger
+    if files.policy is None and not files.problems([POLICY_FILE]):
+        raise InputError(f"missing; is {root} a ledger? Create one with `coc init`", POLICY_FILE)
+    history = None
+    if base is not None:  # an unknown --base fails here, before any output
+        from ..store.history import GitHistory
+
+        history = GitHistory(root, base)
+    bar = _Bar()
+    try:
+        repo.load_all(bar)
     finally:
         bar.close()
+    if history is not None:
+        history.seed(files)  # the registers and case files the work tree holds, parsed above
     try:
-        ctx.at = resolve_at(at, ctx.policy or _utc_policy(), action=False)
-        problems = _from_top(root, run(ctx, select or []))
+        moment = resolve_at(at, files.policy or _utc_policy(), action=False)
+        problems = _from_top(root, run(Context(moment, files, history=history), select or []))
     finally:
-        if ctx.history is not None:
-            ctx.history.close()
+        if history is not None:
+            history.close()
     failing = [p for p in problems if p.severity == "error" or strict]
     if fmt == "json":
         diagnostics.as_json(problems, not failing)

@@ -165,7 +165,7 @@ def committee_item(policy: Policy, case: Case, day: date) -> DueItem | None:
     """SPEC §3 Recusal: a committee a declared conflict left below `committee.min_size` is shown
     until it is formed again; it is due the day it fell short."""
     formed = [j for j, e in enumerate(case.timeline) if e.action == "committee_formed"]
-    short = rules.committee_short(policy, case)
+    short = rules.committee_short(policy, case.committee)
     if not formed or not short:
         return None
     recusals = [e for e in case.timeline[formed[-1] :] if e.action == "conflict_declared"]

@@ -1,6 +1,6 @@
 """Stored computed fields against the rules (SPEC §2): `validate` reports each mismatch (CL030–
-CL033), and an action refuses to run on a ledger that holds one (issue 14.1): an expunge that
-trusted a hand-edited `expunges_on` deleted a ban in force. One recomputation serves both.
+CL034), and an action or a query refuses to rely on a file that holds one (SPEC §3 One engine):
+an expunge that trusted a hand-edited `expunges_on` deleted a ban in force.
 """
 
 from __future__ import annotations
@@ -39,15 +39,21 @@ def case_deadlines(policy: Policy, case: Case) -> Iterator[Mismatch]:
             )
 
 
-def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
-    """SPEC §3 Offence number, recomputed from the person's record when each sanction was
-    decided (CL031); tombstones are left out (their record is gone)."""
+def _people(sanctions: Sequence[Sanction]) -> dict[str, list[Sanction]]:
     by_person: dict[str, list[Sanction]] = defaultdict(list)
     for s in sanctions:
         if s.person:
             by_person[s.person].append(s)
+    return by_person
+
+
+def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+    """SPEC §3 Offence number, recomputed from the person's record when each sanction was
+    decided (CL031). A proposal still undecided is left to `stale`; tombstones are left out
+    (their record is gone)."""
+    by_person = _people(sanctions)
     for index, s in enumerate(sanctions):
-        if s.status == "expunged" or not s.person:
+        if s.status in ("expunged", "proposed") or not s.person:
             continue
         expected = rules.record(policy, by_person[s.person], s.person, s.decided_on, subject=s)
         if s.offence != expected.offence:
@@ -56,6 +62,20 @@ def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch
                 f"{s.id}: offence is {s.offence}; the record on {s.decided_on} makes it "
                 f"{expected.offence}",
             )
+
+
+def stale(policy: Policy, sanctions: Sequence[Sanction], day: date) -> Iterator[Mismatch]:
+    """SPEC §3 A stale proposal (CL034, a warning): a proposal whose offence number or ladder
+    step, recomputed for `day`, is no longer what was proposed, because the record changed
+    before it was decided (another proposal rejected, a sanction overturned, a record cleared).
+    `sanction enact` would refuse it; the council rejects it and proposes again."""
+    by_person = _people(sanctions)
+    for index, s in enumerate(sanctions):
+        if s.status != "proposed" or not s.person:
+            continue
+        reason = rules.staleness(policy, by_person[s.person], s, day)
+        if reason:
+            yield Mismatch(("sanctions", index, "offence"), reason)
 
 
 def sanction_dates(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
@@ -87,10 +107,3 @@ def apology_dues(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mism
                 ("sanctions", index, "apology_due"),
                 f"{s.id}: apology_due is {_show(s.apology_due)}; the rules give {_show(wanted)}",
             )
-
-
-def register(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
-    """Every stored computed field of the sanctions register (what an action relies on)."""
-    yield from offences(policy, sanctions)
-    yield from sanction_dates(policy, sanctions)
-    yield from apology_dues(policy, sanctions)

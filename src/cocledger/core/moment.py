@@ -3,21 +3,22 @@
 Cases received later are left out; a case keeps the events recorded up to the moment, and the
 status, committee, declared conflicts, response, review and deadlines they give it. Sanctions
 proposed later are left out; the others take the status the case's steps had given them then
-(`replay.walk`, the gate's own table), without the votes, apology, escalation or appeal recorded
+(`state.walk`, the gate's own table), without the votes, apology, escalation or appeal recorded
 later. Tombstones stay as they are: what has left the record is off it whenever one looks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from . import rules
 from .durations import Duration
 from .models import Appeal, Case, Policy, Sanction
-from .replay import Walk, walk
 from .snapshot import Snapshot
+from .state import State, of_case, walk
+from .transitions import position
 
 ENACTED = ("enacted_on", "enacted_by", "starts_on", "ends_on", "expunges_on", "apology_due")
 
@@ -35,8 +36,8 @@ def as_of(snap: Snapshot, at: datetime) -> Snapshot:
         if case.status == "expunged":
             cases.append(case)
             continue
-        mine = _of_case(case, everything)
-        state = walk(policy, case, mine, at)
+        mine = {i: s for i, s in of_case(case, everything).items() if s.status != "expunged"}
+        state = walk(policy, case, mine, position(case, at))
         cases.append(case_then(policy, case, state, at))
         sanctions += [
             then for s in mine.values() if (then := sanction_then(policy, s, case, state, at))
@@ -49,25 +50,15 @@ def as_of(snap: Snapshot, at: datetime) -> Snapshot:
     return Snapshot.of(policy, snap.people.all(), sanctions, cases, snap.templates)
 
 
-def _of_case(case: Case, everything: Mapping[str, Sanction]) -> dict[str, Sanction]:
-    named = {e.sanction for e in case.timeline if e.sanction}
-    mine = {i: s for i, s in everything.items() if s.case == case.id or i in named}
-    return {i: s for i, s in mine.items() if s.status != "expunged"}
-
-
-def case_then(policy: Policy, case: Case, state: Walk, at: datetime) -> Case:
+def case_then(policy: Policy, case: Case, state: State, at: datetime) -> Case:
     """A case as it stood at `at`: its events up to then and what they set."""
-    events = tuple(e for e in case.timeline if e.at <= at)
+    events = case.timeline[: state.seen]
     if len(events) == len(case.timeline):
         return case
     changes: dict[str, Any] = {"timeline": events, "status": state.case_status or case.status}
-    formed = [j for j, e in enumerate(events) if e.action == "committee_formed"]
-    committee: tuple[str, ...] = events[formed[-1]].members or () if formed else ()
     later = {m for e in case.timeline[len(events) :] if e.action == "conflict_declared"
              for m in e.members or ()}  # fmt: skip
-    since = events[formed[-1] :] if formed else events
-    recused = {m for e in since if e.action == "conflict_declared" for m in e.members or ()}
-    changes["committee"] = tuple(m for m in committee if m not in recused)
+    changes["committee"] = state.committee
     changes["conflicts"] = tuple(m for m in case.conflicts if m not in later)
     if not any(e.action == "response_received" for e in events):
         changes["response"] = None
@@ -80,14 +71,14 @@ def case_then(policy: Policy, case: Case, state: Walk, at: datetime) -> Case:
 
 
 def sanction_then(
-    policy: Policy, sanction: Sanction, case: Case, state: Walk, at: datetime
+    policy: Policy, sanction: Sanction, case: Case, state: State, at: datetime
 ) -> Sanction | None:
     """A sanction as it stood at `at`; None when it was not proposed yet."""
     status = state.sanctions.get(sanction.id)
     if status is None:
         return None
-    done = {e.action for e in case.timeline if e.at <= at and e.sanction == sanction.id}
-    changes: dict[str, Any] = {"votes": tuple(v for v in sanction.votes if v.at <= at)}
+    done = {e.action for e in case.timeline[: state.seen] if e.sanction == sanction.id}
+    changes: dict[str, Any] = {"votes": sanction.votes[: state.votes.get(sanction.id, 0)]}
     if status != sanction.status:
         changes.update(status=status, status_on=state.since[sanction.id].date())
     if status == "proposed":

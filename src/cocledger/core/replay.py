@@ -1,144 +1,235 @@
-"""`coc validate` replays the gate over the ledger (SPEC §3 One gate): each case's timeline goes
-step by step through `transitions.STEPS`, as the actions went through it, checking who recorded
-each event (Recusal), the order and the statuses."""
+"""SPEC §3 One engine: `coc validate` judges each case by replaying its timeline through the
+gate the actions use. Every event is put to `gate.permit` as the step that recorded it, with the
+case and its sanctions as they stood just before it (`state.State`), its actor and its moment;
+a refusal is a breach, reported under the check code the gate gives it. Then the records must
+be what the events make them: statuses, committee, review meeting, votes, apology, appeal.
+
+Roles are left to `validate --base` (who was on the council when a commit was made). Whatever
+else depends on the roster (a committee's members, who must vote) is judged by today's roster
+and, where that refuses, by the roster as it stood at the event (`policy_at`, from git), so a
+council that changed later never makes a past step wrong.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
+from ..errors import RefusedError
 from . import rules
+from .gate import Ask, permit
 from .models import Case, Event, Policy, Sanction
-from .transitions import NEW, STEPS, Step, order_problem
+from .state import State, step_of
+from .transitions import STEPS, position
 
-EVENT_STEPS: dict[str, str] = {
-    step.event: name
-    for name, step in STEPS.items()
-    if step.event and name not in ("apology refused", "appeal overturn")
-}
+PolicyAt = Callable[[datetime], "Policy | None"]
+"""policy.yaml as it stood at a moment (None: not known, e.g. outside git)."""
+RecordOf = Callable[[str], Sequence[Sanction]]
+"""A person's sanctions (the register's entries for them)."""
 
 
 @dataclass(frozen=True)
 class Breach:
-    """Where a case's record departs from the table: an event (by its index) or a record."""
+    """Where a case's record departs from the gate, and the check that says so: an event (by its
+    place in the timeline), else one of the case's sanctions, else the case; `path`, the key path
+    inside it (a field of the event, the sanction's votes)."""
 
-    kind: Literal["conflicted", "order"]
+    code: str
     message: str
     event: int | None = None
     sanction: str | None = None
+    path: tuple[str | int, ...] = ()
 
 
-def step_of(event: Event) -> str:
-    """The step that recorded an event (an apology refused, an appeal overturned: by its note)."""
-    if event.action == "apology_recorded" and event.note == "refused":
-        return "apology refused"
-    if event.action == "appeal_decided" and event.note == "overturned":
-        return "appeal overturn"
-    return EVENT_STEPS[event.action]
-
-
-def conflicted_then(case: Case, person: str, upto: int) -> bool:
-    """Recusal, as the case stood before its event `upto`: a declared conflict counts from the
-    event that declared it (or from the start, when no event did)."""
-    if person in (case.reporter, case.respondent) or person in case.witnesses:
-        return True
-    if person not in case.conflicts:
-        return False
-    declared = [
-        j
-        for j, e in enumerate(case.timeline)
-        if e.action == "conflict_declared" and person in (e.members or ())
-    ]
-    return not declared or declared[0] < upto
-
-
-@dataclass
-class Walk:
-    """Where a case's steps have brought it: its status, and each sanction's, with the moment it
-    took that status (None: before its first event)."""
-
-    case_status: str | None = None
-    sanctions: dict[str, str] = field(default_factory=dict)
-    since: dict[str, datetime] = field(default_factory=dict)
-
-    def take(
-        self, policy: Policy, step: Step, event: Event, sanctions: Mapping[str, Sanction]
-    ) -> str | None:
-        """Advance by one event's step; returns why it was not allowed from here, or None."""
-        problem = None
-        found = sanctions.get(event.sanction or "")
-        if step.sanction_from and found is not None:
-            now = self.sanctions.get(found.id, NEW)
-            if now not in step.sanction_from:
-                shown = "not yet proposed" if now == NEW else now
-                problem = f"{event.action} on {found.id} while it was {shown}"
-            elif step.sanction_to:
-                self._set(found.id, step.sanction_to, event.at)
-            later = found.escalated_to
-            if step_of(event) == "apology refused" and later is not None and later in sanctions:
-                vote = rules.needs_vote(policy, sanctions[later])
-                name = "escalation to a vote" if vote else "escalation"
-                self._set(later, STEPS[name].sanction_to or "", event.at)
-        self.case_status = step.case_to or self.case_status
-        return problem
-
-    def _set(self, sanction: str, status: str, at: datetime) -> None:
-        self.sanctions[sanction] = status
-        self.since[sanction] = at
-
-
-def walk(
-    policy: Policy, case: Case, sanctions: Mapping[str, Sanction], until: datetime | None = None
-) -> Walk:
-    """The statuses a case's timeline (up to `until`) gives it and its sanctions."""
-    state = Walk()
-    for e in case.timeline:
-        if until is not None and e.at > until:
-            break
-        state.take(policy, STEPS[step_of(e)], e, sanctions)
-    return state
-
-
-def replay(policy: Policy, case: Case, sanctions: Mapping[str, Sanction]) -> Iterator[Breach]:
-    """SPEC §3: every event of a case on record, recorded by someone not conflicted then and in
-    an order the table allows; its statuses and its sanctions' are what the steps make them."""
-    state = Walk()
-    for j, e in enumerate(case.timeline):
-        if conflicted_then(case, e.by, j):
-            yield Breach(
-                "conflicted", f"{e.action} was recorded by someone conflicted in {case.id}", j
-            )
-        step = STEPS[step_of(e)]
-        status = state.case_status
-        if (status is None) != (NEW in step.case_from) or (
-            status is not None and status not in step.case_from
-        ):
-            yield Breach("order", f"{e.action} on a case that is {status or 'not yet received'}", j)
-        problem = state.take(policy, step, e, sanctions)
-        if problem:
-            yield Breach("order", problem, j, e.sanction)
-        problem = order_problem(step, case, e.sanction, upto=j)
-        if problem:
-            yield Breach("order", problem, j, e.sanction)
-    yield from _final_statuses(case, state.case_status, state.sanctions, sanctions)
-
-
-def _final_statuses(
-    case: Case, status: str | None, states: dict[str, str], sanctions: Mapping[str, Sanction]
+def replay(
+    policy: Policy,
+    case: Case,
+    sanctions: Mapping[str, Sanction],
+    record_of: RecordOf,
+    policy_at: PolicyAt | None = None,
 ) -> Iterator[Breach]:
-    if status is not None and status != case.status:
-        yield Breach("order", f"{case.id} is {case.status}, but its timeline leaves it {status}")
+    """Every event of a case on record through the gate, and its records against the events.
+    `sanctions` are the case's (`state.of_case`)."""
+    state = State()
+    for j, event in enumerate(case.timeline):
+        question, found = _question(policy, case, state, sanctions, record_of, event)
+        yield from (replace(b, event=j) if b.sanction is None else b for b in found)
+        refusal = _refusal(question, policy_at) if question is not None else None
+        if refusal is not None and question is not None:
+            yield _breach(refusal, j, event, state, question)
+        state.advance(policy, case, sanctions)
+    yield from settled(policy, case, state, sanctions)
+
+
+def _refusal(question: Ask, policy_at: PolicyAt | None) -> RefusedError | None:
+    """Why the gate refuses the step (None: it allows it), judged by today's policy and, if that
+    refuses, by today's policy with the roster of the step's moment (who was on the council then
+    is what a council that changed since must not rewrite)."""
+    try:
+        permit(question)
+        return None
+    except RefusedError as refused:
+        then = policy_at(question.at) if policy_at is not None else None
+        if then is None or then.roster == question.policy.roster:
+            return refused
+        roster = question.policy.model_copy(update={"roster": then.roster})
+        try:
+            permit(replace(question, policy=roster))
+            return None
+        except RefusedError:
+            return refused
+
+
+def _breach(refusal: RefusedError, j: int, event: Event, state: State, question: Ask) -> Breach:
+    """A refusal of the gate, located: at the event (or its field), but a vote by someone
+    conflicted at the vote and a missing vote at the sanction's votes, where they are fixed."""
+    message = f"{event.action} refused by the gate: {refusal}"
+    sanction = question.sanction
+    if sanction is not None and refusal.code == "CL056":
+        n = state.votes.get(sanction.id, 0)
+        return Breach(refusal.code, message, None, sanction.id, ("votes", n, "member"))
+    if sanction is not None and refusal.code == "CL051":
+        return Breach(refusal.code, message, None, sanction.id, ("votes",))
+    return Breach(refusal.code, message, j, event.sanction, (refusal.key,) if refusal.key else ())
+
+
+def _question(
+    policy: Policy,
+    case: Case,
+    state: State,
+    sanctions: Mapping[str, Sanction],
+    record_of: RecordOf,
+    event: Event,
+) -> tuple[Ask | None, list[Breach]]:
+    """The question the step that recorded `event` put to the gate (None: none can be put), and
+    what is wrong with the event itself."""
+    name = step_of(event)
+    sanction = sanctions.get(event.sanction or "")
+    if STEPS[name].sanction_from and sanction is None:
+        return None, [Breach("CL058", f"{event.action} names no sanction of {case.id}")]
+    found: list[Breach] = []
+    args: dict[str, Any] = {}
+    if event.action == "committee_formed":
+        args["members"] = event.members or ()
+    elif event.action == "conflict_declared":
+        args["member"] = (event.members or (None,))[0]
+    elif event.action == "reviewed":
+        args["meeting"] = event.meeting
+    elif event.action == "shared":
+        args["summary"] = case.shared_summary
+    elif event.action == "vote_recorded" and sanction is not None:
+        member, found = _vote(sanction, state, event)
+        if member is None:
+            return None, found
+        args["member"] = member
+    elif event.action == "appeal_decided" and sanction is not None and sanction.appeal:
+        args["members"] = sanction.appeal.decided_by
+        args["outcome"] = sanction.appeal.outcome
+    person = sanction.person if sanction is not None else None
+    record = record_of(person) if person else ()
+    question = Ask(
+        policy, name, event.by, event.at, case, state, sanction, sanctions, record, args, False
+    )
+    return question, found
+
+
+def _vote(sanction: Sanction, state: State, event: Event) -> tuple[str | None, list[Breach]]:
+    """The member whose vote a `vote_recorded` event recorded (the sanction's next vote), and
+    what is wrong with it."""
+    n = state.votes.get(sanction.id, 0)
+    if n >= len(sanction.votes):
+        return None, [Breach("CL058", f"vote_recorded, but {sanction.id} holds no vote for it")]
+    vote = sanction.votes[n]
+    if (vote.recorded_by or vote.member) == event.by:
+        return vote.member, []
+    wrong = Breach(
+        "CL058",
+        f"{sanction.id}: votes[{n}] was not recorded by whoever recorded its event",
+        sanction=sanction.id,
+        path=("votes", n),
+    )
+    return vote.member, [wrong]
+
+
+def settled(
+    policy: Policy, case: Case, state: State, sanctions: Mapping[str, Sanction]
+) -> Iterator[Breach]:
+    """The records are what the steps made them: the case's status, committee and review
+    meeting, and each sanction's status, votes, apology and appeal."""
+    if state.case_status is not None and state.case_status != case.status:
+        yield Breach(
+            "CL058", f"{case.id} is {case.status}, but its timeline leaves it {state.case_status}"
+        )
+    if case.committee != state.committee:
+        yield Breach(
+            "CL050",
+            f"{case.id}: the committee is not what its committee_formed and conflict_declared "
+            "events make it",
+            path=("committee",),
+        )
+    if case.review_meeting != state.review_meeting:
+        yield Breach(
+            "CL058",
+            f"{case.id}: review_meeting is not the meeting its reviewed event names",
+            path=("review_meeting",),
+        )
+    declared = {m for e in case.events("conflict_declared") for m in e.members or ()}
+    if declared - set(case.conflicts):
+        yield Breach(
+            "CL058",
+            f"{case.id}: a conflict_declared event names a member `conflicts` does not list",
+            path=("conflicts",),
+        )
     for sanction in sanctions.values():
-        if sanction.case != case.id or sanction.status == "expunged":
-            continue
-        replayed = states.get(sanction.id)
-        if replayed != sanction.status:
-            shown = replayed or "never proposed"
+        if sanction.case == case.id and sanction.status != "expunged":
+            yield from _sanction_settled(policy, case, state, sanction)
+
+
+def _sanction_settled(
+    policy: Policy, case: Case, state: State, sanction: Sanction
+) -> Iterator[Breach]:
+    replayed = state.sanctions.get(sanction.id)
+    if replayed != sanction.status:
+        yield Breach(
+            "CL058",
+            f"{sanction.id} is {sanction.status}, but the timeline of {case.id} leaves it "
+            f"{replayed or 'never proposed'}",
+            sanction=sanction.id,
+            path=("status",),
+        )
+    votes = state.votes.get(sanction.id, 0)
+    if votes != len(sanction.votes):
+        yield Breach(
+            "CL058",
+            f"{sanction.id} holds {len(sanction.votes)} vote(s), but the timeline of {case.id} "
+            f"records {votes}",
+            sanction=sanction.id,
+            path=("votes",),
+        )
+    for n, vote in enumerate(sanction.votes[votes:], start=votes):
+        if rules.conflicted(case, vote.member, position(case, vote.at)):
             yield Breach(
-                "order",
-                f"{sanction.id} is {sanction.status}, but the timeline of {case.id} leaves it "
-                f"{shown}",
+                "CL056",
+                f"{sanction.id}: votes[{n}] is by someone conflicted in {case.id}",
                 sanction=sanction.id,
+                path=("votes",),
+            )
+    done = {e.action for e in case.timeline if e.sanction == sanction.id}
+    facts = (
+        ("apology", sanction.apology is not None, "apology_recorded"),
+        ("appeal", sanction.appeal is not None, "appeal_filed"),
+        ("appeal", bool(sanction.appeal and sanction.appeal.outcome), "appeal_decided"),
+    )
+    for key, held, action in facts:
+        if held != (action in done):
+            what = "holds" if held else "lacks"
+            unallowed = action == "appeal_filed" and held and not rules.appealable(policy, sanction)
+            yield Breach(
+                "CL052" if unallowed else "CL058",
+                f"{sanction.id} {what} its {key}, but the timeline of {case.id} "
+                f"{'records no' if held else 'records an'} {action} event for it",
+                sanction=sanction.id,
+                path=(key,),
             )

@@ -19,6 +19,7 @@ from .models import (
     Policy,
     Rung,
     Sanction,
+    Vote,
 )
 
 BAN_KINDS = frozenset({"ban", "lifetime_ban"})
@@ -66,10 +67,12 @@ def review_meeting(policy: Policy, earliest: date, serious: bool = False) -> Mee
     return next((m for m in meetings if m.kind in kinds and m.date >= earliest), None)
 
 
-def case_deadlines(case: Case, policy: Policy) -> CaseDeadlines:
-    """The stored deadlines of a case, recomputed from its receipt and timeline."""
-    shared = case.first("shared")
-    responded = case.first("response_received")
+def case_deadlines(case: Case, policy: Policy, upto: int | None = None) -> CaseDeadlines:
+    """The stored deadlines of a case, recomputed from its receipt and timeline (as its first
+    `upto` events left them: None, all)."""
+    events = case.timeline[:upto]
+    shared = next((e for e in events if e.action == "shared"), None)
+    responded = next((e for e in events if e.action == "response_received"), None)
     due = response_due(local_date(shared.at, policy), policy) if shared else None
     earliest = None
     if due is not None:
@@ -262,6 +265,33 @@ def by_case(sanctions: Iterable[Sanction]) -> dict[str, list[Sanction]]:
     return grouped
 
 
+def staleness(
+    policy: Policy, sanctions: Iterable[Sanction], proposal: Sanction, day: date
+) -> str | None:
+    """SPEC §3 A stale proposal: why a proposal is no longer what the ladder gives for the day of
+    its enactment (`day`), or None. Its offence number, recomputed from the person's record on
+    that day, and the ladder's sanction for it must still be the proposal's (unless the council
+    deviated from the ladder, which it said why)."""
+    assert proposal.person is not None
+    now = record(policy, sanctions, proposal.person, day, subject=proposal)
+    then = rung_for(policy, proposal.offence)
+    ladder = (now.rung.kind, now.rung.duration)
+    proposed = (proposal.kind, proposal.duration)
+    deviated = proposal.deviation_reason is not None
+    if now.offence == proposal.offence and (deviated or ladder == proposed) and then == now.rung:
+        return None
+    return (
+        f"{proposal.id} is stale: it was proposed as offence {proposal.offence}, "
+        f"{words(*proposed)}; on {day} it is offence {now.offence}, for which the ladder gives "
+        f"{words(*ladder)}. Reject it (`coc sanction reject {proposal.id}`) and propose again"
+    )
+
+
+def words(kind: str, duration: Duration | None) -> str:
+    """A sanction as a sentence says it: 'ban of 3 months', 'warning'."""
+    return kind.replace("_", " ") + (f" of {duration}" if duration else "")
+
+
 def is_deviation(rung: Rung, kind: str, duration: Duration | None) -> bool:
     """Other sanctions: anything but the ladder's kind and duration must give a reason."""
     return kind != rung.kind or duration != rung.duration
@@ -293,11 +323,20 @@ class Tally:
         return len(self.yes) * 2 > len(self.eligible)
 
 
-def tally(policy: Policy, sanction: Sanction, case: Case) -> Tally:
-    """Proposed sanctions, 5th offence: every council member not a party votes; a majority carries."""
-    eligible = tuple(m for m in policy.roster.council if m not in case.parties)
+def tally(
+    policy: Policy,
+    sanction: Sanction,
+    case: Case,
+    upto: int | None = None,
+    votes: Sequence[Vote] | None = None,
+) -> Tally:
+    """Proposed sanctions, 5th offence: every council member not conflicted in the case votes; a
+    majority carries. As of the case's first `upto` events (None: as it stands): a member
+    recused since voting is no longer eligible, and their vote is lost (SPEC §3 Recusal);
+    `votes` are those cast by then (default: all)."""
+    eligible = tuple(eligible_council(policy, case, upto))
     latest: dict[str, str] = {}
-    for vote in sorted(sanction.votes, key=lambda v: v.at):
+    for vote in sorted(sanction.votes if votes is None else votes, key=lambda v: v.at):
         latest[vote.member] = vote.vote
     yes = tuple(m for m in eligible if latest.get(m) == "yes")
     no = tuple(m for m in eligible if latest.get(m) == "no")
@@ -319,10 +358,21 @@ def appealable(policy: Policy, sanction: Sanction) -> bool:
 # --- conflicts of interest ----------------------------------------------------------------------
 
 
-def conflict(case: Case, person: str) -> str | None:
-    """SPEC §3 Recusal: why `person` is conflicted in `case` (its reporter, respondent, a witness,
-    or a declared conflict), or None. A conflicted person never acts on the case, whatever their
-    role: so a report about the project lead is received by another council member."""
+def declared_at(case: Case, person: str) -> int | None:
+    """The place in the timeline of the event that declared `person`'s conflict (None: none did,
+    so the conflict counts from the start)."""
+    for j, event in enumerate(case.timeline):
+        if event.action == "conflict_declared" and person in (event.members or ()):
+            return j
+    return None
+
+
+def conflicted(case: Case, person: str, upto: int | None = None) -> str | None:
+    """SPEC §3 Recusal, the one rule: why `person` is conflicted in `case` as it stood before its
+    event `upto` (None: as it stands), or None. The reporter, the respondent and the witnesses
+    always are; a declared conflict counts from the event that declared it (from the start when
+    no event did). A conflicted person never acts on the case, whatever their role: so a report
+    about the project lead is received by another council member."""
     if person == case.respondent:
         return f"{person} is the respondent in {case.id}"
     if person == case.reporter:
@@ -330,19 +380,30 @@ def conflict(case: Case, person: str) -> str | None:
     if person in case.witnesses:
         return f"{person} is a witness in {case.id}"
     if person in case.conflicts:
-        return f"{person} has declared a conflict of interest in {case.id}"
+        declared = declared_at(case, person) if upto is not None else None
+        if declared is None or upto is None or declared < upto:
+            return f"{person} has declared a conflict of interest in {case.id}"
     return None
 
 
-def committee_problems(policy: Policy, case: Case, members: Sequence[str]) -> list[str]:
-    """Incident processing: a small committee of council members with no conflict of interest."""
+def eligible_council(policy: Policy, case: Case, upto: int | None = None) -> list[str]:
+    """The council members who may act on (and vote on, and be told of) a case: every member on
+    the roster not conflicted in it then."""
+    return [m for m in policy.roster.council if not conflicted(case, m, upto)]
+
+
+def committee_problems(
+    policy: Policy, case: Case, members: Sequence[str], upto: int | None = None
+) -> list[str]:
+    """Incident processing: a small committee of council members with no conflict of interest
+    (as the case stood before its event `upto`)."""
     problems = []
     if len(set(members)) != len(members):
         problems.append("a member is listed twice")
     outsiders = [m for m in members if m not in policy.roster.council]
     if outsiders:
         problems.append(f"not on the council: {', '.join(outsiders)}")
-    problems.extend(reason for m in members if (reason := conflict(case, m)))
+    problems.extend(reason for m in members if (reason := conflicted(case, m, upto)))
     if len(set(members)) < policy.committee.min_size:
         problems.append(
             f"needs at least {policy.committee.min_size} members, got {len(set(members))}"
@@ -350,6 +411,8 @@ def committee_problems(policy: Policy, case: Case, members: Sequence[str]) -> li
     return problems
 
 
-def committee_short(policy: Policy, case: Case) -> int:
-    """How many members a case's committee lacks (after a recusal took one off it); 0: none."""
-    return max(policy.committee.min_size - len(set(case.committee)), 0)
+def committee_short(policy: Policy, committee: Sequence[str]) -> int:
+    """How many members a committee lacks (after a recusal took one off it, or a member left the
+    council); 0: none."""
+    seated = {m for m in committee if m in policy.roster.council}
+    return max(policy.committee.min_size - len(seated), 0)

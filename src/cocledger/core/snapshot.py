@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..errors import UsageError
 from .ids import (
+    CASES_DIR,
     PERSON_ID_PATTERN,
     SANCTION_ID_PATTERN,
+    case_path,
     check_id,
     no_case,
 )
@@ -120,8 +122,39 @@ class CasesInMemory:
 
 
 @dataclass(frozen=True)
+class CasesAfter:
+    """Case files with some cases added or replaced (by a change not yet committed): the others
+    are read from the case files underneath, when asked for."""
+
+    base: CaseFiles
+    changed: Mapping[str, Case]
+
+    def get(self, case_id: str) -> Case | None:
+        found = self.changed.get(case_id)
+        return found if found is not None else self.base.get(case_id)
+
+    def ids(self, year: str | None = None) -> list[str]:
+        new = {i for i in self.changed if year is None or i[4:8] == year}
+        return sorted(set(self.base.ids(year)) | new)
+
+    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
+        for case_id in self.ids():
+            case = self.get(case_id)
+            if case is not None and (status is None or case.status == status or case_id in also):
+                yield case
+
+
+ALL_CASES = CASES_DIR + "/"
+"""In `Snapshot.reads`: every case file was read."""
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """The ledger as it stands: policy, people, sanctions, case files and notice templates."""
+    """The ledger as it stands: policy, people, sanctions, case files and notice templates.
+
+    `reads` names the case files an action read (ALL_CASES: every one), so that it can be
+    refused when one of them holds an error `coc validate` reports (SPEC §3 One engine); the
+    policy and the registers are read by every action."""
 
     policy: Policy
     people: Entries[Person]
@@ -129,6 +162,7 @@ class Snapshot:
     case_files: CaseFiles
     templates: Mapping[str, str] = field(default_factory=dict)
     """Template name -> the text the ledger uses (its own copy, or the package's default)."""
+    reads: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -145,20 +179,20 @@ class Snapshot:
 
     def after(self, change: Change) -> Snapshot:
         """The ledger as it would stand once `change` is made, held in memory (for tests, and to
-        look at an action's result before it is committed)."""
+        check an action's result before it is committed); case files not changed are read from
+        this snapshot's, when asked for."""
         people = {p.id: p for p in self.people.all()}
         people.update({p.id: p for p in change.people})
         for gone in change.people_removed:
             people.pop(gone, None)
         sanctions = {s.id: s for s in self.sanctions.all()}
         sanctions.update({s.id: s for s in change.sanctions})
-        cases = {c.id: c for c in self.cases()}
-        cases.update({c.id: c for c in change.cases})
-        return Snapshot.of(
+        cases = CasesAfter(self.case_files, {c.id: c for c in change.cases})
+        return Snapshot(
             change.policy or self.policy,
-            people.values(),
-            sanctions.values(),
-            cases.values(),
+            Listed(people.values()),
+            Listed(sanctions.values()),
+            cases,
             self.templates,
         )
 
@@ -191,6 +225,7 @@ class Snapshot:
         found = self.case_files.get(case_id)
         if found is None:
             raise no_case(case_id)
+        self.reads.add(case_path(found.id))
         return found
 
     def case_ids(self, year: str | None = None) -> list[str]:
@@ -198,6 +233,7 @@ class Snapshot:
 
     def cases(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         """Every case in id order; with `status`, those of that status and those in `also`."""
+        self.reads.add(ALL_CASES)
         return self.case_files.scan(status, also)
 
     def template(self, name: str) -> str:

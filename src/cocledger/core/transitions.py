@@ -1,23 +1,26 @@
 """SPEC §3 One gate for every action: who may take it, and from which status to which.
 
-`STEPS` is the one table. Every action asks `permit` before it changes anything: the role the
-step needs (the git author is matched to a person by `identify`), that the actor is not
-conflicted in the case (Recusal, the project lead included), the case's and the sanction's
-status, and the order of the process (what must come first, what happens once). Statuses change
-only through `record`, `move` and `create`, which take them from the table; `coc validate`
-replays the same table over each case's timeline (`core.replay`).
+`STEPS` is the one table: for each step the role it needs, the case's and the sanction's
+statuses it acts from and leads to, the order of the process (what must come first, what
+happens once) and the conditions of the policy it must meet (`core.guards`). `core.gate.permit`
+asks it before an action changes anything, and `coc validate` asks it again of every event of
+every timeline, as the case stood then (`core.replay`). Statuses change only through `record`,
+`move` and `create`, which take them from the table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import RefusedError
-from . import rules
+from . import guards
 from .models import Case, Event, EventAction, Person, Policy, Sanction, evolve
+
+if TYPE_CHECKING:
+    from .gate import Ask
 
 Role = Literal["report", "council"]
 ROLES: dict[Role, str] = {
@@ -30,6 +33,11 @@ NEW = "new"
 OPEN = frozenset({"open"})
 LIVE = frozenset({"open", "closed"})
 ON_RECORD = frozenset({"proposed", "enacted", "escalated", "rejected", "withdrawn", "overturned"})
+
+
+Guard = Callable[["Ask"], None]
+"""A condition of the policy a step must meet; it raises RefusedError (with the code of the
+`coc validate` check that reports it) when the step may not happen."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ class Step:
     """Its event happens once: per sanction when it acts on one, else per case."""
     needs: str = ""
     """How a refusal for the sanction's status ends: '...; only a proposed sanction can be enacted'."""
+    guards: tuple[Guard, ...] = ()
+    """The policy's conditions on the step, beyond statuses and order (`core.guards`)."""
 
 
 STEPS: dict[str, Step] = {
@@ -66,14 +76,33 @@ STEPS: dict[str, Step] = {
     "report notify-council": Step(
         "report notify-council", "report", "council_notified", OPEN, once=True
     ),
-    "report share": Step("report share", "report", "shared", OPEN, once=True),
+    "report share": Step(
+        "report share", "report", "shared", OPEN, once=True, guards=(guards.shared_summary,)
+    ),
     "report respond": Step(
         "report respond", "report", "response_received", OPEN, requires=("shared",), once=True
     ),
-    "committee form": Step("committee form", "council", "committee_formed", OPEN),
-    "committee recuse": Step("committee recuse", "council", "conflict_declared", OPEN),
+    "committee form": Step(
+        "committee form",
+        "council",
+        "committee_formed",
+        OPEN,
+        guards=(guards.committee_members,),
+    ),
+    "committee recuse": Step(
+        "committee recuse",
+        "council",
+        "conflict_declared",
+        OPEN,
+        guards=(guards.recusal_member,),
+    ),
     "report review": Step(
-        "report review", "council", "reviewed", OPEN, requires=("committee_formed",)
+        "report review",
+        "council",
+        "reviewed",
+        OPEN,
+        requires=("committee_formed",),
+        guards=(guards.committee_whole, guards.review_meeting, guards.review_waits),
     ),
     # Proposed sanctions
     "sanction propose": Step(
@@ -84,6 +113,7 @@ STEPS: dict[str, Step] = {
         sanction_from=frozenset({NEW}),
         sanction_to="proposed",
         requires=("reviewed",),
+        guards=(guards.one_per_case, guards.in_order),
     ),
     "sanction vote": Step(
         "sanction vote",
@@ -92,6 +122,7 @@ STEPS: dict[str, Step] = {
         LIVE,
         sanction_from=frozenset({"proposed"}),
         needs="votes are taken on a proposed sanction",
+        guards=(guards.voter,),
     ),
     "sanction enact": Step(
         "sanction enact",
@@ -101,6 +132,7 @@ STEPS: dict[str, Step] = {
         sanction_from=frozenset({"proposed"}),
         sanction_to="enacted",
         needs="only a proposed sanction can be enacted",
+        guards=(guards.in_order, guards.not_stale, guards.full_vote),
     ),
     "sanction reject": Step(
         "sanction reject",
@@ -110,6 +142,7 @@ STEPS: dict[str, Step] = {
         sanction_from=frozenset({"proposed"}),
         sanction_to="rejected",
         needs="only a proposed sanction can be rejected",
+        guards=(guards.in_order,),
     ),
     "apology delivered": Step(
         "apology record",
@@ -119,6 +152,7 @@ STEPS: dict[str, Step] = {
         sanction_from=frozenset({"enacted"}),
         once=True,
         needs="the apology is recorded for an enacted warning",
+        guards=(guards.awaiting_apology, guards.in_order),
     ),
     "apology refused": Step(
         "apology record",
@@ -129,6 +163,7 @@ STEPS: dict[str, Step] = {
         sanction_to="escalated",
         once=True,
         needs="the apology is recorded for an enacted warning",
+        guards=(guards.awaiting_apology, guards.in_order),
     ),
     "escalation": Step(
         "apology record",
@@ -155,6 +190,7 @@ STEPS: dict[str, Step] = {
         sanction_from=frozenset({"enacted"}),
         once=True,
         needs="only an enacted sanction can be appealed",
+        guards=(guards.appealable,),
     ),
     "appeal decide": Step(
         "appeal decide",
@@ -165,6 +201,7 @@ STEPS: dict[str, Step] = {
         requires=("appeal_filed",),
         once=True,
         needs="its appeal cannot be decided",
+        guards=(guards.deciders, guards.in_order),
     ),
     "appeal overturn": Step(
         "appeal decide",
@@ -176,10 +213,13 @@ STEPS: dict[str, Step] = {
         requires=("appeal_filed",),
         once=True,
         needs="its appeal cannot be decided",
+        guards=(guards.deciders, guards.in_order),
     ),
     # Communications, closing, expiry of records
     "notify": Step("notify", "council", "notified", LIVE),
-    "case close": Step("case close", "council", "closed", OPEN, case_to="closed"),
+    "case close": Step(
+        "case close", "council", "closed", OPEN, case_to="closed", guards=(guards.nothing_pending,)
+    ),
     "expunge": Step(
         "expunge",
         "council",
@@ -236,72 +276,6 @@ def authorise(policy: Policy, name: str, actor: str) -> Step:
     return step
 
 
-# --- the gate -----------------------------------------------------------------------------------
-
-
-def permit(
-    policy: Policy,
-    name: str,
-    actor: str,
-    case: Case | None = None,
-    sanction: Sanction | None = None,
-) -> Step:
-    """Whether `actor` may take step `name` on `case` (and `sanction`) now; RefusedError says why
-    not. Call it before computing anything the step changes."""
-    step = authorise(policy, name, actor)
-    if case is not None:
-        _case_status(step, case)
-        reason = rules.conflict(case, actor)
-        if reason:
-            raise RefusedError(f"{reason}: a conflicted person never acts on the case")
-    if case is not None:
-        problem = order_problem(step, case, sanction.id if sanction else None)
-        if problem:
-            raise RefusedError(problem)
-    if sanction is not None:
-        _sanction_status(step, sanction)
-    return step
-
-
-def _case_status(step: Step, case: Case) -> None:
-    if case.status in step.case_from or NEW in step.case_from:
-        return
-    if case.status == "expunged":
-        raise RefusedError(f"{case.id} has been expunged: nothing more can be recorded on it")
-    if case.status == step.case_to:
-        raise RefusedError(f"{case.id} is already {case.status}")
-    raise RefusedError(f"{case.id} is {case.status}; nothing more can be recorded on it")
-
-
-def _sanction_status(step: Step, sanction: Sanction) -> None:
-    if not step.sanction_from or sanction.status in step.sanction_from:
-        return
-    if sanction.status == "expunged":
-        raise RefusedError(f"{sanction.id} has been expunged: nothing more can be recorded on it")
-    raise RefusedError(f"{sanction.id} is {sanction.status}; {step.needs}")
-
-
-def order_problem(
-    step: Step, case: Case, sanction: str | None, upto: int | None = None
-) -> str | None:
-    """The order of the process: what the step needs done first, and what it does only once
-    (among the first `upto` events of the timeline, for a replay)."""
-    events = case.timeline[:upto]
-    acts_on_sanction = sanction is not None and bool(step.sanction_from - {NEW})
-    mine = [e for e in events if e.sanction == sanction] if acts_on_sanction else list(events)
-    subject = sanction if acts_on_sanction else case.id
-    for needed in step.requires:
-        if not any(e.action == needed for e in mine):
-            return f"{subject} {REQUIRED[needed]}"
-    if step.once and step.event is not None:
-        done = next((e for e in mine if e.action == step.event), None)
-        if done is not None:
-            what = DONE.get(step.event, f"{step.event.replace('_', ' ')} was")
-            outcome = f" as {done.note}" if done.note and step.event == "apology_recorded" else ""
-            return f"{subject}: {what} already recorded{outcome} on {done.at.date()}"
-    return None
-
-
 # --- the only places a status changes -----------------------------------------------------------
 
 
@@ -312,13 +286,26 @@ def open_case(step: Step, **fields: Any) -> Case:
 
 
 def record(step: Step, case: Case, event: Event | None, **changes: Any) -> Case:
-    """The case after the step: its event appended, its status as the table says."""
+    """The case after the step: its event in the timeline in time order (after every event of
+    the same moment or earlier: a step recorded late lands where it happened), its status as
+    the table says."""
     if step.case_to is not None and step.case_to != case.status:
         changes["status"] = step.case_to
     if event is None:
         return evolve(case, **changes)
     assert event.action == step.event, (event.action, step.event)
-    return case.with_event(event, **changes)
+    place = position(case, event.at)
+    timeline = (*case.timeline[:place], event, *case.timeline[place:])
+    return evolve(case, timeline=timeline, **changes)
+
+
+def position(case: Case, at: datetime) -> int:
+    """Where a step taken at `at` goes in the case's timeline: after every event recorded at
+    that moment or before it (so the events before it are those it follows)."""
+    place = len(case.timeline)
+    while place and case.timeline[place - 1].at > at:
+        place -= 1
+    return place
 
 
 def create(step: Step, day: date, **fields: Any) -> Sanction:

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..core.history import CommitInfo
 from ..core.ids import (
     CASE_ID_PATTERN,
     PERSON_ID_PATTERN,
@@ -23,7 +24,6 @@ from ..core.ids import (
     no_case,
 )
 from . import audit_index
-from .git import CommitInfo
 
 
 def happened(commit: CommitInfo) -> datetime:

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from ..core.history import CommitInfo
 from . import git as gitstore
-from .git import CommitInfo
 
 VERSION = 1  # of the table layout; a new one starts a new file
 _TABLES = [

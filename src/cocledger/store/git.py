@@ -17,10 +17,10 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..core.history import CommitInfo
 from ..core.ids import POLICY_FILE
 from ..errors import CocError, RefusedError, UsageError
 from . import interrupts
@@ -28,21 +28,6 @@ from . import interrupts
 _locked_dirs: dict[Path, str] = {}  # git dir of each ledger this process holds locked (re-entrant)
 _git_dirs: dict[Path, str] = {}
 _prefixes: dict[Path, str] = {}  # ledger root -> its folder inside the work tree ("" or "dir/")
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    """One commit as the audit trail shows it; `signature` is git's %G? letter when asked for."""
-
-    sha: str
-    author_name: str
-    author_email: str
-    authored_at: datetime
-    subject: str
-    trailers: dict[str, str] = field(default_factory=dict)
-    signature: str = ""
-    body: str = ""  # only when asked for (the audit index reads the expunge commits' bodies)
-    parents: tuple[str, ...] = ()  # likewise
 
 
 def _first_line(*texts: bytes) -> str:

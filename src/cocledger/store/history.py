@@ -4,7 +4,7 @@ each changed, with their blob ids), one `git diff` for what changed since the fo
 `git cat-file --batch` process for every file version the checks ask for. Registers are parsed
 entry by entry, an entry the work tree (or another version) already holds never again.
 
-The checks see this only through `checks.context.HistorySource`; they never run git.
+The checks see this only through `core.history.HistorySource`; they never run git.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..core.history import CommitInfo
 from ..core.ids import CASES_DIR, PEOPLE_FILE, SANCTIONS_FILE
 from ..core.models import Case, PeopleFile, Person, Sanction, SanctionsFile
 from ..errors import CocError, UsageError
 from . import git
-from .git import CommitInfo
 from .loader import load_data, parse_quietly
 
 if TYPE_CHECKING:
-    from ..checks.context import Context
+    from ..core.ledger import Ledger
 
 NULL_BLOB = re.compile(r"0+")
 FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%G?", "%s", "%(trailers:only,unfold)")
@@ -47,7 +47,7 @@ Changes = dict[str, tuple[Blob, Blob]]  # path -> its blob before and after
 class GitHistory:
     """The history of HEAD since it forked from `base` (as a pull request compares)."""
 
-    def __init__(self, root: Path, base: str, ctx: Context | None = None) -> None:
+    def __init__(self, root: Path, base: str) -> None:
         self.root, self.base = root, base
         proc = git._git(
             root, "rev-parse", "-q", "--verify", f"{git._rev(base)}^{{commit}}", check=False
@@ -80,8 +80,7 @@ class GitHistory:
         self._models: dict[tuple[str, str], Any] = {}
         self._entries: dict[tuple[str, str], BaseModel] = {}  # (model, entry's text) -> entry
         self._work_cases: dict[str, Case] = {}  # HEAD's case files, as the work tree has them
-        if ctx is not None:
-            self._seed(ctx)
+        self._data: dict[str, dict[str, Any] | None] = {}  # text -> its parsed YAML
 
     # --- reading git ------------------------------------------------------------------------------
 
@@ -158,10 +157,16 @@ class GitHistory:
         already known from the log."""
         return self._diff(before, after)
 
-    def commits_of(self, trailer: str, path: str) -> list[CommitInfo]:
-        """Commits (newest first) carrying a trailer line, e.g. `Coc-Sanction: S-2026-0001`, and
-        touching `path`."""
-        return git.commits(self.root, grep=f"^{trailer}$", paths=[path])
+    def data_at(self, rev: str, path: str) -> dict[str, Any] | None:
+        """A file's parsed YAML at a revision: {} where it is not there, None where it does not
+        parse; once per text (asked for each side of each commit)."""
+        text = self.text_at(rev, path)
+        if text is None:
+            return {}
+        if text not in self._data:
+            data, problems = load_data(text, path)
+            self._data[text] = None if problems else data
+        return self._data[text]
 
     def close(self) -> None:
         self._reader.close()
@@ -181,16 +186,16 @@ class GitHistory:
             self._models[key] = found if found is not None else parse_quietly(text, path, model)
         return self._models[key]
 
-    def _seed(self, ctx: Context) -> None:
+    def seed(self, ledger: Ledger) -> None:
         """What the work tree already holds parsed: its case files, where they are as HEAD has
         them, and its register entries, by their text (most of every older version too)."""
         if sum(p.startswith(CASES_DIR + "/") for p in self.changed) >= REUSE_FROM:
-            self._work_cases = self._unedited(ctx)
+            self._work_cases = self._unedited(ledger)
         for path, model, entries in (
-            (SANCTIONS_FILE, SanctionsFile, ctx.sanctions),
-            (PEOPLE_FILE, PeopleFile, ctx.people),
+            (SANCTIONS_FILE, SanctionsFile, ledger.sanctions),
+            (PEOPLE_FILE, PeopleFile, ledger.people),
         ):
-            text = ctx.texts.get(path) if path in ctx.texts else None
+            text = ledger.text(path)
             if text is None or entries is None:
                 continue
             blocks = _blocks(text, REGISTERS[model][0])
@@ -200,14 +205,15 @@ class GitHistory:
                 for block, entry in zip(blocks, entries, strict=True):
                     self._entries[name, block] = entry
 
-    def _unedited(self, ctx: Context) -> dict[str, Case]:
+    def _unedited(self, ledger: Ledger) -> dict[str, Case]:
         """The work tree's case files changed since the fork and not edited since HEAD."""
         proc = git._git(self.root, "--no-optional-locks", "diff", "--name-only", "-z",
                         "--relative", "HEAD", "--", check=False)  # fmt: skip
         if proc.returncode != 0 or self.head != git.head_sha(self.root):
             return {}
         edited = set(proc.stdout.decode("utf-8", "replace").split("\0"))
-        return {p: c for p, c in ctx.cases if p not in edited and p in self.changed}
+        found = {p: ledger.case_in(p) for p in self.changed if p not in edited}
+        return {p: c for p, c in found.items() if c is not None}
 
     def _register(self, text: str, path: str, model: type[Any]) -> Any:
         """people.yaml or sanctions.yaml in the tool's layout, parsed by entry: only the entries

@@ -85,6 +85,20 @@ def read_text(path: Path, relpath: str) -> str:
         raise yamlio.YamlProblem(message, relpath, line, col) from None
 
 
+def read_problem(path: Path, relpath: str) -> tuple[str | None, list[Problem]]:
+    """A file's text, or why not as a problem (over the size cap, not UTF-8, unreadable); None
+    and no problem when it is not there."""
+    try:
+        return read_text(path, relpath), []
+    except FileNotFoundError:
+        return None, []
+    except yamlio.YamlProblem as exc:
+        return None, [Problem(exc.code, "error", relpath, exc.line or 1, exc.col, exc.detail)]
+    except OSError as exc:
+        message = f"cannot read the file: {exc.strerror or exc}"
+        return None, [Problem("CL001", "error", relpath, 1, 1, message)]
+
+
 def load_data(text: str, file: str) -> tuple[Any, list[Problem]]:
     """The fast YAML parse alone (validate runs it in worker processes): data, or the problem
     of a text the reader refuses (CL001, CL005, CL006) or that is not a mapping (CL002)."""
@@ -128,14 +142,20 @@ def parse_file(
     return validate_data(data, file, model, locate or Locator(text))
 
 
+def refusal(problems: Sequence[Problem], name: Callable[[str], str] = str) -> InputError:
+    """What an action or a query says of a file it relies on that has problems: the first, at
+    its line (exit 2), pointing to `coc validate` for the rest."""
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more: see `coc validate`)" if len(problems) > 1 else ""
+    return InputError(first.message + more, name(first.file), first.line)
+
+
 def parse_strictly(text: str, file: str, model: type[M]) -> M:
     """A file an action or a query relies on: its model, or its first problem as an InputError
     (exit 2, naming file:line and pointing to `coc validate`)."""
     parsed, problems = parse_file(text, file, model)
     if parsed is None:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more: see `coc validate`)" if len(problems) > 1 else ""
-        raise InputError(first.message + more, file, first.line)
+        raise refusal(problems)
     return parsed
 
 

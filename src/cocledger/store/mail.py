@@ -14,6 +14,7 @@ a notice carries a conduct report. Certificates are verified against the system'
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import smtplib
 import ssl
@@ -27,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import RefusedError, UsageError
 
 if TYPE_CHECKING:
+    from ..core.change import Outcome
     from ..core.messages import Notice
     from ..core.models import Person, Policy
 
@@ -156,6 +158,30 @@ def _message(text: str, to: Sequence[Person], policy: Policy, at: datetime) -> E
 
 
 # --- sending ------------------------------------------------------------------------------------
+
+
+def deliver(
+    server: Server,
+    notice: Notice,
+    policy: Policy,
+    at: datetime,
+    outcome: Outcome,
+    sent: list[Outgoing],
+) -> Outcome:
+    """`notify --send`: the drafted notice e-mailed to its party, once the action is decided and
+    before it is committed (SPEC §4 Sending notifications: recorded only once the server took
+    every message); the messages sent are added to `sent`, and to the outcome's data and lines."""
+    outgoing = compose(notice, policy, at)
+    send(server, outgoing, policy.contact)
+    sent.extend(outgoing)
+    rows = [
+        {"to": [p.id for p in item.to], "message_id": item.message["Message-ID"]}
+        for item in outgoing
+    ]
+    lines = [f"sent through {server} to {item.message['To']}" for item in outgoing]
+    return dataclasses.replace(
+        outcome, data={**outcome.data, "sent": rows}, details=(*outcome.details, *lines)
+    )
 
 
 def send(server: Server, outgoing: Sequence[Outgoing], sender: str) -> None:

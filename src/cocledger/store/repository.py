@@ -1,53 +1,43 @@
-"""The ledger work tree as a Snapshot, and an action's Change made so as one atomic commit.
+"""The one loader: a ledger work tree read for one command, each file at most once, when first
+needed, from the parse caches where it can, leniently (a file that does not parse is None and
+its problems are kept, each at its line).
 
-`open(root)` reads each file at most once, when first needed, from the parse caches where it
-can; `session(root)` holds the ledger's lock for an action. `Repository.commit` renders the
-changed records into YAML (keeping comments, rewriting a register entry by entry), commits them
-with `commit.apply`, then keeps the caches true: it enters the registers it wrote, and empties every
-cache when the change removes personal details. Nothing above `store/` sees a cache.
-
-An ambiguous ledger (two entries with one id, a case file that holds another case) is refused
-here, naming both places, for every command but `coc validate` (SPEC §2).
+Two views of the same reading: `ledger` (a `core.ledger.Ledger`, what `coc validate`'s checks
+and the actions' own check of what they read look at) and `snapshot` (a `core.snapshot.Snapshot`,
+what an action or a query decides on), which refuses a file that does not parse, naming file and
+line (exit 2), and an ambiguous ledger (two entries with one id, a case file that holds another
+case), naming both places (SPEC §2). `session(root)` holds the ledger's lock for an action;
+`Repository.commit` makes its Change one commit (`store.render`, `store.commit`) and keeps the
+caches true. Nothing above `store/` sees a cache.
 """
 
 from __future__ import annotations
 
-import builtins
 import contextlib
-import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 from ..core.change import Change
-from ..core.defaults import CASE_HEADER, PEOPLE_HEADER, SANCTIONS_HEADER
-from ..core.ids import (
-    CASES_DIR,
-    PEOPLE_FILE,
-    POLICY_FILE,
-    SANCTIONS_FILE,
-    case_path,
-    is_case_id,
-    no_case,
-)
+from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.messages import TEMPLATE_NAMES, template_path
 from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
+from ..core.problems import Problem
 from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
-from . import cache, commit, git, templates, yamlio
-from .loader import Locator, parse_strictly, read_text
+from . import cache, commit, git, render, templates
+from .cases import CaseStore, Progress
+from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
 from .registers import Register
 
 R = TypeVar("R", Person, Sanction)
-HEADERS = {PEOPLE_FILE: PEOPLE_HEADER, SANCTIONS_FILE: SANCTIONS_HEADER}
-
-
-def data_of(model: BaseModel, only_set: bool = False) -> Any:
-    """A model as the plain values the YAML files hold (dates as ISO text)."""
-    return model.model_dump(mode="json", exclude_none=True, exclude_unset=only_set)
+T = TypeVar("T")
+Loaded = tuple[T | None, list[Problem]]
+"""What a file gave: its model (None: it does not parse, or is not there) and its problems."""
 
 
 def ambiguous(file: str, what: str, line: int, other: str) -> InputError:
@@ -61,31 +51,42 @@ def ambiguous(file: str, what: str, line: int, other: str) -> InputError:
 
 
 class Repository:
-    """One ledger work tree, read for one command."""
+    """One ledger work tree, read for one command. `trust_written`: serve the registers an
+    action wrote from the parse cache (`coc validate` trusts only what it parsed itself)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, trust_written: bool = True) -> None:
         self.root = root
-        self._texts: dict[str, str | None] = {}
+        self.trust_written = trust_written
+        self._read: dict[str, tuple[str | None, list[Problem]]] = {}
 
-    # --- reading --------------------------------------------------------------------------------
+    # --- files --------------------------------------------------------------------------------
 
     def text(self, relpath: str) -> str | None:
-        """A ledger file's text (None when it is not there)."""
-        if relpath not in self._texts:
-            path = self.root / relpath
-            try:  # refused over the size cap or at a byte that is not UTF-8 (`loader.read_text`)
-                found = read_text(path, self.name(relpath)) if path.is_file() else None
-                self._texts[relpath] = found
-            except OSError as exc:
-                raise InputError(
-                    f"cannot read it: {exc.strerror or exc}", self.name(relpath)
-                ) from None
-        return self._texts[relpath]
+        """A file an action writes: its text (None: not there yet), or refused if unreadable."""
+        text, problems = self.read(relpath)
+        if problems:
+            raise self.refusal(problems)
+        return text
+
+    def read(self, relpath: str) -> tuple[str | None, list[Problem]]:
+        """A ledger file's text (None when it is not there), or why it cannot be read."""
+        if relpath not in self._read:
+            self._read[relpath] = read_problem(self.root / relpath, relpath)
+        return self._read[relpath]
+
+    def text_of(self, relpath: str) -> str | None:
+        """A file's text if it can be read (to find a line in it)."""
+        return self.read(relpath)[0]
 
     def name(self, relpath: str) -> str:
         """A ledger file as messages name it: from the work tree's top (SPEC §2), so that a ledger
         in a folder of a larger repository is pointed at where the user and CI look."""
         return git.shown(self.root, relpath) if self.git_dir is not None else relpath
+
+    def refusal(self, problems: Sequence[Problem]) -> InputError:
+        return refusal(problems, self.name)
+
+    ambiguous = staticmethod(ambiguous)
 
     @cached_property
     def git_dir(self) -> str | None:
@@ -103,33 +104,72 @@ class Repository:
             f"missing; is {self.root} a ledger? Create one with `coc init`", self.name(relpath)
         )
 
+    # --- parsed, leniently --------------------------------------------------------------------
+
+    @cached_property
+    def loaded_policy(self) -> tuple[Policy | None, list[Problem]]:
+        text, problems = self.read(POLICY_FILE)
+        if text is None:
+            return None, problems
+        return parse_file(text, POLICY_FILE, Policy, Locator(text))
+
+    def _register(
+        self, relpath: str, model: type[R], whole: type[BaseModel]
+    ) -> Loaded[Register[R]]:
+        """A register from the parse cache, or parsed whole (and then entered in the cache)."""
+        text, problems = self.read(relpath)
+        if text is None:
+            empty = relpath == SANCTIONS_FILE and not problems  # no sanctions yet
+            return (Register.of(model, []) if empty else None), problems
+        key = relpath.removesuffix(".yaml")
+        found: list[Problem] = []
+
+        def parse() -> Sequence[R] | None:
+            parsed, problems = parse_file(text, relpath, whole, Locator(text))
+            found.extend(problems)
+            return None if parsed is None else getattr(parsed, key)
+
+        register = cache.register(self.cache, text, model, parse, written=self.trust_written)
+        return register, found
+
+    @cached_property
+    def loaded_people(self) -> Loaded[Register[Person]]:
+        return self._register(PEOPLE_FILE, Person, PeopleFile)
+
+    @cached_property
+    def loaded_sanctions(self) -> Loaded[Register[Sanction]]:
+        return self._register(SANCTIONS_FILE, Sanction, SanctionsFile)
+
+    @cached_property
+    def case_files(self) -> CaseStore:
+        return CaseStore(self)
+
+    def load_all(self, progress: Progress | None = None) -> None:
+        """Every file parsed now (`coc validate`): the case files in worker processes if many."""
+        self.case_files.load_all(progress)
+
+    @cached_property
+    def ledger(self) -> Files:
+        return Files(self)
+
+    # --- parsed, strictly: what an action or a query relies on --------------------------------
+
     @cached_property
     def policy(self) -> Policy:
-        text = self.text(POLICY_FILE)
-        if text is None:
-            raise self._missing(POLICY_FILE)
-        return parse_strictly(text, self.name(POLICY_FILE), Policy)
+        policy, problems = self.loaded_policy
+        if policy is None:
+            raise self.refusal(problems) if problems else self._missing(POLICY_FILE)
+        return policy
 
-    def _register(self, relpath: str, model: type[R], whole: type[BaseModel]) -> Register[R]:
-        """A register from the parse cache, or parsed whole (and then entered in the cache);
-        refused when two entries share an id (or, for people, an email)."""
-        text = self.text(relpath)
-        if text is None:
-            if relpath != SANCTIONS_FILE:
-                raise self._missing(relpath)
-            return Register.of(model, [])  # a ledger without sanctions yet
-        key = relpath.removesuffix(".yaml")
-        found = cache.register(
-            self.cache,
-            text,
-            model,
-            lambda: getattr(parse_strictly(text, self.name(relpath), whole), key),
-        )
-        assert found is not None  # parse_strictly raises rather than return nothing
-        repeated = found.repeated(("email",) if model is Person else ())
+    def _strict(self, relpath: str, loaded: Loaded[Register[R]]) -> Register[R]:
+        found, problems = loaded
+        if found is None:
+            raise self.refusal(problems) if problems else self._missing(relpath)
+        repeated = found.repeated(("email",) if found.model is Person else ())
         if repeated:
             field, value, first, later = repeated[0]
-            where = Locator(text)
+            where = Locator(self.text_of(relpath) or "")
+            key = relpath.removesuffix(".yaml")
             line, other = where((key, later, field))[0], where((key, first, field))[0]
             what = f"the {field} '{value}'" if field == "email" else f"the id '{value}'"
             shown = self.name(relpath)
@@ -138,58 +178,22 @@ class Repository:
 
     @cached_property
     def people(self) -> Register[Person]:
-        return self._register(PEOPLE_FILE, Person, PeopleFile)
+        return self._strict(PEOPLE_FILE, self.loaded_people)
 
     @cached_property
     def sanctions(self) -> Register[Sanction]:
-        return self._register(SANCTIONS_FILE, Sanction, SanctionsFile)
-
-    @cached_property
-    def case_files(self) -> CaseStore:
-        return CaseStore(self)
+        return self._strict(SANCTIONS_FILE, self.loaded_sanctions)
 
     @cached_property
     def snapshot(self) -> Snapshot:
         """The ledger as it stands; policy, people and sanctions are read now, cases when used."""
         return Snapshot(self.policy, self.people, self.sanctions, self.case_files, Templates(self))
 
-    @cached_property
-    def trusted(self) -> Snapshot:
-        """The snapshot an action decides on: refused (exit 2, at file:line) while a stored
-        computed field of the register differs from the rules (issue 14.1): actions never act
-        on what `coc validate` rejects."""
-        from ..core import integrity
-
-        texts = (self.text(POLICY_FILE), self.text(SANCTIONS_FILE))
-        if not cache.trusted(self.cache, texts):  # 34 ms for 2,000 sanctions, else a lookup
-            found = next(integrity.register(self.policy, self.sanctions.all()), None)
-            if found is not None:
-                raise self._untrusted(SANCTIONS_FILE, found)
-            cache.trust(self.cache, texts)
-        return self.snapshot
-
-    def _untrusted(self, relpath: str, found: Any) -> InputError:
-        line = Locator(self.text(relpath) or "")(found.path)[0]
-        return InputError(
-            f"{found.message}: an action would rely on it; correct it (or revert the edit) "
-            "first (`coc validate` shows every problem)",
-            self.name(relpath),
-            line,
-        )
-
     # --- writing --------------------------------------------------------------------------------
 
     def commit(self, change: Change) -> str:
-        """Write the change's records and commit exactly them (SPEC §5); returns the sha. A case
-        the change rewrites must hold the deadlines the rules give (issue 14.1)."""
-        from ..core import integrity
-
-        for case in change.cases:
-            before = self.case_files.get(case.id)  # None for a new case
-            found = next(integrity.case_deadlines(self.policy, before), None) if before else None
-            if found is not None:
-                raise self._untrusted(case_path(case.id), found)
-        files, written = self._render(change)
+        """Write the change's records and commit exactly them (SPEC §5); returns the sha."""
+        files, written = render.files(self, change)
         sha = commit.apply(
             self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
         )
@@ -197,118 +201,96 @@ class Repository:
             cache.clear(self.cache)
         else:
             cache.Written(self.cache, written).commit()
-        if "trusted" in vars(self):  # written with the rules' values, on a checked register
-            after = [files.get(p, self.text(p)) for p in (POLICY_FILE, SANCTIONS_FILE)]
-            cache.trust(self.cache, after)
         return sha
 
-    def _render(self, change: Change) -> tuple[dict[str, str | None], list[tuple[str, Any]]]:
-        files: dict[str, str | None] = dict(change.files)
-        written: list[tuple[str, Any]] = []
-        for case in change.cases:
-            relpath = case_path(case.id)
-            previous = self.text(relpath)
-            text = yamlio.dump(data_of(case), previous)
-            files[relpath] = text if previous is not None else CASE_HEADER + text
-        if change.sanctions:
-            written.append(self._register_text(SANCTIONS_FILE, Sanction, change.sanctions, ()))
-            files[SANCTIONS_FILE] = written[-1][0]
-        if change.people or change.people_removed:
-            people = self._register_text(PEOPLE_FILE, Person, change.people, change.people_removed)
-            written.append(people)
-            files[PEOPLE_FILE] = people[0]
-        if change.policy is not None:
-            files[POLICY_FILE] = yamlio.dump(
-                data_of(change.policy, only_set=True), self.text(POLICY_FILE)
-            )
-        return files, written
 
-    def _register_text(
-        self, relpath: str, model: type[R], changed: Sequence[R], removed: Collection[str]
-    ) -> tuple[str, Register[Any]]:
-        """A register file rewritten entry by entry: only the changed or added entries are
-        rendered (the whole file only when entries leave it, or its layout is not the tool's)."""
-        key = relpath.removesuffix(".yaml")
-        previous = self.text(relpath)
-        register: Register[Any] = Register.of(model, [])
-        if previous:
-            register = self.sanctions if relpath == SANCTIONS_FILE else self.people
-        new = register.changed(changed).without(removed)
-        items = {entry.id: data_of(entry) for entry in changed}
-        text = None if removed else yamlio.dump_items(previous, key, items, set(register.ids))
-        if text is None:
-            text = yamlio.dump({key: [data_of(entry) for entry in new.all()]}, previous)
-            if previous is None:
-                text = HEADERS[relpath] + text
-        return text, new
-
-
-class CaseStore:
-    """The case files of a work tree (SPEC §2: cases/<year>/<id>.yaml), each parsed once; a file
-    is recognised by its content in the case cache, so a scan parses only new or changed files."""
+class Files:
+    """The ledger as `coc validate`'s checks see it (`core.ledger.Ledger`), over a Repository."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-        self._cases: dict[str, Case] = {}
+        self._locators: dict[str, Locator] = {}
 
-    def get(self, case_id: str) -> Case | None:
-        relpath = case_path(case_id)
-        if case_id not in self._cases:
-            text = self.repo.text(relpath)
-            if text is None:
-                return None
-            case = parse_strictly(text, self.repo.name(relpath), Case)
-            self._cases[case_id] = self._checked(relpath, case)
-        return self._cases[case_id]
+    @property
+    def policy(self) -> Policy | None:
+        return self.repo.loaded_policy[0]
 
-    def _checked(self, relpath: str, case: Case) -> Case:
-        """A case file holds the case its name says; a copy holding another is ambiguous."""
-        if relpath == case_path(case.id):
-            return case
-        line = Locator(self.repo.text(relpath) or "")(("id",))[0]
-        home = case_path(case.id)
-        other = self.repo.text(home)
-        shown = self.repo.name(home)
-        there = f"{shown}:{Locator(other)(('id',))[0]}" if other is not None else shown
-        raise ambiguous(self.repo.name(relpath), f"the case {case.id}", line, there)
+    @property
+    def people(self) -> Sequence[Person] | None:
+        found = self.repo.loaded_people[0]
+        return found.all() if found is not None else None
 
-    def ids(self, year: str | None = None) -> list[str]:
-        base = self.repo.root / CASES_DIR
-        if not base.is_dir():
+    @property
+    def sanctions(self) -> Sequence[Sanction] | None:
+        found = self.repo.loaded_sanctions[0]
+        return found.all() if found is not None else None
+
+    @property
+    def missing(self) -> frozenset[str]:
+        return frozenset() if (self.repo.root / PEOPLE_FILE).is_file() else frozenset({PEOPLE_FILE})
+
+    def case_files(self) -> Sequence[str]:
+        return self.repo.case_files.files()
+
+    def case_in(self, relpath: str) -> Case | None:
+        return self.repo.case_files.parsed(relpath)
+
+    def problems(self, files: Collection[str] | None = None) -> list[Problem]:
+        wanted = [POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, *self.case_files()]
+        found: list[Problem] = []
+        for relpath in wanted if files is None else sorted(files):
+            found += self._problems_of(relpath)
+        return found
+
+    def _problems_of(self, relpath: str) -> list[Problem]:
+        if relpath == POLICY_FILE:
+            return self.repo.loaded_policy[1]
+        if relpath == PEOPLE_FILE:
+            return self.repo.loaded_people[1]
+        if relpath == SANCTIONS_FILE:
+            return self.repo.loaded_sanctions[1]
+        return self.repo.case_files.problems(relpath)
+
+    def text(self, relpath: str) -> str | None:
+        return self.repo.text_of(relpath)
+
+    def locate(self, relpath: str, path: Sequence[str | int]) -> tuple[int, int]:
+        if relpath not in self._locators:
+            self._locators[relpath] = Locator(self.repo.text_of(relpath) or "")
+        return self._locators[relpath](path)
+
+    def shown(self, relpath: str) -> str:
+        return self.repo.name(relpath)
+
+    def policy_at(self, moment: datetime) -> Policy | None:
+        """policy.yaml as the last commit (in history order) whose moment (its `Coc-At`, else
+        its author date) is not after `moment` left it."""
+        for when, sha in self._versions:
+            if when <= moment:
+                text = git.file_at(self.repo.root, sha, POLICY_FILE)
+                return parse_quietly(text, POLICY_FILE, Policy)
+        return None
+
+    @cached_property
+    def _versions(self) -> list[tuple[datetime, str]]:
+        """The commits that changed policy.yaml, newest first, with their moment."""
+        if self.repo.git_dir is None:
             return []
-        pattern = f"{year}/*.yaml" if year else "*/*.yaml"
-        # a stray file (notes.yaml, a copy) is validate's to report (CL001/CL021), not a crash here
-        return sorted(p.stem for p in base.glob(pattern) if is_case_id(p.stem))
+        found = []
+        with contextlib.suppress(CocError):
+            for commit_info in git.commits(self.repo.root, paths=[POLICY_FILE]):
+                found.append(
+                    (_moment(commit_info.trailers, commit_info.authored_at), commit_info.sha)
+                )
+        return found
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        """Every case in id order; with `status`, only the cases of that status and those in `also`
-        (a case of another status is not even unpickled)."""
-        store = cache.Store(self.repo.cache, "cases")
-        root = str(self.repo.root)
-        for case_id in self.ids():
-            wanted = status is None or case_id in also
-            relpath = case_path(case_id)
-            try:  # read even when loaded before: the store keeps the entries of what it saw
-                with builtins.open(os.path.join(root, relpath), "rb") as handle:
-                    raw: bytes | None = handle.read()
-            except OSError:  # not where its id says: `get` reports it as it always has
-                raw = None
-            digest, entry = store.find(raw) if raw is not None else (b"", None)
-            case = self._cases.get(case_id)
-            if case is None:
-                if entry is not None and not wanted and entry[0] != status:
-                    continue
-                case = cache.Store.model(entry, Case) if entry is not None else None
-                if case is None:
-                    case = self.get(case_id)
-                    if case is None:
-                        raise no_case(case_id)
-                    if raw is not None:
-                        store.add(digest, case.status, case)
-                self._cases[case_id] = self._checked(relpath, case)
-            if wanted or case.status == status:
-                yield case
-        store.save()
+
+def _moment(trailers: Mapping[str, str], authored: datetime) -> datetime:
+    try:
+        stated = datetime.fromisoformat(trailers.get("Coc-At", ""))
+    except ValueError:
+        return authored
+    return stated if stated.tzinfo is not None else authored
 
 
 class Templates(Mapping[str, str]):
@@ -320,7 +302,9 @@ class Templates(Mapping[str, str]):
     def __getitem__(self, name: str) -> str:
         if name not in TEMPLATE_NAMES:
             raise KeyError(name)
-        text = self.repo.text(template_path(name))
+        text, problems = self.repo.read(template_path(name))
+        if problems:
+            raise self.repo.refusal(problems)
         return text if text is not None else templates.default(name)
 
     def __iter__(self) -> Iterator[str]:
@@ -330,9 +314,9 @@ class Templates(Mapping[str, str]):
         return len(TEMPLATE_NAMES)
 
 
-def open(root: Path) -> Repository:
-    """The ledger at `root` (its folder, as `git.find_root` says), for a query."""
-    return Repository(root)
+def open(root: Path, trust_written: bool = True) -> Repository:
+    """The ledger at `root` (its folder, as `git.find_root` says), for a query or validate."""
+    return Repository(root, trust_written)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,126 @@
+"""The ledger as `coc validate`'s checks see it: what parsed of each file, and the problems of
+what did not, each at its file and line (SPEC §6). A file that does not parse is None here (its
+problems reported), and every check skips what it cannot see.
+
+`store.repository` gives one of a work tree (the one loader: actions, queries and validate all
+read through it); `InMemory` gives one of a Snapshot, for the actions' check of their own result
+and for tests. Pure data and an interface: nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from .ids import CASES_DIR, case_path
+from .models import Case, Person, Policy, Sanction
+from .problems import Problem
+from .snapshot import Snapshot
+
+
+class Ledger(Protocol):
+    """A ledger's files, parsed leniently."""
+
+    @property
+    def policy(self) -> Policy | None: ...
+
+    @property
+    def people(self) -> Sequence[Person] | None: ...
+
+    @property
+    def sanctions(self) -> Sequence[Sanction] | None: ...
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """Ledger files that are not there (people.yaml: CL004)."""
+
+    def case_files(self) -> Sequence[str]:
+        """Every YAML file under cases/, by its path in the ledger, in order."""
+
+    def case_in(self, relpath: str) -> Case | None:
+        """The case a file holds; None when it is not there or does not parse."""
+
+    def problems(self, files: Collection[str] | None = None) -> list[Problem]:
+        """The parse problems (CL001-CL006) of these files (None: of every file)."""
+
+    def text(self, relpath: str) -> str | None:
+        """A file's text (None: not there, or not known)."""
+
+    def locate(self, relpath: str, path: Sequence[str | int]) -> tuple[int, int]:
+        """The line and column of a key path in a file (1, 1 when not known)."""
+
+    def shown(self, relpath: str) -> str:
+        """A file as messages name it (from the work tree's top, SPEC §2)."""
+
+    def policy_at(self, moment: datetime) -> Policy | None:
+        """policy.yaml as it stood at a moment (None: not known): a council that has changed
+        since does not make a past step wrong (`core.replay`)."""
+
+
+@dataclass(frozen=True)
+class InMemory:
+    """A Snapshot as a Ledger: every record parsed, no file text (lines are not located)."""
+
+    snap: Snapshot
+    versions: Callable[[datetime], Policy | None] | None = None
+
+    @property
+    def policy(self) -> Policy:
+        return self.snap.policy
+
+    @property
+    def people(self) -> Sequence[Person]:
+        return self.snap.people.all()
+
+    @property
+    def sanctions(self) -> Sequence[Sanction]:
+        return self.snap.sanctions.all()
+
+    @property
+    def missing(self) -> frozenset[str]:
+        return frozenset()
+
+    def case_files(self) -> Sequence[str]:
+        return [case_path(case_id) for case_id in self.snap.case_ids()]
+
+    def case_in(self, relpath: str) -> Case | None:
+        if not relpath.startswith(CASES_DIR + "/"):
+            return None
+        case_id = relpath.rsplit("/", 1)[-1].removesuffix(".yaml")
+        found = self.snap.case_files.get(case_id)
+        return found if found is not None and case_path(found.id) == relpath else None
+
+    def problems(self, files: Collection[str] | None = None) -> list[Problem]:
+        return []
+
+    def text(self, relpath: str) -> str | None:
+        return None
+
+    def locate(self, relpath: str, path: Sequence[str | int]) -> tuple[int, int]:
+        return 1, 1
+
+    def shown(self, relpath: str) -> str:
+        return relpath
+
+    def policy_at(self, moment: datetime) -> Policy | None:
+        return self.versions(moment) if self.versions is not None else None
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The versions of policy.yaml a ledger held in memory went through, each with the moment of
+    the action that wrote it (the first: from the start)."""
+
+    versions: tuple[tuple[datetime | None, Policy], ...] = ()
+
+    def then(self, moment: datetime | None, policy: Policy) -> Versions:
+        return Versions((*self.versions, (moment, policy)))
+
+    def __call__(self, moment: datetime) -> Policy | None:
+        found = None
+        for since, policy in self.versions:
+            if since is None or since <= moment:
+                found = policy
+        return found

@@ -1,0 +1,191 @@
+"""The case files of a work tree (SPEC §2: cases/<year>/<id>.yaml), for the one loader: each read
+and parsed once, leniently (a file that does not parse is None, its problems kept with their
+lines). An action or a query asks for a case by id and is refused one that does not parse, or
+that holds another case; `coc validate` has them all parsed at once, in two worker processes
+when there are many (YAML parsing is the floor of validation, and plain data is cheap to pass
+between processes, models are not); a scan of every case is served from the case cache.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Callable, Collection, Iterator
+from itertools import repeat
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.ids import CASES_DIR, case_path, is_case_id, no_case
+from ..core.models import Case
+from ..core.problems import Problem
+from . import cache
+from .loader import Locator, load_data, parse_file, read_problem, validate_data
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+Parsed = tuple[str, bool, Any, list[Problem]]  # path, read, data, problems
+
+PARALLEL_FROM = 500  # below this, starting worker processes costs more than it saves
+CHUNK = 250
+
+
+def find_case_files(root: Path) -> list[str]:
+    """Every YAML file under cases/, wherever it is (a misplaced one is reported, not skipped)."""
+    base = root / CASES_DIR
+    if not base.is_dir():
+        return []
+    found: list[str] = []
+    todo = [(str(base), CASES_DIR)]
+    while todo:  # os.scandir: a tenth of the time of Path.rglob on 10,000 files
+        folder, rel = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):  # as rglob: no symlinked folders
+                    todo.append((entry.path, f"{rel}/{entry.name}"))
+                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                    found.append(f"{rel}/{entry.name}")
+    return sorted(found)
+
+
+def _read_and_parse(root: str, files: list[str]) -> list[Parsed]:
+    """Read and parse files with the fast reader (in a worker process for a large ledger, which
+    hands back the data, not the texts: only a file with a problem is read again, for its line)."""
+    parsed: list[Parsed] = []
+    for relpath in files:
+        text, problems = read_problem(Path(root) / relpath, relpath)
+        data = None
+        if text is not None:
+            data, problems = load_data(text, relpath)
+        parsed.append((relpath, text is not None, data, problems))
+    return parsed
+
+
+class CaseStore:
+    """The case files of one work tree, read for one command."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self._parsed: dict[str, Case | None] = {}
+        self._problems: dict[str, list[Problem]] = {}
+        self._files: list[str] | None = None
+
+    # --- leniently, by file (the Ledger view) ---------------------------------------------------
+
+    def files(self) -> list[str]:
+        """Every YAML file under cases/."""
+        if self._files is None:
+            self._files = find_case_files(self.repo.root)
+        return self._files
+
+    def parsed(self, relpath: str) -> Case | None:
+        """The case a file holds (None: not there, or it does not parse: see `problems`)."""
+        if relpath not in self._parsed:
+            text, problems = self.repo.read(relpath)
+            case = None
+            if text is not None:
+                case, problems = parse_file(text, relpath, Case, Locator(text))
+            self._parsed[relpath], self._problems[relpath] = case, problems
+        return self._parsed[relpath]
+
+    def problems(self, relpath: str) -> list[Problem]:
+        self.parsed(relpath)
+        return self._problems[relpath]
+
+    def load_all(self, progress: Progress | None = None) -> None:
+        """Every case file parsed now, in order; in two worker processes when there are many."""
+        todo = [f for f in self.files() if f not in self._parsed]
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        root = str(self.repo.root)
+        parallel = len(todo) >= PARALLEL_FROM
+        if parallel:
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(max_workers=2)
+            results: Iterator[list[Parsed]] = pool.map(_read_and_parse, repeat(root), chunks)
+        else:
+            results = map(_read_and_parse, repeat(root), chunks)
+        done = len(self.files()) - len(todo)
+        try:
+            for result in results:
+                for relpath, read, data, problems in result:
+                    self._take(relpath, read, data, problems)
+                done += len(result)
+                if progress:
+                    progress(done, len(self.files()))
+        finally:
+            if parallel:
+                pool.shutdown()
+
+    def _take(self, relpath: str, read: bool, data: Any, problems: list[Problem]) -> None:
+        case = None
+        if read and not problems:
+            locate = lambda path: Locator(self.repo.text_of(relpath) or "")(path)  # noqa: E731
+            case, problems = validate_data(data, relpath, Case, locate)
+        self._parsed[relpath], self._problems[relpath] = case, problems
+
+    # --- strictly, by id (the Snapshot's case files) --------------------------------------------
+
+    def get(self, case_id: str) -> Case | None:
+        """A case by id (None: no such file), refused when its file does not parse or holds
+        another case (SPEC §2 An ambiguous ledger)."""
+        relpath = case_path(case_id)
+        case = self.parsed(relpath)
+        if case is None:
+            problems = self._problems[relpath]
+            if not problems:
+                return None
+            raise self.repo.refusal(problems)
+        return self._checked(relpath, case)
+
+    def _checked(self, relpath: str, case: Case) -> Case:
+        """A case file holds the case its name says; a copy holding another is ambiguous."""
+        if relpath == case_path(case.id):
+            return case
+        line = Locator(self.repo.text_of(relpath) or "")(("id",))[0]
+        home = case_path(case.id)
+        other = self.repo.text_of(home)
+        shown = self.repo.name(home)
+        there = f"{shown}:{Locator(other)(('id',))[0]}" if other is not None else shown
+        raise self.repo.ambiguous(self.repo.name(relpath), f"the case {case.id}", line, there)
+
+    def ids(self, year: str | None = None) -> list[str]:
+        base = self.repo.root / CASES_DIR
+        if not base.is_dir():
+            return []
+        pattern = f"{year}/*.yaml" if year else "*/*.yaml"
+        # a stray file (notes.yaml, a copy) is validate's to report (CL001/CL021), not a crash here
+        return sorted(p.stem for p in base.glob(pattern) if is_case_id(p.stem))
+
+    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
+        """Every case in id order; with `status`, only the cases of that status and those in `also`
+        (a case of another status is not even unpickled): served from the case cache, where a
+        file is recognised by its content, so a scan parses only new or changed files."""
+        store = cache.Store(self.repo.cache, "cases")
+        root = str(self.repo.root)
+        for case_id in self.ids():
+            wanted = status is None or case_id in also
+            relpath = case_path(case_id)
+            try:  # read even when loaded before: the store keeps the entries of what it saw
+                with builtins.open(os.path.join(root, relpath), "rb") as handle:
+                    raw: bytes | None = handle.read()
+            except OSError:  # not where its id says: `get` reports it as it always has
+                raw = None
+            digest, entry = store.find(raw) if raw is not None else (b"", None)
+            case = self._parsed.get(relpath)
+            if case is None:
+                if entry is not None and not wanted and entry[0] != status:
+                    continue
+                case = cache.Store.model(entry, Case) if entry is not None else None
+                if case is None:
+                    case = self.get(case_id)
+                    if case is None:
+                        raise no_case(case_id)
+                    if raw is not None:
+                        store.add(digest, case.status, case)
+                self._parsed[relpath], self._problems[relpath] = case, []
+            case = self._checked(relpath, case)
+            if wanted or case.status == status:
+                yield case
+        store.save()
