@@ -11,6 +11,7 @@ store commits it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection
 from datetime import datetime
 
@@ -49,21 +50,30 @@ def perform(
         refuse_errors(ledger, now, snap.reads)  # what it read, not the policy, is what is wrong
         raise
     refuse_errors(ledger, now, snap.reads)
-    if outcome.change is not None:
-        check_result(ledger, snap, outcome.change, now)
-    return outcome
+    if outcome.change is None:
+        return outcome
+    check_result(ledger, snap, outcome.change, now)
+    return dataclasses.replace(outcome, clean=written(outcome.change) | ALWAYS)
 
 
-def errors(ledger: Ledger, at: datetime, files: Collection[str]) -> list[Problem]:
-    """The errors `coc validate` reports in these files (ALL_CASES: every case file)."""
+def errors(
+    ledger: Ledger,
+    at: datetime,
+    files: Collection[str],
+    cases_only: frozenset[str] | None = None,
+) -> list[Problem]:
+    """The errors `coc validate` reports in these files (ALL_CASES: every case file); with
+    `cases_only`, the register's checks look into those cases only."""
     if not files:
         return []
-    ctx = checks.Context(at, ledger, frozenset(files))
+    ctx = checks.Context(at, ledger, frozenset(files), cases_only=cases_only)
     return checks.run(ctx, errors_only=True)
 
 
 def refuse_errors(ledger: Ledger, at: datetime, files: Collection[str]) -> None:
     """SPEC §3 One engine: an action or a query refuses to rely on a file holding an error."""
+    if not files or ledger.known_clean(files):
+        return
     found = errors(ledger, at, files)
     if found:
         first = found[0]
@@ -85,12 +95,24 @@ def written(change: Change) -> frozenset[str]:
     return frozenset(files | set(change.files))
 
 
+def _affected(snap: Snapshot, change: Change) -> frozenset[str] | None:
+    """The cases whose replay a change can alter: those it rewrites, and every case of a person
+    whose sanctions it changes (their offences are judged from that record); None (every case)
+    when it changes the policy. The others were replayed clean before it."""
+    if change.policy is not None:
+        return None
+    cases = {case.id for case in change.cases}
+    for person in {s.person for s in change.sanctions if s.person}:
+        cases |= {s.case for s in snap.sanctions_of(person) if s.case}
+    return frozenset(cases | {s.case for s in change.sanctions if s.case})
+
+
 def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -> None:
     """The ledger once the change is made has no error in what it writes, nor in the registers
     (every step of a case it rewrites replayed: a step recorded late must leave the later ones
     valid). Refused (exit 1) otherwise, before anything is written."""
     after = InMemory(snap.after(change), ledger.policy_at)
-    found = errors(after, at, written(change) | ALWAYS)
+    found = errors(after, at, written(change) | ALWAYS, _affected(snap, change))
     if not found:
         return
     first = found[0]

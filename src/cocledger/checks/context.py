@@ -50,6 +50,10 @@ class Context:
     scope: frozenset[str] | None = None
     """The files whose problems are wanted (None: every file); ALL_CASES stands for cases/."""
     history: HistorySource | None = None
+    cases_only: frozenset[str] | None = None
+    """The cases whose sanctions the register's checks look into (their case, their timeline's
+    replay); None: every one. After an action, those it changed, on a ledger that held no error
+    before it."""
     _shared: dict[str, Any] = field(default_factory=dict)
 
     # --- what is looked at --------------------------------------------------------------------
@@ -107,12 +111,15 @@ class Context:
     @cached_property
     def cases(self) -> list[tuple[str, Case]]:
         """The parsed case files whose problems are wanted, in order."""
+        if self.scope is not None and CASES_DIR + "/" not in self.scope:
+            files = sorted(f for f in self.scope if f.startswith(CASES_DIR + "/"))
+        else:
+            files = [f for f in self.case_files if self.wants(f)]
         found = []
-        for file in self.case_files:
-            if self.wants(file):
-                case = self.ledger.case_in(file)
-                if case is not None:
-                    found.append((file, case))
+        for file in files:
+            case = self.ledger.case_in(file)
+            if case is not None:
+                found.append((file, case))
         return found
 
     @property
@@ -146,9 +153,17 @@ class Context:
         return (file, case) if case is not None and case.id == case_id else None
 
     @cached_property
-    def known_case_ids(self) -> set[str]:
-        """Ids of the case files there are (a file that does not parse is not 'unknown')."""
+    def _case_stems(self) -> set[str]:
         return {os.path.splitext(os.path.basename(f))[0] for f in self.case_files}
+
+    def known_case(self, case_id: str) -> bool:
+        """Whether the case has a file (one that does not parse is not 'unknown')."""
+        if self.scope is None:
+            return case_id in self._case_stems
+        try:
+            return self.ledger.exists(case_path(case_id))
+        except CocError:  # not an id: no case
+            return False
 
     @cached_property
     def sanctions_by_id(self) -> dict[str, Sanction]:
@@ -179,6 +194,11 @@ class Context:
     def live_entries(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
         """Sanctions still holding their details (not tombstones)."""
         return ((path, s) for path, s in self.entries() if s.status != "expunged")
+
+    def looked_into(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
+        """The sanctions on record whose case a check reads (`cases_only`)."""
+        only = self.cases_only
+        return ((p, s) for p, s in self.live_entries() if only is None or s.case in only)
 
     def live_cases(self) -> Iterator[tuple[str, Case]]:
         return ((file, case) for file, case in self.cases if case.status != "expunged")

@@ -35,7 +35,7 @@ def _replayed(ctx: Context) -> list[tuple[str, Case]]:
     case of every sanction on record (a sanction's status is its case's timeline's to give)."""
     cases = dict(ctx.live_cases())
     if ctx.wants(SANCTIONS_FILE):
-        for _, sanction in ctx.live_entries():
+        for _, sanction in ctx.looked_into():
             found = ctx.case_of(sanction.case)
             if found is not None and found[1].status != "expunged":
                 cases.setdefault(*found)

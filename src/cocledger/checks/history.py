@@ -278,7 +278,7 @@ def _unrecorded(ctx: Context, h: History, before: Sanction, after: Sanction) -> 
     route = _route(before.status, after.status)
     if route is None or after.status == "expunged":
         return None  # a change no step makes (CL080), or a tombstone (CL084, CL090)
-    if ctx.case_of(after.case) is None and after.case in ctx.known_case_ids:
+    if ctx.case_of(after.case) is None and after.case and ctx.known_case(after.case):
         return None  # its case file does not parse (CL001-CL003): its events cannot be read
     if after.status == "overturned" and (
         after.appeal is None or after.appeal.outcome != "overturned" or not after.appeal.decided_on

@@ -130,7 +130,7 @@ def check_unknown_person(ctx: Context) -> Iterator[Finding]:
 def check_unknown_case(ctx: Context) -> Iterator[Finding]:
     """A sanction belongs to a case that has a file under cases/."""
     for path, s in ctx.entries():
-        if s.case and s.case not in ctx.known_case_ids:
+        if s.case and not ctx.known_case(s.case):
             yield Finding(
                 SANCTIONS_FILE, (*path, "case"), f"{s.id}: no case {s.case} ({case_path(s.case)})"
             )
@@ -191,7 +191,7 @@ def check_unknown_category(ctx: Context) -> Iterator[Finding]:
 
 def check_sanction_case_mismatch(ctx: Context) -> Iterator[Finding]:
     """A sanction is imposed on the respondent of its case."""
-    for path, s in ctx.live_entries():
+    for path, s in ctx.looked_into():
         file_case = ctx.case_of(s.case)
         if file_case is None or file_case[1].status == "expunged":
             continue

@@ -164,7 +164,7 @@ def act(
         outcome = perform(repo.ledger, snap, email, at, step, _valid(action), max(at, now()))
         if then is not None and outcome.change is not None:
             outcome = then(outcome, snap, at)
-        sha = repo.commit(outcome.change) if outcome.change is not None else None
+        sha = repo.commit(outcome.change, outcome.clean) if outcome.change is not None else None
     show(outcome, sha, as_json)
     _told_of_late_signal(sha)
     return outcome

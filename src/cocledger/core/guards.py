@@ -77,8 +77,7 @@ def review_meeting(ask: Ask) -> None:
     response, whichever is sooner; a serious case may go to an extraordinary meeting, never one
     before the report; and it is recorded once the meeting has been held."""
     policy, case, meeting = ask.policy, _case(ask), ask.args.get("meeting")
-    scheduled = [m for m in policy.meetings if m.date == meeting]
-    if meeting is None or not scheduled:
+    if meeting is None or not rules.meetings_on(policy, meeting):
         return  # not a meeting of policy.yaml: the action says so of --meeting, validate CL013
     received_on = rules.local_date(case.received_at, policy)
     if meeting < received_on:
@@ -112,8 +111,8 @@ def review_meeting(ask: Ask) -> None:
 
 
 def _extraordinary(ask: Ask) -> bool:
-    scheduled = [m for m in ask.policy.meetings if m.date == ask.args.get("meeting")]
-    return bool(scheduled) and all(m.kind == "extraordinary" for m in scheduled)
+    kinds = rules.meetings_on(ask.policy, ask.args.get("meeting"))
+    return bool(kinds) and all(kind == "extraordinary" for kind in kinds)
 
 
 def review_waits(ask: Ask) -> None:

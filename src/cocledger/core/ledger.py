@@ -42,6 +42,9 @@ class Ledger(Protocol):
     def case_in(self, relpath: str) -> Case | None:
         """The case a file holds; None when it is not there or does not parse."""
 
+    def exists(self, relpath: str) -> bool:
+        """Whether there is such a file (parsed or not)."""
+
     def problems(self, files: Collection[str] | None = None) -> list[Problem]:
         """The parse problems (CL001-CL006) of these files (None: of every file)."""
 
@@ -57,6 +60,10 @@ class Ledger(Protocol):
     def policy_at(self, moment: datetime) -> Policy | None:
         """policy.yaml as it stood at a moment (None: not known): a council that has changed
         since does not make a past step wrong (`core.replay`)."""
+
+    def known_clean(self, files: Collection[str]) -> bool:
+        """Whether these files were found to hold no error before, with exactly the records
+        they and what they depend on hold now (a store may remember it; never a guess)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,11 @@ class InMemory:
         found = self.snap.case_files.get(case_id)
         return found if found is not None and case_path(found.id) == relpath else None
 
+    def exists(self, relpath: str) -> bool:
+        if not relpath.startswith(CASES_DIR + "/"):
+            return False
+        return self.snap.case_files.exists(relpath.rsplit("/", 1)[-1].removesuffix(".yaml"))
+
     def problems(self, files: Collection[str] | None = None) -> list[Problem]:
         return []
 
@@ -106,6 +118,9 @@ class InMemory:
 
     def policy_at(self, moment: datetime) -> Policy | None:
         return self.versions(moment) if self.versions is not None else None
+
+    def known_clean(self, files: Collection[str]) -> bool:
+        return False
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,23 @@ def review_from(response_on: date | None, due: date) -> date:
     return min(response_on, due) if response_on else due
 
 
+_MEETINGS: dict[int, tuple[Policy, dict[date, tuple[str, ...]]]] = {}
+
+
+def meetings_on(policy: Policy, day: date | None) -> tuple[str, ...]:
+    """The kinds of the meetings policy.yaml schedules on a day (a council may hold an ordinary
+    and an extraordinary one), looked up by day: the replay asks it of every review."""
+    found = _MEETINGS.get(id(policy))
+    if found is None or found[0] is not policy:
+        by_day: dict[date, tuple[str, ...]] = {}
+        for meeting in policy.meetings:
+            by_day[meeting.date] = (*by_day.get(meeting.date, ()), meeting.kind)
+        if len(_MEETINGS) > 8:
+            _MEETINGS.clear()
+        found = _MEETINGS[id(policy)] = (policy, by_day)
+    return found[1].get(day, ()) if day is not None else ()
+
+
 def review_meeting(policy: Policy, earliest: date, serious: bool = False) -> Meeting | None:
     """The first meeting on or after `earliest` that may review the case: an ordinary one, or for
     a serious case an extraordinary one if that comes first."""

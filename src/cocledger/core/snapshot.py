@@ -66,6 +66,9 @@ class CaseFiles(Protocol):
 
     def get(self, case_id: str) -> Case | None: ...
 
+    def exists(self, case_id: str) -> bool:
+        """Whether the case has a file (parsed or not)."""
+
     def ids(self, year: str | None = None) -> list[str]: ...
 
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]: ...
@@ -111,6 +114,9 @@ class CasesInMemory:
     def get(self, case_id: str) -> Case | None:
         return self.by_id.get(case_id)
 
+    def exists(self, case_id: str) -> bool:
+        return case_id in self.by_id
+
     def ids(self, year: str | None = None) -> list[str]:
         return sorted(i for i in self.by_id if year is None or i[4:8] == year)
 
@@ -132,6 +138,9 @@ class CasesAfter:
     def get(self, case_id: str) -> Case | None:
         found = self.changed.get(case_id)
         return found if found is not None else self.base.get(case_id)
+
+    def exists(self, case_id: str) -> bool:
+        return case_id in self.changed or self.base.exists(case_id)
 
     def ids(self, year: str | None = None) -> list[str]:
         new = {i for i in self.changed if year is None or i[4:8] == year}

@@ -186,19 +186,24 @@ class Store:
         self.entries[digest] = (label, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self.added = True
 
-    def save(self) -> None:
-        """Best effort, after a pass over every file: only what was seen is kept."""
-        if self.path is None or not (self.added or set(self.entries) - self.seen):
+    def save(self, whole: bool = True) -> None:
+        """Best effort. After a pass over every file (`whole`) only what was seen is kept, so the
+        store never outgrows the ledger; otherwise what was added joins what was there."""
+        if self.path is None or not (self.added or (whole and set(self.entries) - self.seen)):
             return
-        kept = {k: v for k, v in self.entries.items() if k in self.seen}
+        kept = {k: v for k, v in self.entries.items() if k in self.seen or not whole}
         try:
             self.path.parent.mkdir(mode=0o700, exist_ok=True)
             for old in self.path.parent.glob(f"{self.name}-*.pickle"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
+            try:
+                tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, self.path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            self.added = False
         except OSError:
             return
 

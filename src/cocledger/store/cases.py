@@ -70,6 +70,20 @@ class CaseStore:
         self._parsed: dict[str, Case | None] = {}
         self._problems: dict[str, list[Problem]] = {}
         self._files: list[str] | None = None
+        self._store: cache.Store | None = None
+
+    @property
+    def store(self) -> cache.Store | None:
+        """The case cache: models by their file's content (only for a repository that trusts
+        what it or an action parsed before; `coc validate` parses every file itself)."""
+        if self._store is None and self.repo.trust_written and self.repo.cache is not None:
+            self._store = cache.Store(self.repo.cache, "cases")
+        return self._store
+
+    def save(self) -> None:
+        """Keep what was parsed in the case cache for the next command (best effort)."""
+        if self._store is not None:
+            self._store.save(whole=False)
 
     # --- leniently, by file (the Ledger view) ---------------------------------------------------
 
@@ -85,9 +99,23 @@ class CaseStore:
             text, problems = self.repo.read(relpath)
             case = None
             if text is not None:
-                case, problems = parse_file(text, relpath, Case, Locator(text))
+                case, problems = self._parse(text, relpath)
             self._parsed[relpath], self._problems[relpath] = case, problems
         return self._parsed[relpath]
+
+    def _parse(self, text: str, relpath: str) -> tuple[Case | None, list[Problem]]:
+        """A case file's model, from the case cache when this exact text was parsed before."""
+        store = self.store
+        if store is None:
+            return parse_file(text, relpath, Case, Locator(text))
+        digest, entry = store.find(text.encode("utf-8"))
+        found = cache.Store.model(entry, Case) if entry is not None else None
+        if found is not None:
+            return found, []
+        case, problems = parse_file(text, relpath, Case, Locator(text))
+        if case is not None:
+            store.add(digest, case.status, case)
+        return case, problems
 
     def problems(self, relpath: str) -> list[Problem]:
         self.parsed(relpath)
@@ -150,6 +178,9 @@ class CaseStore:
         there = f"{shown}:{Locator(other)(('id',))[0]}" if other is not None else shown
         raise self.repo.ambiguous(self.repo.name(relpath), f"the case {case.id}", line, there)
 
+    def exists(self, case_id: str) -> bool:
+        return (self.repo.root / case_path(case_id)).is_file()
+
     def ids(self, year: str | None = None) -> list[str]:
         base = self.repo.root / CASES_DIR
         if not base.is_dir():
@@ -162,7 +193,7 @@ class CaseStore:
         """Every case in id order; with `status`, only the cases of that status and those in `also`
         (a case of another status is not even unpickled): served from the case cache, where a
         file is recognised by its content, so a scan parses only new or changed files."""
-        store = cache.Store(self.repo.cache, "cases")
+        store = self.store or cache.Store(None, "cases")
         root = str(self.repo.root)
         for case_id in self.ids():
             wanted = status is None or case_id in also

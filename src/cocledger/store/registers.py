@@ -114,6 +114,11 @@ class Register(Mapping[str, M], Generic[M]):
                     seen[value] = n
         return found
 
+    def values_of(self, field: str) -> list[str | None]:
+        """Every entry's value of a lookup field, in file order (no entry validated)."""
+        column = self._fields.index(field)
+        return [keys[column] for keys in self._keys]
+
     def where(self, field: str, value: str | None) -> list[M]:
         """The entries whose `field` (one of LOOKUPS) has this value, in file order."""
         column = self._fields.index(field)

@@ -29,7 +29,7 @@ from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsF
 from ..core.problems import Problem
 from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
-from . import cache, commit, git, render, templates
+from . import cache, clean, commit, git, render, templates
 from .cases import CaseStore, Progress
 from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
 from .registers import Register
@@ -191,17 +191,38 @@ class Repository:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def commit(self, change: Change) -> str:
-        """Write the change's records and commit exactly them (SPEC §5); returns the sha."""
+    def commit(self, change: Change, clean_files: Collection[str] = ()) -> str:
+        """Write the change's records and commit exactly them (SPEC §5); returns the sha.
+        `clean_files` were found holding no error once the change is made (`actions.perform`):
+        the next action need not check them again while they stay so."""
         files, written = render.files(self, change)
         sha = commit.apply(
             self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
         )
         if change.forgets:
             cache.clear(self.cache)
-        else:
-            cache.Written(self.cache, written).commit()
+            return sha
+        cache.Written(self.cache, written).commit()
+        if clean_files:
+            self._remember_clean(clean_files, files, written)
         return sha
+
+    def _remember_clean(
+        self, judged: Collection[str], files: Mapping[str, str | None], written: render.Written
+    ) -> None:
+        register = next((r for t, r in written if r.model is Sanction), self.loaded_sanctions[0])
+        if register is None:
+            return
+
+        def text(relpath: str) -> str | None:
+            return files[relpath] if relpath in files else self.text_of(relpath)
+
+        cases = register.values_of("case")
+        registers = {POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE}
+        if registers <= set(judged):  # as the next action asks: the registers, then a case
+            clean.remember(self.cache, clean.key(registers, text, cases))
+            for relpath in set(judged) - registers:
+                clean.remember(self.cache, clean.key({relpath}, text, cases))
 
 
 class Files:
@@ -235,6 +256,9 @@ class Files:
     def case_in(self, relpath: str) -> Case | None:
         return self.repo.case_files.parsed(relpath)
 
+    def exists(self, relpath: str) -> bool:
+        return (self.repo.root / relpath).is_file()
+
     def problems(self, files: Collection[str] | None = None) -> list[Problem]:
         wanted = [POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, *self.case_files()]
         found: list[Problem] = []
@@ -261,6 +285,13 @@ class Files:
 
     def shown(self, relpath: str) -> str:
         return self.repo.name(relpath)
+
+    def known_clean(self, files: Collection[str]) -> bool:
+        register = self.repo.loaded_sanctions[0]
+        if register is None or not self.repo.trust_written:
+            return False
+        marker = clean.key(files, self.repo.text_of, register.values_of("case"))
+        return clean.known(self.repo.cache, marker)
 
     def policy_at(self, moment: datetime) -> Policy | None:
         """policy.yaml as the last commit (in history order) whose moment (its `Coc-At`, else
@@ -323,4 +354,6 @@ def open(root: Path, trust_written: bool = True) -> Repository:
 def session(root: Path) -> Iterator[Repository]:
     """The ledger at `root` under its lock, for one action: read, decide, commit."""
     with git.locked(root):
-        yield Repository(root)
+        repo = Repository(root)
+        yield repo
+        repo.case_files.save()
