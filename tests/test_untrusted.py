@@ -86,22 +86,30 @@ def test_a_case_with_hand_edited_deadlines_is_not_acted_on(repo: LedgerRepo) -> 
     assert refused.stderr.startswith(f"coc: error: {relpath}:")
     assert "deadlines.council_notice" in refused.stderr
     _unchanged(repo, head)
-    repo.coc("report", "notify-council", other, "--at", "2026-03-03T12:00Z")  # another case: fine
+    # a stored deadline lies between its case and policy.yaml's numbers, and policy.yaml is
+    # read by every action: another case's step is refused too, at the same place
+    refused = repo.coc("report", "notify-council", other, "--at", "2026-03-03T12:00Z", expect=2)
+    assert refused.stderr.startswith(f"coc: error: {relpath}:")
+    _unchanged(repo, head)
 
 
-def test_a_large_register_is_checked_once_per_content(tmp_path: Path) -> None:
-    """The check's result is kept behind the store, by the exact texts it read: a hand edit (any
-    other text) is checked again; a small ledger is checked every time (cheaper than a lookup)."""
-    from cocledger.store import cache
+def test_a_ledger_found_clean_is_not_judged_again_until_it_changes(repo: LedgerRepo) -> None:
+    """The verdict is kept behind the store, by what git says of the ledger's content: an
+    action on an unchanged ledger does not judge every file again; any edit (committed or not)
+    makes it judge again, and a ledger with an error is never found clean."""
+    from cocledger.store import clean, repository
 
-    big = ("policy: …\n", "sanctions:\n" + "  - id: S-2026-0001\n" * 4000)
-    assert not cache.trusted(tmp_path, big)
-    cache.trust(tmp_path, big)
-    assert cache.trusted(tmp_path, big)
-    edited = (big[0], big[1].replace("0001", "0002", 1))
-    assert not cache.trusted(tmp_path, edited)
-    cache.trust(tmp_path, edited)
-    assert cache.trusted(tmp_path, edited) and not cache.trusted(tmp_path, big)  # newest only
-    small = ("policy: …\n", "sanctions: []\n")
-    cache.trust(tmp_path, small)
-    assert not cache.trusted(tmp_path, small)
+    def known() -> bool:
+        return repository.open(repo.root).ledger.known_clean()
+
+    repo.coc("person", "add", "zed", "--name", "Zed Example")
+    assert known()  # the action's own result check vouched for the ledger it left
+    marker = clean.identity(repo.root)
+    policy = repo.read("policy.yaml")
+    (repo.root / "policy.yaml").write_text(policy + "# a comment\n")
+    assert not known() and clean.identity(repo.root) != marker  # an edit in the work tree
+    repo.coc("validate")
+    assert known()  # validate found it clean
+    (repo.root / "policy.yaml").write_text(policy.replace("min_size: 3", "min_size: 0"))
+    repo.coc("validate", expect=1)
+    assert not known()

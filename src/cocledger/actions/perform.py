@@ -1,9 +1,10 @@
 """One action, as `coc` runs it, trusting nothing `coc validate` would reject (SPEC §3 One
 engine): the actor identified and their role checked by the gate; the action refused (exit 2,
-`file:line`, pointing to `coc validate`) while a file it reads holds an error (policy.yaml and
-the registers, read by every action, and each case file it read); and its result checked by the
-same checks before anything is written, so that no accepted action leaves an error behind (a
-step recorded late whose later steps no longer pass is refused, exit 1).
+`file:line`, pointing to `coc validate`) while an error lies in a file it reads or between such
+a file and another (policy.yaml and the registers are read by every action, and so is each case
+file it reads); and its result checked by the same checks before anything is written, so that no
+accepted action leaves an error behind (a step recorded late whose later steps no longer pass is
+refused, exit 1).
 
 Pure: the ledger comes in (`core.ledger.Ledger` and its Snapshot), the Outcome goes out; the
 store commits it.
@@ -41,49 +42,72 @@ def perform(
 ) -> Outcome:
     """Run `action` as the git author `email` at `at` (its --at): the Outcome to commit, or a
     refusal. The ledger is judged as `coc validate` would judge it `now`."""
-    refuse_errors(ledger, now, ALWAYS)
+    judge = Judge(ledger, now)
+    judge.refuse(ALWAYS)
     actor = transitions.identify(snap.people_with_email(email), email)
     transitions.authorise(snap.policy, step, actor.id)
     try:
         outcome = action(snap, actor, at)
     except CocError:
-        refuse_errors(ledger, now, snap.reads)  # what it read, not the policy, is what is wrong
+        judge.refuse(snap.reads)  # what it read, not the policy, may be what is wrong
         raise
-    refuse_errors(ledger, now, snap.reads)
+    judge.refuse(snap.reads)
     if outcome.change is None:
         return outcome
     check_result(ledger, snap, outcome.change, now)
-    return dataclasses.replace(outcome, clean=written(outcome.change) | ALWAYS)
+    return dataclasses.replace(outcome, clean=judge.clean)
+
+
+class Judge:
+    """`coc validate`'s verdict on a ledger, as an action or a query relies on it: every error
+    (computed once, unless the ledger is known to hold none), and which of them lie in or between
+    the files it reads (`checks.involves`)."""
+
+    def __init__(self, ledger: Ledger, now: datetime) -> None:
+        self.ledger, self.now = ledger, now
+        self._errors: list[Problem] | None = [] if ledger.known_clean() else None
+
+    @property
+    def errors(self) -> list[Problem]:
+        if self._errors is None:
+            self._errors = errors(self.ledger, self.now, None)
+            if not self._errors:
+                self.ledger.note_clean()
+        return self._errors
+
+    @property
+    def clean(self) -> bool:
+        return not self.errors
+
+    def refuse(self, files: Collection[str]) -> None:
+        """SPEC §3 One engine: refused (exit 2, at the first) while an error lies in or between
+        the files read (ALL_CASES: every case file)."""
+        wanted = set(files)
+        if not wanted:
+            return
+        found = [p for p in self.errors if ALL_CASES in wanted or checks.involves(p) & wanted]
+        if found:
+            first = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise InputError(
+                f"{first.code} {first.message}{more}: `coc` relies on this file; correct it (or "
+                "revert the edit) first (`coc validate` shows every problem)",
+                self.ledger.shown(first.file),
+                first.line,
+            )
 
 
 def errors(
     ledger: Ledger,
     at: datetime,
-    files: Collection[str],
+    files: Collection[str] | None,
     cases_only: frozenset[str] | None = None,
 ) -> list[Problem]:
-    """The errors `coc validate` reports in these files (ALL_CASES: every case file); with
+    """The errors `coc validate` reports (in these files; ALL_CASES: every case file); with
     `cases_only`, the register's checks look into those cases only."""
-    if not files:
-        return []
-    ctx = checks.Context(at, ledger, frozenset(files), cases_only=cases_only)
+    scope = frozenset(files) if files is not None else None
+    ctx = checks.Context(at, ledger, scope, cases_only=cases_only)
     return checks.run(ctx, errors_only=True)
-
-
-def refuse_errors(ledger: Ledger, at: datetime, files: Collection[str]) -> None:
-    """SPEC §3 One engine: an action or a query refuses to rely on a file holding an error."""
-    if not files or ledger.known_clean(files):
-        return
-    found = errors(ledger, at, files)
-    if found:
-        first = found[0]
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        raise InputError(
-            f"{first.code} {first.message}{more}: `coc` relies on this file; correct it (or "
-            "revert the edit) first (`coc validate` shows every problem)",
-            ledger.shown(first.file),
-            first.line,
-        )
 
 
 def written(change: Change) -> frozenset[str]:
@@ -98,8 +122,8 @@ def written(change: Change) -> frozenset[str]:
 def _affected(snap: Snapshot, change: Change) -> frozenset[str] | None:
     """The cases whose replay a change can alter: those it rewrites, and every case of a person
     whose sanctions it changes (their offences are judged from that record); None (every case)
-    when it changes the policy. The others were replayed clean before it."""
-    if change.policy is not None:
+    when it changes the policy or removes people. The others were found clean before it."""
+    if change.policy is not None or change.people_removed:
         return None
     cases = {case.id for case in change.cases}
     for person in {s.person for s in change.sanctions if s.person}:
@@ -108,11 +132,14 @@ def _affected(snap: Snapshot, change: Change) -> frozenset[str] | None:
 
 
 def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -> None:
-    """The ledger once the change is made has no error in what it writes, nor in the registers
-    (every step of a case it rewrites replayed: a step recorded late must leave the later ones
-    valid). Refused (exit 1) otherwise, before anything is written."""
+    """The ledger once the change is made has no error in what it writes, in the registers, nor
+    in any case it can alter (every step of a case it rewrites replayed: a step recorded late
+    must leave the later ones valid). Refused (exit 1) otherwise, before anything is written."""
     after = InMemory(snap.after(change), ledger.policy_at)
-    found = errors(after, at, written(change) | ALWAYS, _affected(snap, change))
+    affected = _affected(snap, change)
+    files = set(written(change) | ALWAYS)
+    files |= {ALL_CASES} if affected is None else {case_path(c) for c in affected}
+    found = errors(after, at, files, affected)
     if not found:
         return
     first = found[0]
@@ -120,6 +147,3 @@ def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -
         f"{change.subject} would leave the ledger with an error `coc validate` reports: "
         f"{ledger.shown(first.file)}: {first.code} {first.message}"
     )
-
-
-__all__ = ["ALL_CASES", "Action", "errors", "perform", "refuse_errors"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.problems import Problem
 from . import computed, decisions, expunges, gate, history, process, records
 from .context import Context, Finding
@@ -80,6 +81,39 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL090": (expunges.check_expunge_due, ERROR, "Tombstone made before it was due"),
     "CL091": (history.check_rewritten_history, ERROR, "History since the base rewritten"),
 }
+
+
+_POLICY, _PEOPLE, _REGISTER = (
+    frozenset({POLICY_FILE}),
+    frozenset({PEOPLE_FILE}),
+    frozenset({SANCTIONS_FILE}),
+)
+BETWEEN: dict[str, frozenset[str]] = {
+    "CL010": _PEOPLE,
+    "CL012": _REGISTER,
+    "CL013": _POLICY,
+    "CL014": _POLICY,
+    "CL015": _REGISTER,
+    "CL030": _POLICY,
+    "CL031": _POLICY,
+    "CL032": _POLICY,
+    "CL033": _POLICY,
+    "CL050": _POLICY,
+    "CL051": _POLICY,
+    "CL052": _POLICY | _REGISTER,
+    "CL054": _POLICY,
+    "CL056": _POLICY,
+    "CL058": _POLICY | _REGISTER,
+}
+"""The files a problem lies between besides its own: a case naming a person people.yaml lacks
+(CL010), a category or meeting policy.yaml lacks (CL014, CL013), a stored value that policy.yaml's
+numbers no longer give (CL030-CL033), a step the gate refuses by the policy or a sanction's record
+(CL050-CL058). An action that reads one of them is refused by it (SPEC §3 One engine)."""
+
+
+def involves(problem: Problem) -> frozenset[str]:
+    """The files a problem lies in or between."""
+    return BETWEEN.get(problem.code, frozenset()) | {problem.file}
 
 
 def selected(code: str, select: Iterable[str]) -> bool:

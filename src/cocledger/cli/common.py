@@ -130,7 +130,7 @@ def query(ledger: Path | None, at: str | None, relies: bool = False) -> tuple[Sn
     statuses (publish, due, person show, stats) is refused while policy.yaml, people.yaml or
     sanctions.yaml holds an error `coc validate` reports (SPEC §3 Queries trust no stored
     computed field either)."""
-    from ..actions.perform import ALWAYS, refuse_errors
+    from ..actions.perform import ALWAYS, Judge
     from ..core.moment import as_of
     from ..store import repository
 
@@ -138,7 +138,7 @@ def query(ledger: Path | None, at: str | None, relies: bool = False) -> tuple[Sn
     snap = repo.snapshot
     moment = resolve_at(at, snap.policy, action=False)
     if relies:
-        refuse_errors(repo.ledger, now(), ALWAYS)
+        Judge(repo.ledger, now()).refuse(ALWAYS)
     return (as_of(snap, moment) if at is not None else snap), moment
 
 

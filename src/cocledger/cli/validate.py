@@ -90,6 +90,8 @@ def validate(
     finally:
         if history is not None:
             history.close()
+    if at is None and not select and not any(p.severity == "error" for p in problems):
+        files.note_clean()  # what the next action would find again (`store.clean`)
     failing = [p for p in problems if p.severity == "error" or strict]
     if fmt == "json":
         diagnostics.as_json(problems, not failing)

@@ -67,5 +67,5 @@ class Outcome:
     data: Mapping[str, Any]
     message: str
     details: tuple[str, ...] = ()
-    clean: frozenset[str] = frozenset()
-    """The files found holding no error once the change is made (`actions.perform`)."""
+    clean: bool = False
+    """The ledger once the change is made was found to hold no error (`actions.perform`)."""

@@ -61,9 +61,12 @@ class Ledger(Protocol):
         """policy.yaml as it stood at a moment (None: not known): a council that has changed
         since does not make a past step wrong (`core.replay`)."""
 
-    def known_clean(self, files: Collection[str]) -> bool:
-        """Whether these files were found to hold no error before, with exactly the records
-        they and what they depend on hold now (a store may remember it; never a guess)."""
+    def known_clean(self) -> bool:
+        """Whether the ledger, exactly as it is, was found before to hold no error (a store may
+        remember it; never a guess)."""
+
+    def note_clean(self) -> None:
+        """The ledger, exactly as it is, holds no error: a store may remember it."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,11 @@ class InMemory:
     def policy_at(self, moment: datetime) -> Policy | None:
         return self.versions(moment) if self.versions is not None else None
 
-    def known_clean(self, files: Collection[str]) -> bool:
+    def known_clean(self) -> bool:
         return False
+
+    def note_clean(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)

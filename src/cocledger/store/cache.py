@@ -216,33 +216,3 @@ def clear(cache: Path | None) -> None:
                 continue  # the trailer index: ids and council members only, never a party
             with contextlib.suppress(OSError):
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-
-
-def _trust_marker(cache: Path | None, texts: Sequence[str | None]) -> Path | None:
-    """The marker saying these exact texts (policy.yaml, sanctions.yaml) passed the integrity
-    check of their stored fields; small ledgers check faster than they look it up."""
-    if cache is None or sum(len(t or "") for t in texts) < MIN_SIZE:
-        return None
-    digest = hashlib.sha256(_schema_key().encode())
-    for text in texts:
-        digest.update(b"\0" + (text or "").encode("utf-8"))
-    return cache / f"trusted-{digest.hexdigest()[:32]}"
-
-
-def trusted(cache: Path | None, texts: Sequence[str | None]) -> bool:
-    """Whether these texts were found consistent with the rules before (`repository.trusted`)."""
-    marker = _trust_marker(cache, texts)
-    return marker is not None and marker.is_file()
-
-
-def trust(cache: Path | None, texts: Sequence[str | None]) -> None:
-    """Best effort: note that these texts are consistent with the rules (checked, or written by
-    an action from a checked register with the rules' own values)."""
-    marker = _trust_marker(cache, texts)
-    if marker is None:
-        return
-    with contextlib.suppress(OSError):
-        marker.parent.mkdir(mode=0o700, exist_ok=True)
-        for old in marker.parent.glob("trusted-*"):  # only the newest state is worth keeping
-            old.unlink(missing_ok=True)
-        marker.touch()

@@ -1,72 +1,75 @@
-"""What the store remembers of the actions' own check (`actions.perform`): that these files, with
-exactly these texts, held no error `coc validate` reports. Checking policy.yaml, people.yaml and
-sanctions.yaml replays the case of every sanction on record (1,500 of them on the benchmark's
-ledger): an action that finds a marker for the same texts need not do it again, and the action
-that made the ledger so leaves one for the next.
+"""What the store remembers of the check the actions and queries make (`actions.perform`): that
+the ledger, exactly as it is now, holds no error `coc validate` reports. Without it, every action
+would judge every file again (on the benchmark's ledger, 10,000 cases): with it, an action on an
+unchanged ledger judges only its own result, and leaves the marker for the next.
 
-A marker's key is the digest of the code that judged (`core/`, `checks/`), the files judged, and
-the texts of everything that judgement read: the policy, the registers, the case of every
-sanction on record and every case file judged. Any edit of any of them misses. Only a finding of
-no error is remembered (one more day can only make records less "in the future"). Markers live in
-the parse cache (`coc-cache/` in the git directory) and are forgotten with it after an expunge.
+The ledger "exactly as it is now" is what git says of it: the objects HEAD holds for its files
+(policy.yaml, people.yaml, sanctions.yaml, cases/) and the content of every one of them that git
+status finds changed, new or ignored, so any edit, by hand or by a pull, misses. The marker's key
+also holds a digest of the code that judges. Only a finding of no error is remembered (one more
+day can only make records less "in the future"). Markers live in the parse cache (`coc-cache/`
+in the git directory) and are forgotten with it after an expunge.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from .. import __version__
-from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
-from ..core.snapshot import ALL_CASES
+from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
+from . import git
 
 KEEP = 4  # markers kept: the newest few states of the ledger
+LEDGER_PATHS = (POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, CASES_DIR)
 _CODE: str | None = None
 
 
 def _code() -> str:
-    """A digest of the code that judges: markers of another version never count."""
+    """A digest of the code that judges (and parses): markers of another version never count."""
     global _CODE
     if _CODE is None:
         here = Path(__file__).parent.parent
         digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-        for folder in ("core", "checks"):
-            for source in sorted((here / folder).glob("*.py")):
-                digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        sources = [*sorted((here / "core").glob("*.py")), *sorted((here / "checks").glob("*.py"))]
+        sources += [here / "store" / "loader.py", *sorted((here / "store").glob("yaml*.py"))]
+        for source in sources:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
         _CODE = digest.hexdigest()
     return _CODE
 
 
-def key(
-    files: Collection[str], text: Callable[[str], str | None], cases: Iterable[str | None]
-) -> str | None:
-    """The marker of these files being judged with these texts, the register's sanctions being
-    of `cases` (None: not remembered, e.g. every case file)."""
-    if ALL_CASES in files:
+def identity(root: Path) -> str | None:
+    """The ledger's content, as git sees it (None: no commit yet, or git cannot say)."""
+    tree = git._git(root, "ls-tree", "-z", "HEAD", "--", *LEDGER_PATHS, check=False)
+    if tree.returncode != 0 or not tree.stdout:
         return None
-    read = {POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE}
-    read |= {case_path(case) for case in cases if case}
-    read |= {f for f in files if f.startswith(CASES_DIR + "/")}
+    status = git._git(
+        root,
+        "--no-optional-locks",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "-uall",
+        "--ignored=matching",
+        "--no-renames",
+        "--",
+        *LEDGER_PATHS,
+        check=False,
+    )
+    if status.returncode != 0:
+        return None
     digest = hashlib.blake2b(_code().encode(), digest_size=20)
-    digest.update("\0".join(sorted(files)).encode() + b"\1")
-    for path in sorted(read):
-        digest.update(path.encode() + b"\0" + _digest(text(path)))
+    digest.update(tree.stdout + b"\1")
+    for entry in sorted(status.stdout.split(b"\0")):
+        if not entry:
+            continue
+        path = root / entry[3:].decode("utf-8", "surrogateescape")
+        digest.update(entry + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes() if path.is_file() else b"")
     return digest.hexdigest()
-
-
-_DIGESTS: dict[int, tuple[str, bytes]] = {}
-
-
-def _digest(text: str | None) -> bytes:
-    """A text's digest, once per text object (a command asks twice of most files)."""
-    if text is None:
-        return b"\2"
-    found = _DIGESTS.get(id(text))
-    if found is None or found[0] is not text:
-        found = _DIGESTS[id(text)] = (text, hashlib.blake2b(text.encode(), digest_size=20).digest())
-    return found[1]
 
 
 def known(cache: Path | None, marker: str | None) -> bool:

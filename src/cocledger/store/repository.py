@@ -191,38 +191,21 @@ class Repository:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def commit(self, change: Change, clean_files: Collection[str] = ()) -> str:
+    def commit(self, change: Change, clean_after: bool = False) -> str:
         """Write the change's records and commit exactly them (SPEC §5); returns the sha.
-        `clean_files` were found holding no error once the change is made (`actions.perform`):
-        the next action need not check them again while they stay so."""
+        `clean_after`: the ledger once the change is made was found to hold no error
+        (`actions.perform`), which the next command need not find again."""
         files, written = render.files(self, change)
         sha = commit.apply(
             self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
         )
         if change.forgets:
             cache.clear(self.cache)
-            return sha
-        cache.Written(self.cache, written).commit()
-        if clean_files:
-            self._remember_clean(clean_files, files, written)
+        else:
+            cache.Written(self.cache, written).commit()
+        if clean_after:
+            clean.remember(self.cache, clean.identity(self.root))
         return sha
-
-    def _remember_clean(
-        self, judged: Collection[str], files: Mapping[str, str | None], written: render.Written
-    ) -> None:
-        register = next((r for t, r in written if r.model is Sanction), self.loaded_sanctions[0])
-        if register is None:
-            return
-
-        def text(relpath: str) -> str | None:
-            return files[relpath] if relpath in files else self.text_of(relpath)
-
-        cases = register.values_of("case")
-        registers = {POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE}
-        if registers <= set(judged):  # as the next action asks: the registers, then a case
-            clean.remember(self.cache, clean.key(registers, text, cases))
-            for relpath in set(judged) - registers:
-                clean.remember(self.cache, clean.key({relpath}, text, cases))
 
 
 class Files:
@@ -286,12 +269,15 @@ class Files:
     def shown(self, relpath: str) -> str:
         return self.repo.name(relpath)
 
-    def known_clean(self, files: Collection[str]) -> bool:
-        register = self.repo.loaded_sanctions[0]
-        if register is None or not self.repo.trust_written:
-            return False
-        marker = clean.key(files, self.repo.text_of, register.values_of("case"))
-        return clean.known(self.repo.cache, marker)
+    def known_clean(self) -> bool:
+        return clean.known(self.repo.cache, self._identity)
+
+    def note_clean(self) -> None:
+        clean.remember(self.repo.cache, self._identity)
+
+    @cached_property
+    def _identity(self) -> str | None:
+        return clean.identity(self.repo.root) if self.repo.git_dir is not None else None
 
     def policy_at(self, moment: datetime) -> Policy | None:
         """policy.yaml as the last commit (in history order) whose moment (its `Coc-At`, else
