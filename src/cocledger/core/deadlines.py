@@ -19,6 +19,7 @@ from .models import Case, Policy, Sanction
 KINDS = (
     "council_notice",
     "committee",
+    "stale_proposal",
     "respondent_response",
     "review",
     "apology",
@@ -112,7 +113,27 @@ def due_items(
             continue
         items.extend(sanction_items(policy, found, sanction, day))
     items.extend(record_items(policy, sanctions, day))
+    items.extend(stale_items(policy, sanctions, day))
     return sorted(items, key=lambda item: _order(item, policy))
+
+
+def stale_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> list[DueItem]:
+    """SPEC §3 A stale proposal: shown, to reject and propose again, until it is decided."""
+    mine = rules.by_person(sanctions)
+    found = []
+    for s in sanctions:
+        if s.status != "proposed" or not s.person:
+            continue
+        if rules.staleness(policy, mine[s.person], s, day) is None:
+            continue
+        now = rules.record(policy, mine[s.person], s.person, day, subject=s)
+        detail = (
+            f"stale: proposed as offence {s.offence}, it is offence {now.offence} now: "
+            "reject it and propose again"
+        )
+        command = f"coc sanction reject {s.id}"
+        found.append(DueItem("stale_proposal", s.case, s.id, None, True, detail, command, s.person))
+    return found
 
 
 def _order(item: DueItem, policy: Policy) -> tuple[Any, ...]:

@@ -49,11 +49,12 @@ def _people(sanctions: Sequence[Sanction]) -> dict[str, list[Sanction]]:
 
 def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
     """SPEC §3 Offence number, recomputed from the person's record when each sanction was
-    decided (CL031). A proposal still undecided is left to `stale`; tombstones are left out
-    (their record is gone)."""
+    decided (CL031). A proposal still undecided is left to `stale`, and one rejected or withdrawn
+    keeps the number it was proposed with (it never counted); tombstones are left out (their
+    record is gone)."""
     by_person = _people(sanctions)
     for index, s in enumerate(sanctions):
-        if s.status in ("expunged", "proposed") or not s.person:
+        if s.status in ("expunged", "proposed", "rejected", "withdrawn") or not s.person:
             continue
         expected = rules.record(policy, by_person[s.person], s.person, s.decided_on, subject=s)
         if s.offence != expected.offence:
