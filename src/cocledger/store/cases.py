@@ -8,17 +8,17 @@ between processes, models are not); a scan of every case is served from the case
 
 from __future__ import annotations
 
-import builtins
-import os
 from collections.abc import Callable, Collection, Iterator
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.ids import CASES_DIR, case_path, is_case_id, no_case
+from ..core.ids import case_path, is_case_id, no_case
 from ..core.models import Case
 from ..core.problems import Problem
+from ..errors import InputError
 from . import cache
+from .files import Disk
 from .loader import Locator, load_data, parse_file, read_problem, validate_data
 
 if TYPE_CHECKING:
@@ -31,30 +31,13 @@ PARALLEL_FROM = 500  # below this, starting worker processes costs more than it 
 CHUNK = 250
 
 
-def find_case_files(root: Path) -> list[str]:
-    """Every YAML file under cases/, wherever it is (a misplaced one is reported, not skipped)."""
-    base = root / CASES_DIR
-    if not base.is_dir():
-        return []
-    found: list[str] = []
-    todo = [(str(base), CASES_DIR)]
-    while todo:  # os.scandir: a tenth of the time of Path.rglob on 10,000 files
-        folder, rel = todo.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):  # as rglob: no symlinked folders
-                    todo.append((entry.path, f"{rel}/{entry.name}"))
-                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-                    found.append(f"{rel}/{entry.name}")
-    return sorted(found)
-
-
 def _read_and_parse(root: str, files: list[str]) -> list[Parsed]:
     """Read and parse files with the fast reader (in a worker process for a large ledger, which
     hands back the data, not the texts: only a file with a problem is read again, for its line)."""
     parsed: list[Parsed] = []
+    source = Disk(Path(root))
     for relpath in files:
-        text, problems = read_problem(Path(root) / relpath, relpath)
+        text, problems = read_problem(source, relpath)
         data = None
         if text is not None:
             data, problems = load_data(text, relpath)
@@ -90,7 +73,7 @@ class CaseStore:
     def files(self) -> list[str]:
         """Every YAML file under cases/."""
         if self._files is None:
-            self._files = find_case_files(self.repo.root)
+            self._files = self.repo.source.case_files()
         return self._files
 
     def parsed(self, relpath: str) -> Case | None:
@@ -124,8 +107,12 @@ class CaseStore:
     def load_all(self, progress: Progress | None = None) -> None:
         """Every case file parsed now, in order; in two worker processes when there are many."""
         todo = [f for f in self.files() if f not in self._parsed]
+        if self.repo.source.root is None:  # held in memory: read here
+            for relpath in todo:
+                self.parsed(relpath)
+            return
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        root = str(self.repo.root)
+        root = str(self.repo.source.root)
         parallel = len(todo) >= PARALLEL_FROM
         if parallel:
             from concurrent.futures import ProcessPoolExecutor
@@ -179,29 +166,30 @@ class CaseStore:
         raise self.repo.ambiguous(self.repo.name(relpath), f"the case {case.id}", line, there)
 
     def exists(self, case_id: str) -> bool:
-        return (self.repo.root / case_path(case_id)).is_file()
+        return self.repo.source.exists(case_path(case_id))
 
     def ids(self, year: str | None = None) -> list[str]:
-        base = self.repo.root / CASES_DIR
-        if not base.is_dir():
-            return []
-        pattern = f"{year}/*.yaml" if year else "*/*.yaml"
-        # a stray file (notes.yaml, a copy) is validate's to report (CL001/CL021), not a crash here
-        return sorted(p.stem for p in base.glob(pattern) if is_case_id(p.stem))
+        """The ids of the case files where their ids put them (a stray file, notes.yaml or a
+        copy, is validate's to report, CL001/CL021, not a crash here)."""
+        found = []
+        for relpath in self.files():
+            parts = relpath.split("/")
+            stem = parts[-1].removesuffix(".yaml")
+            if len(parts) == 3 and is_case_id(stem) and (year is None or parts[1] == year):
+                found.append(stem)
+        return sorted(found)
 
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         """Every case in id order; with `status`, only the cases of that status and those in `also`
         (a case of another status is not even unpickled): served from the case cache, where a
         file is recognised by its content, so a scan parses only new or changed files."""
         store = self.store or cache.Store(None, "cases")
-        root = str(self.repo.root)
         for case_id in self.ids():
             wanted = status is None or case_id in also
             relpath = case_path(case_id)
             try:  # read even when loaded before: the store keeps the entries of what it saw
-                with builtins.open(os.path.join(root, relpath), "rb") as handle:
-                    raw: bytes | None = handle.read()
-            except OSError:  # not where its id says: `get` reports it as it always has
+                raw = self.repo.source.read(relpath)
+            except (OSError, InputError):  # `get` reports it as it always has
                 raw = None
             digest, entry = store.find(raw) if raw is not None else (b"", None)
             case = self._parsed.get(relpath)

@@ -7,17 +7,19 @@ only, with the same fast reader) once, to find the line of each. Actions, querie
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..core.problems import Problem
 from ..errors import InputError
 from . import yamlio
+
+if TYPE_CHECKING:
+    from .files import Source
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -64,17 +66,16 @@ def schema_message(error: Any) -> tuple[tuple[Any, ...], str]:
 def read_text(path: Path, relpath: str) -> str:
     """A ledger file's text; a YamlProblem (CL006) when it is over the cap, before reading it,
     or (CL001) at the line and column of the first byte that is not UTF-8."""
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > yamlio.MAX_FILE_BYTES:
-            refused = yamlio.too_big(size)
-            raise yamlio.YamlProblem(refused.message, relpath, code=refused.code)
-        raw = handle.read(size + 1)  # a buffer of the file's size: a 16 MiB one costs per file
-        if len(raw) > size:  # it grew since: read on, up to the cap
-            raw += handle.read(yamlio.MAX_FILE_BYTES + 1 - len(raw))
-    if len(raw) > yamlio.MAX_FILE_BYTES:
-        refused = yamlio.too_big(len(raw))
-        raise yamlio.YamlProblem(refused.message, relpath, code=refused.code)
+    from .files import Disk
+
+    raw = Disk(path.parent).read(path.name)
+    if raw is None:
+        raise FileNotFoundError(path)
+    return decoded(raw, relpath)
+
+
+def decoded(raw: bytes, relpath: str) -> str:
+    """A file's bytes as text; a YamlProblem (CL001) at the first byte that is not UTF-8."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -85,13 +86,12 @@ def read_text(path: Path, relpath: str) -> str:
         raise yamlio.YamlProblem(message, relpath, line, col) from None
 
 
-def read_problem(path: Path, relpath: str) -> tuple[str | None, list[Problem]]:
+def read_problem(source: Source, relpath: str) -> tuple[str | None, list[Problem]]:
     """A file's text, or why not as a problem (over the size cap, not UTF-8, unreadable); None
     and no problem when it is not there."""
     try:
-        return read_text(path, relpath), []
-    except FileNotFoundError:
-        return None, []
+        raw = source.read(relpath)
+        return (decoded(raw, relpath) if raw is not None else None), []
     except yamlio.YamlProblem as exc:
         return None, [Problem(exc.code, "error", relpath, exc.line or 1, exc.col, exc.detail)]
     except OSError as exc:

@@ -31,6 +31,7 @@ from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
 from . import cache, clean, commit, git, render, templates
 from .cases import CaseStore, Progress
+from .files import Disk, Source
 from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
 from .registers import Register
 
@@ -52,11 +53,13 @@ def ambiguous(file: str, what: str, line: int, other: str) -> InputError:
 
 class Repository:
     """One ledger work tree, read for one command. `trust_written`: serve the registers an
-    action wrote from the parse cache (`coc validate` trusts only what it parsed itself)."""
+    action wrote from the parse cache (`coc validate` trusts only what it parsed itself).
+    `source`: where the files are (default: the folder `root` on disk)."""
 
-    def __init__(self, root: Path, trust_written: bool = True) -> None:
+    def __init__(self, root: Path, trust_written: bool = True, source: Source | None = None):
         self.root = root
         self.trust_written = trust_written
+        self.source: Source = source if source is not None else Disk(root)
         self._read: dict[str, tuple[str | None, list[Problem]]] = {}
 
     # --- files --------------------------------------------------------------------------------
@@ -71,7 +74,7 @@ class Repository:
     def read(self, relpath: str) -> tuple[str | None, list[Problem]]:
         """A ledger file's text (None when it is not there), or why it cannot be read."""
         if relpath not in self._read:
-            self._read[relpath] = read_problem(self.root / relpath, relpath)
+            self._read[relpath] = read_problem(self.source, relpath)
         return self._read[relpath]
 
     def text_of(self, relpath: str) -> str | None:
@@ -90,6 +93,8 @@ class Repository:
 
     @cached_property
     def git_dir(self) -> str | None:
+        if self.source.root is None:
+            return None
         try:
             return git.git_dir(self.root)
         except CocError:  # not a repository (yet): no cache, and nothing to commit to
@@ -231,7 +236,7 @@ class Files:
 
     @property
     def missing(self) -> frozenset[str]:
-        return frozenset() if (self.repo.root / PEOPLE_FILE).is_file() else frozenset({PEOPLE_FILE})
+        return frozenset() if self.repo.source.exists(PEOPLE_FILE) else frozenset({PEOPLE_FILE})
 
     def case_files(self) -> Sequence[str]:
         return self.repo.case_files.files()
@@ -240,7 +245,7 @@ class Files:
         return self.repo.case_files.parsed(relpath)
 
     def exists(self, relpath: str) -> bool:
-        return (self.repo.root / relpath).is_file()
+        return self.repo.source.exists(relpath)
 
     def problems(self, files: Collection[str] | None = None) -> list[Problem]:
         wanted = [POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, *self.case_files()]
