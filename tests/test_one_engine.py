@@ -344,6 +344,6 @@ def test_an_escalation_recorded_late_keeps_the_offences_right(ledger: LedgerRepo
     ledger.coc("apology", "record", warning["sanction"], "--refused", "--conduct",
                ESCALATED_CONDUCT, "--at", "2026-01-26")  # fmt: skip
     assert not codes(problems(ledger))
-    assert ledger.coc("person", "show", "frank", "--json", "--at", AT).json[
-        "offences_on_record"
-    ] == 2
+    assert (
+        ledger.coc("person", "show", "frank", "--json", "--at", AT).json["offences_on_record"] == 2
+    )

@@ -44,7 +44,7 @@ def file(snap: Snapshot, actor: Person, at: datetime, sanction_id: str, reason: 
     appealed = transitions.move(step, sanction, day, appeal=appeal)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(
-        change_of(step, actor, at, new, [appealed]),
+        change_of(snap, step, actor, at, new, [appealed]),
         appeal_json(appealed),
         f"Filed the appeal of {sanction_id}; the council decides it.",
     )
@@ -132,4 +132,4 @@ def decide(
     message = f"Decided the appeal of {sanction_id}: {note}."
     if outcome == "reduced":
         message += f" It now ends on {decided.ends_on}."
-    return Outcome(change_of(step, actor, at, new, [decided]), appeal_json(decided), message)
+    return Outcome(change_of(snap, step, actor, at, new, [decided]), appeal_json(decided), message)

@@ -16,7 +16,7 @@ def close(snap: Snapshot, actor: Person, at: datetime, case_id: str, reason: str
     step = gate(snap, "case close", actor, at, case)
     new = step_case(snap, step, case, actor, at, note=text(reason, "--reason", "reason"))
     return Outcome(
-        change_of(step, actor, at, new),
+        change_of(snap, step, actor, at, new),
         {"case": case_id, "status": new.status},
         f"Closed {case_id}.",
     )

@@ -24,7 +24,7 @@ def form(
     step = gate(snap, "committee form", actor, at, case, members=chosen)
     new = step_case(snap, step, case, actor, at, members=chosen)
     return Outcome(
-        change_of(step, actor, at, new),
+        change_of(snap, step, actor, at, new),
         {"case": case_id, "committee": list(chosen)},
         f"Formed the committee for {case_id}: {', '.join(chosen)}.",
     )
@@ -51,4 +51,4 @@ def recuse(
     if short:
         message += f", which lacks {short} member(s): form it again with `coc committee form`"
     data = {"case": case_id, "member": member, "committee": list(committee), "short": short}
-    return Outcome(change_of(step, actor, at, new), data, message + ".")
+    return Outcome(change_of(snap, step, actor, at, new), data, message + ".")

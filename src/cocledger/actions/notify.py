@@ -61,7 +61,7 @@ def notify(
         snap, step, case, actor, at, party=party, sanction=notice.sanction, note=notice.template
     )
     subject = f"notify {case_id} {party}"
-    change = change_of(step, actor, at, new, subject=subject, about=notice.sanction)
+    change = change_of(snap, step, actor, at, new, subject=subject, about=notice.sanction)
     about = f" of {notice.sanction}" if notice.sanction else ""
     told = "were" if party == "witnesses" else "was"
     data = {

@@ -114,7 +114,7 @@ def _step(
     step = gate(snap, name, actor, at, case, **dict(asked or {}))
     new = step_case(snap, step, case, actor, at, changes, **event)
     data: dict[str, object] = {"case": case_id, "event": step.event, "at": at.isoformat()}
-    return change_of(step, actor, at, new), data
+    return change_of(snap, step, actor, at, new), data
 
 
 def notify_council(snap: Snapshot, actor: Person, at: datetime, case_id: str) -> Outcome:

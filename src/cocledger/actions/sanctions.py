@@ -105,7 +105,7 @@ def propose(
         for s in record.window
     ) or ("no earlier sanction on record",)
     return Outcome(
-        change_of(step, actor, at, new, [sanction]),
+        change_of(snap, step, actor, at, new, [sanction]),
         sanction_json(sanction),
         f"Proposed {sanction.id}: offence {record.offence}, {kind}{length}.",
         details,
@@ -154,7 +154,7 @@ def vote(
     by = f" (recorded by {actor.id})" if recorded_by else ""
     replaced = f", replacing the vote of {earlier[-1].at:%Y-%m-%d}" if earlier else ""
     return Outcome(
-        change_of(step, actor, at, new, [voted]),
+        change_of(snap, step, actor, at, new, [voted]),
         data,
         f"Recorded {member}'s vote on {sanction_id}{by}{replaced}; "
         f"{len(result.missing)} still to vote.",
@@ -204,7 +204,7 @@ def enact(
     done = transitions.move(step, sanction, day, **dates)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(
-        change_of(step, actor, at, new, [done]),
+        change_of(snap, step, actor, at, new, [done]),
         sanction_json(done),
         f"Enacted {sanction_id} from {done.starts_on}.",
     )
@@ -219,7 +219,9 @@ def reject(snap: Snapshot, actor: Person, at: datetime, sanction_id: str) -> Out
     done = transitions.move(step, sanction, rules.local_date(at, policy))
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
     return Outcome(
-        change_of(step, actor, at, new, [done]), sanction_json(done), f"Rejected {sanction_id}."
+        change_of(snap, step, actor, at, new, [done]),
+        sanction_json(done),
+        f"Rejected {sanction_id}.",
     )
 
 
@@ -298,4 +300,4 @@ def apology_record(
             f"{escalation.offence}, {escalation.kind} {escalation.duration or ''} "
             f"{escalation.status} from {escalation.starts_on or 'after the vote'}."
         )
-    return Outcome(change_of(step, actor, at, new, changed), data, message)
+    return Outcome(change_of(snap, step, actor, at, new, changed), data, message)

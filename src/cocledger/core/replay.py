@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import RefusedError
 from . import rules
 from .gate import Ask, permit
-from .models import Case, Event, Policy, Sanction
+from .models import Case, Event, Policy, Roster, Sanction
 from .state import State, step_of
 from .transitions import STEPS, position
 
@@ -66,20 +66,28 @@ def replay(
 def _refusal(question: Ask, policy_at: PolicyAt | None) -> RefusedError | None:
     """Why the gate refuses the step (None: it allows it), judged by today's policy and, if that
     refuses, by today's policy with the roster of the step's moment (who was on the council then
-    is what a council that changed since must not rewrite)."""
+    is what a council that changed since must not rewrite): as it stood just before that moment
+    and just after it (a change of the council recorded at the same moment)."""
     try:
         permit(question)
         return None
     except RefusedError as refused:
-        then = policy_at(question.at) if policy_at is not None else None
-        if then is None or then.roster == question.policy.roster:
+        if policy_at is None:
             return refused
-        roster = question.policy.model_copy(update={"roster": then.roster})
-        try:
-            permit(replace(question, policy=roster))
-            return None
-        except RefusedError:
-            return refused
+        rosters: list[Roster] = []
+        for moment in (question.at - timedelta(microseconds=1), question.at):
+            then = policy_at(moment)
+            if then is not None and then.roster not in (question.policy.roster, *rosters):
+                rosters.append(then.roster)
+        for roster in rosters:
+            try:
+                permit(
+                    replace(question, policy=question.policy.model_copy(update={"roster": roster}))
+                )
+                return None
+            except RefusedError:
+                continue
+        return refused
 
 
 def _breach(refusal: RefusedError, j: int, event: Event, state: State, question: Ask) -> Breach:
