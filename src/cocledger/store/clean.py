@@ -22,6 +22,8 @@ from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from . import git
 
 KEEP = 4  # markers kept: the newest few states of the ledger
+SMALL = 200
+"""A ledger of fewer case files is judged faster than git is asked what it holds."""
 LEDGER_PATHS = (POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, CASES_DIR)
 _CODE: str | None = None
 

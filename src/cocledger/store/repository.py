@@ -208,7 +208,7 @@ class Repository:
             cache.clear(self.cache)
         else:
             cache.Written(self.cache, written).commit()
-        if clean_after:
+        if clean_after and len(self.case_files.files()) >= clean.SMALL:
             clean.remember(self.cache, clean.identity(self.root))
         return sha
 
@@ -282,7 +282,9 @@ class Files:
 
     @cached_property
     def _identity(self) -> str | None:
-        return clean.identity(self.repo.root) if self.repo.git_dir is not None else None
+        if self.repo.git_dir is None or len(self.case_files()) < clean.SMALL:
+            return None
+        return clean.identity(self.repo.root)
 
     def policy_at(self, moment: datetime) -> Policy | None:
         """policy.yaml as the last commit (in history order) whose moment (its `Coc-At`, else
