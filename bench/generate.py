@@ -19,11 +19,11 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from cocledger.core import rules
+from cocledger.core import council, rules
 from cocledger.core.defaults import policy_text
 from cocledger.core.ids import case_path
 from cocledger.core.models import Case, Event, Person, Policy, Sanction, Vote
-from cocledger.store import yamlio
+from cocledger.store import yamlio, yamlwrite
 
 COUNCIL = ["alice", "bob", "carol", "dan", "erin"]
 START = date(2021, 1, 4)
@@ -60,7 +60,7 @@ def _policy(first: date, last: date) -> tuple[str, Policy]:
         data["meetings"].append({"date": day.isoformat(), "kind": "ordinary"})
         day += timedelta(days=14)
     policy = Policy.model_validate(data)
-    return yamlio.dump(data), policy
+    return yamlwrite.dump(data), policy
 
 
 def _people(count: int) -> list[Person]:
@@ -163,7 +163,7 @@ def _sanction(
         fields["apology_due"] = rules.apology_due(day, policy)
         fields["apology"], fields["apology_recorded_on"] = "delivered", day
     voted = review.at + timedelta(minutes=15)
-    voters = rules.eligible_council(policy, case) if rung.vote else []
+    voters = council.eligible_council(policy, case) if rung.vote else []
     fields["votes"] = [Vote(member=m, vote="yes", at=voted) for m in voters]
     sanction = Sanction.model_validate(fields)
     extra = [
@@ -173,10 +173,7 @@ def _sanction(
             by="alice",
             sanction=sanction.id,
         ),
-        *(
-            Event(at=voted, action="vote_recorded", by=m, sanction=sanction.id)
-            for m in voters
-        ),
+        *(Event(at=voted, action="vote_recorded", by=m, sanction=sanction.id) for m in voters),
         Event(
             at=review.at + timedelta(minutes=20),
             action="sanction_enacted",
@@ -245,15 +242,15 @@ def build(cases: int, sanctions: int, members: int, seed: int = 7) -> dict[str, 
         built.append(_closed(case) if reviewed else case)
     files: dict[str, str] = {
         "policy.yaml": policy_yaml,
-        "people.yaml": yamlio.dump(
+        "people.yaml": yamlwrite.dump(
             {"people": [p.model_dump(mode="json", exclude_none=True) for p in people]}
         ),
-        "sanctions.yaml": yamlio.dump(
+        "sanctions.yaml": yamlwrite.dump(
             {"sanctions": [s.model_dump(mode="json", exclude_none=True) for s in register]}
         ),
     }
     for case in built:
-        files[case_path(case.id)] = yamlio.dump(case.model_dump(mode="json", exclude_none=True))
+        files[case_path(case.id)] = yamlwrite.dump(case.model_dump(mode="json", exclude_none=True))
     return {"files": files, "cases": built}
 
 
@@ -294,7 +291,7 @@ def write_repo(out: Path, files: dict[str, str], cases: list[Case], commits: int
         path = case_path(case.id)
         first = case.model_copy(update={"timeline": case.timeline[:1]})
         first_text = (
-            yamlio.dump(first.model_dump(mode="json", exclude_none=True))
+            yamlwrite.dump(first.model_dump(mode="json", exclude_none=True))
             if index < updates
             else files[path]
         )

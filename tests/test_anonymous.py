@@ -23,8 +23,8 @@ from cocledger.actions import committee, notify, reports, sanctions
 from cocledger.core import anonymity
 from cocledger.core.change import Change
 from cocledger.core.ids import case_path
-from cocledger.core.messages import ANONYMITY
 from cocledger.core.models import Person, evolve
+from cocledger.core.placeholders import ANONYMITY
 from cocledger.errors import RefusedError
 from conftest import SETUP_DAY, LedgerRepo
 from memory import Memory, fresh, received

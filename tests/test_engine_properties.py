@@ -31,7 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from cocledger.actions import appeals, cases, committee, expunge, notify, reports, sanctions, setup
 from cocledger.actions.perform import errors, perform
-from cocledger.core import rules
+from cocledger.core import council
 from cocledger.core.change import Outcome
 from cocledger.core.durations import parse_duration
 from cocledger.core.ids import case_path
@@ -352,17 +352,17 @@ class LedgerMachine(RuleBasedStateMachine):
         case = snap.case(case_id or self._pick(data, self._cases(), "case"))
         if case.status != "open":
             return
-        council = [m for m in snap.policy.roster.council if not rules.conflicted(case, m)]
-        if not council:
+        eligible = [m for m in snap.policy.roster.council if not council.conflicted(case, m)]
+        if not eligible:
             return
-        actor = data.draw(st.sampled_from(council), label="member")
+        actor = data.draw(st.sampled_from(eligible), label="member")
         done = {e.action for e in case.timeline}
         self.now += timedelta(hours=data.draw(st.integers(0, 30), label="hours"))
         if "council_notified" not in done:
             self._try("report notify-council", reports.notify_council, actor, self.now, case.id)
-        elif not case.committee or rules.committee_short(snap.policy, case.committee):
-            size = min(snap.policy.committee.min_size, len(council))
-            members = data.draw(st.permutations(council), label="committee")[:size]
+        elif not case.committee or council.committee_short(snap.policy, case.committee):
+            size = min(snap.policy.committee.min_size, len(eligible))
+            members = data.draw(st.permutations(eligible), label="committee")[:size]
             self._try("committee form", committee.form, actor, self.now, case.id, members)
         elif "shared" not in done:
             summary = (
@@ -424,8 +424,8 @@ class LedgerMachine(RuleBasedStateMachine):
                 self._try("notify", notify.notify, actor, self.now, case.id, party, None)
 
     def _vote_or_decide(self, data: st.DataObject, case: Any, proposal: Any, actor: str) -> None:
-        tally = rules.tally(self.m.snap.policy, proposal, case)
-        if rules.needs_vote(self.m.snap.policy, proposal) and tally.missing:
+        tally = council.tally(self.m.snap.policy, proposal, case)
+        if council.needs_vote(self.m.snap.policy, proposal) and tally.missing:
             member = tally.missing[0]
             yes = data.draw(st.booleans(), label="yes")
             self._try("sanction vote", sanctions.vote, member, self.now, proposal.id, member,

@@ -16,13 +16,11 @@ from cocledger import queries
 from cocledger.actions import committee, expunge, reports
 from cocledger.actions import sanctions as sanction_actions
 from cocledger.core.expiry import _cases_to_expunge
-from cocledger.core.models import (
+from cocledger.core.models import Case, CaseDeadlines, Sanction
+from cocledger.core.tombstones import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
-    Case,
-    CaseDeadlines,
-    Sanction,
 )
 from conftest import COUNCIL, LedgerRepo
 from memory import Memory, fresh, received

@@ -13,7 +13,7 @@ from cocledger.cli import main
 from cocledger.core.models import PeopleFile, Person, Sanction, SanctionsFile
 from cocledger.errors import InputError
 from cocledger.store import cache as parse_cache
-from cocledger.store import repository, yamlio
+from cocledger.store import repository, yaml12, yamlio, yamlwrite
 from cocledger.store.registers import Register
 from conftest import LedgerRepo, reviewed_case
 
@@ -35,7 +35,7 @@ DOCUMENTS = [
 
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_the_fast_reader_gives_what_the_constructor_gives(text: str) -> None:
-    expected = yaml.load(text, Loader=yamlio._Yaml12Loader)
+    expected = yaml.load(text, Loader=yaml12._Yaml12Loader)
     got = yamlio.load_fast(text, "x.yaml")
     assert got == expected
     assert repr(got) == repr(expected)  # same types too (1 vs True, date vs str)
@@ -52,7 +52,7 @@ def test_the_fast_reader_gives_what_the_constructor_gives(text: str) -> None:
 )
 def test_the_fast_reader_refuses_what_the_constructor_refuses(text: str) -> None:
     with pytest.raises(yaml.YAMLError) as plain:
-        yaml.load(text, Loader=yamlio._Yaml12Loader)
+        yaml.load(text, Loader=yaml12._Yaml12Loader)
     with pytest.raises(InputError) as fast:
         yamlio.load_fast(text, "x.yaml")
     assert getattr(plain.value, "problem", None) in str(fast.value)
@@ -129,7 +129,7 @@ def _big_register(count: int = 600) -> SanctionsFile:
 def test_a_written_register_is_served_to_actions_but_not_to_validate(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     whole = _big_register()
-    text = yamlio.dump(whole.model_dump(mode="json", exclude_none=True))
+    text = yamlwrite.dump(whole.model_dump(mode="json", exclude_none=True))
     assert len(text) >= parse_cache.MIN_SIZE
     cache = tmp_path / ".git" / "coc-cache"
     written = parse_cache.Written(cache, [(text, Register.of(Sanction, whole.sanctions))])
@@ -239,5 +239,5 @@ def test_a_duplicate_id_is_changed_everywhere_and_the_file_rendered_whole() -> N
     twice = Register.of(Sanction, [first, first])
     rejected = first.model_copy(update={"status": "rejected"})
     assert twice.changed([rejected]).all() == [rejected, rejected]
-    text = yamlio.dump({"sanctions": [first.model_dump(mode="json", exclude_none=True)] * 2})
-    assert yamlio.dump_items(text, "sanctions", {first.id: {"id": first.id}}, {first.id}) is None
+    text = yamlwrite.dump({"sanctions": [first.model_dump(mode="json", exclude_none=True)] * 2})
+    assert yamlwrite.dump_items(text, "sanctions", {first.id: {"id": first.id}}, {first.id}) is None

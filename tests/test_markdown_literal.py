@@ -26,6 +26,8 @@ from cocledger.output.pages import render_html, render_md, render_rst
 SANCTION = "3 month ban from February 1, 2026 until May 1, 2026"
 HOSTILE = [
     "www.evil.invalid",
+    "www. 1",  # hypothesis: cmark-gfm links a bare `www` before a dot that ends the word
+    "Visit WWW. now",
     "https://evil.invalid/buy",
     "spammer@evil.invalid",
     "\\(http://x.invalid\\)",

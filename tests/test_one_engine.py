@@ -312,6 +312,18 @@ def test_a_forgotten_step_is_recorded_where_it_happened(ledger: LedgerRepo) -> N
     assert moment.isoformat() == "2026-01-10T10:30:00+00:00"
 
 
+def test_a_step_recorded_late_passes_the_history_checks(ledger: LedgerRepo) -> None:
+    """`validate --base`: every event the base had is still there, in order, with the late
+    step between them (CL082), and the status it changes comes with its event (CL089)."""
+    case = reviewed_case(ledger)
+    warning = ledger.coc("sanction", "propose", case, "--at", "2026-01-22T18:00Z", "--json").json
+    ledger.coc("notify", case, "--party", "council", "--at", "2026-01-23")
+    base = ledger.head()
+    ledger.coc("sanction", "enact", warning["sanction"], "--at", "2026-01-22T18:30Z")
+    ledger.coc("report", "respond", case, "--at", "2026-01-15")
+    assert not codes(problems(ledger, "--base", base, expect=0))
+
+
 def test_a_late_step_that_a_later_one_cannot_follow_is_refused(ledger: LedgerRepo) -> None:
     case = reviewed_case(ledger)  # reviewed at the meeting of 2026-01-22
     head = ledger.head()

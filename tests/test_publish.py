@@ -11,7 +11,7 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from markdown_it import MarkdownIt
 
-from cocledger.store import yamlio
+from cocledger.store import yamlio, yamlwrite
 from conftest import (
     SETUP_DAY,
     LedgerRepo,
@@ -227,7 +227,7 @@ TRICKY_NAMES = [
 def rename(repo: LedgerRepo, person: str, name: str) -> None:
     people = yamlio.load_fast(repo.read("people.yaml"), "people.yaml")
     next(p for p in people["people"] if p["id"] == person)["name"] = name
-    (repo.root / "people.yaml").write_text(yamlio.dump(people, repo.read("people.yaml")))
+    (repo.root / "people.yaml").write_text(yamlwrite.dump(people, repo.read("people.yaml")))
 
 
 def test_a_name_with_html_is_escaped_in_the_page(bans: LedgerRepo) -> None:

@@ -19,7 +19,8 @@ from docutils.core import publish_doctree
 
 from cocledger.core.bans import PublishedBan
 from cocledger.errors import UsageError
-from cocledger.output.pages import render_region, short_diff
+from cocledger.output.page_check import short_diff
+from cocledger.output.pages import render_region
 from cocledger.store.pages import find_region, holds_markers
 from conftest import LedgerRepo, build_ledger, built_once, clone
 from test_markdown_literal import cells

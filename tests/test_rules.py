@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cocledger.core import rules
+from cocledger.core import council, rules
 from cocledger.core.defaults import policy_text
 from cocledger.core.durations import Duration, parse_duration
 from cocledger.core.models import Case, CaseDeadlines, Event, Policy, Sanction, Vote, evolve
@@ -444,12 +444,12 @@ def test_the_tally(
             {"offence": 2, "kind": "lifetime_ban", "vote": rule},
         ]
     )
-    result = rules.tally(policy, lifetime(votes), case())
+    result = council.tally(policy, lifetime(votes), case())
     assert (result.passed, result.missing, result.rule) == (passed, missing, rule)
 
 
 def test_a_tie_is_not_a_majority() -> None:
-    result = rules.tally(
+    result = council.tally(
         MAUTIC, lifetime(yes("alice", "bob") + no("carol", "dan")), case(witnesses=["erin"])
     )
     assert (result.eligible, result.passed) == (("alice", "bob", "carol", "dan"), False)
@@ -458,7 +458,7 @@ def test_a_tie_is_not_a_majority() -> None:
 def test_parties_do_not_vote_and_need_not_be_waited_for() -> None:
     """Bob reported it and Erin is conflicted: the other three decide."""
     the_case = case(reporter="bob", conflicts=["erin"])
-    result = rules.tally(
+    result = council.tally(
         MAUTIC, lifetime(yes("alice", "carol") + no("dan", "bob", "erin")), the_case
     )
     assert result.eligible == ("alice", "carol", "dan")
@@ -476,13 +476,13 @@ def test_the_latest_vote_of_a_member_wins() -> None:
         ("dan", "no", "2026-05-02"),
         *yes("alice", "bob", "carol", "erin"),
     ]
-    result = rules.tally(MAUTIC, lifetime(votes), case())
+    result = council.tally(MAUTIC, lifetime(votes), case())
     assert "dan" in result.yes and "dan" not in result.no
 
 
 def test_only_a_rung_with_a_vote_needs_one() -> None:
-    assert rules.needs_vote(MAUTIC, lifetime([]))
-    assert not rules.needs_vote(MAUTIC, sanction(1, "ban", "2026-01-01", "3 months"))
+    assert council.needs_vote(MAUTIC, lifetime([]))
+    assert not council.needs_vote(MAUTIC, sanction(1, "ban", "2026-01-01", "3 months"))
 
 
 # --- appeals (CoC §8) ------------------------------------------------------------------------------
@@ -498,7 +498,7 @@ def test_only_a_rung_with_a_vote_needs_one() -> None:
     ],
 )
 def test_only_bans_can_be_appealed(kind: str, duration: str | None, appealable: bool) -> None:
-    assert rules.appealable(MAUTIC, sanction(1, kind, "2026-01-01", duration)) is appealable
+    assert council.appealable(MAUTIC, sanction(1, kind, "2026-01-01", duration)) is appealable
 
 
 # --- conflicts of interest ------------------------------------------------------------------------
@@ -536,13 +536,13 @@ def test_only_bans_can_be_appealed(kind: str, duration: str | None, appealable: 
 def test_committee_problems(
     members: list[str], changes: dict[str, Any], problem: str | None
 ) -> None:
-    problems = rules.committee_problems(MAUTIC, case(**changes), members)
+    problems = council.committee_problems(MAUTIC, case(**changes), members)
     assert (problem in problems) if problem else problems == []
 
 
 def test_the_committee_size_comes_from_the_policy() -> None:
     policy = make_policy(committee={"min_size": 2})
-    assert rules.committee_problems(policy, case(), ["bob", "carol"]) == []
+    assert council.committee_problems(policy, case(), ["bob", "carol"]) == []
 
 
 # --- Other sanctions: deviations ------------------------------------------------------------------
@@ -615,10 +615,10 @@ def test_a_contributor_covenant_policy_sets_its_own_deadlines_and_rules() -> Non
     )
     assert rules.response_due(d("2026-01-10"), COVENANT) == d("2026-01-24")
     assert rules.apology_due(d("2026-01-10"), COVENANT) == d("2026-01-13")
-    assert not rules.needs_vote(
+    assert not council.needs_vote(
         COVENANT, sanction(3, "lifetime_ban", "2026-01-10", policy=COVENANT)
     )
-    assert not rules.appealable(
+    assert not council.appealable(
         COVENANT, sanction(2, "ban", "2026-01-10", "30 days", policy=COVENANT)
     )
-    assert rules.committee_problems(COVENANT, case(), ["bob", "carol"]) == []
+    assert council.committee_problems(COVENANT, case(), ["bob", "carol"]) == []

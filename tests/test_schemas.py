@@ -22,7 +22,8 @@ from pydantic import ValidationError
 
 from cocledger.core import zones
 from cocledger.core.durations import DURATION_PATTERN, parse_written
-from cocledger.core.models import EMAIL_PATTERN, PeopleFile, Policy
+from cocledger.core.fields import EMAIL_PATTERN
+from cocledger.core.models import PeopleFile, Policy
 from cocledger.core.schemas import schema_of
 from cocledger.errors import UsageError
 from cocledger.store import yamlio

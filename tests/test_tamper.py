@@ -10,7 +10,7 @@ from casework import banned
 from checkwork import WARNING_CASE, Located, commit_all, edit, line_of, located, validate
 from cocledger.core.expiry import case_tombstone, sanction_tombstone
 from cocledger.core.models import Case, SanctionsFile
-from cocledger.store import yamlio
+from cocledger.store import yamlwrite
 from cocledger.store.loader import parse_strictly
 from conftest import LedgerRepo, reviewed_case
 
@@ -112,13 +112,13 @@ def _expunge_by_hand(
             sanction_tombstone(s, day) if s.id in sanctions else s for s in register.sanctions
         ]
         data = {"sanctions": [e.model_dump(mode="json", exclude_none=True) for e in entries]}
-        (repo.root / SANCTIONS).write_text(yamlio.dump(data, repo.read(SANCTIONS)))
+        (repo.root / SANCTIONS).write_text(yamlwrite.dump(data, repo.read(SANCTIONS)))
         files.append(SANCTIONS)
     for case_id in cases:
         path = f"cases/{case_id[4:8]}/{case_id}.yaml"
         tombstone = case_tombstone(parse_strictly(repo.read(path), path, Case))
         data = tombstone.model_dump(mode="json", exclude_none=True)
-        (repo.root / path).write_text(yamlio.dump(data, repo.read(path)))
+        (repo.root / path).write_text(yamlwrite.dump(data, repo.read(path)))
         files.append(path)
     repo.git("add", *files)
     trailers = f"Coc-Action: expunge\nCoc-Actor: alice\nCoc-At: {at}"

@@ -20,7 +20,7 @@ from checkwork import (
 )
 from cocledger.core.expiry import case_tombstone
 from cocledger.core.models import Case, PeopleFile, SanctionsFile
-from cocledger.store import yamlio
+from cocledger.store import yamlwrite
 from cocledger.store.history import GitHistory
 from cocledger.store.loader import parse_quietly
 from conftest import LedgerRepo, reviewed_case
@@ -452,7 +452,7 @@ def test_heads_case_files_are_taken_from_the_work_tree_only_where_unedited(
     path = f"cases/2026/{case}.yaml"
     text = ledger.read(path)
     tombstone = case_tombstone(parse_quietly(text, path, Case))
-    (ledger.root / path).write_text(yamlio.dump(tombstone.model_dump(mode="json"), text))
+    (ledger.root / path).write_text(yamlwrite.dump(tombstone.model_dump(mode="json"), text))
     ledger.git("add", path)
     ledger.git("commit", "-q", "-m", "expunge", "-m", "Coc-Action: expunge\nCoc-Actor: alice")
     found = located(validate(ledger, "--base", base, "--select", "CL090", expect=1))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cocledger.core.models import Policy
-from cocledger.store import loader, yamlio
+from cocledger.store import loader, yaml12, yamlio, yamllimits
 from cocledger.store.yamlio import YamlProblem
 from conftest import LedgerRepo
 
@@ -227,9 +227,9 @@ def test_the_core_tags_and_prose_with_the_same_characters_still_read() -> None:
 
 def test_an_alias_met_by_the_fast_path_is_refused_too() -> None:
     """The event scan finds every alias first; should it miss one, building the values refuses."""
-    reader = yamlio._Yaml12Loader("a: &x [1]\nb: *x\n")
+    reader = yaml12._Yaml12Loader("a: &x [1]\nb: *x\n")
     node = reader.get_single_node()
-    with pytest.raises(yamlio._Refused, match="alias"):
+    with pytest.raises(yamllimits._Refused, match="alias"):
         yamlio._build(node, reader, set(), 1)
 
 
@@ -254,12 +254,12 @@ def test_nesting_deeper_than_the_cap_is_refused(text: str) -> None:
 
 
 def test_nesting_up_to_the_cap_reads() -> None:
-    depth = yamlio.MAX_DEPTH - 1  # the top mapping is one level
+    depth = yamllimits.MAX_DEPTH - 1  # the top mapping is one level
     assert yamlio.load_fast("a: " + "[" * depth + "]" * depth + "\n", "x.yaml") is not None
 
 
 def test_a_text_over_the_size_cap_is_refused_unparsed() -> None:
-    problem = refused("a: '" + "x" * yamlio.MAX_FILE_BYTES + "'\n")
+    problem = refused("a: '" + "x" * yamllimits.MAX_FILE_BYTES + "'\n")
     assert (problem.code, problem.line) == ("CL006", 1)
     assert "16 MiB" in problem.detail
 
@@ -275,7 +275,7 @@ def test_a_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
 
 
 def test_more_values_than_the_cap_are_refused() -> None:
-    problem = refused("a: [" + "1," * yamlio.MAX_NODES + "1]\n")
+    problem = refused("a: [" + "1," * yamllimits.MAX_NODES + "1]\n")
     assert problem.code == "CL006"
     assert "values" in problem.detail
 
@@ -285,7 +285,7 @@ def test_a_large_file_of_ordinary_values_reads() -> None:
     the values to be counted by the event scan)."""
     entry = "  - id: frank{}\n    name: Frank Example\n    email: frank{}@example.org\n    handles: {{}}\n"
     text = "people:\n" + "".join(entry.format(i, i) for i in range(20_000))
-    assert 3 * sum(map(text.count, yamlio._NODE_STARTS)) > yamlio.MAX_NODES
+    assert 3 * sum(map(text.count, yamllimits._NODE_STARTS)) > yamllimits.MAX_NODES
     gc.disable()  # as `coc` runs (cli.main.run): the collector's passes would cost seconds here
     try:
         assert len(yamlio.load_fast(text, "people.yaml")["people"]) == 20_000

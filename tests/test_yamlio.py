@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cocledger.errors import InputError
-from cocledger.store import yamlio
+from cocledger.store import yamlio, yamlwrite
 from cocledger.store.atomic import write_atomic
 from conftest import LedgerRepo
 
@@ -44,7 +44,7 @@ def plain(value: Any) -> Any:
 
 
 def both(text: str) -> tuple[Any, Any]:
-    return plain(yamlio.load_fast(text, "x.yaml")), plain(yamlio.load_roundtrip(text))
+    return plain(yamlio.load_fast(text, "x.yaml")), plain(yamlwrite.load_roundtrip(text))
 
 
 # --- hand-written values ------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def test_both_readers_refuse_a_duplicate_key(text: str) -> None:
     with pytest.raises(InputError, match="duplicate key"):
         yamlio.load_fast(text, "x.yaml")
     with pytest.raises(Exception, match="duplicate key"):
-        yamlio.load_roundtrip(text)
+        yamlwrite.load_roundtrip(text)
 
 
 def test_a_duplicate_key_is_reported_on_its_line() -> None:
@@ -226,10 +226,10 @@ texts = st.lists(pieces, max_size=10).map("".join)
 @given(texts, texts)
 def test_any_text_the_tool_writes_reads_back_the_same(text: str, previous: str) -> None:
     data = {"summary": text, "timeline": [{"note": text}]}
-    for before in (None, yamlio.dump({"summary": previous, "timeline": [{"note": previous}]})):
-        out = yamlio.dump(data, before)
+    for before in (None, yamlwrite.dump({"summary": previous, "timeline": [{"note": previous}]})):
+        out = yamlwrite.dump(data, before)
         assert yamlio.load_fast(out, "x.yaml") == data
-        assert plain(yamlio.load_roundtrip(out)) == plain(data)
+        assert plain(yamlwrite.load_roundtrip(out)) == plain(data)
 
 
 # --- dump and write_atomic ----------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_dump_keeps_the_comments_of_the_previous_text() -> None:
             {"id": "S-2026-0002", "kind": "ban"},
         ]
     }
-    out = yamlio.dump(data, previous)
+    out = yamlwrite.dump(data, previous)
     for comment in ("# The register", "# oldest first", "# the first one"):
         assert comment in out
     assert yamlio.load_fast(out, "sanctions.yaml") == data
@@ -256,7 +256,7 @@ def test_dump_keeps_the_comments_of_the_previous_text() -> None:
 
 def test_dump_of_dates_as_text_stays_text() -> None:
     data = {"starts_on": "2026-12-03", "offence": 1, "apology": "no", "zero": "0123"}
-    assert yamlio.load_fast(yamlio.dump(data), "x.yaml") == data
+    assert yamlio.load_fast(yamlwrite.dump(data), "x.yaml") == data
 
 
 def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -318,14 +318,14 @@ def test_yaml_1_1_and_1_2_readers_read_what_the_tool_writes_alike(value: str) ->
     YAML 1.2. Whatever a person types for a name, a handle or a channel, both read it back."""
     key = value or "k"
     data = {"people": [{"id": "n1", "name": value, "handles": {key: value}}]}
-    text = yamlio.dump(data)
+    text = yamlwrite.dump(data)
     assert yaml.safe_load(text) == data  # YAML 1.1
     assert yamlio.load_fast(text, "people.yaml") == data  # the tool's own 1.2 reader
-    assert json.loads(json.dumps(yamlio.load_roundtrip(text))) == data  # ruamel, 1.2
+    assert json.loads(json.dumps(yamlwrite.load_roundtrip(text))) == data  # ruamel, 1.2
 
 
 @pytest.mark.parametrize("value", ["no", "1:20", "0123", "on"])
 def test_a_hand_written_plain_value_is_quoted_when_the_file_is_written_again(value: str) -> None:
     previous = f"people:\n  - id: n1\n    name: {value}\n"
-    text = yamlio.dump({"people": [{"id": "n1", "name": value}]}, previous)
+    text = yamlwrite.dump({"people": [{"id": "n1", "name": value}]}, previous)
     assert f"name: '{value}'" in text and yaml.safe_load(text)["people"][0]["name"] == value

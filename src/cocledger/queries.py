@@ -8,7 +8,8 @@ from typing import Any
 
 from .core import rules
 from .core.bans import PublishedBan, active_bans
-from .core.deadlines import DueItem, due_items
+from .core.deadlines import due_items
+from .core.due_item import DueItem
 from .core.models import Sanction
 from .core.snapshot import Snapshot
 from .core.transparency import transparency_report

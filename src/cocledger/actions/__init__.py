@@ -13,8 +13,9 @@ from typing import Any
 
 from ..core import rules, transitions
 from ..core.change import Change
+from ..core.fields import LIMITS
 from ..core.gate import ask, permit
-from ..core.models import LIMITS, Case, Person, Sanction, evolve
+from ..core.models import Case, Person, Sanction, evolve
 from ..core.replay import replay
 from ..core.snapshot import Snapshot
 from ..core.state import of_case, walk

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
-from ..core import rules, transitions
+from ..core import council, rules, transitions
 from ..core.change import Outcome
 from ..core.durations import LIFETIME, Duration
 from ..core.models import Appeal, Case, Person, Policy, Sanction, evolve
@@ -62,7 +62,7 @@ def deciders(
                 "an appeal of a lifetime ban is decided by the full council that enacted it: "
                 "drop --member"
             )
-        return rules.eligible_council(policy, case, upto)
+        return council.eligible_council(policy, case, upto)
     return list(dict.fromkeys(members)) or list(case.committee)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..core import rules
+from ..core import council
 from ..core.change import Outcome
 from ..core.models import Person
 from ..core.snapshot import Snapshot
@@ -44,7 +44,7 @@ def recuse(
     note = text(reason, "--reason", "reason")
     new = step_case(snap, step, case, actor, at, changes, members=(member,), note=note)
     committee = new.committee
-    short = rules.committee_short(policy, new.committee) if case.committee else 0
+    short = council.committee_short(policy, new.committee) if case.committee else 0
     message = f"Recorded {member}'s conflict of interest in {case_id}"
     if member in case.committee:
         message += f"; {member} left its committee"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..core import deadlines, messages, rules
+from ..core import case_deadlines, messages, rules, sanction_deadlines
 from ..core.change import Outcome
 from ..core.models import Case, Person
 from ..core.snapshot import Snapshot
@@ -33,10 +33,10 @@ def draft(
 def _due_steps(snap: Snapshot, case: Case, at: datetime) -> list[str]:
     """What is due on the case, as `coc due` lists it: the council's next steps."""
     policy, day = snap.policy, rules.local_date(at, snap.policy)
-    items = deadlines.case_items(policy, case, at) if case.status == "open" else []
+    items = case_deadlines.case_items(policy, case, at) if case.status == "open" else []
     for sanction in snap.sanctions_of_case(case.id):
         if sanction.status != "expunged":
-            items += deadlines.sanction_items(policy, case, sanction, day)
+            items += sanction_deadlines.sanction_items(policy, case, sanction, day)
     return [f"{item.detail} ({item.command})" if item.command else item.detail for item in items]
 
 

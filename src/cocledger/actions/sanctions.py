@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..core import rules, transitions
+from ..core import council, rules, transitions
 from ..core.change import Outcome
 from ..core.durations import Duration
 from ..core.ids import next_id
@@ -143,7 +143,7 @@ def vote(
     votes = (*sanction.votes[:place], ballot, *sanction.votes[place:])
     voted = transitions.move(step, sanction, rules.local_date(at, policy), votes=votes)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
-    result = rules.tally(policy, voted, new)
+    result = council.tally(policy, voted, new)
     data = {
         "sanction": sanction_id,
         "yes": list(result.yes),

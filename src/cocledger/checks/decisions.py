@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from ..core import rules
+from ..core import council
 from ..core.history import CommitInfo
 from ..core.ids import CASES_DIR, SANCTIONS_FILE, case_path
 from ..core.models import Case, SanctionsFile
@@ -127,6 +127,6 @@ def check_conflicted_commit(ctx: Context) -> Iterator[Finding]:
         for case_id, path in sorted(_cases_touched(h, commit).items()):
             case = h.model_at(parent, path, Case) if parent != commit.sha else None
             case = case or h.model_at(commit.sha, path, Case)
-            if case is not None and case.status != "expunged" and rules.conflicted(case, person):
+            if case is not None and case.status != "expunged" and council.conflicted(case, person):
                 message = f"{_what(commit)} touches {case_id}, in which its author is conflicted"
                 yield Finding(path, (), message, 1, 1)

@@ -11,19 +11,16 @@ members only, never a party (they end up in public CI logs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
-from ..core.models import (
+from ..core.models import Case, Event, PeopleFile, Sanction, SanctionsFile
+from ..core.tombstones import (
     APPEAL_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
-    Case,
-    Event,
-    PeopleFile,
-    Sanction,
-    SanctionsFile,
 )
 from ..core.transitions import STEPS
 from .context import Context, Finding
@@ -185,15 +182,29 @@ def check_case_history(ctx: Context) -> Iterator[Finding]:
         for key in ("id", *FIXED_CASE_KEYS):
             if getattr(before, key) != getattr(after, key):
                 yield Finding(path, (key,), f"{key} was rewritten since {h.base}")
-        for j, event in enumerate(before.timeline):
-            if j >= len(after.timeline) or after.timeline[j] != event:
-                yield Finding(
-                    path,
-                    ("timeline", min(j, max(len(after.timeline) - 1, 0))),
-                    f"the {event.action} event of {event.at.isoformat()} was removed or "
-                    f"rewritten since {h.base}",
-                )
-                break
+        missing = _first_missing(before.timeline, after.timeline)
+        if missing is not None:
+            j, event = missing
+            yield Finding(
+                path,
+                ("timeline", min(j, max(len(after.timeline) - 1, 0))),
+                f"the {event.action} event of {event.at.isoformat()} was removed or "
+                f"rewritten since {h.base}",
+            )
+
+
+def _first_missing(before: Sequence[Event], after: Sequence[Event]) -> tuple[int, Event] | None:
+    """The first event of the base's timeline not still in the timeline now, in the same order
+    (where it would be, and the event); None when every one is. Events since may sit between
+    them: a step recorded late is stored where it happened (SPEC §3 One engine)."""
+    k = 0
+    for j, event in enumerate(before):
+        while k < len(after) and after[k] != event:
+            k += 1
+        if k == len(after):
+            return j, event
+        k += 1
+    return None
 
 
 def check_people_history(ctx: Context) -> Iterator[Finding]:
@@ -262,7 +273,8 @@ def check_tombstone_history(ctx: Context) -> Iterator[Finding]:
 
 
 def _events_since(ctx: Context, h: History, case_id: str | None) -> list[Event]:
-    """The events a case's timeline gained since the base (none if the file did not change)."""
+    """The events a case's timeline gained since the base, wherever they stand in it (none if
+    the file did not change)."""
     found = ctx.case_of(case_id)
     if found is None:
         return []
@@ -270,7 +282,14 @@ def _events_since(ctx: Context, h: History, case_id: str | None) -> list[Event]:
     if path not in h.changed:
         return []
     before = h.first_case(path)
-    return list(case.timeline[len(before.timeline) if before else 0 :])
+    had = Counter(before.timeline if before else ())
+    gained = []
+    for event in case.timeline:
+        if had[event]:
+            had[event] -= 1
+        else:
+            gained.append(event)
+    return gained
 
 
 def _unrecorded(ctx: Context, h: History, before: Sanction, after: Sanction) -> str | None:

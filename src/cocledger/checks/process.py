@@ -12,11 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..core import deadlines as due
-from ..core import rules
+from ..core import case_deadlines, rules, sanction_deadlines
 from ..core.defaults import PLACEHOLDER
 from ..core.ids import POLICY_FILE, SANCTIONS_FILE
-from ..core.models import (
+from ..core.tombstones import (
     APPEAL_TOMBSTONE_KEYS,
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
@@ -114,18 +113,20 @@ def _overdue(ctx: Context) -> list[Any]:
         i
         for _, c in ctx.live_cases()
         if c.status == "open"
-        for i in due.case_items(policy, c, ctx.at)
+        for i in case_deadlines.case_items(policy, c, ctx.at)
     ]
     for _, c in ctx.live_cases():
-        closed = due.closed_case_item(policy, c, ctx.sanctions_by_case.get(c.id, []), day)
+        closed = sanction_deadlines.closed_case_item(
+            policy, c, ctx.sanctions_by_case.get(c.id, []), day
+        )
         items += [closed] if closed is not None else []
     for person, mine in ctx.sanctions_by_person.items():
         gone = {s.id for s in rules.record(policy, mine, person, day).cleared}
         for s in mine:
             found = ctx.case_of(s.case)
             if s.status != "expunged" and s.id not in gone and found is not None:
-                items.extend(due.sanction_items(policy, found[1], s, day))
-        items.extend(due.record_items(policy, mine, day))
+                items.extend(sanction_deadlines.sanction_items(policy, found[1], s, day))
+        items.extend(sanction_deadlines.record_items(policy, mine, day))
     return [item for item in items if item.overdue]
 
 

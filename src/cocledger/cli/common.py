@@ -66,8 +66,8 @@ def parse_when(value: str, policy: Policy, flag: str = "--at") -> datetime:
 
 
 def _in_range(moment: T, value: str, flag: str) -> T:
-    """A moment the ledger's dates can hold (`models.YEARS`), or the flag's usage error."""
-    from ..core.models import YEARS, in_years
+    """A moment the ledger's dates can hold (`fields.YEARS`), or the flag's usage error."""
+    from ..core.fields import YEARS, in_years
     from ..errors import UsageError
 
     if not in_years(moment):

@@ -15,7 +15,7 @@ from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party, upper_id
 
 if TYPE_CHECKING:
     from ..core.change import Outcome
-    from ..core.deadlines import DueItem
+    from ..core.due_item import DueItem
     from ..core.snapshot import Snapshot
 
 
@@ -70,14 +70,9 @@ def due(
         else:
             sys.stdout.write(data)
         return
-    from ..store.atomic import write_atomic
+    from ..store.atomic import write_output
 
-    try:
-        write_atomic(output, data)
-    except OSError as exc:
-        from ..errors import UsageError
-
-        raise UsageError(f"-o {output}: cannot write it ({exc.strerror or exc})") from None
+    write_output(output, data)
     typer.echo(f"Wrote {output} ({chosen}): {count}.", err=True)
 
 

@@ -6,7 +6,6 @@ Both are read-only: no lock, no actor check, no commit.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -130,7 +129,9 @@ def publish(
 
             typer.echo(f"{NO_ACTIVE_BANS} on {day.isoformat()}.", err=True)
         return
-    _write_whole(output, text)
+    from ..store.pages import write_whole
+
+    write_whole(output, text)
     typer.echo(f"Wrote {output} ({chosen}): {_count(rows)} on {day.isoformat()}.", err=True)
 
 
@@ -157,20 +158,6 @@ def _page(path: Path | None, fmt: str, flag: str) -> Page | None:
         f"or, in the page that should hold the table, {how_to_mark(fmt)} and run "
         f"`coc publish --update {path}`"
     )
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """-o: the whole file, atomically; never over a page that holds markers (--update is for it)."""
-    from ..errors import UsageError
-    from ..store.atomic import write_atomic
-    from ..store.pages import file_holds_markers
-
-    if file_holds_markers(path):
-        raise UsageError(
-            f"-o {path}: the file holds coc:active-bans markers, and -o would replace all of it; "
-            f"use `coc publish --update {path}` to replace only the part between them"
-        )
-    write_atomic(path, text)  # an existing page keeps its permissions
 
 
 def _update(
@@ -235,34 +222,27 @@ def _check(
     """--check: exit 0 when the marked region (the whole file when it has no markers) is what
     publish produces now, else exit 1 with a short diff and the command that fixes it."""
     from ..errors import CocError
-    from ..output import pages
+    from ..output import page_check
     from ..store.pages import how_to_mark
 
     assert page is not None  # _page refused a missing file
-    community = snap.policy.community
-    if page.region is not None:
-        region = page.region
-        expected = pages.render_region(fmt, rows, day, community, region.indent, region.newline)
-        remedy = f"update it with `{fix.update(path)}`"
-    else:
-        # A whole HTML page keeps its own as-of date: it stays valid until a ban starts or ends.
-        as_of = (pages.stated_as_of(page.text) if fmt == "html" else None) or day
-        expected = pages.render(fmt, rows, as_of, community)
-        if pages.holds_only_the_table(fmt, page.text):
-            remedy = f"regenerate it with `{fix.command('--format', fmt, '-o', str(path))}`"
-        else:
-            remedy = (
-                f"the table is part of a larger page: {how_to_mark(fmt)}, then run "
-                f"`{fix.update(path)}`"
-            )
-    found = pages.drift(fmt, page.marked, expected, snap.people.all(), snap.sanctions.all(), day)
-    if found is None:
+    verdict = page_check.check_page(
+        page, fmt, rows, day, snap.policy.community, snap.people.all(), snap.sanctions.all(),
+        str(path),
+    )  # fmt: skip
+    if verdict.drift is None:
         typer.echo(f"{path} is up to date.", err=True)
         return
     if page.region is not None:
-        found = replace(found, first_line=found.first_line + page.region.line)
-    typer.echo(pages.short_diff(page.text, page.with_region(expected), str(path)), err=True)
-    raise CocError(pages.drift_message(str(path), found, remedy))
+        remedy = f"update it with `{fix.update(path)}`"
+    elif verdict.table_only:
+        remedy = f"regenerate it with `{fix.command('--format', fmt, '-o', str(path))}`"
+    else:
+        remedy = (
+            f"the table is part of a larger page: {how_to_mark(fmt)}, then run `{fix.update(path)}`"
+        )
+    typer.echo(verdict.diff, err=True)
+    raise CocError(page_check.drift_message(str(path), verdict.drift, remedy))
 
 
 def stats(

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
 def read_text(path: Path, flag: str) -> str:
     """A text file a person points a flag at; no more is read than a record may hold."""
-    from ..core.models import LIMITS
+    from ..core.fields import LIMITS
     from ..errors import InputError
 
     try:

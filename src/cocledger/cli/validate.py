@@ -164,7 +164,7 @@ def schema(
     """
     from ..core.schemas import SCHEMA_DIR, schema_texts
     from ..errors import CocError
-    from ..store.atomic import write_atomic
+    from ..store.atomic import write_output
 
     if out is None:
         try:
@@ -176,5 +176,5 @@ def schema(
 
         raise UsageError(f"-o {out}: not a directory")
     for name, text in schema_texts().items():
-        write_atomic(out / name, text)
+        write_output(out / name, text)
         typer.echo(str(out / name))

@@ -9,18 +9,13 @@ from collections.abc import Iterable
 from datetime import date
 
 from . import rules, transitions
-from .models import (
+from .fields import OFF_RECORD, STOPPED_STATUSES
+from .models import Appeal, Case, Event, Policy, Sanction
+from .tombstones import (
     APPEAL_TOMBSTONE_KEYS,
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
-    OFF_RECORD,
     SANCTION_TOMBSTONE_KEYS,
-    STOPPED_STATUSES,
-    Appeal,
-    Case,
-    Event,
-    Policy,
-    Sanction,
 )
 
 STEP = transitions.STEPS["expunge"]

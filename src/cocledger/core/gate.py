@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import RefusedError
-from . import rules
+from . import council, rules
 from .models import Case, Policy, Sanction
 from .state import State, of_case, walk
 from .transitions import DONE, NEW, REQUIRED, STEPS, Step, authorise, position
@@ -99,7 +99,7 @@ def permit(question: Ask) -> Step:
     case = question.case
     if case is not None:
         _case_status(step, case, question.state)
-        reason = rules.conflicted(case, question.actor, question.upto)
+        reason = council.conflicted(case, question.actor, question.upto)
         if reason:
             raise RefusedError(f"{reason}: a conflicted person never acts on the case", "CL057")
         sanction = question.sanction.id if question.sanction else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import RefusedError
-from . import rules
+from . import council, rules
 from .models import Case
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def committee_members(ask: Ask) -> None:
     with any involved party."""
     case = _case(ask)
     members = list(ask.args.get("members") or ())
-    problems = rules.committee_problems(ask.policy, case, members, ask.upto)
+    problems = council.committee_problems(ask.policy, case, members, ask.upto)
     if problems:
         raise RefusedError(f"committee for {case.id} refused: {'; '.join(problems)}", "CL050")
 
@@ -38,7 +38,7 @@ def committee_members(ask: Ask) -> None:
 def recusal_member(ask: Ask) -> None:
     """SPEC §3 Recusal: a council member declares a conflict of interest, once."""
     case, member = _case(ask), str(ask.args.get("member"))
-    already = rules.conflicted(case, member, ask.upto)
+    already = council.conflicted(case, member, ask.upto)
     if already:
         raise RefusedError(f"{already} already: nothing to declare")
     if member not in ask.policy.roster.council:
@@ -63,7 +63,7 @@ def committee_whole(ask: Ask) -> None:
     the council) left short of `committee.min_size` is formed again first."""
     case, state = _case(ask), ask.state
     assert state is not None
-    short = rules.committee_short(ask.policy, state.committee)
+    short = council.committee_short(ask.policy, state.committee)
     if short:
         raise RefusedError(
             f"the committee of {case.id} lacks {short} member(s) after a declared conflict or a "
@@ -200,7 +200,7 @@ def voter(ask: Ask) -> None:
     case, member = _case(ask), str(ask.args.get("member"))
     if member not in ask.policy.roster.council:
         raise RefusedError(f"{member} is not on the council", "CL056")
-    conflicted = rules.conflicted(case, member, ask.upto)
+    conflicted = council.conflicted(case, member, ask.upto)
     if conflicted:
         raise RefusedError(f"{conflicted} and cannot vote on it", "CL056")
 
@@ -211,9 +211,9 @@ def full_vote(ask: Ask) -> None:
     member recused since voting is no longer counted (SPEC §3 Recusal)."""
     sanction = ask.sanction_then()
     assert sanction is not None
-    if not rules.needs_vote(ask.policy, sanction):
+    if not council.needs_vote(ask.policy, sanction):
         return
-    result = rules.tally(ask.policy, sanction, _case(ask), ask.upto)
+    result = council.tally(ask.policy, sanction, _case(ask), ask.upto)
     if result.passed:
         return
     missing = ", ".join(result.missing)
@@ -253,7 +253,7 @@ def appealable(ask: Ask) -> None:
     """CoC §8: only permanent resolutions (such as bans) may be appealed."""
     sanction = ask.sanction
     assert sanction is not None
-    if not rules.appealable(ask.policy, sanction):
+    if not council.appealable(ask.policy, sanction):
         allowed = ", ".join(ask.policy.appeals.allowed_for) or "nothing"
         raise RefusedError(
             f"{sanction.id} is a {sanction.kind.replace('_', ' ')}: only {allowed} may be "
@@ -269,6 +269,6 @@ def deciders(ask: Ask) -> None:
     for member in ask.args.get("members") or ():
         if member not in ask.policy.roster.council:
             raise RefusedError(f"not on the council: {member}")
-        reason = rules.conflicted(case, member, ask.upto)
+        reason = council.conflicted(case, member, ask.upto)
         if reason:
             raise RefusedError(f"{reason} and cannot decide its appeal", "CL057")

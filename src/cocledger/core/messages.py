@@ -2,7 +2,7 @@
 
 Pure: templates, people and the case come in as data; nothing reads a file or the clock. The
 templates are the ledger's editable `templates/<name>.txt` files (`coc init` writes them from the
-package's defaults); they use `$name` placeholders (string.Template) from `values()`.
+package's defaults); they use `$name` placeholders (string.Template) from `placeholders.values()`.
 
 SPEC §3 An anonymous reporter is never named to the reported person or to a witness: they read
 the summary the council wrote for them (`shared_summary`), never the report's own words; the
@@ -20,12 +20,12 @@ from datetime import date
 from string import Template
 
 from ..errors import InputError, RefusedError
-from . import anonymity, rules
-from .deadlines import decision_day
+from . import anonymity
 from .ids import case_path
 from .models import Case, Person, Policy, Sanction
+from .placeholders import HIDDEN_FROM, values
+from .sanction_deadlines import decision_day
 from .snapshot import Entries
-from .wording import long_date, ordinal, sanction_text, stage
 
 TEMPLATE_NAMES = (
     "council_notice",
@@ -35,13 +35,6 @@ TEMPLATE_NAMES = (
     "decision_offended",
     "witnesses",
     "reinstatement",
-)
-ANONYMOUS = "a member of the community who asked not to be named"
-HIDDEN_FROM = ("offender", "witnesses")
-"""The parties an anonymous reporter is never named to: the reported person and the witnesses."""
-ANONYMITY = (
-    "The person who reported it asked not to be named, so what follows is the Council's summary "
-    "of the report, written for you."
 )
 DECIDED = frozenset({"enacted", "escalated", "overturned"})
 
@@ -125,177 +118,6 @@ def recipients(
         return [(people[w],) for w in case.witnesses if w in people]
     person = case.respondent if party == "offender" else case.reporter
     return [(people[person],)] if person is not None and person in people else []
-
-
-# --- the facts a template may use ---------------------------------------------------------------
-
-
-def decision(sanction: Sanction) -> str:
-    """One sentence on the action taken: an enactment, an escalation or an appeal's outcome."""
-    text = sanction_text(sanction)
-    appeal = sanction.appeal
-    if sanction.status == "overturned":
-        return (
-            f"On appeal, the Council overturned its decision ({text}): it no longer applies, "
-            "no longer counts on the record and is no longer published."
-        )
-    if appeal and appeal.outcome == "upheld":
-        return f"On appeal, the Council upheld its decision: {text}."
-    if appeal and appeal.outcome == "reduced":
-        return (
-            f"On appeal, the Council reduced the sanction from {appeal.reduced_from} to "
-            f"{sanction.duration}: {text}."
-        )
-    if sanction.escalated_from:
-        return (
-            "Because the apology required after the warning was refused, the sanction was "
-            f"escalated to the {ordinal(sanction.offence)} offence: {text}."
-        )
-    return f"The Council has decided, as the {ordinal(sanction.offence)} offence under the policy: {text}."
-
-
-def apology_paragraph(
-    policy: Policy, case: Case, sanction: Sanction, witness_names: str | None
-) -> str:
-    """Proposed sanctions, 1st offence: public if the offence was public, else to every witness."""
-    if sanction.status != "enacted" or sanction.apology_due is None or sanction.apology:
-        return ""
-    text = (
-        f"An apology to the offended is required within {policy.deadlines.apology}, "
-        f"by {long_date(sanction.apology_due)}. "
-    )
-    if case.setting == "public":
-        text += "Because the offence was committed in public, the apology must be public."
-    elif case.witnesses:
-        names = f": {witness_names}" if witness_names else ""
-        text += (
-            "Because the offence happened in a private setting, an apology to everyone who "
-            f"witnessed it is sufficient{names}."
-        )
-    else:
-        text += "The apology is made to the person offended."
-    if rules.rung_for(policy, sanction.offence).refusal_escalates:
-        text += " Should the apology be refused, the sanction is escalated to the next offence."
-    return text
-
-
-def ban_paragraph(policy: Policy, sanction: Sanction) -> str:
-    """Terms of a ban, End of ban and Communications, with this ban's dates."""
-    if sanction.status != "enacted" or sanction.kind not in rules.BAN_KINDS:
-        return ""
-    community = policy.community
-    channels = ", ".join(policy.channels) or "every channel"
-    text = (
-        f"The ban is a full ban from the {community} project: it covers {channels}, and any and "
-        "all channels, forums, websites, systems, events and activities, including speaking at "
-        f"events, in blog posts and on social media on behalf of the {community} community or "
-        "project. The name of the person banned and the dates of the ban are published on the "
-        "community website while it is in force."
-    )
-    if sanction.ends_on:
-        text += (
-            f" When it ends on {long_date(sanction.ends_on)}, the person banned is reinstated as "
-            "a registered user, without any administrative or leadership rights or privileges. "
-            f"The ban stays on the record for {policy.record_retention_after_ban} after it ends"
-            + (f", until {long_date(sanction.expunges_on)}." if sanction.expunges_on else ".")
-        )
-    return text
-
-
-def appeal_paragraph(policy: Policy, sanction: Sanction) -> str:
-    """CoC §8: only permanent resolutions (such as bans) may be appealed, through the contact."""
-    appeal = sanction.appeal
-    if appeal and appeal.outcome:
-        return ""
-    if appeal:
-        return f"Your appeal of {long_date(appeal.filed_on)} is with the Council, which will decide it."
-    if sanction.status != "enacted":
-        return ""
-    if not rules.appealable(policy, sanction):
-        return "Under the Code of Conduct (§8), only permanent resolutions such as bans may be appealed."
-    return f"You may appeal this decision by writing to {policy.contact} (Code of Conduct §8)."
-
-
-def summary_for(case: Case, party: str) -> str | None:
-    """SPEC §3 An anonymous reporter: the reported person and witnesses read the summary the
-    council wrote for them when there is one, and of an anonymous report only that (None until
-    it is written); everyone else reads the report's own summary."""
-    if party in HIDDEN_FROM and (case.shared_summary or case.anonymous_reporter):
-        return case.shared_summary
-    return case.summary
-
-
-def values(
-    policy: Policy,
-    people: Entries[Person],
-    case: Case,
-    sanction: Sanction | None,
-    party: str,
-    to: Sequence[Person],
-    day: date,
-    steps: Sequence[str] = (),
-) -> dict[str, str]:
-    """Every placeholder a template may use; the ones that do not apply are empty. Before the
-    report is shared, its response date is counted as if it were shared on `day`. `steps` are
-    what is due on the case (`coc due`'s items), for the council."""
-
-    def name(person_id: str | None) -> str:
-        if person_id is not None and person_id in people:
-            return people[person_id].name
-        return person_id or ""
-
-    hide_reporter = case.anonymous_reporter and party in HIDDEN_FROM
-    witnesses = [w for w in case.witnesses if not (hide_reporter and w == case.reporter)]
-    summary = summary_for(case, party)
-    unwritten = "" if hide_reporter else "(the report is attached)"  # never the report, then
-    deadlines = rules.case_deadlines(case, policy)
-    facts = {
-        "community": policy.community,
-        "contact": policy.contact,
-        "case": case.id,
-        "received_on": long_date(rules.local_date(case.received_at, policy)),
-        "occurred_on": long_date(case.occurred_on),
-        "setting": case.setting,
-        "summary": summary.strip() if summary else unwritten,
-        "anonymity": ANONYMITY if hide_reporter else "",
-        "council_notice_period": str(policy.deadlines.council_notice),
-        "response_period": str(policy.deadlines.respondent_response),
-        "response_due": long_date(deadlines.respondent_response or rules.response_due(day, policy)),
-        "committee": ", ".join(name(m) for m in case.committee) or "not formed yet",
-        "respondent_name": name(case.respondent),
-        "reporter_name": ANONYMOUS if hide_reporter else name(case.reporter),
-        "recipient_name": ", ".join(p.name for p in to),
-        "witness_names": ", ".join(name(w) for w in witnesses),
-        "channels": ", ".join(policy.channels),
-        "stage": stage(case),
-        "next_steps": "\n".join(f"- {step}" for step in steps) or "- nothing is due on this case",
-        "retention": str(policy.record_retention_after_ban),
-    }
-    blank = ("sanction", "sanction_text", "offence", "kind", "duration", "starts_on", "ends_on")
-    facts.update(dict.fromkeys((*blank, "expunges_on", "apology_due"), ""))
-    facts.update(dict.fromkeys(("decision", "apology", "ban_terms", "appeal"), ""))
-    if sanction is None:
-        return facts
-    facts.update(
-        {
-            "sanction": sanction.id,
-            "sanction_text": sanction_text(sanction),
-            "offence": f"{ordinal(sanction.offence)} offence",
-            "kind": sanction.kind.replace("_", " "),
-            "duration": str(sanction.duration or ""),
-            "starts_on": long_date(sanction.starts_on),
-            "ends_on": long_date(sanction.ends_on),
-            "expunges_on": long_date(sanction.expunges_on),
-            "apology_due": long_date(sanction.apology_due),
-            "decision": decision(sanction),
-            "apology": apology_paragraph(
-                policy, case, sanction, facts["witness_names"] if party == "offender" else None
-            ),
-            "ban_terms": ban_paragraph(policy, sanction),
-            "appeal": appeal_paragraph(policy, sanction) if party == "offender" else "",
-        }
-    )
-    return facts
 
 
 # --- filling and scrubbing ----------------------------------------------------------------------

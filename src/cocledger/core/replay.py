@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import RefusedError
-from . import rules
+from . import council
 from .gate import Ask, permit
 from .models import Case, Event, Policy, Roster, Sanction
 from .state import State, step_of
@@ -217,7 +217,7 @@ def _sanction_settled(
             path=("votes",),
         )
     for n, vote in enumerate(sanction.votes[votes:], start=votes):
-        if rules.conflicted(case, vote.member, position(case, vote.at)):
+        if council.conflicted(case, vote.member, position(case, vote.at)):
             yield Breach(
                 "CL056",
                 f"{sanction.id}: votes[{n}] is by someone conflicted in {case.id}",
@@ -233,7 +233,9 @@ def _sanction_settled(
     for key, held, action in facts:
         if held != (action in done):
             what = "holds" if held else "lacks"
-            unallowed = action == "appeal_filed" and held and not rules.appealable(policy, sanction)
+            unallowed = (
+                action == "appeal_filed" and held and not council.appealable(policy, sanction)
+            )
             yield Breach(
                 "CL052" if unallowed else "CL058",
                 f"{sanction.id} {what} its {key}, but the timeline of {case.id} "

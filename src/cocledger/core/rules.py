@@ -1,6 +1,8 @@
 """The policy as pure functions over the models: dates are passed in; no clock, no files, no git.
 
-Each function names the clause of the breaches policy (or SPEC §3) it implements.
+Each function names the clause of the breaches policy (or SPEC §3) it implements. Dates,
+deadlines, a sanction's dates and the record window are here; who decides (the council's vote,
+appeals, conflicts of interest, committees) is in `council`.
 """
 
 from __future__ import annotations
@@ -10,17 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from .durations import Duration
-from .models import (
-    OFF_RECORD,
-    STOPPED_STATUSES,
-    Case,
-    CaseDeadlines,
-    Meeting,
-    Policy,
-    Rung,
-    Sanction,
-    Vote,
-)
+from .fields import OFF_RECORD, STOPPED_STATUSES
+from .models import Case, CaseDeadlines, Meeting, Policy, Rung, Sanction
 
 BAN_KINDS = frozenset({"ban", "lifetime_ban"})
 
@@ -312,124 +305,3 @@ def words(kind: str, duration: Duration | None) -> str:
 def is_deviation(rung: Rung, kind: str, duration: Duration | None) -> bool:
     """Other sanctions: anything but the ladder's kind and duration must give a reason."""
     return kind != rung.kind or duration != rung.duration
-
-
-# --- votes, appeals ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tally:
-    """The full council's vote on a sanction: who may vote, who has, and whether it passes."""
-
-    eligible: tuple[str, ...]
-    yes: tuple[str, ...]
-    no: tuple[str, ...]
-    rule: str
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        voted = set(self.yes) | set(self.no)
-        return tuple(member for member in self.eligible if member not in voted)
-
-    @property
-    def passed(self) -> bool:
-        if self.missing or not self.eligible:
-            return False
-        if self.rule == "full_council_unanimous":
-            return len(self.yes) == len(self.eligible)
-        return len(self.yes) * 2 > len(self.eligible)
-
-
-def tally(
-    policy: Policy,
-    sanction: Sanction,
-    case: Case,
-    upto: int | None = None,
-    votes: Sequence[Vote] | None = None,
-) -> Tally:
-    """Proposed sanctions, 5th offence: every council member not conflicted in the case votes; a
-    majority carries. As of the case's first `upto` events (None: as it stands): a member
-    recused since voting is no longer eligible, and their vote is lost (SPEC §3 Recusal);
-    `votes` are those cast by then (default: all)."""
-    eligible = tuple(eligible_council(policy, case, upto))
-    latest: dict[str, str] = {}
-    for vote in sorted(sanction.votes if votes is None else votes, key=lambda v: v.at):
-        latest[vote.member] = vote.vote
-    yes = tuple(m for m in eligible if latest.get(m) == "yes")
-    no = tuple(m for m in eligible if latest.get(m) == "no")
-    rung = next((r for r in policy.ladder if r.kind == sanction.kind and r.vote), None)
-    rule = rung.vote if rung and rung.vote else "full_council_majority"
-    return Tally(eligible, yes, no, rule)
-
-
-def needs_vote(policy: Policy, sanction: Sanction) -> bool:
-    """A sanction of a kind whose rung asks for a vote (the lifetime ban) needs one to be enacted."""
-    return any(r.kind == sanction.kind and r.vote for r in policy.ladder)
-
-
-def appealable(policy: Policy, sanction: Sanction) -> bool:
-    """CoC §8: only permanent resolutions (such as bans) may be appealed."""
-    return sanction.kind in policy.appeals.allowed_for
-
-
-# --- conflicts of interest ----------------------------------------------------------------------
-
-
-def declared_at(case: Case, person: str) -> int | None:
-    """The place in the timeline of the event that declared `person`'s conflict (None: none did,
-    so the conflict counts from the start)."""
-    for j, event in enumerate(case.timeline):
-        if event.action == "conflict_declared" and person in (event.members or ()):
-            return j
-    return None
-
-
-def conflicted(case: Case, person: str, upto: int | None = None) -> str | None:
-    """SPEC §3 Recusal, the one rule: why `person` is conflicted in `case` as it stood before its
-    event `upto` (None: as it stands), or None. The reporter, the respondent and the witnesses
-    always are; a declared conflict counts from the event that declared it (from the start when
-    no event did). A conflicted person never acts on the case, whatever their role: so a report
-    about the project lead is received by another council member."""
-    if person == case.respondent:
-        return f"{person} is the respondent in {case.id}"
-    if person == case.reporter:
-        return f"{person} is the reporter in {case.id}"
-    if person in case.witnesses:
-        return f"{person} is a witness in {case.id}"
-    if person in case.conflicts:
-        declared = declared_at(case, person) if upto is not None else None
-        if declared is None or upto is None or declared < upto:
-            return f"{person} has declared a conflict of interest in {case.id}"
-    return None
-
-
-def eligible_council(policy: Policy, case: Case, upto: int | None = None) -> list[str]:
-    """The council members who may act on (and vote on, and be told of) a case: every member on
-    the roster not conflicted in it then."""
-    return [m for m in policy.roster.council if not conflicted(case, m, upto)]
-
-
-def committee_problems(
-    policy: Policy, case: Case, members: Sequence[str], upto: int | None = None
-) -> list[str]:
-    """Incident processing: a small committee of council members with no conflict of interest
-    (as the case stood before its event `upto`)."""
-    problems = []
-    if len(set(members)) != len(members):
-        problems.append("a member is listed twice")
-    outsiders = [m for m in members if m not in policy.roster.council]
-    if outsiders:
-        problems.append(f"not on the council: {', '.join(outsiders)}")
-    problems.extend(reason for m in members if (reason := conflicted(case, m, upto)))
-    if len(set(members)) < policy.committee.min_size:
-        problems.append(
-            f"needs at least {policy.committee.min_size} members, got {len(set(members))}"
-        )
-    return problems
-
-
-def committee_short(policy: Policy, committee: Sequence[str]) -> int:
-    """How many members a committee lacks (after a recusal took one off it, or a member left the
-    council); 0: none."""
-    seated = {m for m in committee if m in policy.roster.council}
-    return max(policy.committee.min_size - len(seated), 0)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import rules
+from . import council, rules
 from .models import Case, Event, Policy, Sanction
 from .transitions import NEW, STEPS
 
@@ -73,7 +73,7 @@ class State:
             self._set(found.id, step.sanction_to, event.at)
         later = found.escalated_to
         if name == "apology refused" and later is not None and later in sanctions:
-            vote = rules.needs_vote(policy, sanctions[later])
+            vote = council.needs_vote(policy, sanctions[later])
             escalation = STEPS["escalation to a vote" if vote else "escalation"]
             self._set(later, escalation.sanction_to or "", event.at)
 

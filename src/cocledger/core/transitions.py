@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import RefusedError
 from . import guards
-from .models import Case, Event, EventAction, Person, Policy, Sanction, evolve
+from .fields import EventAction
+from .models import Case, Event, Person, Policy, Sanction, evolve
 
 if TYPE_CHECKING:
     from .gate import Ask

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .process import WHAT
 
 if TYPE_CHECKING:
-    from ..core.deadlines import DueItem
+    from ..core.due_item import DueItem
 
 PRODID = "-//cocledger//coc due//EN"
 UID_DOMAIN = "cocledger"

@@ -11,14 +11,11 @@ import html
 import json
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 
-from ..core import rules
 from ..core.bans import COLUMNS, NO_ACTIVE_BANS, PublishedBan
-from ..core.models import Person, Sanction
-from ..core.wording import long_date, sanction_text
+from ..core.wording import long_date
 
 # --- escaping -----------------------------------------------------------------------------------
 
@@ -61,12 +58,14 @@ def md_escape(text: str) -> str:
     """Text that Markdown (CommonMark, GitHub's cmark-gfm, markdown-it with linkify) shows
     literally in a table cell: no markup, raw HTML, entity, `|`, link, URL, `www.` host or e-mail
     address. ASCII punctuation is backslash-escaped; `.`, `:` and `@` break autolinks instead
-    (`_MD_REFERENCE`), except a `.` or `:` that ends a word, which no link can hold."""
+    (`_MD_REFERENCE`), except a `.` or `:` that ends a word, which no link can hold (but for
+    `www.`, which cmark-gfm links on its own)."""
     line = _one_line(text)
     out = []
     for index, char in enumerate(line):
         ends_word = line[index + 1 : index + 2] in ("", " ")
-        if char == "@" or (char in ".:" and not ends_word):
+        www = char == "." and line[max(index - 3, 0) : index].lower() == "www"
+        if char == "@" or (char in ".:" and (www or not ends_word)):
             out.append(_MD_REFERENCE[char])
         elif char in string.punctuation and char not in _MD_PLAIN and char not in ".:":
             out.append("\\" + char)
@@ -267,92 +266,3 @@ def holds_only_the_table(fmt: str, published: str) -> bool:
         return not published.strip() or _AS_OF.search(published) is not None
     first = next((line.strip() for line in published.splitlines() if line.strip()), "")
     return fmt not in _FIRST_LINES or not first or first in _FIRST_LINES[fmt]
-
-
-def short_diff(published: str, expected: str, name: str, limit: int = 40) -> str:
-    """A unified diff from the file to what publish would write, cut at `limit` lines."""
-    import difflib
-
-    lines = list(
-        difflib.unified_diff(
-            published.splitlines(),
-            expected.splitlines(),
-            fromfile=name,
-            tofile=f"{name} (as coc publish would write it)",
-            n=1,
-            lineterm="",
-        )
-    )
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"... ({len(lines) - limit} more lines)"]
-    return "\n".join(lines)
-
-
-# --- --check ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Drift:
-    """Why a published file is out of date: bans it lacks and bans it lists that have ended."""
-
-    missing: tuple[str, ...]
-    stale: tuple[str, ...]
-    first_line: int
-
-
-_FRAGMENT: dict[str, Callable[[str], str]] = {
-    "rst": rst_escape,
-    "md": md_escape,
-    "html": lambda text: html.escape(_one_line(text)),
-    "json": lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
-}
-
-
-def drift(
-    fmt: str,
-    published: str,
-    expected: str,
-    people: Sequence[Person],
-    sanctions: Iterable[Sanction],
-    day: date,
-) -> Drift | None:
-    """None when `published` is exactly what publish produces; else what differs, by sanction id
-    (so that the error line names no one; the diff beside it shows only the page's own lines)."""
-    if published == expected:
-        return None
-    escape = _FRAGMENT[fmt]
-    names = {person.id: person.name for person in people}
-
-    def listed(sanction: Sanction) -> bool:
-        name = names.get(sanction.person or "")
-        if not name or sanction.starts_on is None:
-            return False
-        return escape(name) in published and escape(sanction_text(sanction)) in published
-
-    missing, stale = [], []
-    for s in sanctions:
-        if s.kind not in rules.BAN_KINDS or s.starts_on is None or s.status == "expunged":
-            continue
-        if rules.in_force(s, day):
-            if not listed(s):
-                missing.append(s.id)
-        elif listed(s):
-            stale.append(s.id)
-    old, new = published.splitlines(), expected.splitlines()
-    first = next(
-        (i for i, (a, b) in enumerate(zip(old, new, strict=False), 1) if a != b),
-        min(len(old), len(new)) + 1,
-    )
-    return Drift(tuple(missing), tuple(stale), first)
-
-
-def drift_message(path: str, found: Drift, remedy: str) -> str:
-    """One line for CI: what differs (sanction ids, never names) and what fixes it."""
-    reasons = []
-    if found.stale:
-        reasons.append(f"lists bans not in force ({', '.join(found.stale)})")
-    if found.missing:
-        reasons.append(f"lacks bans in force ({', '.join(found.missing)})")
-    if not reasons:
-        reasons.append(f"differs from what publish produces now (first at line {found.first_line})")
-    return f"{path} is out of date: {'; '.join(reasons)}; {remedy}"

@@ -37,6 +37,17 @@ def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None
             raise
 
 
+def write_output(path: Path, data: str | bytes, flag: str = "-o") -> None:
+    """A file a command was asked to write (`-o FILE`), atomically; a usage error naming the
+    flag when it cannot be written."""
+    from ..errors import UsageError
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: cannot write it ({exc.strerror or exc})") from None
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

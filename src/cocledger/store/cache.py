@@ -133,8 +133,9 @@ def _schema_key() -> str:
         here = Path(__file__).parent.parent
         digest = hashlib.sha256(pydantic.VERSION.encode())
         digest.update(b"register-1")  # the format of an entry
-        sources = ("core/models.py", "core/durations.py", "core/ids.py", "core/zones.py")
-        for name in (*sources, "store/registers.py", "store/yamlio.py"):
+        models = ("core/models.py", "core/fields.py", "core/durations.py", "core/ids.py")
+        reader = ("store/yamlio.py", "store/yaml12.py", "store/yamllimits.py")
+        for name in (*models, "core/zones.py", "store/registers.py", *reader):
             digest.update((here / name).read_bytes())
         _SCHEMA = digest.hexdigest()[:12]
     return _SCHEMA

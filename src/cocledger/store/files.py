@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..core.ids import CASES_DIR
-from . import yamlio
+from . import yamlio, yamllimits
 
 
 class Source(Protocol):
@@ -32,7 +32,7 @@ class Source(Protocol):
 
 
 def _too_big(size: int, relpath: str) -> yamlio.YamlProblem:
-    refused = yamlio.too_big(size)
+    refused = yamllimits.too_big(size)
     return yamlio.YamlProblem(refused.message, relpath, code=refused.code)
 
 
@@ -49,12 +49,12 @@ class Disk:
             return None
         with handle:
             size = os.fstat(handle.fileno()).st_size
-            if size > yamlio.MAX_FILE_BYTES:
+            if size > yamllimits.MAX_FILE_BYTES:
                 raise _too_big(size, relpath)
             raw = handle.read(size + 1)  # a buffer of the file's size: a 16 MiB one costs per file
             if len(raw) > size:  # it grew since: read on, up to the cap
-                raw += handle.read(yamlio.MAX_FILE_BYTES + 1 - len(raw))
-        if len(raw) > yamlio.MAX_FILE_BYTES:
+                raw += handle.read(yamllimits.MAX_FILE_BYTES + 1 - len(raw))
+        if len(raw) > yamllimits.MAX_FILE_BYTES:
             raise _too_big(len(raw), relpath)
         return raw
 
@@ -90,7 +90,7 @@ class Memory:
 
     def read(self, relpath: str) -> bytes | None:
         raw = self.files.get(relpath)
-        if raw is not None and len(raw) > yamlio.MAX_FILE_BYTES:
+        if raw is not None and len(raw) > yamllimits.MAX_FILE_BYTES:
             raise _too_big(len(raw), relpath)
         return raw
 

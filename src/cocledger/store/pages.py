@@ -146,10 +146,18 @@ def _bytes(path: Path, flag: str, doing: str) -> bytes | None:
         raise UsageError(f"{flag} {path}: cannot {doing} ({exc.strerror or exc})") from None
 
 
-def file_holds_markers(path: Path) -> bool:
-    """Whether the file `-o` would replace is a page with markers (False when there is none)."""
+def write_whole(path: Path, text: str) -> None:
+    """-o: the whole file, atomically (an existing one keeps its permissions); never over a page
+    that holds markers (`--update` is for it)."""
+    from .atomic import write_atomic
+
     data = _bytes(path, "-o", "write over it")
-    return data is not None and holds_markers(data.decode("utf-8", errors="replace"))
+    if data is not None and holds_markers(data.decode("utf-8", errors="replace")):
+        raise UsageError(
+            f"-o {path}: the file holds coc:active-bans markers, and -o would replace all of it; "
+            f"use `coc publish --update {path}` to replace only the part between them"
+        )
+    write_atomic(path, text)
 
 
 def read_text(path: Path, flag: str) -> str | None:

@@ -12,7 +12,7 @@ from ..core.change import Change
 from ..core.defaults import CASE_HEADER, PEOPLE_HEADER, SANCTIONS_HEADER
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
 from ..core.models import Person, Sanction
-from . import yamlio
+from . import yamlwrite
 from .registers import Register
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def files(repo: Repository, change: Change) -> tuple[dict[str, str | None], Writ
     for case in change.cases:
         relpath = case_path(case.id)
         previous = repo.text(relpath)
-        text = yamlio.dump(data_of(case), previous)
+        text = yamlwrite.dump(data_of(case), previous)
         texts[relpath] = text if previous is not None else CASE_HEADER + text
     if change.sanctions:
         written.append(_register(repo, SANCTIONS_FILE, Sanction, change.sanctions, ()))
@@ -46,7 +46,7 @@ def files(repo: Repository, change: Change) -> tuple[dict[str, str | None], Writ
         written.append(people)
         texts[PEOPLE_FILE] = people[0]
     if change.policy is not None:
-        texts[POLICY_FILE] = yamlio.dump(
+        texts[POLICY_FILE] = yamlwrite.dump(
             data_of(change.policy, only_set=True), repo.text(POLICY_FILE)
         )
     return texts, written
@@ -64,9 +64,9 @@ def _register(
         register = repo.sanctions if relpath == SANCTIONS_FILE else repo.people
     new = register.changed(changed).without(removed)
     items = {entry.id: data_of(entry) for entry in changed}
-    text = None if removed else yamlio.dump_items(previous, key, items, set(register.ids))
+    text = None if removed else yamlwrite.dump_items(previous, key, items, set(register.ids))
     if text is None:
-        text = yamlio.dump({key: [data_of(entry) for entry in new.all()]}, previous)
+        text = yamlwrite.dump({key: [data_of(entry) for entry in new.all()]}, previous)
         if previous is None:
             text = HEADERS[relpath] + text
     return text, new

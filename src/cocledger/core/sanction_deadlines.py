@@ -1,0 +1,202 @@
+"""What `coc due` lists for sanctions and records: the apology, the end of a ban, the notices the
+offender and the offended are owed, stale proposals, and records leaving the record.
+
+Proposed sanctions, End of ban and Communications of the breaches policy; SPEC §3 A stale proposal,
+Expiry of records and Retention of closed cases. Pure, as `deadlines`: the models and the day come in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from . import rules
+from .due_item import NOTIFIED_PARTIES, DueItem
+from .models import Case, Policy, Sanction
+
+NO_RIGHTS_BACK = "no administrative or leadership rights or privileges come back (End of ban)"
+
+
+def decision_day(sanction: Sanction) -> date | None:
+    """The day of the latest action taken on a sanction: its enactment or its appeal's decision."""
+    if sanction.appeal and sanction.appeal.decided_on:
+        return sanction.appeal.decided_on
+    return sanction.enacted_on
+
+
+def notified(case: Case, party: str, sanction: str | None, since: date, policy: Policy) -> bool:
+    """Has `party` been told (a `notified` event) about `sanction` on or after `since`?"""
+    return any(
+        event.party == party
+        and event.sanction == sanction
+        and rules.local_date(event.at, policy) >= since
+        for event in case.events("notified")
+    )
+
+
+def stale_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> list[DueItem]:
+    """SPEC §3 A stale proposal: shown, to reject and propose again, until it is decided."""
+    mine = rules.by_person(sanctions)
+    found = []
+    for s in sanctions:
+        if s.status != "proposed" or not s.person:
+            continue
+        if rules.staleness(policy, mine[s.person], s, day) is None:
+            continue
+        now = rules.record(policy, mine[s.person], s.person, day, subject=s)
+        detail = (
+            f"stale: proposed as offence {s.offence}, it is offence {now.offence} now: "
+            "reject it and propose again"
+        )
+        command = f"coc sanction reject {s.id}"
+        found.append(DueItem("stale_proposal", s.case, s.id, None, True, detail, command, s.person))
+    return found
+
+
+# --- sanctions: apology, end of ban, notifications ----------------------------------------------
+
+
+def sanction_items(policy: Policy, case: Case, sanction: Sanction, day: date) -> list[DueItem]:
+    found = [apology_item(case, sanction, day), ban_ends_item(policy, case, sanction, day)]
+    return [item for item in found if item] + notification_items(policy, case, sanction, day)
+
+
+def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
+    """Proposed sanctions, 1st offence: an apology within 7 days, public or to every witness."""
+    if sanction.status != "enacted" or sanction.apology_due is None or sanction.apology:
+        return None
+    if case.setting == "public":
+        form = "a public apology (the offence was public)"
+    elif case.witnesses:
+        form = f"an apology to every witness ({', '.join(case.witnesses)})"
+    else:
+        form = "an apology to the offended"
+    late = day > sanction.apology_due
+    return DueItem(
+        "apology",
+        case.id,
+        sanction.id,
+        sanction.apology_due,
+        late,
+        f"deadline passed: {form}; a refusal escalates" if late else form,
+        f"coc apology record {sanction.id} --delivered|--refused",
+        sanction.person,
+    )
+
+
+def ban_ends_item(policy: Policy, case: Case, sanction: Sanction, day: date) -> DueItem | None:
+    """End of ban: reinstatement on every channel, without admin or leadership rights. The item
+    stays until the offender is sent the reinstatement notice (`coc notify`) on or after the end."""
+    if sanction.status != "enacted" or sanction.kind != "ban" or sanction.ends_on is None:
+        return None
+    if notified(case, "offender", sanction.id, sanction.ends_on, policy):
+        return None
+    checklist = (
+        *(f"reinstate as a registered user on {channel}" for channel in policy.channels),
+        NO_RIGHTS_BACK,
+    )
+    late = day > sanction.ends_on
+    return DueItem(
+        "ban_ends",
+        case.id,
+        sanction.id,
+        sanction.ends_on,
+        late,
+        "ended: reinstate and tell the offender" if late else "reinstate when it ends",
+        f"coc notify {case.id} --party offender",
+        sanction.person,
+        checklist=checklist,
+    )
+
+
+def notification_items(policy: Policy, case: Case, sanction: Sanction, day: date) -> list[DueItem]:
+    """Communications: offender and offended are told of every action taken on a sanction
+    (its enactment, an appeal's decision). No period is set, so it is due the day of the action."""
+    since = decision_day(sanction)
+    if sanction.status not in ("enacted", "overturned") or since is None:
+        return []
+    what = "the appeal decision" if sanction.appeal and sanction.appeal.decided_on else "it"
+    return [
+        DueItem(
+            "notification",
+            case.id,
+            sanction.id,
+            since,
+            day > since,
+            f"tell the {party} of {what}",
+            f"coc notify {case.id} --party {party}",
+            sanction.person,
+            party=party,
+        )
+        for party in NOTIFIED_PARTIES
+        if not notified(case, party, sanction.id, since, policy)
+    ]
+
+
+# --- records leaving (End of ban) ---------------------------------------------------------------
+
+
+def record_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> list[DueItem]:
+    """End of ban: the day each person's record clears, and records that have cleared but still
+    hold personal details (`coc expunge` is then due)."""
+    items = []
+    people = sorted({s.person for s in sanctions if s.person and s.status != "expunged"})
+    mine = rules.by_person(sanctions)
+    for person in people:
+        record = rules.record(policy, mine[person], person, day)
+        if record.cleared:
+            holder = _latest_expiring(record.cleared)
+            left = holder.expunges_on
+            items.append(
+                DueItem(
+                    "record_expunges",
+                    holder.case,
+                    holder.id,
+                    left,
+                    left is not None and day > left,
+                    f"{len(record.cleared)} sanction(s) left the record: remove their details",
+                    "coc expunge",
+                    person,
+                )
+            )
+        if record.clears_on is not None:
+            holder = _latest_expiring(record.window)
+            items.append(
+                DueItem(
+                    "record_expunges",
+                    holder.case,
+                    holder.id,
+                    record.clears_on,
+                    False,
+                    f"{record.offences_on_record} offence(s) leave the record; "
+                    "the levels reset to the 1st offence",
+                    "coc expunge",
+                    person,
+                )
+            )
+    return items
+
+
+def closed_case_item(
+    policy: Policy, case: Case, sanctions: Sequence[Sanction], day: date
+) -> DueItem | None:
+    """SPEC §3 Retention of closed cases: the day a case closed with no sanction on record
+    leaves the record (`coc expunge` is due from then)."""
+    leaves = rules.case_leaves_on(policy, case, sanctions)
+    if leaves is None:
+        return None
+    return DueItem(
+        "record_expunges",
+        case.id,
+        None,
+        leaves,
+        day > leaves,
+        "closed with no sanction on record: its details leave the record",
+        "coc expunge",
+        case.respondent,
+    )
+
+
+def _latest_expiring(window: Sequence[Sanction]) -> Sanction:
+    dated = [s for s in window if s.expunges_on]
+    return max(dated, key=lambda s: (s.expunges_on, s.id)) if dated else window[-1]
