@@ -109,10 +109,10 @@ def test_a_ledger_found_clean_is_not_judged_again_until_it_changes(
 
     repo.coc("person", "add", "zed", "--name", "Zed Example")
     assert known()  # the action's own result check vouched for the ledger it left
-    marker = clean.identity(repo.root)
+    marker = clean.identity(repo.root)[0]
     policy = repo.read("policy.yaml")
     (repo.root / "policy.yaml").write_text(policy + "# a comment\n")
-    assert not known() and clean.identity(repo.root) != marker  # an edit in the work tree
+    assert not known() and clean.identity(repo.root)[0] != marker  # an edit in the work tree
     repo.coc("validate")
     assert known()  # validate found it clean
     (repo.root / "policy.yaml").write_text(policy.replace("min_size: 3", "min_size: 0"))

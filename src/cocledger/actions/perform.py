@@ -102,11 +102,13 @@ def errors(
     at: datetime,
     files: Collection[str] | None,
     cases_only: frozenset[str] | None = None,
+    entries_only: frozenset[str] | None = None,
 ) -> list[Problem]:
     """The errors `coc validate` reports (in these files; ALL_CASES: every case file); with
-    `cases_only`, the register's checks look into those cases only."""
+    `cases_only` and `entries_only`, the register's checks look into those cases and judge those
+    entries only."""
     scope = frozenset(files) if files is not None else None
-    ctx = checks.Context(at, ledger, scope, cases_only=cases_only)
+    ctx = checks.Context(at, ledger, scope, cases_only=cases_only, entries_only=entries_only)
     return checks.run(ctx, errors_only=True)
 
 
@@ -119,16 +121,30 @@ def written(change: Change) -> frozenset[str]:
     return frozenset(files | set(change.files))
 
 
-def _affected(snap: Snapshot, change: Change) -> frozenset[str] | None:
-    """The cases whose replay a change can alter: those it rewrites, and every case of a person
-    whose sanctions it changes (their offences are judged from that record); None (every case)
-    when it changes the policy or removes people. The others were found clean before it."""
-    if change.policy is not None or change.people_removed:
+def _affected(snap: Snapshot, change: Change) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The cases whose replay, and the entries of sanctions.yaml whose stored fields, a change
+    can alter: those it rewrites, and every case and sanction of a person whose sanctions it
+    changes (their offences are judged from that record); None (everything) when it changes the
+    roster or the ladder, or removes people. The others were found clean before it."""
+    if change.people_removed or _policy_changed(snap, change):
         return None
     cases = {case.id for case in change.cases}
+    entries = {s.id for s in change.sanctions}
     for person in {s.person for s in change.sanctions if s.person}:
-        cases |= {s.case for s in snap.sanctions_of(person) if s.case}
-    return frozenset(cases | {s.case for s in change.sanctions if s.case})
+        mine = snap.sanctions_of(person)
+        cases |= {s.case for s in mine if s.case}
+        entries |= {s.id for s in mine}
+    cases |= {s.case for s in change.sanctions if s.case}
+    return frozenset(cases), frozenset(entries)
+
+
+def _policy_changed(snap: Snapshot, change: Change) -> bool:
+    """Whether the change makes policy.yaml other than by scheduling meetings (a meeting added
+    makes no step of the past other than it was: `coc meeting add`)."""
+    if change.policy is None:
+        return False
+    before = snap.policy.model_copy(update={"meetings": ()})
+    return change.policy.model_copy(update={"meetings": ()}) != before
 
 
 def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -> None:
@@ -138,8 +154,12 @@ def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -
     after = InMemory(snap.after(change), ledger.policy_at)
     affected = _affected(snap, change)
     files = set(written(change) | ALWAYS)
-    files |= {ALL_CASES} if affected is None else {case_path(c) for c in affected}
-    found = errors(after, at, files, affected)
+    if affected is None:
+        found = errors(after, at, files | {ALL_CASES})
+    else:
+        cases, entries = affected
+        files |= {case_path(c) for c in cases}
+        found = errors(after, at, files, cases, entries)
     if not found:
         return
     first = found[0]

@@ -6,7 +6,7 @@ written for readers; validate recomputes each with the rules and reports any mis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from ..core import integrity, rules
@@ -15,7 +15,7 @@ from ..core.models import Policy, Sanction
 from . import gate
 from .context import Context, Finding
 
-Recompute = Callable[[Policy, Sequence[Sanction]], Iterator[integrity.Mismatch]]
+Recompute = Callable[[Policy, integrity.Entries], Iterator[integrity.Mismatch]]
 
 
 def check_case_deadlines(ctx: Context) -> Iterator[Finding]:
@@ -28,25 +28,38 @@ def check_case_deadlines(ctx: Context) -> Iterator[Finding]:
             yield Finding(file, found.path, found.message)
 
 
+def _entries(ctx: Context) -> Iterator[tuple[int, Sanction]]:
+    for path, sanction in ctx.entries():
+        yield int(path[1]), sanction
+
+
+def _record_of(ctx: Context) -> integrity.RecordOf:
+    people = ctx.sanctions_by_person
+    return lambda person: people.get(person, [])
+
+
 def _register(ctx: Context, recompute: Recompute) -> Iterator[Finding]:
-    if ctx.policy is None or ctx.sanctions is None:
+    if ctx.policy is None or ctx.register is None:
         return
-    for found in recompute(ctx.policy, ctx.sanctions):
+    for found in recompute(ctx.policy, _entries(ctx)):
         yield Finding(SANCTIONS_FILE, found.path, found.message)
 
 
 def check_offence(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 Offence number: recomputed from the person's record when the sanction was decided."""
-    return _register(ctx, integrity.offences)
+    if ctx.policy is None or ctx.register is None:
+        return
+    for found in integrity.offences(ctx.policy, _entries(ctx), _record_of(ctx)):
+        yield Finding(SANCTIONS_FILE, found.path, found.message)
 
 
 def check_stale_proposal(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 A stale proposal: its offence number, recomputed for today, is no longer the
     proposal's; a warning (the ledger stays valid): reject it and propose again."""
     policy = ctx.policy
-    if policy is None or ctx.sanctions is None:
+    if policy is None or ctx.register is None:
         return
-    for found in integrity.stale(policy, ctx.sanctions, ctx.today):
+    for found in integrity.stale(policy, _entries(ctx), _record_of(ctx), ctx.today):
         yield Finding(SANCTIONS_FILE, found.path, found.message)
 
 

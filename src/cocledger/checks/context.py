@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -22,6 +22,7 @@ from ..core.ids import CASES_DIR, case_path
 from ..core.ledger import Ledger
 from ..core.models import Case, Person, Policy, Sanction
 from ..core.problems import Problem
+from ..core.snapshot import Entries
 from ..errors import CocError
 
 T = TypeVar("T")
@@ -54,6 +55,8 @@ class Context:
     """The cases whose sanctions the register's checks look into (their case, their timeline's
     replay); None: every one. After an action, those it changed, on a ledger that held no error
     before it."""
+    entries_only: frozenset[str] | None = None
+    """The sanctions whose entries of sanctions.yaml are judged (None: every one); likewise."""
     _shared: dict[str, Any] = field(default_factory=dict)
 
     # --- what is looked at --------------------------------------------------------------------
@@ -79,15 +82,20 @@ class Context:
     def policy(self) -> Policy | None:
         return self.ledger.policy
 
+    @property
+    def register(self) -> Entries[Sanction] | None:
+        """sanctions.yaml's entries (None: it does not parse), validated when used."""
+        return self.ledger.sanctions
+
     @cached_property
-    def people(self) -> list[Person] | None:
-        found = self.ledger.people
-        return list(found) if found is not None else None
+    def people(self) -> Entries[Person] | None:
+        return self.ledger.people
 
     @cached_property
     def sanctions(self) -> list[Sanction] | None:
-        found = self.ledger.sanctions
-        return list(found) if found is not None else None
+        """Every entry of sanctions.yaml (the history checks of --base read them all)."""
+        found = self.register
+        return list(found.all()) if found is not None else None
 
     @property
     def missing(self) -> frozenset[str]:
@@ -130,7 +138,7 @@ class Context:
 
     @cached_property
     def person_ids(self) -> set[str] | None:
-        return {p.id for p in self.people} if self.people is not None else None
+        return set(self.people.ids) if self.people is not None else None
 
     @cached_property
     def _all_cases(self) -> dict[str, tuple[str, Case]] | None:
@@ -166,30 +174,56 @@ class Context:
             return False
 
     @cached_property
-    def sanctions_by_id(self) -> dict[str, Sanction]:
-        return {s.id: s for s in self.sanctions or []}
+    def sanctions_by_id(self) -> Mapping[str, Sanction]:
+        register = self.register
+        return _ById(register) if register is not None else {}
 
     @cached_property
-    def sanctions_by_person(self) -> dict[str, list[Sanction]]:
+    def sanctions_by_person(self) -> Mapping[str, Sequence[Sanction]]:
         """Each person's sanctions: rules over one person's record never scan the whole register."""
+        return self._grouped("person")
+
+    @cached_property
+    def sanctions_by_case(self) -> Mapping[str, Sequence[Sanction]]:
+        return self._grouped("case")
+
+    def _grouped(self, field: str) -> Mapping[str, Sequence[Sanction]]:
+        register = self.register
+        if register is None:
+            return {}
+        if self.entries_only is not None:  # a few entries judged: look each one up
+            return _Grouped(register, field)
         grouped: dict[str, list[Sanction]] = defaultdict(list)
-        for sanction in self.sanctions or []:
-            if sanction.person:
-                grouped[sanction.person].append(sanction)
+        for sanction in register.all():
+            key = getattr(sanction, field)
+            if key:
+                grouped[key].append(sanction)
         return grouped
 
     @cached_property
-    def sanctions_by_case(self) -> dict[str, list[Sanction]]:
-        grouped: dict[str, list[Sanction]] = defaultdict(list)
-        for sanction in self.sanctions or []:
-            if sanction.case:
-                grouped[sanction.case].append(sanction)
-        return grouped
+    def _positions(self) -> dict[str, int]:
+        """Each sanction id's place in sanctions.yaml (the first, for an id listed twice)."""
+        register = self.register
+        places: dict[str, int] = {}
+        for index, sanction_id in enumerate(register.ids if register is not None else ()):
+            places.setdefault(sanction_id, index)
+        return places
+
+    def index_of(self, sanction_id: str) -> int | None:
+        return self._positions.get(sanction_id)
 
     def entries(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
-        """(key path, sanction) for each entry of sanctions.yaml."""
-        for index, sanction in enumerate(self.sanctions or []):
-            yield ("sanctions", index), sanction
+        """(key path, sanction) for each entry of sanctions.yaml judged (`entries_only`)."""
+        register = self.register
+        if register is None:
+            return
+        if self.entries_only is None:
+            for index, sanction in enumerate(register.all()):
+                yield ("sanctions", index), sanction
+            return
+        chosen = [i for i in self.entries_only if i in self._positions]
+        for sanction_id in sorted(chosen, key=self._positions.__getitem__):
+            yield ("sanctions", self._positions[sanction_id]), register[sanction_id]
 
     def live_entries(self) -> Iterator[tuple[tuple[str | int, ...], Sanction]]:
         """Sanctions still holding their details (not tombstones)."""
@@ -202,3 +236,41 @@ class Context:
 
     def live_cases(self) -> Iterator[tuple[str, Case]]:
         return ((file, case) for file, case in self.cases if case.status != "expunged")
+
+
+class _ById(Mapping[str, Sanction]):
+    """sanctions.yaml's entries by id, each validated when looked up."""
+
+    def __init__(self, register: Entries[Sanction]) -> None:
+        self.register = register
+
+    def __getitem__(self, sanction_id: str) -> Sanction:
+        return self.register[sanction_id]
+
+    def __contains__(self, sanction_id: object) -> bool:
+        return sanction_id in self.register
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self.register.ids))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(self.register.ids))
+
+
+class _Grouped(Mapping[str, Sequence[Sanction]]):
+    """The sanctions of one person (or case), looked up when asked for."""
+
+    def __init__(self, register: Entries[Sanction], field: str) -> None:
+        self.register, self.field = register, field
+
+    def __getitem__(self, key: str) -> Sequence[Sanction]:
+        found = self.register.where(self.field, key)
+        if not found:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(v for v in self.register.values_of(self.field) if v))
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))

@@ -12,7 +12,7 @@ anyone else's id becomes "someone" (these messages end up in CI logs).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..core import replay
 from ..core.ids import SANCTIONS_FILE
@@ -51,12 +51,12 @@ def breaches(ctx: Context) -> list[Found]:
 
     def compute() -> list[Found]:
         policy = ctx.policy
-        if policy is None or ctx.sanctions is None:
+        if policy is None or ctx.register is None:
             return []
         found = []
         people = ctx.sanctions_by_person
 
-        def record_of(person: str) -> list[Sanction]:
+        def record_of(person: str) -> Sequence[Sanction]:
             return people.get(person, [])
 
         for file, case in _replayed(ctx):
@@ -72,9 +72,7 @@ def _where(ctx: Context, file: str, breach: replay.Breach) -> tuple[str, tuple[s
     if breach.event is not None:
         return file, ("timeline", breach.event, *breach.path)
     if breach.sanction is not None:
-        index = next(
-            (i for i, s in enumerate(ctx.sanctions or []) if s.id == breach.sanction), None
-        )
+        index = ctx.index_of(breach.sanction)
         if index is not None:
             return SANCTIONS_FILE, ("sanctions", index, *(breach.path or ("status",)))
     return file, breach.path or ("status",)

@@ -103,9 +103,9 @@ def where(ctx: Context, file: str, path: tuple[str | int, ...]) -> str:
     """A key path as a reader finds it: 'witnesses[1]', 'S-2026-0002: votes[0].member'."""
     prefix = ""
     if file == SANCTIONS_FILE and len(path) >= 2 and isinstance(path[1], int):
-        sanctions = ctx.sanctions or []
+        ids = ctx.register.ids if ctx.register is not None else ()
         index = path[1]
-        prefix = f"{sanctions[index].id}: " if index < len(sanctions) else ""
+        prefix = f"{ids[index]}: " if index < len(ids) else ""
         path = path[2:]
     dotted = ""
     for key in path:
@@ -138,7 +138,7 @@ def check_unknown_case(ctx: Context) -> Iterator[Finding]:
 
 def check_unknown_sanction(ctx: Context) -> Iterator[Finding]:
     """Timeline events and escalations name sanctions that are in sanctions.yaml, of that case."""
-    if ctx.sanctions is None:
+    if ctx.register is None:
         return
     known = ctx.sanctions_by_id
     for path, s in ctx.entries():
@@ -212,27 +212,31 @@ def check_duplicate_id(ctx: Context) -> Iterator[Finding]:
     emails too, since the git author's email says who acted."""
     seen: set[tuple[str, str]] = set()
     council = council_ids(ctx)
-    for j, person in enumerate(ctx.people or []):
-        named = person.id in council
-        if ("id", person.id) in seen:
+    people = ctx.people
+    emails = people.values_of("email") if people is not None else ()
+    for j, (person, email) in enumerate(zip(people.ids if people else (), emails, strict=True)):
+        named = person in council
+        if ("id", person) in seen:
             message = (
-                f"person id '{person.id}' is listed twice"
+                f"person id '{person}' is listed twice"
                 if named
                 else f"people[{j}]: this person id is listed twice"
             )
             yield Finding(PEOPLE_FILE, ("people", j, "id"), message)
-        email = (person.email or "").lower()
         if email and ("email", email) in seen:
-            who = person.id if named else f"people[{j}]"
+            who = person if named else f"people[{j}]"
             yield Finding(
                 PEOPLE_FILE, ("people", j, "email"), f"{who}: another person has this email"
             )
-        seen |= {("id", person.id), ("email", email)}
+        seen |= {("id", person), ("email", email or "")}
     ids: set[str] = set()
-    for path, s in ctx.entries():
-        if s.id in ids:
-            yield Finding(SANCTIONS_FILE, (*path, "id"), f"sanction id {s.id} is listed twice")
-        ids.add(s.id)
+    judged = ctx.entries_only
+    for j, sanction_id in enumerate(ctx.register.ids if ctx.register is not None else ()):
+        if sanction_id in ids and (judged is None or sanction_id in judged):
+            yield Finding(
+                SANCTIONS_FILE, ("sanctions", j, "id"), f"sanction id {sanction_id} is listed twice"
+            )
+        ids.add(sanction_id)
     first: dict[str, str] = {}
     for file, case in ctx.cases:
         if case.id in first:

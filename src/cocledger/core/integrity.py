@@ -5,8 +5,7 @@ an expunge that trusted a hand-edited `expunges_on` deleted a ban in force.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,24 +38,21 @@ def case_deadlines(policy: Policy, case: Case) -> Iterator[Mismatch]:
             )
 
 
-def _people(sanctions: Sequence[Sanction]) -> dict[str, list[Sanction]]:
-    by_person: dict[str, list[Sanction]] = defaultdict(list)
-    for s in sanctions:
-        if s.person:
-            by_person[s.person].append(s)
-    return by_person
+Entries = Iterable[tuple[int, Sanction]]
+"""(index in sanctions.yaml, sanction) of the entries judged."""
+RecordOf = Callable[[str], Sequence[Sanction]]
+"""A person's sanctions (the register's entries for them)."""
 
 
-def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+def offences(policy: Policy, entries: Entries, record_of: RecordOf) -> Iterator[Mismatch]:
     """SPEC §3 Offence number, recomputed from the person's record when each sanction was
     decided (CL031). A proposal still undecided is left to `stale`, and one rejected or withdrawn
     keeps the number it was proposed with (it never counted); tombstones are left out (their
     record is gone)."""
-    by_person = _people(sanctions)
-    for index, s in enumerate(sanctions):
+    for index, s in entries:
         if s.status in ("expunged", "proposed", "rejected", "withdrawn") or not s.person:
             continue
-        expected = rules.record(policy, by_person[s.person], s.person, s.decided_on, subject=s)
+        expected = rules.record(policy, record_of(s.person), s.person, s.decided_on, subject=s)
         if s.offence != expected.offence:
             yield Mismatch(
                 ("sanctions", index, "offence"),
@@ -65,24 +61,23 @@ def offences(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch
             )
 
 
-def stale(policy: Policy, sanctions: Sequence[Sanction], day: date) -> Iterator[Mismatch]:
+def stale(policy: Policy, entries: Entries, record_of: RecordOf, day: date) -> Iterator[Mismatch]:
     """SPEC §3 A stale proposal (CL034, a warning): a proposal whose offence number or ladder
     step, recomputed for `day`, is no longer what was proposed, because the record changed
     before it was decided (another proposal rejected, a sanction overturned, a record cleared).
     `sanction enact` would refuse it; the council rejects it and proposes again."""
-    by_person = _people(sanctions)
-    for index, s in enumerate(sanctions):
+    for index, s in entries:
         if s.status != "proposed" or not s.person:
             continue
-        reason = rules.staleness(policy, by_person[s.person], s, day)
+        reason = rules.staleness(policy, record_of(s.person), s, day)
         if reason:
             yield Mismatch(("sanctions", index, "offence"), reason)
 
 
-def sanction_dates(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+def sanction_dates(policy: Policy, entries: Entries) -> Iterator[Mismatch]:
     """SPEC §3 A sanction's dates: ends_on = starts_on + duration; expunges_on = ends_on +
     retention; a lifetime ban has neither (CL032)."""
-    for index, s in enumerate(sanctions):
+    for index, s in entries:
         ends_on, expunges_on = rules.sanction_dates(policy, s.kind, s.duration, s.starts_on)
         for key, wanted in (("ends_on", ends_on), ("expunges_on", expunges_on)):
             stored = getattr(s, key)
@@ -93,10 +88,10 @@ def sanction_dates(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mi
                 )
 
 
-def apology_dues(policy: Policy, sanctions: Sequence[Sanction]) -> Iterator[Mismatch]:
+def apology_dues(policy: Policy, entries: Entries) -> Iterator[Mismatch]:
     """Proposed sanctions, 1st offence: an enacted warning's apology is due `deadlines.apology`
     after it starts (CL033)."""
-    for index, s in enumerate(sanctions):
+    for index, s in entries:
         if s.status == "expunged":
             continue
         rung = rules.rung_for(policy, s.offence)

@@ -17,7 +17,7 @@ from typing import Protocol
 from .ids import CASES_DIR, case_path
 from .models import Case, Person, Policy, Sanction
 from .problems import Problem
-from .snapshot import Snapshot
+from .snapshot import Entries, Snapshot
 
 
 class Ledger(Protocol):
@@ -27,10 +27,10 @@ class Ledger(Protocol):
     def policy(self) -> Policy | None: ...
 
     @property
-    def people(self) -> Sequence[Person] | None: ...
+    def people(self) -> Entries[Person] | None: ...
 
     @property
-    def sanctions(self) -> Sequence[Sanction] | None: ...
+    def sanctions(self) -> Entries[Sanction] | None: ...
 
     @property
     def missing(self) -> frozenset[str]:
@@ -81,12 +81,12 @@ class InMemory:
         return self.snap.policy
 
     @property
-    def people(self) -> Sequence[Person]:
-        return self.snap.people.all()
+    def people(self) -> Entries[Person]:
+        return self.snap.people
 
     @property
-    def sanctions(self) -> Sequence[Sanction]:
-        return self.snap.sanctions.all()
+    def sanctions(self) -> Entries[Sanction]:
+        return self.snap.sanctions
 
     @property
     def missing(self) -> frozenset[str]:

@@ -60,6 +60,9 @@ class Entries(Protocol[E_co]):
 
     def where(self, field: str, value: str | None) -> Sequence[E_co]: ...
 
+    def values_of(self, field: str) -> Sequence[str | None]:
+        """Every entry's value of a lookup field (as LOOKUPS compares it), in file order."""
+
 
 class CaseFiles(Protocol):
     """The case files: one by id, the ids there are, every case."""
@@ -103,6 +106,73 @@ class Listed(Generic[E]):
         compare = LOOKUPS[type(self._entries[0]).__name__][field] if self._entries else same
         wanted = compare(value)
         return [e for e in self._entries if compare(getattr(e, field)) == wanted]
+
+    def values_of(self, field: str) -> Sequence[str | None]:
+        if not self._entries:
+            return []
+        compare = LOOKUPS[type(self._entries[0]).__name__][field]
+        return [compare(getattr(e, field)) for e in self._entries]
+
+
+class EntriesAfter(Generic[E]):
+    """A register with some entries replaced, added or removed by a change not yet committed;
+    the others are read from the register underneath when asked for (a register of thousands
+    is not validated whole to check what one action changed)."""
+
+    def __init__(self, base: Entries[E], changed: Iterable[E], removed: Collection[str] = ()):
+        self.base: Entries[E] = base
+        self.changed: dict[str, E] = {e.id: e for e in changed}
+        self.removed: set[str] = set(removed) - set(self.changed)
+        kept: list[str] = [i for i in dict.fromkeys(base.ids) if i not in self.removed]
+        self._ids: tuple[str, ...] = (*kept, *(i for i in self.changed if i not in base))
+
+    @property
+    def ids(self) -> Sequence[str]:
+        return self._ids
+
+    def __contains__(self, entry_id: object) -> bool:
+        if entry_id in self.changed:
+            return True
+        return entry_id not in self.removed and entry_id in self.base
+
+    def __getitem__(self, entry_id: str) -> E:
+        found: E
+        if entry_id in self.changed:
+            found = self.changed[entry_id]
+        elif entry_id in self.removed:
+            raise KeyError(entry_id)
+        else:
+            found = self.base[entry_id]
+        return found
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def all(self) -> Sequence[E]:
+        return [self[i] for i in self._ids]
+
+    def _compare(self, field: str) -> Callable[[Any], str | None]:
+        model = next(iter(self.changed.values())).__class__.__name__ if self.changed else None
+        return LOOKUPS[model][field] if model else same
+
+    def where(self, field: str, value: str | None) -> Sequence[E]:
+        compare = self._compare(field)
+        found = []
+        for entry in self.base.where(field, value):
+            if entry.id in self.removed or entry.id in self.changed:
+                continue
+            found.append(entry)
+        wanted = compare(value)
+        found += [e for e in self.changed.values() if compare(getattr(e, field)) == wanted]
+        return found
+
+    def values_of(self, field: str) -> Sequence[str | None]:
+        compare = self._compare(field)
+        under = dict(zip(self.base.ids, self.base.values_of(field), strict=True))
+        return [
+            compare(getattr(self.changed[i], field)) if i in self.changed else under[i]
+            for i in self._ids
+        ]
 
 
 @dataclass(frozen=True)
@@ -190,17 +260,11 @@ class Snapshot:
         """The ledger as it would stand once `change` is made, held in memory (for tests, and to
         check an action's result before it is committed); case files not changed are read from
         this snapshot's, when asked for."""
-        people = {p.id: p for p in self.people.all()}
-        people.update({p.id: p for p in change.people})
-        for gone in change.people_removed:
-            people.pop(gone, None)
-        sanctions = {s.id: s for s in self.sanctions.all()}
-        sanctions.update({s.id: s for s in change.sanctions})
         cases = CasesAfter(self.case_files, {c.id: c for c in change.cases})
         return Snapshot(
             change.policy or self.policy,
-            Listed(people.values()),
-            Listed(sanctions.values()),
+            _after(self.people, change.people, change.people_removed),
+            _after(self.sanctions, change.sanctions, ()),
             cases,
             self.templates,
         )
@@ -247,3 +311,17 @@ class Snapshot:
 
     def template(self, name: str) -> str:
         return self.templates[name]
+
+
+def _after(entries: Entries[E], changed: Sequence[E], removed: Collection[str]) -> Entries[E]:
+    """A register once a change is made: held in memory when it was (as a Listed), else over the
+    register underneath (`EntriesAfter`)."""
+    if isinstance(entries, Listed):
+        kept = {e.id: e for e in entries.all()}
+        kept.update({e.id: e for e in changed})
+        for gone in removed:
+            kept.pop(gone, None)
+        return Listed(kept.values())
+    if not changed and not removed:
+        return entries
+    return EntriesAfter(entries, changed, removed)

@@ -42,11 +42,17 @@ def _code() -> str:
     return _CODE
 
 
-def identity(root: Path) -> str | None:
-    """The ledger's content, as git sees it (None: no commit yet, or git cannot say)."""
+def identity(root: Path, as_committed: bool = False) -> tuple[str | None, bool]:
+    """The ledger's content, as git sees it (None: no commit yet, or git cannot say), and
+    whether the work tree holds its files exactly as HEAD does. `as_committed`: it is known to
+    (an action has just committed on a work tree that did): git status need not look again."""
     tree = git._git(root, "ls-tree", "-z", "HEAD", "--", *LEDGER_PATHS, check=False)
     if tree.returncode != 0 or not tree.stdout:
-        return None
+        return None, False
+    digest = hashlib.blake2b(_code().encode(), digest_size=20)
+    digest.update(tree.stdout + b"\1")
+    if as_committed:
+        return digest.hexdigest(), True
     status = git._git(
         root,
         "--no-optional-locks",
@@ -61,17 +67,14 @@ def identity(root: Path) -> str | None:
         check=False,
     )
     if status.returncode != 0:
-        return None
-    digest = hashlib.blake2b(_code().encode(), digest_size=20)
-    digest.update(tree.stdout + b"\1")
-    for entry in sorted(status.stdout.split(b"\0")):
-        if not entry:
-            continue
+        return None, False
+    changed = [entry for entry in sorted(status.stdout.split(b"\0")) if entry]
+    for entry in changed:
         path = root / entry[3:].decode("utf-8", "surrogateescape")
         digest.update(entry + b"\0")
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes() if path.is_file() else b"")
-    return digest.hexdigest()
+    return digest.hexdigest(), not changed
 
 
 def known(cache: Path | None, marker: str | None) -> bool:

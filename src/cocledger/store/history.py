@@ -11,6 +11,7 @@ output (the log, the diffs, the cat-file process) is `gitlog`'s.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -189,10 +190,11 @@ class GitHistory:
             if text is None or entries is None:
                 continue
             blocks = _blocks(text, REGISTERS[model][0])
-            ids = [getattr(entry, "id", None) for entry in entries]
+            found: Sequence[BaseModel] = entries.all()
+            ids = [getattr(entry, "id", None) for entry in found]
             if blocks is not None and [_id_of(block) for block in blocks] == ids:
                 name = REGISTERS[model][1].__name__
-                for block, entry in zip(blocks, entries, strict=True):
+                for block, entry in zip(blocks, found, strict=True):
                     self._entries[name, block] = entry
 
     def _unedited(self, ledger: Ledger) -> dict[str, Case]:

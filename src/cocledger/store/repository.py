@@ -209,7 +209,8 @@ class Repository:
         else:
             cache.Written(self.cache, written).commit()
         if clean_after and len(self.case_files.files()) >= clean.SMALL:
-            clean.remember(self.cache, clean.identity(self.root))
+            as_committed = "ledger" in vars(self) and self.ledger._identity[1]
+            clean.remember(self.cache, clean.identity(self.root, as_committed)[0])
         return sha
 
 
@@ -225,14 +226,12 @@ class Files:
         return self.repo.loaded_policy[0]
 
     @property
-    def people(self) -> Sequence[Person] | None:
-        found = self.repo.loaded_people[0]
-        return found.all() if found is not None else None
+    def people(self) -> Register[Person] | None:
+        return self.repo.loaded_people[0]
 
     @property
-    def sanctions(self) -> Sequence[Sanction] | None:
-        found = self.repo.loaded_sanctions[0]
-        return found.all() if found is not None else None
+    def sanctions(self) -> Register[Sanction] | None:
+        return self.repo.loaded_sanctions[0]
 
     @property
     def missing(self) -> frozenset[str]:
@@ -275,15 +274,16 @@ class Files:
         return self.repo.name(relpath)
 
     def known_clean(self) -> bool:
-        return clean.known(self.repo.cache, self._identity)
+        return clean.known(self.repo.cache, self._identity[0])
 
     def note_clean(self) -> None:
-        clean.remember(self.repo.cache, self._identity)
+        clean.remember(self.repo.cache, self._identity[0])
 
     @cached_property
-    def _identity(self) -> str | None:
+    def _identity(self) -> tuple[str | None, bool]:
+        """The ledger's content as git sees it, and whether the work tree is as committed."""
         if self.repo.git_dir is None or len(self.case_files()) < clean.SMALL:
-            return None
+            return None, False
         return clean.identity(self.repo.root)
 
     def policy_at(self, moment: datetime) -> Policy | None:
