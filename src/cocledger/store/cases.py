@@ -28,6 +28,7 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 Parsed = tuple[str, bool, Any, list[Problem]]  # path, read, data, problems
 
 PARALLEL_FROM = 500  # below this, starting worker processes costs more than it saves
+STORE_FROM = 20  # case files parsed by a command before the case cache is worth loading
 CHUNK = 250
 
 
@@ -58,8 +59,13 @@ class CaseStore:
     @property
     def store(self) -> cache.Store | None:
         """The case cache: models by their file's content (only for a repository that trusts
-        what it or an action parsed before; `coc validate` parses every file itself)."""
-        if self._store is None and self.repo.trust_written and self.repo.cache is not None:
+        what it or an action parsed before; `coc validate` parses every file itself), once a
+        command reads more than a few case files: loading it costs more than parsing those."""
+        return self._cache(len(self._parsed) >= STORE_FROM)
+
+    def _cache(self, wanted: bool) -> cache.Store | None:
+        ready = self._store is None and wanted and self.repo.trust_written
+        if ready and self.repo.cache is not None:
             self._store = cache.Store(self.repo.cache, "cases")
         return self._store
 
@@ -172,7 +178,8 @@ class CaseStore:
         """The ids of the case files where their ids put them (a stray file, notes.yaml or a
         copy, is validate's to report, CL001/CL021, not a crash here)."""
         found = []
-        for relpath in self.files():
+        listed = self.files() if year is None or self._files is not None else None
+        for relpath in listed if listed is not None else self.repo.source.case_files(year):
             parts = relpath.split("/")
             stem = parts[-1].removesuffix(".yaml")
             if len(parts) == 3 and is_case_id(stem) and (year is None or parts[1] == year):
@@ -183,7 +190,7 @@ class CaseStore:
         """Every case in id order; with `status`, only the cases of that status and those in `also`
         (a case of another status is not even unpickled): served from the case cache, where a
         file is recognised by its content, so a scan parses only new or changed files."""
-        store = self.store or cache.Store(None, "cases")
+        store = self._cache(True) or cache.Store(None, "cases")
         for case_id in self.ids():
             wanted = status is None or case_id in also
             relpath = case_path(case_id)

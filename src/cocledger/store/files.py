@@ -27,8 +27,11 @@ class Source(Protocol):
 
     def exists(self, relpath: str) -> bool: ...
 
-    def case_files(self) -> list[str]:
-        """Every YAML file under cases/, in order."""
+    def case_files(self, year: str | None = None) -> list[str]:
+        """Every YAML file under cases/ (with `year`, under cases/<year>/ only), in order."""
+
+    def holds_cases(self, count: int) -> bool:
+        """Whether cases/ holds at least `count` files (without listing them all)."""
 
 
 def _too_big(size: int, relpath: str) -> yamlio.YamlProblem:
@@ -61,12 +64,12 @@ class Disk:
     def exists(self, relpath: str) -> bool:
         return (self.root / relpath).is_file()
 
-    def case_files(self) -> list[str]:
-        base = self.root / CASES_DIR
+    def case_files(self, year: str | None = None) -> list[str]:
+        base = self.root / CASES_DIR / year if year else self.root / CASES_DIR
         if not base.is_dir():
             return []
         found: list[str] = []
-        todo = [(str(base), CASES_DIR)]
+        todo = [(str(base), f"{CASES_DIR}/{year}" if year else CASES_DIR)]
         while todo:  # os.scandir: a tenth of the time of Path.rglob on 10,000 files
             folder, rel = todo.pop()
             with os.scandir(folder) as entries:
@@ -76,6 +79,23 @@ class Disk:
                     elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
                         found.append(f"{rel}/{entry.name}")
         return sorted(found)
+
+    def holds_cases(self, count: int) -> bool:
+        seen = 0
+        todo = [self.root / CASES_DIR]
+        while todo and seen < count:
+            folder = todo.pop()
+            if not folder.is_dir():
+                continue
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(Path(entry.path))
+                    else:
+                        seen += 1
+                        if seen >= count:
+                            break
+        return seen >= count
 
 
 @dataclass(frozen=True)
@@ -97,7 +117,11 @@ class Memory:
     def exists(self, relpath: str) -> bool:
         return relpath in self.files
 
-    def case_files(self) -> list[str]:
+    def case_files(self, year: str | None = None) -> list[str]:
+        under = f"{CASES_DIR}/{year}/" if year else f"{CASES_DIR}/"
         return sorted(
-            p for p in self.files if p.startswith(CASES_DIR + "/") and p.endswith((".yaml", ".yml"))
+            p for p in self.files if p.startswith(under) and p.endswith((".yaml", ".yml"))
         )
+
+    def holds_cases(self, count: int) -> bool:
+        return len(self.case_files()) >= count

@@ -208,7 +208,7 @@ class Repository:
             cache.clear(self.cache)
         else:
             cache.Written(self.cache, written).commit()
-        if clean_after and len(self.case_files.files()) >= clean.SMALL:
+        if clean_after and self.source.holds_cases(clean.SMALL):
             as_committed = "ledger" in vars(self) and self.ledger._identity[1]
             clean.remember(self.cache, clean.identity(self.root, as_committed)[0])
         return sha
@@ -282,7 +282,7 @@ class Files:
     @cached_property
     def _identity(self) -> tuple[str | None, bool]:
         """The ledger's content as git sees it, and whether the work tree is as committed."""
-        if self.repo.git_dir is None or len(self.case_files()) < clean.SMALL:
+        if self.repo.git_dir is None or not self.repo.source.holds_cases(clean.SMALL):
             return None, False
         return clean.identity(self.repo.root)
 
