@@ -20,7 +20,7 @@ from datetime import date
 from string import Template
 
 from ..errors import InputError, RefusedError
-from . import anonymity
+from . import anonymity, council
 from .ids import case_path
 from .models import Case, Person, Policy, Sanction
 from .placeholders import HIDDEN_FROM, values
@@ -112,7 +112,7 @@ def recipients(
 ) -> list[tuple[Person, ...]]:
     """One tuple of people per message: the council together, each witness on their own."""
     if party == "council":
-        members = [m for m in policy.roster.council if m not in case.parties]
+        members = council.eligible_council(policy, case)
         return [tuple(people[m] for m in members if m in people)]
     if party == "witnesses":
         return [(people[w],) for w in case.witnesses if w in people]

@@ -342,7 +342,8 @@ class Case(Model):
 
     @property
     def parties(self) -> set[str]:
-        """SPEC §3 Recusal: everyone conflicted in the case (reporter, respondent, witnesses and
-        declared conflicts), who never acts on it nor sits on its committee."""
+        """Everyone the case names as involved: its reporter, respondent and witnesses, and the
+        members who declared a conflict in it (whose record it is, for expiry and `coc log`).
+        Whether someone may act on it is `council.conflicted`'s to say, as of each step."""
         named = {self.reporter, self.respondent, *self.witnesses, *self.conflicts}
         return {person for person in named if person}
