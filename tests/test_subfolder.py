@@ -139,3 +139,25 @@ def test_history_checks_see_a_tamper_inside_the_ledger_folder(mono: LedgerRepo) 
     )
     codes = {(p["code"], p["file"]) for p in found.json["problems"]}
     assert ("CL083", "conduct/ledger/people.yaml") in codes
+
+
+def test_the_verdict_kept_for_a_ledger_folder_sees_an_edit_in_it(
+    mono: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker of a ledger found clean (`store.clean`) reads what git status names, from
+    the work tree's top: two different edits of one file inside the folder are two states."""
+    from cocledger.store import clean, repository
+
+    monkeypatch.setattr(clean, "SMALL", 0)  # judged as a large ledger would be
+    ledger = mono.root / "conduct" / "ledger"
+    policy = ledger / "policy.yaml"
+    text = policy.read_text()
+    policy.write_text(text + "# first\n")
+    first = clean.identity(ledger)[0]
+    policy.write_text(text + "# second\n")
+    assert first is not None and clean.identity(ledger)[0] != first
+    mono.coc("validate", "-C", "conduct/ledger")
+    assert repository.open(ledger).ledger.known_clean()
+    policy.write_text(text.replace("min_size: 3", "min_size: 0"))
+    refused = mono.coc("person", "add", "zed", "--name", "Zed", "-C", "conduct/ledger", expect=2)
+    assert "conduct/ledger/policy.yaml" in refused.stderr

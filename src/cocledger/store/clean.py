@@ -22,6 +22,8 @@ from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from . import git
 
 KEEP = 4  # markers kept: the newest few states of the ledger
+READERS = ("loader.py", "files.py", "cases.py", "registers.py", "repository.py")
+"""The store's modules that decide what the checks are given (with store/yaml*.py)."""
 SMALL = 200
 """A ledger of fewer case files is judged faster than git is asked what it holds."""
 LEDGER_PATHS = (POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, CASES_DIR)
@@ -35,7 +37,8 @@ def _code() -> str:
         here = Path(__file__).parent.parent
         digest = hashlib.blake2b(__version__.encode(), digest_size=16)
         sources = [*sorted((here / "core").glob("*.py")), *sorted((here / "checks").glob("*.py"))]
-        sources += [here / "store" / "loader.py", *sorted((here / "store").glob("yaml*.py"))]
+        sources += [here / "store" / name for name in READERS]
+        sources += sorted((here / "store").glob("yaml*.py"))
         for source in sources:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
         _CODE = digest.hexdigest()
@@ -69,8 +72,9 @@ def identity(root: Path, as_committed: bool = False) -> tuple[str | None, bool]:
     if status.returncode != 0:
         return None, False
     changed = [entry for entry in sorted(status.stdout.split(b"\0")) if entry]
+    folder = git.prefix(root)  # git status names paths from the work tree's top
     for entry in changed:
-        path = root / entry[3:].decode("utf-8", "surrogateescape")
+        path = root / entry[3:].decode("utf-8", "surrogateescape").removeprefix(folder)
         digest.update(entry + b"\0")
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes() if path.is_file() else b"")
