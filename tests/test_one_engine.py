@@ -119,6 +119,20 @@ def test_a_decision_enacted_before_a_recusal_stands(ledger: LedgerRepo) -> None:
     assert ledger.coc("sanction", "show", sanction, "--json").json["status"] == "enacted"
 
 
+def test_a_council_change_is_judged_from_its_own_moment(ledger: LedgerRepo) -> None:
+    """Who was on the council is rebuilt from each change of the roster at its own moment: a
+    removal dated before a member's vote is refused (the vote would be a non-member's), and a
+    member added with a moment long past changes nothing of what others did meanwhile."""
+    _lifetime_votes(ledger)  # erin votes on January 22
+    head = ledger.head()
+    refused = ledger.coc("council", "remove", "erin", "--at", "2026-01-20", expect=1)
+    assert "CL056" in refused.stderr and "would leave the ledger with an error" in refused.stderr
+    unchanged(ledger, head)
+    ledger.coc("council", "remove", "erin", "--at", "2026-01-30")
+    ledger.coc("council", "add", "ivy", "--at", "2026-01-10")
+    assert not codes(problems(ledger, expect=0))
+
+
 def test_a_vote_cast_after_a_recusal_is_refused_and_reported(ledger: LedgerRepo) -> None:
     case = reviewed_case(ledger)
     sanction = ledger.coc("sanction", "propose", case, "--kind", "lifetime_ban",

@@ -127,7 +127,8 @@ def test_a_case_status_its_timeline_does_not_give_is_reported() -> None:
 
 def test_a_roster_changed_since_a_step_is_read_as_of_the_step() -> None:
     """A committee member leaves the council: today's roster refuses the old committee, the
-    roster of the step's moment (`policy_at`) allows it; without it, the replay would report."""
+    roster of the step's moment (`council.roster_at`) allows it; without it, the replay would
+    report."""
     m = fresh()
     reviewed(m)
     policy = m.snap.policy
@@ -229,5 +230,36 @@ def test_a_ledger_in_memory_names_no_file_it_does_not_hold() -> None:
     assert ledger.case_in("policy.yaml") is None
     assert ledger.exists(f"cases/2026/{case}.yaml") and not ledger.exists("policy.yaml")
     assert ledger.locate("policy.yaml", ("roster",)) == (1, 1)
-    assert ledger.policy_at(at(AT)) is None and not ledger.known_clean()
+    assert ledger.rosters() == () and not ledger.known_clean()
     assert ledger.note_clean() is None and ledger.shown("x.yaml") == "x.yaml"
+
+
+def test_a_refusal_that_escalates_nothing_replays_as_the_apologys_own_step() -> None:
+    """A ladder whose warning does not escalate on a refused apology: the refusal is recorded
+    (note `refused`), the warning stays enacted, and the replay agrees (the review found
+    `validate` expecting an escalation)."""
+    from memory import make_policy
+
+    policy = make_policy()
+    rungs = [rung.model_copy(update={"refusal_escalates": False}) for rung in policy.ladder[:1]]
+    m = fresh(ladder=[*rungs, *policy.ladder[1:]])
+    _, warning = warned(m)
+    m.act(sanctions.apology_record, "alice", "2026-01-26", warning, False, None)
+    assert m.sanction(warning).status == "enacted" and m.sanction(warning).apology == "refused"
+    assert _codes(m) == []
+
+
+def test_an_ordinary_meeting_added_on_the_day_of_an_extraordinary_review_changes_nothing() -> None:
+    """A serious case reviewed at the extraordinary meeting of January 15, before its 7 days;
+    an ordinary meeting scheduled that day later does not make the review an early one."""
+    from cocledger.actions import setup
+
+    m = fresh()
+    report = reports.ReportInput("frank", "gina", summary="Threats", serious=True)
+    case = str(m.act(reports.report_new, "alice", "2026-01-10T09:00:00+00:00", report).data["case"])
+    m.act(committee.form, "alice", "2026-01-10T10:00:00+00:00", case, ["bob", "carol", "dan"])
+    m.act(reports.share, "alice", "2026-01-11T09:00:00+00:00", case)
+    m.act(reports.review, "alice", "2026-01-15T18:00:00+00:00", case, date(2026, 1, 15))
+    assert _codes(m) == []
+    m.act(setup.meeting_add, "alice", "2026-01-16", date(2026, 1, 15), False)
+    assert _codes(m) == []

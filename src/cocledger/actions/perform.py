@@ -19,6 +19,7 @@ from datetime import datetime
 from .. import checks
 from ..core import transitions
 from ..core.change import Change, Outcome
+from ..core.council import RosterVersions
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
 from ..core.ledger import InMemory, Ledger
 from ..core.models import Person
@@ -147,11 +148,24 @@ def _policy_changed(snap: Snapshot, change: Change) -> bool:
     return change.policy.model_copy(update={"meetings": ()}) != before
 
 
+def _rosters_after(ledger: Ledger, change: Change) -> Callable[[], RosterVersions]:
+    """The roster's versions once the change is made: a change of the council counts from its
+    own moment (`--at`), as it will once committed."""
+
+    def rosters() -> RosterVersions:
+        found = list(ledger.rosters())
+        if change.policy is not None:
+            found.append((change.at, change.policy.roster))
+        return found
+
+    return rosters
+
+
 def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -> None:
     """The ledger once the change is made has no error in what it writes, in the registers, nor
     in any case it can alter (every step of a case it rewrites replayed: a step recorded late
     must leave the later ones valid). Refused (exit 1) otherwise, before anything is written."""
-    after = InMemory(snap.after(change), ledger.policy_at)
+    after = InMemory(snap.after(change), _rosters_after(ledger, change))
     affected = _affected(snap, change)
     files = set(written(change) | ALWAYS)
     if affected is None:

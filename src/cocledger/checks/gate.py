@@ -61,7 +61,7 @@ def breaches(ctx: Context) -> list[Found]:
 
         for file, case in _replayed(ctx):
             mine = _case_sanctions(ctx, case)
-            for breach in replay.replay(policy, case, mine, record_of, ctx.ledger.policy_at):
+            for breach in replay.replay(policy, case, mine, record_of, ctx.ledger.rosters):
                 found.append((file, case, breach))
         return found
 

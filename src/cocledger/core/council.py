@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from .models import Case, Policy, Sanction, Vote
+from .models import Case, Policy, Roster, Sanction, Vote
 
 # --- votes, appeals ------------------------------------------------------------------------------
 
@@ -131,3 +132,37 @@ def committee_short(policy: Policy, committee: Sequence[str]) -> int:
     council); 0: none."""
     seated = {m for m in committee if m in policy.roster.council}
     return max(policy.committee.min_size - len(seated), 0)
+
+
+RosterVersions = Sequence[tuple[datetime | None, Roster]]
+"""The versions of policy.yaml's roster, in the order they were written, each with the moment of
+the action that wrote it (the first: from the start)."""
+
+
+def roster_at(versions: RosterVersions, moment: datetime) -> Roster | None:
+    """SPEC §3 Roles, as of each step: who was on the council (and lead) at a moment. The first
+    version, then each change a later one made (a member joining or leaving, a new lead), applied
+    in the order of the moments they were made at, up to `moment`: a change recorded late counts
+    from its own moment, not from where it stands among the versions."""
+    if not versions:
+        return None
+    first = versions[0][1]
+    changes: list[tuple[datetime | None, int, str, str]] = []
+    before = first
+    for n, (when, roster) in enumerate(versions[1:]):
+        changes += [(when, n, "join", m) for m in roster.council if m not in before.council]
+        changes += [(when, n, "leave", m) for m in before.council if m not in roster.council]
+        if roster.project_lead != before.project_lead:
+            changes.append((when, n, "lead", roster.project_lead))
+        before = roster
+    council, lead = list(first.council), first.project_lead
+    for when, _, kind, member in sorted(changes, key=lambda c: (c[0] or moment, c[1])):
+        if when is not None and when > moment:
+            continue
+        if kind == "join" and member not in council:
+            council.append(member)
+        elif kind == "leave" and member in council:
+            council.remove(member)
+        elif kind == "lead":
+            lead = member
+    return Roster(project_lead=lead, council=tuple(council))

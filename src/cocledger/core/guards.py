@@ -94,11 +94,9 @@ def review_meeting(ask: Ask) -> None:
             "CL040",
             "meeting",
         )
+    if "ordinary" not in rules.meetings_on(policy, meeting) and not case.serious:
+        raise RefusedError("only a case marked serious may be reviewed at an extraordinary meeting")
     if _extraordinary(ask):
-        if not case.serious:
-            raise RefusedError(
-                "only a case marked serious may be reviewed at an extraordinary meeting"
-            )
         return
     deadlines = rules.case_deadlines(case, policy, ask.upto)
     if deadlines.review_from is None:
@@ -111,8 +109,10 @@ def review_meeting(ask: Ask) -> None:
 
 
 def _extraordinary(ask: Ask) -> bool:
+    """Whether the review may be an extraordinary meeting of its day: a serious case, and such a
+    meeting held that day (an ordinary one added on the same day later changes nothing)."""
     kinds = rules.meetings_on(ask.policy, ask.args.get("meeting"))
-    return bool(kinds) and all(kind == "extraordinary" for kind in kinds)
+    return _case(ask).serious and "extraordinary" in kinds
 
 
 def review_waits(ask: Ask) -> None:

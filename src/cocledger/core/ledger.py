@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from .council import RosterVersions
 from .ids import CASES_DIR, case_path
 from .models import Case, Person, Policy, Sanction
 from .problems import Problem
@@ -57,9 +58,9 @@ class Ledger(Protocol):
     def shown(self, relpath: str) -> str:
         """A file as messages name it (from the work tree's top, SPEC §2)."""
 
-    def policy_at(self, moment: datetime) -> Policy | None:
-        """policy.yaml as it stood at a moment (None: not known): a council that has changed
-        since does not make a past step wrong (`core.replay`)."""
+    def rosters(self) -> RosterVersions:
+        """The versions of the roster (`council.roster_at`), none when not known: a council that
+        has changed since does not make a past step wrong (`core.replay`)."""
 
     def known_clean(self) -> bool:
         """Whether the ledger, exactly as it is, was found before to hold no error (a store may
@@ -74,7 +75,7 @@ class InMemory:
     """A Snapshot as a Ledger: every record parsed, no file text (lines are not located)."""
 
     snap: Snapshot
-    versions: Callable[[datetime], Policy | None] | None = None
+    versions: Callable[[], RosterVersions] | None = None
 
     @property
     def policy(self) -> Policy:
@@ -119,8 +120,8 @@ class InMemory:
     def shown(self, relpath: str) -> str:
         return relpath
 
-    def policy_at(self, moment: datetime) -> Policy | None:
-        return self.versions(moment) if self.versions is not None else None
+    def rosters(self) -> RosterVersions:
+        return self.versions() if self.versions is not None else ()
 
     def known_clean(self) -> bool:
         return False
@@ -132,16 +133,12 @@ class InMemory:
 @dataclass(frozen=True)
 class Versions:
     """The versions of policy.yaml a ledger held in memory went through, each with the moment of
-    the action that wrote it (the first: from the start)."""
+    the action that wrote it (the first: from the start): its roster's versions when called."""
 
     versions: tuple[tuple[datetime | None, Policy], ...] = ()
 
     def then(self, moment: datetime | None, policy: Policy) -> Versions:
         return Versions((*self.versions, (moment, policy)))
 
-    def __call__(self, moment: datetime) -> Policy | None:
-        found = None
-        for since, policy in self.versions:
-            if since is None or since <= moment:
-                found = policy
-        return found
+    def __call__(self) -> RosterVersions:
+        return [(moment, policy.roster) for moment, policy in self.versions]

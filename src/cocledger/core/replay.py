@@ -6,26 +6,27 @@ be what the events make them: statuses, committee, review meeting, votes, apolog
 
 Roles are left to `validate --base` (who was on the council when a commit was made). Whatever
 else depends on the roster (a committee's members, who must vote) is judged by today's roster
-and, where that refuses, by the roster as it stood at the event (`policy_at`, from git), so a
-council that changed later never makes a past step wrong.
+and, where that refuses, by the roster as it stood at the event (`council.roster_at`, over the
+roster's versions git holds), so a council that changed later never makes a past step wrong.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from ..errors import RefusedError
 from . import council
+from .council import RosterVersions
 from .gate import Ask, permit
 from .models import Case, Event, Policy, Roster, Sanction
 from .state import State, step_of
 from .transitions import STEPS, position
 
-PolicyAt = Callable[[datetime], "Policy | None"]
-"""policy.yaml as it stood at a moment (None: not known, e.g. outside git)."""
+Rosters = Callable[[], RosterVersions]
+"""The roster's versions (`council.roster_at`), read only when a step needs them."""
 RecordOf = Callable[[str], Sequence[Sanction]]
 """A person's sanctions (the register's entries for them)."""
 
@@ -48,7 +49,7 @@ def replay(
     case: Case,
     sanctions: Mapping[str, Sanction],
     record_of: RecordOf,
-    policy_at: PolicyAt | None = None,
+    rosters: Rosters | None = None,
 ) -> Iterator[Breach]:
     """Every event of a case on record through the gate, and its records against the events.
     `sanctions` are the case's (`state.of_case`)."""
@@ -56,14 +57,14 @@ def replay(
     for j, event in enumerate(case.timeline):
         question, found = _question(policy, case, state, sanctions, record_of, event)
         yield from (replace(b, event=j) if b.sanction is None else b for b in found)
-        refusal = _refusal(question, policy_at) if question is not None else None
+        refusal = _refusal(question, rosters) if question is not None else None
         if refusal is not None and question is not None:
             yield _breach(refusal, j, event, state, question)
         state.advance(policy, case, sanctions)
     yield from settled(policy, case, state, sanctions)
 
 
-def _refusal(question: Ask, policy_at: PolicyAt | None) -> RefusedError | None:
+def _refusal(question: Ask, rosters: Rosters | None) -> RefusedError | None:
     """Why the gate refuses the step (None: it allows it), judged by today's policy and, if that
     refuses, by today's policy with the roster of the step's moment (who was on the council then
     is what a council that changed since must not rewrite): as it stood just before that moment
@@ -72,14 +73,13 @@ def _refusal(question: Ask, policy_at: PolicyAt | None) -> RefusedError | None:
         permit(question)
         return None
     except RefusedError as refused:
-        if policy_at is None:
-            return refused
-        rosters: list[Roster] = []
+        versions = rosters() if rosters is not None else ()
+        then: list[Roster] = []
         for moment in (question.at - timedelta(microseconds=1), question.at):
-            then = policy_at(moment)
-            if then is not None and then.roster not in (question.policy.roster, *rosters):
-                rosters.append(then.roster)
-        for roster in rosters:
+            roster = council.roster_at(versions, moment)
+            if roster is not None and roster not in (question.policy.roster, *then):
+                then.append(roster)
+        for roster in then:
             try:
                 permit(
                     replace(question, policy=question.policy.model_copy(update={"roster": roster}))
@@ -113,8 +113,8 @@ def _question(
 ) -> tuple[Ask | None, list[Breach]]:
     """The question the step that recorded `event` put to the gate (None: none can be put), and
     what is wrong with the event itself."""
-    name = step_of(event)
     sanction = sanctions.get(event.sanction or "")
+    name = step_of(event, sanction)
     if STEPS[name].sanction_from and sanction is None:
         return None, [Breach("CL058", f"{event.action} names no sanction of {case.id}")]
     found: list[Breach] = []

@@ -22,10 +22,13 @@ EVENT_STEPS: dict[str, str] = {
 }
 
 
-def step_of(event: Event) -> str:
-    """The step that recorded an event (an apology refused, an appeal overturned: by its note)."""
+def step_of(event: Event, sanction: Sanction | None = None) -> str:
+    """The step that recorded an event: an appeal overturned by its note, an apology refused
+    when the refusal escalated the warning (its rung says so: it then names the sanction it
+    escalated to); a refusal that escalates nothing is recorded as the apology's own step."""
     if event.action == "apology_recorded" and event.note == "refused":
-        return "apology refused"
+        escalated = sanction is not None and sanction.escalated_to is not None
+        return "apology refused" if escalated else "apology delivered"
     if event.action == "appeal_decided" and event.note == "overturned":
         return "appeal overturn"
     return EVENT_STEPS[event.action]
@@ -53,7 +56,8 @@ class State:
         """Take the next event's step, as the table says it moves the case and its sanction."""
         event = case.timeline[self.seen]
         self.seen += 1
-        name = step_of(event)
+        found = sanctions.get(event.sanction or "")
+        name = step_of(event, found)
         step = STEPS[name]
         if step.case_to is not None or NEW in step.case_from:
             self.case_status = step.case_to
@@ -64,7 +68,6 @@ class State:
             self.committee = tuple(m for m in self.committee if m not in gone)
         elif event.action == "reviewed":
             self.review_meeting = event.meeting
-        found = sanctions.get(event.sanction or "")
         if found is None or not step.sanction_from:
             return
         if event.action == "vote_recorded":

@@ -23,13 +23,14 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from ..core.change import Change
+from ..core.council import RosterVersions
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.messages import TEMPLATE_NAMES, template_path
-from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
+from ..core.models import Case, PeopleFile, Person, Policy, Roster, Sanction, SanctionsFile
 from ..core.problems import Problem
 from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
-from . import cache, clean, commit, git, render, templates
+from . import cache, clean, commit, git, gitlog, render, templates
 from .cases import CaseStore, Progress
 from .files import Disk, Source
 from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
@@ -220,6 +221,7 @@ class Files:
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
         self._locators: dict[str, Locator] = {}
+        self._rosters: RosterVersions | None = None
 
     @property
     def policy(self) -> Policy | None:
@@ -286,27 +288,35 @@ class Files:
             return None, False
         return clean.identity(self.repo.root)
 
-    def policy_at(self, moment: datetime) -> Policy | None:
-        """policy.yaml as the last commit (in history order) whose moment (its `Coc-At`, else
-        its author date) is not after `moment` left it."""
-        for when, sha in self._versions:
-            if when <= moment:
-                text = git.file_at(self.repo.root, sha, POLICY_FILE)
-                return parse_quietly(text, POLICY_FILE, Policy)
-        return None
+    def rosters(self) -> RosterVersions:
+        """The roster of every version of policy.yaml git holds, oldest first, each with its
+        commit's moment (its `Coc-At`, else its author date; the first: from the start)."""
+        if self._rosters is None:
+            self._rosters = self._read_rosters()
+        return self._rosters
 
-    @cached_property
-    def _versions(self) -> list[tuple[datetime, str]]:
-        """The commits that changed policy.yaml, newest first, with their moment."""
+    def _read_rosters(self) -> RosterVersions:
         if self.repo.git_dir is None:
             return []
-        found = []
         with contextlib.suppress(CocError):
-            for commit_info in git.commits(self.repo.root, paths=[POLICY_FILE]):
-                found.append(
-                    (_moment(commit_info.trailers, commit_info.authored_at), commit_info.sha)
-                )
-        return found
+            commits = list(reversed(git.commits(self.repo.root, paths=[POLICY_FILE])))
+            reader = gitlog._BlobReader(self.repo.root)
+            try:
+                folder = git.prefix(self.repo.root)
+                names = [f"{c.sha}:{folder}{POLICY_FILE}" for c in commits]
+                texts = reader.read_many(names)
+            finally:
+                reader.close()
+            found: list[tuple[datetime | None, Roster]] = []
+            for n, (commit_info, name) in enumerate(zip(commits, names, strict=True)):
+                raw = texts.get(name)
+                policy = parse_quietly(raw.decode("utf-8", "replace") if raw else None,
+                                       POLICY_FILE, Policy)  # fmt: skip
+                if policy is not None:
+                    moment = _moment(commit_info.trailers, commit_info.authored_at)
+                    found.append((None if n == 0 else moment, policy.roster))
+            return found
+        return []
 
 
 def _moment(trailers: Mapping[str, str], authored: datetime) -> datetime:
