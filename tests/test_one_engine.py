@@ -82,6 +82,20 @@ def test_a_stale_proposal_is_not_enacted_but_can_be_rejected(ledger: LedgerRepo)
     assert "CL034" not in codes(problems(ledger, expect=0), "warning")
 
 
+def test_a_ban_enacted_before_the_other_proposal_is_rejected_that_day_stands(
+    ledger: LedgerRepo,
+) -> None:
+    """S-2 (offence 2) is enacted at 18:15 while S-1 still stands; S-1 is rejected at 18:20.
+    The ledger keeps days, not hours: validate's replay cannot tell which came first that day,
+    so it accepts the order the actions checked (before the fix it called S-2 stale, CL058)."""
+    s1, s2 = _two_proposals(ledger)
+    ledger.coc("sanction", "enact", s2, "--at", "2026-01-22T18:15Z")
+    ledger.coc("sanction", "reject", s1, "--at", "2026-01-22T18:20Z")
+    assert codes(problems(ledger, expect=0)) == set()
+    shown = ledger.coc("sanction", "show", s2, "--json").json
+    assert (shown["status"], shown["offence"]) == ("enacted", 2)
+
+
 # --- 2. Recusal after a vote: conflicted as of each step, by one rule -------------------------
 
 
@@ -117,6 +131,20 @@ def test_a_decision_enacted_before_a_recusal_stands(ledger: LedgerRepo) -> None:
                "--at", "2026-01-24")  # fmt: skip
     assert codes(problems(ledger, expect=0)) == set()
     assert ledger.coc("sanction", "show", sanction, "--json").json["status"] == "enacted"
+
+
+def test_a_member_recused_records_no_step_of_the_case_not_even_a_late_one(
+    ledger: LedgerRepo,
+) -> None:
+    """Recused at noon, bob cannot record a step dated 10:00 either: his id never appears as
+    the actor of a case he is conflicted in (CL088 would catch the commit)."""
+    case = new_report(ledger, "2026-01-10T09:00:00+00:00")
+    ledger.coc("committee", "recuse", case, "--member", "bob", "--at", "2026-01-10T12:00Z")
+    head = ledger.head()
+    refused = ledger.coc("report", "notify-council", case, "--at", "2026-01-10T10:00Z",
+                         actor="bob", expect=1)  # fmt: skip
+    assert "bob has declared a conflict of interest" in refused.stderr
+    unchanged(ledger, head)
 
 
 def test_a_council_change_is_judged_from_its_own_moment(ledger: LedgerRepo) -> None:

@@ -99,7 +99,10 @@ def permit(question: Ask) -> Step:
     case = question.case
     if case is not None:
         _case_status(step, case, question.state)
-        reason = council.conflicted(case, question.actor, question.upto)
+        # The one doing it now is judged as the case stands (once recused, never again, not
+        # even a step recorded late); an event replayed, as of its place in the timeline.
+        upto = None if question.live else question.upto
+        reason = council.conflicted(case, question.actor, upto)
         if reason:
             raise RefusedError(f"{reason}: a conflicted person never acts on the case", "CL057")
         sanction = question.sanction.id if question.sanction else None

@@ -233,7 +233,7 @@ def not_stale(ask: Ask) -> None:
     cleared meanwhile); otherwise it is rejected and proposed again."""
     sanction = ask.sanction
     assert sanction is not None
-    reason = rules.staleness(ask.policy, ask.record, sanction, ask.day)
+    reason = rules.staleness(ask.policy, ask.record, sanction, ask.day, not ask.live)
     if reason:
         raise RefusedError(reason)
 

@@ -155,11 +155,15 @@ def decision_order(sanction: Sanction) -> tuple[date, str]:
     return sanction.decided_on, sanction.id
 
 
-def counted_on(sanction: Sanction, day: date) -> bool:
-    """Did this sanction count on `day`? One rejected or overturned later counted until then."""
+def counted_on(sanction: Sanction, day: date, that_day: bool = False) -> bool:
+    """Did this sanction count on `day`? One rejected or overturned later counted until then;
+    with `that_day`, one stopped on `day` itself counts too (a day holds no order of its own:
+    a record judged after the fact gives it the benefit of the doubt)."""
     if sanction.counts:
         return True
-    return sanction.status in STOPPED_STATUSES and sanction.status_on > day
+    if sanction.status not in STOPPED_STATUSES:
+        return False
+    return sanction.status_on > day or (that_day and sanction.status_on == day)
 
 
 def _expiring(sanction: Sanction, policy: Policy) -> bool:
@@ -202,18 +206,20 @@ def record(
     person: str,
     day: date,
     subject: Sanction | None = None,
+    that_day: bool = False,
 ) -> Record:
     """SPEC §3 Offence number: the record window of `person` on `day`, before `subject` if given.
 
     Without a subject this is the record for a new sanction decided on `day`; with one it is the
     record as it stood when that sanction was decided (validate recomputes stored offences so).
+    `that_day`: a sanction stopped on `day` itself still counts (`counted_on`).
     """
     mine = [s for s in sanctions if s.person == person and s is not subject]
     if subject is not None:
         mine = [s for s in mine if decision_order(s) < decision_order(subject)]
     else:  # the record as it stood on `day`: nothing decided later is on it yet
         mine = [s for s in mine if s.decided_on <= day]
-    counted = sorted((s for s in mine if counted_on(s, day)), key=decision_order)
+    counted = sorted((s for s in mine if counted_on(s, day, that_day)), key=decision_order)
     window: list[Sanction] = []
     cleared: list[Sanction] = []
     for sanction in counted:
@@ -276,25 +282,44 @@ def by_case(sanctions: Iterable[Sanction]) -> dict[str, list[Sanction]]:
 
 
 def staleness(
-    policy: Policy, sanctions: Iterable[Sanction], proposal: Sanction, day: date
+    policy: Policy,
+    sanctions: Iterable[Sanction],
+    proposal: Sanction,
+    day: date,
+    after_the_fact: bool = False,
 ) -> str | None:
     """SPEC §3 A stale proposal: why a proposal is no longer what the ladder gives for the day of
     its enactment (`day`), or None. Its offence number, recomputed from the person's record on
     that day, and the ladder's sanction for it must still be the proposal's (unless the council
-    deviated from the ladder, which it said why)."""
+    deviated from the ladder, which it said why). `after_the_fact` (the replay of an enactment
+    recorded before): a sanction of the person stopped that same day may have been stopped
+    after it, so the enactment stands if it holds either way."""
     assert proposal.person is not None
+    sanctions = list(sanctions)
+    if after_the_fact and staleness(policy, sanctions, proposal, day) is not None:
+        lenient = record(policy, sanctions, proposal.person, day, proposal, that_day=True)
+        if _still(policy, proposal, lenient):
+            return None
     now = record(policy, sanctions, proposal.person, day, subject=proposal)
-    then = rung_for(policy, proposal.offence)
+    if _still(policy, proposal, now):
+        return None
     ladder = (now.rung.kind, now.rung.duration)
     proposed = (proposal.kind, proposal.duration)
-    deviated = proposal.deviation_reason is not None
-    if now.offence == proposal.offence and (deviated or ladder == proposed) and then == now.rung:
-        return None
     return (
         f"{proposal.id} is stale: it was proposed as offence {proposal.offence}, "
         f"{words(*proposed)}; on {day} it is offence {now.offence}, for which the ladder gives "
         f"{words(*ladder)}. Reject it (`coc sanction reject {proposal.id}`) and propose again"
     )
+
+
+def _still(policy: Policy, proposal: Sanction, now: Record) -> bool:
+    """Whether the proposal is still what the record `now` gives: its offence and the ladder's
+    sanction for it (or a deviation the council gave a reason for)."""
+    then = rung_for(policy, proposal.offence)
+    ladder = (now.rung.kind, now.rung.duration)
+    deviated = proposal.deviation_reason is not None
+    proposed = (proposal.kind, proposal.duration)
+    return now.offence == proposal.offence and (deviated or ladder == proposed) and then == now.rung
 
 
 def words(kind: str, duration: Duration | None) -> str:
