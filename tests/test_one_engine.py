@@ -401,3 +401,23 @@ def test_an_escalation_recorded_late_keeps_the_offences_right(ledger: LedgerRepo
     assert (
         ledger.coc("person", "show", "frank", "--json", "--at", AT).json["offences_on_record"] == 2
     )
+
+
+def test_a_case_file_out_of_place_stops_report_new_giving_its_id_again(
+    ledger: LedgerRepo,
+) -> None:
+    """report new lists only its year's folder; a case moved to another folder would have its
+    id given again (two files, one id). The file out of place is read, so its CL021 refuses
+    the action until it is moved back."""
+    first = new_report(ledger, "2026-01-10T09:00:00+00:00")
+    (ledger.root / "cases" / "2025").mkdir(exist_ok=True)
+    ledger.git("mv", f"cases/2026/{first}.yaml", f"cases/2025/{first}.yaml")
+    commit_all(ledger, "file it under the wrong year")
+    head = ledger.head()
+    args = ("report", "new", "--respondent", "frank", "--reporter", "hank", "--summary", "Spam")
+    refused = ledger.coc(*args, "--at", "2026-01-12", expect=2)
+    assert f"cases/2025/{first}.yaml:2: CL021" in refused.stderr
+    unchanged(ledger, head)
+    ledger.git("mv", f"cases/2025/{first}.yaml", f"cases/2026/{first}.yaml")
+    commit_all(ledger, "back where it belongs")
+    assert new_report(ledger, "2026-01-12T09:00:00+00:00") == "COC-2026-0002"

@@ -72,7 +72,7 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
             "give --summary TEXT or --summary-file F: what was reported (kept confidential)"
         )
     year = f"{received_on.year:04d}"
-    case_id = next_id("COC", received_on.year, snap.case_ids(year))
+    case_id = next_id("COC", received_on.year, snap.ids_taken(year))
     due = rules.council_notice_due(received_at, policy)
     case = transitions.open_case(
         step,

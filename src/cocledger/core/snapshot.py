@@ -74,6 +74,10 @@ class CaseFiles(Protocol):
 
     def ids(self, year: str | None = None) -> list[str]: ...
 
+    def strays(self) -> list[str]:
+        """The files under cases/ that are not where a case file's name puts them (a case
+        misplaced, a copy, notes.yaml): which ids they hold is unknown until they are fixed."""
+
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]: ...
 
 
@@ -190,6 +194,9 @@ class CasesInMemory:
     def ids(self, year: str | None = None) -> list[str]:
         return sorted(i for i in self.by_id if year is None or i[4:8] == year)
 
+    def strays(self) -> list[str]:
+        return []  # held by id: every case is where its id puts it
+
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         for case_id in self.ids():
             case = self.by_id[case_id]
@@ -215,6 +222,9 @@ class CasesAfter:
     def ids(self, year: str | None = None) -> list[str]:
         new = {i for i in self.changed if year is None or i[4:8] == year}
         return sorted(set(self.base.ids(year)) | new)
+
+    def strays(self) -> list[str]:
+        return self.base.strays()
 
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         for case_id in self.ids():
@@ -303,6 +313,15 @@ class Snapshot:
 
     def case_ids(self, year: str | None = None) -> list[str]:
         return self.case_files.ids(year)
+
+    def ids_taken(self, year: str) -> list[str]:
+        """The case ids of a year no new case may take: those of its case files, and any a file
+        not where its name puts it may hold (read, so an error there refuses the action: a
+        misplaced COC-2026-0002 would otherwise be given again)."""
+        strays = self.case_files.strays()
+        self.reads.update(strays)
+        stems = [p.rsplit("/", 1)[-1].rsplit(".", 1)[0] for p in strays]
+        return [*self.case_files.ids(year), *(s for s in stems if s[4:8] == year)]
 
     def cases(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         """Every case in id order; with `status`, those of that status and those in `also`."""

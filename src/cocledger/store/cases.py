@@ -181,10 +181,12 @@ class CaseStore:
         listed = self.files() if year is None or self._files is not None else None
         for relpath in listed if listed is not None else self.repo.source.case_files(year):
             parts = relpath.split("/")
-            stem = parts[-1].removesuffix(".yaml")
-            if len(parts) == 3 and is_case_id(stem) and (year is None or parts[1] == year):
-                found.append(stem)
+            if _in_place(relpath) and (year is None or parts[1] == year):
+                found.append(parts[-1].removesuffix(".yaml"))
         return sorted(found)
+
+    def strays(self) -> list[str]:
+        return [p for p in self.files() if not _in_place(p)]
 
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         """Every case in id order; with `status`, only the cases of that status and those in `also`
@@ -215,3 +217,15 @@ class CaseStore:
             if wanted or case.status == status:
                 yield case
         store.save()
+
+
+def _in_place(relpath: str) -> bool:
+    """cases/<year>/<id>.yaml, the year the id's own."""
+    parts = relpath.split("/")
+    stem = parts[-1].removesuffix(".yaml")
+    return (
+        len(parts) == 3
+        and parts[-1].endswith(".yaml")
+        and is_case_id(stem)
+        and stem[4:8] == parts[1]
+    )
