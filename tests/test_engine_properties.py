@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from cocledger.actions import appeals, cases, committee, expunge, notify, reports, sanctions, setup
-from cocledger.actions.perform import errors, perform
+from cocledger.actions.perform import check_result, errors, perform
 from cocledger.core import council
 from cocledger.core.change import Outcome
 from cocledger.core.durations import parse_duration
@@ -38,7 +38,7 @@ from cocledger.core.ids import case_path
 from cocledger.core.ledger import InMemory
 from cocledger.errors import CocError, InputError, RefusedError, UsageError
 from cocledger.store import files, render, repository
-from memory import COUNCIL, MEMBERS, Memory, fresh
+from memory import COUNCIL, MEMBERS, Memory, at, fresh
 
 EXAMPLES = int(os.environ.get("COC_STATEFUL", "0"))
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -63,9 +63,10 @@ def problems_of(ledger: Any, at: datetime) -> list[str]:
 
 
 class LedgerMachine(RuleBasedStateMachine):
-    """Random actions on a ledger held in memory, each tried as `coc` would run it: refused
-    (nothing changes) or accepted (its change applied); after every step `validate` of the
-    ledger reports no error."""
+    """Random actions on a ledger held in memory, each tried as `coc` would run it (the action,
+    then its result checked): refused (nothing changes) or accepted (its change applied); after
+    every step `validate` of the ledger reports no error. A step at the end of the history that
+    the gate accepts is never refused by the result check: the gate alone decides it."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,9 +99,14 @@ class LedgerMachine(RuleBasedStateMachine):
         return received + timedelta(minutes=data.draw(st.integers(0, span), label="minutes"))
 
     def _try(self, name: str, action: Any, actor: str, at: datetime, *args: Any) -> Outcome | None:
+        """As `coc` runs it: the action, then its result checked (`perform.check_result`). A
+        step at the end of the history the gate accepted must pass that check; only a step
+        recorded late may be refused there (a later step of the case would no longer pass)."""
         snap, versions = self.m.snap, self.m.versions
         try:
             outcome: Outcome = action(snap, snap.person(actor), at, *args)
+            if outcome.change is not None:
+                self._result_checked(name, snap, outcome, at)
         except (RefusedError, UsageError):
             assert self.m.snap is snap and self.m.versions is versions  # nothing changed
             return None
@@ -108,6 +114,15 @@ class LedgerMachine(RuleBasedStateMachine):
         if outcome.change is not None:
             self.m.apply(outcome.change)
         return outcome
+
+    def _result_checked(self, name: str, snap: Any, outcome: Outcome, at: datetime) -> None:
+        assert outcome.change is not None
+        try:
+            check_result(InMemory(snap, self.m.versions), snap, outcome.change, self.now)
+        except RefusedError as refused:
+            late = at < self.now
+            assert late, "\n".join([*self.steps, f"{name} at {at.isoformat()}", str(refused)])
+            raise
 
     # time
     @rule(days=st.integers(0, 10), hours=st.integers(0, 23))
@@ -642,16 +657,20 @@ def test_the_built_ledger_is_valid() -> None:
 def test_found_a_case_closed_again_before_its_own_close() -> None:
     """Hypothesis: a case closed at 10:00, then closed again recorded at 09:30 (late): the gate
     allowed it at 09:30, where the case was open, but the close at 10:00 would then follow a
-    closed case. A late step stands only if every later step still passes."""
+    closed case. A late step stands only if every later step still passes: `coc` checks the
+    result of every action with validate's replay before it commits (`check_result`)."""
     m = fresh()
     case = str(
         m.act(reports.report_new, "bob", "2026-01-05T09:00:00+00:00",
               reports.ReportInput("carol", "alice", summary="Insults")).data["case"]
     )  # fmt: skip
     m.act(cases.close, "bob", "2026-01-05T10:00:00+00:00", case, None)
-    with pytest.raises(RefusedError, match="one of them would no longer be allowed"):
-        m.act(cases.close, "bob", "2026-01-05T09:30:00+00:00", case, None)
-    assert problems_of(InMemory(m.snap, m.versions), START + timedelta(days=1)) == []
+    outcome = cases.close(m.snap, m.snap.person("bob"), at("2026-01-05T09:30:00+00:00"), case, None)
+    assert outcome.change is not None  # the gate allows it: the case was open at 09:30
+    ledger = InMemory(m.snap, m.versions)
+    with pytest.raises(RefusedError, match=r"CL058 .*closed"):  # its result check refuses it
+        check_result(ledger, m.snap, outcome.change, START + timedelta(days=1))
+    assert problems_of(ledger, START + timedelta(days=1)) == []
 
 
 def test_found_a_member_leaving_the_council_the_moment_they_sat_on_a_committee() -> None:

@@ -134,3 +134,15 @@ def test_every_query_agrees_with_the_moment_end_to_end(ledger: LedgerRepo) -> No
     [row] = ledger.coc("case", "list", "--at", "2026-11-22", "--json").json
     assert row["status"] == "open"
     assert ledger.coc("case", "list", "--json").json[0]["status"] == "closed"
+
+
+def test_a_status_taken_then_is_dated_in_the_councils_time_zone() -> None:
+    """The day a sanction took its status is the council's day (SPEC §3 Dates), as the action
+    stored it: a ban enacted at 19:00 in Los Angeles is enacted that day, not UTC's next."""
+    m = fresh(timezone="America/Los_Angeles")
+    case, _, ban = banned(m, refused_on="2026-01-26T03:00:00+00:00")  # 19:00 the 25th there
+    assert (m.sanction(ban).status_on, m.sanction(ban).starts_on) == (date(2026, 1, 25),) * 2
+    appealed(m, case, ban)
+    m.act(appeals.decide, "alice", "2026-02-10", ban, "overturned", None, [])
+    then = as_of(m.snap, at("2026-02-05")).sanction(ban)
+    assert (then.status, then.status_on) == ("enacted", date(2026, 1, 25))

@@ -16,9 +16,8 @@ from ..core.change import Change
 from ..core.fields import LIMITS
 from ..core.gate import ask, permit
 from ..core.models import Case, Person, Sanction, evolve
-from ..core.replay import replay
 from ..core.snapshot import Snapshot
-from ..core.state import of_case, walk
+from ..core.state import walk
 from ..core.transitions import Step
 from ..errors import RefusedError, UsageError
 
@@ -82,9 +81,8 @@ def change_of(
 ) -> Change:
     """One commit for one step on a case and the sanctions it changes; `about` (by default the
     first of them) is the sanction its trailer names. SPEC §5: the subject and trailers carry
-    ids and the acting member only, never a party. A step recorded late stands only if every
-    step after it still passes the gate."""
-    _later_steps_pass(snap, step, at, case, sanctions)
+    ids and the acting member only, never a party. (A step recorded late stands only if every
+    step after it still passes the gate: `perform.check_result` replays the case.)"""
     about = about or (sanctions[0].id if sanctions else None)
     default = f"{step.action} {about} ({case.id})" if about else f"{step.action} {case.id}"
     return Change(
@@ -97,29 +95,6 @@ def change_of(
         cases=(case,),
         sanctions=tuple(sanctions),
     )
-
-
-def _later_steps_pass(
-    snap: Snapshot, step: Step, at: datetime, case: Case, changed: Sequence[Sanction]
-) -> None:
-    """SPEC §3 One engine: a step recorded late, with an --at before the case's last event, is
-    accepted when the gate allowed it at that moment (`gate`) and every later event still
-    passes the replay, with the records as the step leaves them."""
-    place = transitions.position(case, at)
-    if place >= len(case.timeline):  # the step is the last event: nothing follows it
-        return
-    records = {s.id: s for s in snap.sanctions_of_case(case.id)}
-    records.update({s.id: s for s in changed})
-    mine = of_case(case, {**{s.id: s for s in snap.sanctions.all()}, **records})
-    people = {s.person for s in mine.values() if s.person}
-    record = {p: [records.get(s.id, s) for s in snap.sanctions_of(p)] for p in people}
-    for breach in replay(snap.policy, case, mine, lambda p: record.get(p, [])):
-        if breach.event is None or breach.event >= place:
-            raise RefusedError(
-                f"{step.action} at {at.isoformat()} lands before later steps of {case.id}, and "
-                f"one of them would no longer be allowed: {breach.message}",
-                breach.code,
-            )
 
 
 def parties_of(sanction: Sanction) -> tuple[str, str]:

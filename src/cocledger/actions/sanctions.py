@@ -253,7 +253,7 @@ def _escalate(
         "conduct": conduct,
         "escalated_from": warning.id,
     }
-    if any(r.kind == nxt.kind and r.vote for r in policy.ladder):
+    if council.kind_needs_vote(policy, nxt.kind):
         return transitions.create(transitions.STEPS["escalation to a vote"], day, **fields)
     dates = enactment(policy, nxt.kind, nxt.duration, record.offence, day, actor.id, day)
     return transitions.create(transitions.STEPS["escalation"], day, **fields, **dates)

@@ -68,4 +68,6 @@ class Outcome:
     message: str
     details: tuple[str, ...] = ()
     clean: bool = False
-    """The ledger once the change is made was found to hold no error (`actions.perform`)."""
+    """The ledger held no error before the action (judged whole, or known so by the store's
+    marker) and the action's result check passed, so once committed it holds none: the store
+    may mark it clean for the next command (`actions.perform`, `store.clean`)."""

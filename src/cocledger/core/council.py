@@ -63,7 +63,12 @@ def tally(
 
 def needs_vote(policy: Policy, sanction: Sanction) -> bool:
     """A sanction of a kind whose rung asks for a vote (the lifetime ban) needs one to be enacted."""
-    return any(r.kind == sanction.kind and r.vote for r in policy.ladder)
+    return kind_needs_vote(policy, sanction.kind)
+
+
+def kind_needs_vote(policy: Policy, kind: str) -> bool:
+    """Breaches policy, lifetime ban: a rung of this kind is decided by a full council vote."""
+    return any(r.kind == kind and r.vote for r in policy.ladder)
 
 
 def appealable(policy: Policy, sanction: Sanction) -> bool:

@@ -333,10 +333,6 @@ class Case(Model):
     def events(self, action: str) -> list[Event]:
         return [event for event in self.timeline if event.action == action]
 
-    def with_event(self, event: Event, **changes: Any) -> Case:
-        """The case with `event` appended to its timeline (and `changes`), validated."""
-        return evolve(self, timeline=(*self.timeline, event), **changes)
-
     def first(self, action: str) -> Event | None:
         return next((event for event in self.timeline if event.action == action), None)
 

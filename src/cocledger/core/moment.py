@@ -73,14 +73,14 @@ def case_then(policy: Policy, case: Case, state: State, at: datetime) -> Case:
 def sanction_then(
     policy: Policy, sanction: Sanction, case: Case, state: State, at: datetime
 ) -> Sanction | None:
-    """A sanction as it stood at `at`; None when it was not proposed yet."""
+    """A sanction as it stood at `at`; None when it was not proposed yet. Its status, the day
+    it took it and its votes are the state's (`State.sanction_then`); what later steps added to
+    its record is taken off."""
     status = state.sanctions.get(sanction.id)
     if status is None:
         return None
     done = {e.action for e in case.timeline[: state.seen] if e.sanction == sanction.id}
-    changes: dict[str, Any] = {"votes": sanction.votes[: state.votes.get(sanction.id, 0)]}
-    if status != sanction.status:
-        changes.update(status=status, status_on=state.since[sanction.id].date())
+    changes: dict[str, Any] = {}
     if status == "proposed":
         changes.update(dict.fromkeys(ENACTED))
     if "apology_recorded" not in done:
@@ -89,7 +89,8 @@ def sanction_then(
         changes["escalated_to"] = None
     if sanction.appeal is not None:
         changes.update(_appeal_then(policy, sanction, sanction.appeal, done))
-    return sanction.model_copy(update=changes)
+    then = state.sanction_then(policy, sanction)
+    return then.model_copy(update=changes) if changes else then
 
 
 def _appeal_then(

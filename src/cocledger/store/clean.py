@@ -5,7 +5,9 @@ unchanged ledger judges only its own result, and leaves the marker for the next.
 
 The ledger "exactly as it is now" is what git says of it: the objects HEAD holds for its files
 (policy.yaml, people.yaml, sanctions.yaml, cases/) and the content of every one of them that git
-status finds changed, new or ignored, so any edit, by hand or by a pull, misses. The marker's key
+status finds changed, new or ignored, so any edit, by hand or by a pull, misses (a ledger in a
+folder of a larger repository: those paths under the folder, git status naming them from the
+work tree's top). The marker's key
 also holds a digest of the code that judges. Only a finding of no error is remembered (one more
 day can only make records less "in the future"). Markers live in the parse cache (`coc-cache/`
 in the git directory) and are forgotten with it after an expunge.
