@@ -186,6 +186,8 @@ class CaseStore:
         return sorted(found)
 
     def strays(self) -> list[str]:
+        if self._files is None and self.repo.ledger.known_clean():
+            return []  # each would be an error (CL001, CL021): a ledger known to hold none has none
         return [p for p in self.files() if not _in_place(p)]
 
     def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
