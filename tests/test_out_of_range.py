@@ -5,11 +5,15 @@ date in year 9999 in a file."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casework import commit_file
+from cocledger.core.fields import YEARS, in_years
 from conftest import LedgerRepo, clone, new_report
 
 
@@ -54,3 +58,42 @@ def test_a_year_9999_date_in_a_case_file_names_the_file_and_line(repo: LedgerRep
         assert "out of range" in refused.stderr
     found = repo.coc("validate", "--format", "json", expect=1).json["problems"]
     assert [(p["code"], p["file"], p["line"]) for p in found] == [("CL002", relpath, line)]
+
+
+def _in_years_in_utc(value: date) -> bool:
+    """The definition: the year in UTC (an instant), or the day's own year."""
+    try:
+        year = value.astimezone(UTC).year if isinstance(value, datetime) else value.year
+    except OverflowError:
+        return False
+    return YEARS[0] <= year <= YEARS[1]
+
+
+@given(
+    st.one_of(
+        st.dates(),
+        st.datetimes(
+            timezones=st.builds(
+                timezone, st.timedeltas(timedelta(hours=-23, minutes=-59), timedelta(hours=23))
+            )
+        ),
+    )
+)
+def test_the_quick_year_test_agrees_with_utc(value: date) -> None:
+    """`in_years` skips the conversion to UTC for a year well inside YEARS (an offset moves an
+    instant by less than a day): it must say what the conversion says, at the ends too."""
+    assert in_years(value) is _in_years_in_utc(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(1900, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1))),  # 1899 in UTC
+        datetime(2999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1))),  # 3000 in UTC
+        datetime(1901, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1))),
+        date(1900, 1, 1),
+        date(2999, 12, 31),
+    ],
+)
+def test_the_ends_of_the_years_are_converted(value: date) -> None:
+    assert in_years(value) is _in_years_in_utc(value)

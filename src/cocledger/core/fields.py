@@ -35,6 +35,8 @@ D = TypeVar("D", bound=date)
 def in_years(value: date) -> bool:
     """Whether a day, or an instant in every time zone (9999-12-31T23:59-12:00 is year 10000 in
     UTC), lies within YEARS."""
+    if YEARS[0] < value.year < YEARS[1]:  # an offset moves an instant by less than a day
+        return True
     try:
         year = value.astimezone(UTC).year if isinstance(value, datetime) else value.year
     except OverflowError:
