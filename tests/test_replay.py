@@ -263,3 +263,25 @@ def test_an_ordinary_meeting_added_on_the_day_of_an_extraordinary_review_changes
     assert _codes(m) == []
     m.act(setup.meeting_add, "alice", "2026-01-16", date(2026, 1, 15), False)
     assert _codes(m) == []
+
+
+def test_two_stopped_the_same_day_either_side_of_an_enactment_replay_as_recorded() -> None:
+    """Review: three cases of frank on one day. A (offence 1) and B (offence 2) proposed; A
+    rejected at 18:10; C proposed at 18:15 as offence 2 (B standing, A not) and enacted; B
+    rejected at 18:25. sanctions.yaml keeps days, so the replay cannot tell that A was stopped
+    before C and B after: taking both as before (offence 1) or both as after (offence 3) called
+    C stale (CL058) and its offence wrong (CL031). Any order of that day's stops will do."""
+    m = fresh()
+    day = "2026-01-22T18:{}:00+00:00"
+    a_case, b_case, c_case = (
+        reviewed(m, reporter=reporter, when=f"2026-01-1{n}T09:00:00+00:00")
+        for n, reporter in ((0, "gina"), (1, "hank"), (2, "ivy"))
+    )
+    a = proposed(m, a_case, day.format("00"))
+    b = proposed(m, b_case, day.format("05"), conduct="Insults again")
+    m.act(sanctions.reject, "alice", day.format("10"), a)
+    c = proposed(m, c_case, day.format("15"), conduct="Insults once more")
+    assert m.sanction(c).offence == 2
+    m.act(sanctions.enact, "alice", day.format("20"), c, None)
+    m.act(sanctions.reject, "alice", day.format("25"), b)
+    assert _codes(m) == []

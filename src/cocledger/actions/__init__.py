@@ -54,9 +54,9 @@ def step_case(
     **event: object,
 ) -> Case:
     """The case after one step: its event in the timeline where it happened (a step recorded
-    late lands before the later ones, which must still pass the gate: `change_of` replays
-    them), the fields the step sets, and what its events make of it: the committee, the review
-    meeting and the stored deadlines."""
+    late lands before the later ones, which must still pass the gate: `perform.check_result`
+    replays them), the fields the step sets, and what its events make of it: the committee, the
+    review meeting and the stored deadlines."""
     moved = transitions.record(
         step, case, transitions.event(step, at, actor.id, **event), **(changes or {})
     )

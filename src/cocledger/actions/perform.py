@@ -179,5 +179,6 @@ def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -
     first = found[0]
     raise RefusedError(
         f"{change.subject} would leave the ledger with an error `coc validate` reports: "
-        f"{ledger.shown(first.file)}: {first.code} {first.message}"
+        f"{ledger.shown(first.file)}: {first.code} {first.message}",
+        first.code,
     )

@@ -253,10 +253,11 @@ def _escalate(
         "conduct": conduct,
         "escalated_from": warning.id,
     }
-    if council.kind_needs_vote(policy, nxt.kind):
-        return transitions.create(transitions.STEPS["escalation to a vote"], day, **fields)
+    step = transitions.escalation(policy, nxt.kind)
+    if step.sanction_to == "proposed":  # to a vote: no dates until it is enacted
+        return transitions.create(step, day, **fields)
     dates = enactment(policy, nxt.kind, nxt.duration, record.offence, day, actor.id, day)
-    return transitions.create(transitions.STEPS["escalation"], day, **fields, **dates)
+    return transitions.create(step, day, **fields, **dates)
 
 
 def apology_record(

@@ -40,7 +40,7 @@ def as_of(snap: Snapshot, at: datetime) -> Snapshot:
         state = walk(policy, case, mine, position(case, at))
         cases.append(case_then(policy, case, state, at))
         sanctions += [
-            then for s in mine.values() if (then := sanction_then(policy, s, case, state, at))
+            then for s in mine.values() if (then := sanction_then(policy, s, case, state))
         ]
     known = {s.id for s in sanctions}
     tombstones = [s for s in everything.values() if s.status == "expunged" and s.decided_on <= day]
@@ -70,10 +70,8 @@ def case_then(policy: Policy, case: Case, state: State, at: datetime) -> Case:
     return then.model_copy(update={"deadlines": rules.case_deadlines(then, policy)})
 
 
-def sanction_then(
-    policy: Policy, sanction: Sanction, case: Case, state: State, at: datetime
-) -> Sanction | None:
-    """A sanction as it stood at `at`; None when it was not proposed yet. Its status, the day
+def sanction_then(policy: Policy, sanction: Sanction, case: Case, state: State) -> Sanction | None:
+    """A sanction as it stood at the state's moment; None when it was not proposed yet. Its status, the day
     it took it and its votes are the state's (`State.sanction_then`); what later steps added to
     its record is taken off."""
     status = state.sanctions.get(sanction.id)

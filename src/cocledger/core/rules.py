@@ -7,7 +7,7 @@ appeals, conflicts of interest, committees) is in `council`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -155,15 +155,15 @@ def decision_order(sanction: Sanction) -> tuple[date, str]:
     return sanction.decided_on, sanction.id
 
 
-def counted_on(sanction: Sanction, day: date, that_day: bool = False) -> bool:
+def counted_on(sanction: Sanction, day: date, standing: Collection[str] = ()) -> bool:
     """Did this sanction count on `day`? One rejected or overturned later counted until then;
-    with `that_day`, one stopped on `day` itself counts too (a day holds no order of its own:
-    a record judged after the fact gives it the benefit of the doubt)."""
+    one stopped on `day` itself counts when its id is in `standing` (a day holds no order of its
+    own: a record judged after the fact may take it as stopped after the step)."""
     if sanction.counts:
         return True
     if sanction.status not in STOPPED_STATUSES:
         return False
-    return sanction.status_on > day or (that_day and sanction.status_on == day)
+    return sanction.status_on > day or (sanction.status_on == day and sanction.id in standing)
 
 
 def _expiring(sanction: Sanction, policy: Policy) -> bool:
@@ -206,20 +206,20 @@ def record(
     person: str,
     day: date,
     subject: Sanction | None = None,
-    that_day: bool = False,
+    standing: Collection[str] = (),
 ) -> Record:
     """SPEC §3 Offence number: the record window of `person` on `day`, before `subject` if given.
 
     Without a subject this is the record for a new sanction decided on `day`; with one it is the
     record as it stood when that sanction was decided (validate recomputes stored offences so).
-    `that_day`: a sanction stopped on `day` itself still counts (`counted_on`).
+    `standing`: sanctions stopped on `day` itself taken as stopped after it (`counted_on`).
     """
     mine = [s for s in sanctions if s.person == person and s is not subject]
     if subject is not None:
         mine = [s for s in mine if decision_order(s) < decision_order(subject)]
     else:  # the record as it stood on `day`: nothing decided later is on it yet
         mine = [s for s in mine if s.decided_on <= day]
-    counted = sorted((s for s in mine if counted_on(s, day, that_day)), key=decision_order)
+    counted = sorted((s for s in mine if counted_on(s, day, standing)), key=decision_order)
     window: list[Sanction] = []
     cleared: list[Sanction] = []
     for sanction in counted:
@@ -233,6 +233,26 @@ def record(
     offence = min(len(window) + 1, len(policy.ladder))
     rung = rung_for(policy, offence)
     return Record(tuple(window), offence, rung, tuple(cleared), _clears_on(window, policy))
+
+
+MOST_READINGS = 64
+"""How many orders of one day's stops `readings` tries at most (6 stopped the same day)."""
+
+
+def readings(
+    policy: Policy, sanctions: Sequence[Sanction], person: str, day: date, subject: Sanction
+) -> Iterator[Record]:
+    """The records `subject` may have been decided on, judged after the fact: the ledger keeps
+    a sanction's status by the day, so of the person's sanctions stopped on `day`, any may have
+    been stopped after it. The strict reading (every one before) comes first."""
+    same_day = [
+        s.id
+        for s in sanctions
+        if s.person == person and s.status in STOPPED_STATUSES and s.status_on == day
+    ]
+    for bits in range(min(2 ** len(same_day), MOST_READINGS)):
+        standing = {i for n, i in enumerate(same_day) if bits >> n & 1}
+        yield record(policy, sanctions, person, day, subject, standing)
 
 
 def rung_for(policy: Policy, offence: int) -> Rung:
@@ -293,13 +313,14 @@ def staleness(
     that day, and the ladder's sanction for it must still be the proposal's (unless the council
     deviated from the ladder, which it said why). `after_the_fact` (the replay of an enactment
     recorded before): a sanction of the person stopped that same day may have been stopped
-    after it, so the enactment stands if it holds either way."""
+    after it, so the enactment stands if it holds in any such order (`readings`)."""
     assert proposal.person is not None
     sanctions = list(sanctions)
-    if after_the_fact and staleness(policy, sanctions, proposal, day) is not None:
-        lenient = record(policy, sanctions, proposal.person, day, proposal, that_day=True)
-        if _still(policy, proposal, lenient):
-            return None
+    if after_the_fact and any(
+        _still(policy, proposal, r)
+        for r in readings(policy, sanctions, proposal.person, day, proposal)
+    ):
+        return None
     now = record(policy, sanctions, proposal.person, day, subject=proposal)
     if _still(policy, proposal, now):
         return None

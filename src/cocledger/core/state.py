@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import council, rules
+from . import rules
 from .models import Case, Event, Policy, Sanction
-from .transitions import NEW, STEPS
+from .transitions import NEW, STEPS, escalation
 
 EVENT_STEPS: dict[str, str] = {
     step.event: name
@@ -76,9 +76,8 @@ class State:
             self._set(found.id, step.sanction_to, event.at)
         later = found.escalated_to
         if name == "apology refused" and later is not None and later in sanctions:
-            vote = council.needs_vote(policy, sanctions[later])
-            escalation = STEPS["escalation to a vote" if vote else "escalation"]
-            self._set(later, escalation.sanction_to or "", event.at)
+            escalated = escalation(policy, sanctions[later].kind)
+            self._set(later, escalated.sanction_to or "", event.at)
 
     def _set(self, sanction: str, status: str, at: datetime) -> None:
         self.sanctions[sanction] = status

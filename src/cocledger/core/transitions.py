@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import RefusedError
 from . import guards
+from .council import kind_needs_vote
 from .fields import EventAction
 from .models import Case, Event, Person, Policy, Sanction, evolve
 
@@ -278,6 +279,12 @@ def authorise(policy: Policy, name: str, actor: str) -> Step:
 
 
 # --- the only places a status changes -----------------------------------------------------------
+
+
+def escalation(policy: Policy, kind: str) -> Step:
+    """Apology and escalation: the step a refused apology takes for the sanction it escalates
+    to: enacted at once, or proposed to the full council's vote when its rung asks for one."""
+    return STEPS["escalation to a vote" if kind_needs_vote(policy, kind) else "escalation"]
 
 
 def open_case(step: Step, **fields: Any) -> Case:
