@@ -12,14 +12,14 @@ from typer.exceptions import TyperException
 
 from .. import __version__
 from ..store import interrupts
-from . import appeals, cases, common, process, reports, sanctions, setup
+from . import appeals, cases, common, process, reports, sanctions, setup, sharing
 from . import publish as publishing
 from . import validate as validation
 from .common import failure
 from .options import LedgerOpt
 
 PROCESS_ORDER = (
-    "init", "person", "council", "meeting", "report", "committee", "sanction", "apology",
+    "init", "sync", "person", "council", "meeting", "report", "committee", "sanction", "apology",
     "appeal", "notify", "due", "case", "expunge", "log", "publish", "stats", "validate", "schema",
 )  # fmt: skip
 """`coc --help` lists the commands in the order a case goes through them."""
@@ -150,6 +150,7 @@ publishing.register(app)
 process.register(app)
 appeals.register(app)
 validation.register(app)
+sharing.register(app)
 
 
 def run() -> None:

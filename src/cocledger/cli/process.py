@@ -183,8 +183,8 @@ def _send(
 
     from ..actions.notify import draft as drafted
     from ..actions.notify import notify as action
-    from ..errors import CocError, UsageError
-    from ..store import mail
+    from ..errors import CocError, RefusedError, UsageError
+    from ..store import mail, remote
 
     if at is not None:
         raise UsageError(
@@ -195,6 +195,12 @@ def _send(
 
     def deliver(outcome: Outcome, snap: Snapshot, when: datetime) -> Outcome:
         notice = drafted(snap, when, case, party, sanction)
+        provisional = remote.unshared(root_of(ledger), case, notice.sanction)
+        if provisional:
+            raise RefusedError(
+                f"{provisional} is not on the upstream yet, so its id may still change: run "
+                "`coc sync` first, then send (no one is ever told a wrong id)"
+            )
         return mail.deliver(server, notice, snap.policy, when, outcome, sent)
 
     try:

@@ -325,3 +325,12 @@ def parents(root: Path, rev: str) -> list[str]:
     if proc.returncode != 0:
         raise UsageError(f"unknown git revision {rev!r}: fetch it or pass an existing ref")
     return _out(proc).split()[1:]
+
+
+def unmerged(root: Path) -> list[str]:
+    """Files git holds in conflict (a merge, rebase or pull stopped on them), ledger-relative."""
+    proc = _git(root, "ls-files", "--unmerged", "-z", "--", ".", check=False)
+    if proc.returncode != 0:
+        return []
+    entries = proc.stdout.decode("utf-8", "replace").split("\0")
+    return sorted({e.split("\t", 1)[1] for e in entries if "\t" in e})

@@ -357,6 +357,11 @@ def open(root: Path, trust_written: bool = True) -> Repository:
 def session(root: Path) -> Iterator[Repository]:
     """The ledger at `root` under its lock, for one action: read, decide, commit."""
     with git.locked(root):
+        conflicted = git.unmerged(root)
+        if conflicted:
+            from .yamlio import CONFLICT
+
+            raise InputError(CONFLICT, git.shown(root, conflicted[0]))
         repo = Repository(root)
         yield repo
         repo.case_files.save()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -107,6 +107,33 @@ def load_fast(text: str, file: str) -> Any:
     except _Refused as exc:
         line, col = _position(text, exc.mark)
         raise YamlProblem(exc.message, file, line, col, exc.code) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        conflict = _conflict_marker(text)
+        if conflict:
+            raise YamlProblem(CONFLICT, file, conflict, 1) from None
+        _syntax_error(exc, text, file)
+
+
+CONFLICT = (
+    "an unresolved merge conflict (git's <<<<<<< markers): `git merge --abort` (or `git rebase "
+    "--abort`), then `coc sync` rebuilds your actions on the upstream (SPEC §7)"
+)
+
+
+def _conflict_marker(text: str) -> int:
+    """The line of git's first conflict marker in `text`, 0 if there is none."""
+    if "<<<<<<< " not in text and ">>>>>>> " not in text:
+        return 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.startswith(("<<<<<<< ", ">>>>>>> ", "|||||||")) or line.rstrip() == "=======":
+            return n
+    return 0
+
+
+def _syntax_error(error: BaseException, text: str, file: str) -> NoReturn:
+    """The YamlProblem of a text the reader refused (raised)."""
+    try:
+        raise error
     except yaml.MarkedYAMLError as exc:
         message, mark = syntax_message(exc)
         line, col = _position(text, mark)

@@ -1,0 +1,101 @@
+"""This clone's commits the upstream has not seen, read back for `coc sync` (SPEC §7): each one's
+trailers and the records it changed on either side (`core.recorded`), through the history
+`validate --base` reads (`store.history`: one `git log`, one `cat-file` process)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ..core.history import CommitInfo
+from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
+from ..core.models import Case, PeopleFile, Policy, SanctionsFile
+from ..core.recorded import Recorded, Records
+from .history import GitHistory
+
+TRAILERS = ("Coc-Action", "Coc-Actor", "Coc-At")
+"""What every commit `coc` makes carries (SPEC §5)."""
+
+
+class Foreign(Exception):
+    """Commits `coc` did not make: sync never replays them blindly (SPEC §7)."""
+
+    def __init__(self, commits: list[CommitInfo], why: str) -> None:
+        super().__init__(why)
+        self.commits, self.why = commits, why
+
+
+def since(root: Path, base: str) -> list[Recorded]:
+    """The commits of HEAD not on `base`, oldest first, as actions to replay. Raises Foreign,
+    naming every commit that is not one `coc` action on the ledger's records."""
+    history = GitHistory(root, base)
+    try:
+        foreign = [c for c in history.commits if _foreign(history, c)]
+        if foreign:
+            raise Foreign(foreign, _why(history, foreign[0]))
+        return [_read(history, c) for c in history.commits]
+    finally:
+        history.close()
+
+
+def _foreign(history: GitHistory, commit: CommitInfo) -> bool:
+    if len(commit.parents) != 1 or any(key not in commit.trailers for key in TRAILERS):
+        return True
+    if commit.trailers["Coc-Action"] == "init":
+        return True
+    return any(not _record(path) for path in history.changed_between(commit.parents[0], commit.sha))
+
+
+def _why(history: GitHistory, commit: CommitInfo) -> str:
+    if len(commit.parents) != 1:
+        return "a merge commit"
+    if any(key not in commit.trailers for key in TRAILERS):
+        return "not made by `coc` (it has no Coc-Action trailer)"
+    if commit.trailers["Coc-Action"] == "init":
+        return "`coc init`, which starts a ledger"
+    others = [p for p in history.changed_between(commit.parents[0], commit.sha) if not _record(p)]
+    return f"it changes {others[0]}, which no `coc` action writes"
+
+
+def _record(path: str) -> bool:
+    return path in (POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE) or (
+        path.startswith(CASES_DIR + "/") and path.endswith(".yaml")
+    )
+
+
+def _side(history: GitHistory, rev: str, paths: list[str]) -> Records:
+    cases = {}
+    for path in paths:
+        if path.startswith(CASES_DIR + "/"):
+            case = history.model_at(rev, path, Case)
+            if case is not None:
+                cases[case.id] = case
+    sanctions = (
+        history.model_at(rev, SANCTIONS_FILE, SanctionsFile) if SANCTIONS_FILE in paths else None
+    )
+    people = history.model_at(rev, PEOPLE_FILE, PeopleFile) if PEOPLE_FILE in paths else None
+    policy = history.model_at(rev, POLICY_FILE, Policy) if POLICY_FILE in paths else None
+    return Records(
+        cases,
+        {s.id: s for s in sanctions.sanctions} if sanctions else {},
+        {p.id: p for p in people.people} if people else {},
+        policy,
+    )
+
+
+def _read(history: GitHistory, commit: CommitInfo) -> Recorded:
+    parent = commit.parents[0]
+    paths = history.changed_between(parent, commit.sha)
+    trailers = commit.trailers
+    return Recorded(
+        sha=commit.sha,
+        subject=commit.subject,
+        action=trailers["Coc-Action"],
+        actor=trailers["Coc-Actor"],
+        at=datetime.fromisoformat(trailers["Coc-At"]),
+        case=trailers.get("Coc-Case"),
+        sanction=trailers.get("Coc-Sanction"),
+        before=_side(history, parent, paths),
+        after=_side(history, commit.sha, paths),
+        author=(commit.author_name, commit.author_email, commit.authored_at.isoformat()),
+    )
