@@ -140,6 +140,9 @@ def _replay(
         with repository.session(tree) as repo:
             snap = repo.snapshot
             action = resync.action_of(rec, ids)
+            changed = resync.proposal_changes(rec, snap, ids)
+            if changed:
+                raise RefusedError(f"{changed}: a decision the council must take again")
             email = snap.people[rec.actor].email if rec.actor in snap.people else None
             outcome = perform(
                 repo.ledger, snap, email, rec.at, rec.action, action, max(rec.at, now)

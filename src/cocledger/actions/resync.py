@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
+from ..core import rules
 from ..core.change import Change, Outcome
 from ..core.models import Case, Event, Person, Policy, Sanction
 from ..core.recorded import Recorded
@@ -234,6 +235,31 @@ def renamed(rec: Recorded, change: Change, base: Snapshot) -> dict[str, str]:
     return {old: new for old, new in pairs if old != new}
 
 
+def proposal_changes(rec: Recorded, snap: Snapshot, ids: Ids) -> str | None:
+    """For a proposal: why the new base would make it another decision (the respondent's offence
+    number, or the ladder's step for it, is not the one the council proposed), or None."""
+    if rec.action != "sanction propose" or not rec.case:
+        return None
+    was = rec.after.sanctions[_only(rec, _new(rec.before.sanctions, rec.after.sanctions),
+                                    "sanction")]  # fmt: skip
+    case = snap.case_files.get(ids.get(rec.case, rec.case))
+    if case is None or case.respondent is None:
+        return None
+    day = rules.local_date(rec.at, snap.policy)
+    record = rules.record(snap.policy, snap.sanctions_of(case.respondent), case.respondent, day)
+    if record.offence != was.offence:
+        return (
+            f"its offence would be {record.offence}, where the council proposed one for offence "
+            f"{was.offence}"
+        )
+    if not was.deviation_reason and (record.rung.kind, record.rung.duration) != (
+        was.kind,
+        was.duration,
+    ):
+        return f"the ladder's step for offence {was.offence} is no longer {was.kind}"
+    return None
+
+
 DECIDED = ("offence", "kind", "duration")
 """What a council decides of a sanction: a replay that changes one stops (SPEC §7)."""
 
@@ -249,5 +275,8 @@ def decided_again(rec: Recorded, change: Change, ids: Ids) -> str | None:
         for key in DECIDED:
             old, new = getattr(was, key), getattr(mine, key)
             if old != new:
-                return f"{mine.id}'s {key} would be {new or 'none'}, where the council decided {old or 'none'}"
+                return (
+                    f"{mine.id}'s {key} would be {new or 'none'}, where the council decided "
+                    f"{old or 'none'}"
+                )
     return None

@@ -35,24 +35,30 @@ CHECKOUT_ACTION = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"  #
 SETUP_PYTHON_ACTION = "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065"  # v5.6.0
 
 WORKFLOW = """\
-# Written by `coc init`: every pull request to this ledger is checked by `coc validate`, with
-# its history since the base branch (append-only; decisions committed by council members).
+# Written by `coc init`: every pull request to this ledger, and every push to its default branch,
+# is checked by `coc validate` with its history since the base (append-only; decisions committed
+# by council members).
 # Problems show as annotations on the changed lines. With `require_signed_commits: true` in
 # policy.yaml, import the council's public keys first (gpg --import, or gpg.ssh.allowedSignersFile)
 # so that git can verify the signatures.
 name: coc validate
 on:
   pull_request:
+  push:
 permissions:
   contents: read
 jobs:
   validate:
+    # Pull requests, and every push to the default branch: a change pushed without a pull
+    # request is judged too (SPEC §6).
+    if: github.event_name == 'pull_request' || github.ref_name == github.event.repository.default_branch
     runs-on: ubuntu-latest
     steps:
       # Actions pinned to commits, not tags: a tag can be moved to other code, a commit cannot.
       - uses: {checkout}  # v4.2.2
         with:
           fetch-depth: 0
+          persist-credentials: false
       - uses: {setup_python}  # v5.6.0
         with:
           python-version: "3.12"
@@ -60,7 +66,23 @@ jobs:
       # (`coc init --ci-install SPEC` wrote this line; e.g. a git URL at a commit hash:
       # "cocledger @ git+https://github.com/<owner>/cocledger@<sha>").
       - run: 'pip install "{install}"'
-      - run: coc validate --base "origin/${{{{ github.base_ref }}}}" --format github
+      # Expressions reach the script through env, never inside it (a branch name is input).
+      - name: coc validate --base
+        env:
+          EVENT: ${{{{ github.event_name }}}}
+          BASE_REF: ${{{{ github.base_ref }}}}
+          BEFORE: ${{{{ github.event.before }}}}
+          DEFAULT_BRANCH: ${{{{ github.event.repository.default_branch }}}}
+        run: |
+          if [ "$EVENT" = pull_request ]; then
+            base="origin/$BASE_REF"
+          elif [ -n "$BEFORE" ] && [ "$BEFORE" != 0000000000000000000000000000000000000000 ]; then
+            base="$BEFORE"
+          else
+            # a new branch: judged from where it left the default branch
+            base="$(git merge-base HEAD "origin/$DEFAULT_BRANCH")"
+          fi
+          coc validate --base "$base" --format github
 """
 
 

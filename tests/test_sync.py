@@ -1,0 +1,257 @@
+"""Issue 19: a council of several members on several clones of one remote, with `coc sync`
+(SPEC §7). Real git throughout: a bare remote and one clone per member, each its own identity."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from council import Clone, council
+
+AT = "2026-03-02T10:00:00+00:00"
+
+
+def _report(clone: Clone, at: str, respondent: str = "frank", reporter: str = "gina") -> str:
+    args = ("--respondent", respondent, "--reporter", reporter, "--summary", "Insults in chat")
+    return str(clone.coc("report", "new", *args, "--at", at, "--json").json["case"])
+
+
+def _all_equal(clones: list[Clone]) -> None:
+    heads = {c.head() for c in clones}
+    assert len(heads) == 1, heads
+    for clone in clones:
+        clone.coc("validate")
+
+
+def _trailers_name_existing_ids(clone: Clone) -> None:
+    """The audit trail stays true: every id a trailer names is a record the ledger holds."""
+    cases = {p.stem for p in (clone.root / "cases").rglob("*.yaml")}
+    register = clone.read("sanctions.yaml")
+    for subject, trailers in clone.log():
+        if "Coc-Case" in trailers:
+            assert trailers["Coc-Case"] in cases, subject
+            assert trailers["Coc-Case"] in subject, subject
+        if "Coc-Sanction" in trailers:
+            assert f"id: {trailers['Coc-Sanction']}\n" in register, subject
+
+
+def test_two_reports_on_two_clones_get_two_ids(ledger_template: Path, tmp_path: Path) -> None:
+    """Reproduction 1: both clones give COC-2026-0001; the second to sync is renumbered, its file,
+    subject and trailers following, and `coc log` finds each step under its id."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    mine = _report(a, "2026-03-02T09:00:00+00:00")
+    theirs = _report(b, AT, respondent="hank")
+    assert mine == theirs == "COC-2026-0001"
+    b.coc("report", "notify-council", theirs, "--at", "2026-03-02T11:00:00+00:00")
+    said = a.coc("sync").stdout
+    assert "Pushed" in said
+    synced = b.coc("sync", "--json").json
+    assert synced["renamed"] == {"COC-2026-0001": "COC-2026-0002"}
+    assert synced["pushed"] is True
+    assert [r["subject"] for r in synced["replayed"]] == [
+        "report new COC-2026-0002",
+        "report notify-council COC-2026-0002",
+    ]
+    a.coc("sync")
+    _all_equal([a, b])
+    assert "hank" in a.read("cases/2026/COC-2026-0002.yaml")
+    assert "frank" in a.read("cases/2026/COC-2026-0001.yaml")
+    steps = a.coc("log", "COC-2026-0002", "--json").json
+    assert sorted(s["action"] for s in steps) == ["report new", "report notify-council"]
+    assert {s["actor"] for s in steps} == {"carol"}
+    _trailers_name_existing_ids(a)
+
+
+def test_two_proposals_on_two_clones_get_two_sanction_ids(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    from conftest import reviewed_case
+
+    first = reviewed_case(a, respondent="frank", reporter="gina")
+    second = reviewed_case(
+        a, respondent="hank", reporter="ivy", received="2026-01-11T09:00:00+00:00"
+    )
+    a.coc("sync")
+    b.coc("sync")
+    day = "2026-01-23T10:00:00+00:00"
+    a.coc("sanction", "propose", first, "--at", day)
+    b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")
+    a.coc("sync")
+    assert b.coc("sync", "--json").json["renamed"] == {"S-2026-0001": "S-2026-0002"}
+    a.coc("sync")
+    _all_equal([a, b])
+    assert [s["actor"] for s in a.coc("log", "S-2026-0002", "--json").json] == ["carol"]
+    assert [s["actor"] for s in a.coc("log", "S-2026-0001", "--json").json] == ["bob"]
+    assert a.coc("sanction", "show", "S-2026-0002", "--json").json["case"] == second
+    _trailers_name_existing_ids(a)
+
+
+def test_two_steps_on_one_case_from_two_clones_end_up_in_time_order(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """Reproduction 2: notify-council on one clone, committee form (earlier) on another."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    case = _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    b.coc("sync")
+    a.coc("report", "notify-council", case, "--at", "2026-03-02T13:00:00+00:00")
+    b.coc("committee", "form", case, "--member", "bob", "--member", "dan", "--member", "erin",
+          "--at", "2026-03-02T12:00:00+00:00")  # fmt: skip
+    a.coc("sync")
+    fork = b.head()
+    b.coc("sync")
+    b.coc("validate", "--base", fork + "~1")
+    a.coc("sync")
+    _all_equal([a, b])
+    import yaml
+
+    timeline = yaml.safe_load(a.read(f"cases/2026/{case}.yaml"))["timeline"]
+    assert [e["action"] for e in timeline] == ["received", "committee_formed", "council_notified"]
+
+
+def test_the_same_step_on_two_clones_stops_sync_and_changes_nothing(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    case = _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    b.coc("sync")
+    a.coc("report", "notify-council", case, "--at", "2026-03-02T10:00:00+00:00")
+    b.coc("report", "notify-council", case, "--at", "2026-03-02T11:00:00+00:00")
+    a.coc("sync")
+    before, files = b.head(), b.status()
+    stopped = b.coc("sync", expect=1)
+    assert "stopped before changing anything" in stopped.stderr
+    mine = b.git("rev-parse", "--short=12", "HEAD").strip()
+    theirs = a.git("rev-parse", "--short=12", "HEAD").strip()
+    assert mine in stopped.stderr and theirs in stopped.stderr  # both commits named
+    assert "already recorded" in stopped.stderr
+    assert (b.head(), b.status()) == (before, files)
+    assert b.git("rev-parse", "refs/coc/sync-backup").strip() == before
+    b.git("reset", "-q", "--keep", "@{upstream}")  # the way on the message gives
+    b.coc("sync")
+    _all_equal([a, b])
+
+
+def test_a_commit_coc_did_not_make_is_refused_by_name(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """Reproduction 3: a hand edit (a non-member adding himself to the council) is never
+    replayed blindly."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    policy = b.root / "policy.yaml"
+    policy.write_text(policy.read_text().replace("dan, erin]", "dan, erin, frank]"))
+    b.git("commit", "-qam", "add frank")
+    before = b.head()
+    refused = b.coc("sync", expect=1)
+    assert "add frank" in refused.stderr and "not made by `coc`" in refused.stderr
+    assert "coc validate --base" in refused.stderr
+    assert b.head() == before
+
+
+def test_dry_run_and_no_push_change_nothing_upstream(ledger_template: Path, tmp_path: Path) -> None:
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    _report(b, AT)
+    before = b.head()
+    dry = b.coc("sync", "--dry-run", "--json").json
+    assert dry["dry_run"] and dry["renamed"] == {"COC-2026-0001": "COC-2026-0002"}
+    assert b.head() == before
+    assert "Dry run" in b.coc("sync", "--dry-run").stdout
+    kept = b.coc("sync", "--no-push", "--json").json
+    assert not kept["pushed"] and b.head() != before
+    assert b.git("rev-parse", "@{upstream}") != b.git("rev-parse", "HEAD")
+
+
+def test_a_pull_request_that_fell_behind_is_rebuilt_on_its_target(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """The pull-request routine: `coc sync --onto origin/main`, then pushed with a lease."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    b.git("switch", "-q", "-c", "review")
+    _report(b, AT, respondent="hank")
+    b.git("push", "-q", "-u", "origin", "review")
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    synced = b.coc("sync", "--onto", "origin/main", "--json").json
+    assert synced["renamed"] == {"COC-2026-0001": "COC-2026-0002"} and synced["pushed"]
+    assert b.git("rev-parse", "origin/review") == b.git("rev-parse", "HEAD")
+    assert b.git("merge-base", "HEAD", "origin/main").strip() == a.head()
+
+
+def test_ids_are_said_provisional_and_never_sent(ledger_template: Path, tmp_path: Path) -> None:
+    (a,) = council(tmp_path, ledger_template, ("bob",))
+    made = a.coc("report", "new", "--respondent", "frank", "--reporter", "gina", "--summary", "x",
+                 "--at", AT)  # fmt: skip
+    assert "COC-2026-0001 (provisional until `coc sync`)" in made.stdout
+    os.environ["COC_SMTP_URL"] = "smtp://127.0.0.1:9"  # never reached: refused first
+    try:
+        a.coc("report", "notify-council", "COC-2026-0001", "--at", AT)
+        refused = a.coc("notify", "COC-2026-0001", "--party", "council", "--send", expect=1)
+    finally:
+        del os.environ["COC_SMTP_URL"]
+    assert "coc sync" in refused.stderr and "COC-2026-0001" in refused.stderr
+
+
+def test_conflict_markers_are_named_as_an_unresolved_merge(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """Reproduction 4: a `git pull` that stops on the ledger; validate and every action say what
+    it is and the way out."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    _report(b, AT, respondent="hank")
+    b.git("config", "pull.rebase", "false")
+    pulled = b.root / ".git"
+    assert pulled.exists()
+    import subprocess
+
+    merge = subprocess.run(["git", "pull", "-q"], cwd=b.root, capture_output=True, text=True)
+    assert merge.returncode != 0  # add/add conflict in cases/2026/COC-2026-0001.yaml
+    checked = b.coc("validate", expect=1)
+    assert "an unresolved merge conflict" in checked.stdout
+    assert "COC-2026-0001.yaml" in checked.stdout
+    refused = b.coc("person", "add", "zoe", "--name", "Zoe Example", expect=2)
+    assert (
+        "an unresolved merge conflict" in refused.stderr and "git merge --abort" in refused.stderr
+    )
+    b.git("merge", "--abort")
+    b.coc("sync")
+    a.coc("sync")
+    _all_equal([a, b])
+
+
+@pytest.mark.parametrize("action", ["sanction", "apology"])
+def test_a_decision_the_new_base_would_change_stops_sync(
+    ledger_template: Path, tmp_path: Path, action: str
+) -> None:
+    """A proposal whose offence number the upstream changed is a decision to take again."""
+    from conftest import reviewed_case
+
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    first = reviewed_case(a, respondent="frank", reporter="gina")
+    second = reviewed_case(
+        a, respondent="frank", reporter="ivy", received="2026-01-11T09:00:00+00:00"
+    )
+    a.coc("sync")
+    b.coc("sync")
+    a.coc("sanction", "propose", first, "--at", "2026-01-23T10:00:00+00:00")
+    a.coc("sanction", "enact", "S-2026-0001", "--at", "2026-01-23T10:30:00+00:00")
+    if action == "sanction":
+        b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")
+    else:  # a later offence on b's side too, with the ladder's sanction for a first offence
+        b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")
+        b.coc("sanction", "enact", "S-2026-0001", "--at", "2026-01-23T11:30:00+00:00")
+    a.coc("sync")
+    before = b.head()
+    stopped = b.coc("sync", expect=1)
+    assert "offence would be 2" in stopped.stderr
+    assert "a decision the council must take again" in stopped.stderr
+    assert b.head() == before
