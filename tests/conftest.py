@@ -51,6 +51,8 @@ def isolate_git(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Test\n\temail = test@example.invalid\n"
         "[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n"
+        # no `git maintenance run --auto` after each of the suite's thousands of tiny commits
+        "[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n"
     )
     monkeypatch.delenv("COC_DEBUG", raising=False)
 

@@ -694,3 +694,23 @@ def test_found_a_member_leaving_the_council_the_moment_they_sat_on_a_committee()
     m.act(committee.form, "bob", when, case, ["carol", "dan", "erin"])
     m.act(setup.council_remove, "alice", when, "erin")
     assert problems_of(InMemory(m.snap, m.versions), START + timedelta(days=1)) == []
+
+
+def test_found_a_committee_formed_between_two_council_changes_of_one_moment() -> None:
+    """Hypothesis (issue 19's run): frank joined the council at 09:00, a committee with frank and
+    carol was formed at 09:00, and carol left the council at 09:00. The committee was judged by
+    the roster before 09:00 (no frank) and after it (no carol), never by the one it was formed
+    under: every roster of that moment counts (`council.rosters_at`)."""
+    m = fresh()
+    when = "2026-01-05T09:00:00+00:00"
+    case = str(
+        m.act(reports.report_new, "carol", when,
+              reports.ReportInput("bob", "alice", summary="Insults")).data["case"]
+    )  # fmt: skip
+    m.act(setup.council_add, "alice", when, "frank")
+    m.act(committee.form, "carol", when, case, ["carol", "dan", "frank"])
+    removal = setup.council_remove(m.snap, m.snap.person("alice"), at(when), "carol")
+    assert removal.change is not None
+    check_result(InMemory(m.snap, m.versions), m.snap, removal.change, START + timedelta(days=1))
+    m.act(setup.council_remove, "alice", when, "carol")
+    assert problems_of(InMemory(m.snap, m.versions), START + timedelta(days=1)) == []

@@ -4,6 +4,7 @@ editors."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -208,14 +209,42 @@ def test_init_maps_the_schemas_onto_the_files_for_editors(ledger: LedgerRepo) ->
     )
 
 
-def test_init_writes_a_workflow_validating_pull_requests(ledger: LedgerRepo) -> None:
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"EVENT": "pull_request", "BASE_REF": "main"},
+        {"EVENT": "push", "BEFORE": "HEAD~1"},
+        {"EVENT": "push", "BEFORE": "0" * 40, "DEFAULT_BRANCH": "main"},  # a new branch
+    ],
+)
+def test_init_writes_a_workflow_validating_pull_requests_and_pushes(
+    ledger: LedgerRepo, event: dict[str, str]
+) -> None:
+    """SPEC §6: on pull requests (--base the target) and pushes (--base the commit before; a new
+    branch's all-zero `before`: where it left the default branch). The script is run as GitHub
+    would, with the event's values in its environment."""
     workflow = yaml.safe_load(ledger.read(".github/workflows/coc-validate.yml"))
+    assert {"pull_request", "push"} <= set(workflow[True])  # YAML 1.1 reads the key `on` as true
     steps = workflow["jobs"]["validate"]["steps"]
-    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
-    assert steps[0]["with"]["fetch-depth"] == 0
-    assert steps[-1]["run"] == (
-        'coc validate --base "origin/${{ github.base_ref }}" --format github'
-    )
+    assert steps[0]["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    script, env = steps[-1]["run"], steps[-1]["env"]
+    assert "${{" not in script and set(env) == {"EVENT", "BASE_REF", "BEFORE", "DEFAULT_BRANCH"}
+    ledger.git("remote", "add", "origin", str(ledger.root))
+    ledger.git("fetch", "-q", "origin")
+    values = {
+        k: ledger.git("rev-parse", v).strip() if v == "HEAD~1" else v for k, v in event.items()
+    }
+    bin_dir = Path(sys.executable).parent
+    run = subprocess.run(
+        ["bash", "-eu", "-c", script],
+        cwd=ledger.root,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+             "BASE_REF": "", "BEFORE": "", "DEFAULT_BRANCH": "", **values},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "::error" not in run.stdout and "fatal" not in run.stderr
 
 
 def test_every_check_code_is_documented() -> None:

@@ -19,8 +19,8 @@ from .common import failure
 from .options import LedgerOpt
 
 PROCESS_ORDER = (
-    "init", "sync", "person", "council", "meeting", "report", "committee", "sanction", "apology",
-    "appeal", "notify", "due", "case", "expunge", "log", "publish", "stats", "validate", "schema",
+    "init", "person", "council", "meeting", "report", "committee", "sanction", "apology",
+    "appeal", "notify", "due", "case", "expunge", "log", "publish", "stats", "sync", "validate", "schema",
 )  # fmt: skip
 """`coc --help` lists the commands in the order a case goes through them."""
 

@@ -149,8 +149,26 @@ def roster_at(versions: RosterVersions, moment: datetime) -> Roster | None:
     version, then each change a later one made (a member joining or leaving, a new lead), applied
     in the order of the moments they were made at, up to `moment`: a change recorded late counts
     from its own moment, not from where it stands among the versions."""
+    found = rosters_at(versions, moment)
+    return found[-1] if found else None
+
+
+def rosters_since(versions: RosterVersions, moment: datetime) -> list[Roster]:
+    """Every roster the council has had from `moment` on (`rosters_at` that moment, then each
+    later change's): a step is judged by who was on the council then, and a change of the council
+    made since never undoes it (docs/rules.md, Who was on the council)."""
+    found = rosters_at(versions, moment)
+    for when in sorted({w for w, _ in versions if w is not None and w > moment}):
+        found += [r for r in rosters_at(versions, when) if r not in found]
+    return found
+
+
+def rosters_at(versions: RosterVersions, moment: datetime) -> list[Roster]:
+    """Every roster the council had at `moment`: as it stood just before it, then after each
+    change made at that very moment, in the order they were made (a step of that moment may have
+    come between two of them: a day, let alone an instant, holds no order of its own)."""
     if not versions:
-        return None
+        return []
     first = versions[0][1]
     changes: list[tuple[datetime | None, int, str, str]] = []
     before = first
@@ -161,13 +179,18 @@ def roster_at(versions: RosterVersions, moment: datetime) -> Roster | None:
             changes.append((when, n, "lead", roster.project_lead))
         before = roster
     council, lead = list(first.council), first.project_lead
-    for when, _, kind, member in sorted(changes, key=lambda c: (c[0] or moment, c[1])):
+    found: list[Roster] = []
+    last: int | None = None
+    for when, n, kind, member in sorted(changes, key=lambda c: (c[0] or moment, c[1])):
         if when is not None and when > moment:
             continue
+        if when == moment and n != last:  # the roster before this change of that moment
+            found.append(Roster(project_lead=lead, council=tuple(council)))
+            last = n
         if kind == "join" and member not in council:
             council.append(member)
         elif kind == "leave" and member in council:
             council.remove(member)
         elif kind == "lead":
             lead = member
-    return Roster(project_lead=lead, council=tuple(council))
+    return [*found, Roster(project_lead=lead, council=tuple(council))]

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Any
 
 from ..errors import RefusedError
 from . import council
 from .council import RosterVersions
 from .gate import Ask, permit
-from .models import Case, Event, Policy, Roster, Sanction
+from .models import Case, Event, Policy, Sanction
 from .state import State, step_of
 from .transitions import STEPS, position
 
@@ -65,21 +64,20 @@ def replay(
 
 
 def _refusal(question: Ask, rosters: Rosters | None) -> RefusedError | None:
-    """Why the gate refuses the step (None: it allows it), judged by today's policy and, if that
-    refuses, by today's policy with the roster of the step's moment (who was on the council then
-    is what a council that changed since must not rewrite): as it stood just before that moment
-    and just after it (a change of the council recorded at the same moment)."""
+    """Why the gate refuses the step (None: it allows it), judged by today's roster (policy.yaml
+    as it stands), and, if that refuses, by every roster the council has had since the step's
+    moment (`council.rosters_since`): a council that changed since must not rewrite who could act
+    then, and a change of the council never undoes a step that stood before it."""
     try:
         permit(question)
         return None
     except RefusedError as refused:
         versions = rosters() if rosters is not None else ()
-        then: list[Roster] = []
-        for moment in (question.at - timedelta(microseconds=1), question.at):
-            roster = council.roster_at(versions, moment)
-            if roster is not None and roster not in (question.policy.roster, *then):
-                then.append(roster)
-        for roster in then:
+        tried = [question.policy.roster]
+        for roster in council.rosters_since(versions, question.at):
+            if roster in tried:
+                continue
+            tried.append(roster)
             try:
                 permit(
                     replace(question, policy=question.policy.model_copy(update={"roster": roster}))

@@ -327,8 +327,20 @@ def parents(root: Path, rev: str) -> list[str]:
     return _out(proc).split()[1:]
 
 
+STOPPED = ("MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge",
+           "rebase-apply")  # fmt: skip
+"""What git leaves in its folder while a merge, rebase, cherry-pick or revert is stopped."""
+
+
 def unmerged(root: Path) -> list[str]:
-    """Files git holds in conflict (a merge, rebase or pull stopped on them), ledger-relative."""
+    """Files git holds in conflict (a merge, rebase or pull stopped on them), ledger-relative;
+    asked of git only while one of them is stopped (a look at its folder otherwise)."""
+    try:
+        folder = Path(git_dir(root))
+    except CocError:
+        return []
+    if not any((folder / name).exists() for name in STOPPED):
+        return []
     proc = _git(root, "ls-files", "--unmerged", "-z", "--", ".", check=False)
     if proc.returncode != 0:
         return []
