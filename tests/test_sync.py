@@ -255,3 +255,62 @@ def test_a_decision_the_new_base_would_change_stops_sync(
     assert "offence would be 2" in stopped.stderr
     assert "a decision the council must take again" in stopped.stderr
     assert b.head() == before
+
+
+def test_every_kind_of_action_replays_to_the_same_records(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """Each action kind a clone can make, rebuilt on an upstream that took its case's id: the
+    records it leaves are the ones the clone had made, with the new id (SPEC §7: its actor, its
+    moment, its inputs; deadlines and offences recomputed, here to the same values)."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-01T09:00:00+00:00")
+    a.coc("sync")
+    response = tmp_path / "response.txt"
+    response.write_text("I am sorry it came across that way.\n", encoding="utf-8")
+    case, day = "COC-2026-0001", "2026-03-{}T{}:00:00+00:00"
+    steps = [
+        ("person", "add", "zoe", "--name", "Zoe Example", "--email", "zoe@example.org"),
+        ("person", "edit", "zoe", "--name", "Zoe Sample"),
+        ("council", "add", "zoe"),
+        ("council", "remove", "zoe"),
+        ("meeting", "add", "2026-03-20"),
+        ("report", "new", "--respondent", "hank", "--reporter", "ivy", "--setting", "public",
+         "--category", "personal-insults", "--summary", "Insults in chat", "--at", day.format("02", "09")),
+        ("report", "notify-council", case, "--at", day.format("02", "10")),
+        ("committee", "form", case, "--member", "bob", "--member", "carol", "--member", "dan",
+         "--at", day.format("02", "11")),
+        ("committee", "recuse", case, "--member", "dan", "--reason", "a friend", "--at", day.format("03", "09")),
+        ("committee", "form", case, "--member", "bob", "--member", "carol", "--member", "erin",
+         "--at", day.format("03", "10")),
+        ("report", "share", case, "--at", day.format("03", "11")),
+        ("report", "respond", case, "--file", str(response), "--at", day.format("04", "11")),
+        ("report", "review", case, "--meeting", "2026-03-20", "--at", day.format("20", "18")),
+        ("sanction", "propose", case, "--at", day.format("20", "19")),
+        ("sanction", "enact", "S-2026-0001", "--at", day.format("20", "20")),
+        ("apology", "record", "S-2026-0001", "--refused", "--conduct", "Insults in the chat",
+         "--at", day.format("25", "10")),
+        ("appeal", "file", "S-2026-0002", "--reason", "Too harsh", "--at", day.format("26", "10")),
+        ("appeal", "decide", "S-2026-0002", "--reduced-to", "1 month", "--at", day.format("28", "10")),
+        ("notify", case, "--party", "offender", "--at", day.format("28", "11")),
+        ("case", "close", case, "--at", day.format("29", "10")),
+    ]  # fmt: skip
+    for args in steps:
+        b.coc(
+            *[str(x) for x in args], "--at", day.format("01", "12")
+        ) if "--at" not in args else b.coc(*args)
+    mine = {p: b.read(p) for p in ("people.yaml", "policy.yaml", "sanctions.yaml")}
+    mine["case"] = b.read(f"cases/2026/{case}.yaml")
+    subjects = [s for s, _ in b.log()[-len(steps) :]]
+    synced = b.coc("sync", "--json").json
+    assert synced["renamed"] == {case: "COC-2026-0002"}
+    assert len(synced["replayed"]) == len(steps)
+    new = "COC-2026-0002"
+    assert b.read(f"cases/2026/{new}.yaml") == mine["case"].replace(case, new)
+    assert b.read("sanctions.yaml") == mine["sanctions.yaml"].replace(case, new)
+    assert b.read("people.yaml") == mine["people.yaml"]
+    assert b.read("policy.yaml") == mine["policy.yaml"]
+    assert [r["subject"] for r in synced["replayed"]] == [s.replace(case, new) for s in subjects]
+    a.coc("sync")
+    _all_equal([a, b])
+    _trailers_name_existing_ids(a)

@@ -145,7 +145,7 @@ def _replay(
                 raise RefusedError(f"{changed}: a decision the council must take again")
             email = snap.people[rec.actor].email if rec.actor in snap.people else None
             outcome = perform(
-                repo.ledger, snap, email, rec.at, rec.action, action, max(rec.at, now)
+                repo.ledger, snap, email, rec.at, resync.step_of(rec), action, max(rec.at, now)
             )
             if outcome.change is None:
                 raise RefusedError("it changes nothing there")

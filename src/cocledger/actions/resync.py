@@ -110,6 +110,18 @@ def _meeting(rec: Recorded) -> tuple[date, bool]:
     return added[0].date, added[0].kind == "extraordinary"
 
 
+def step_of(rec: Recorded) -> str:
+    """The gate's step a commit's `Coc-Action` stands for (`transitions.STEPS`): one trailer
+    names both ways an apology is recorded, and both ways an appeal is decided."""
+    if rec.action == "apology record":
+        delivered = _sanction(rec).apology == "delivered"
+        return "apology delivered" if delivered else "apology refused"
+    if rec.action == "appeal decide":
+        appeal = _sanction(rec).appeal
+        return "appeal overturn" if appeal and appeal.outcome == "overturned" else "appeal decide"
+    return rec.action
+
+
 def action_of(rec: Recorded, ids: Ids) -> Action:
     """The action `rec` recorded, with its inputs, and the ids it names as the new base has them.
 
@@ -176,7 +188,7 @@ def _sanction_action(rec: Recorded, ids: Ids, name: str, sanction_id: str) -> Ac
         return lambda s, a, w: sanctions.enact(s, a, w, sanction_id, starts)
     if name == "sanction reject":
         return lambda s, a, w: sanctions.reject(s, a, w, sanction_id)
-    if name in ("apology delivered", "apology refused"):
+    if name == "apology record":
         delivered = _sanction(rec).apology == "delivered"
         escalated = [
             rec.after.sanctions[i] for i in _new(rec.before.sanctions, rec.after.sanctions)
@@ -187,7 +199,7 @@ def _sanction_action(rec: Recorded, ids: Ids, name: str, sanction_id: str) -> Ac
         appeal = _sanction(rec).appeal
         reason = appeal.reason if appeal and appeal.reason else ""
         return lambda s, a, w: appeals.file(s, a, w, sanction_id, reason)
-    if name in ("appeal decide", "appeal overturn"):
+    if name == "appeal decide":
         sanction = _sanction(rec)
         decided = sanction.appeal
         if decided is None or decided.outcome is None:
