@@ -19,7 +19,7 @@ from council import Clone, council
 
 EXAMPLES = int(os.environ.get("COC_SYNC_EXAMPLES", "0"))
 START = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
-OPS = ("report", "report", "notify", "notify", "form", "recuse", "sync", "sync")
+OPS = ("report", "report", "notify", "notify", "form", "recuse", "close", "person", "sync", "sync")
 STOPS: Counter[str] = Counter()
 """Why sync stopped, and how many actions and syncs ran, over the run (shown in a long run)."""
 
@@ -36,6 +36,10 @@ def _act(clone: Clone, op: str, pick: int, at: str) -> bool:
     if op == "report":
         args = ("--respondent", ("frank", "hank")[pick % 2], "--reporter", "gina", "--summary", "x")
         return clone.coc("report", "new", *args, "--at", at, expect=None).exit_code == 0
+    if op == "person":  # two clones may add the same person: the second to sync is stopped
+        name = ("--name", f"Member {pick}")
+        run = clone.coc("person", "add", f"new{pick}", *name, "--at", at, expect=None)
+        return run.exit_code == 0
     if not cases:
         return False
     case = cases[pick % len(cases)]
@@ -44,6 +48,8 @@ def _act(clone: Clone, op: str, pick: int, at: str) -> bool:
     elif op == "form":
         members = ("--member", "bob", "--member", "carol", "--member", "dan")
         run = clone.coc("committee", "form", case, *members, "--at", at, expect=None)
+    elif op == "close":
+        run = clone.coc("case", "close", case, "--at", at, expect=None)
     else:
         run = clone.coc("committee", "recuse", case, "--member", "dan", "--at", at, expect=None)
     assert run.exit_code in (0, 1), run.stderr  # never unreadable, never a crash
