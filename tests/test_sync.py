@@ -64,18 +64,25 @@ def test_two_reports_on_two_clones_get_two_ids(ledger_template: Path, tmp_path: 
     _trailers_name_existing_ids(a)
 
 
+def _two_reviewed(
+    template: Path, tmp_path: Path, second_respondent: str
+) -> tuple[Clone, Clone, str, str]:
+    """Two clones that both hold two reviewed cases (of frank, and of `second_respondent`)."""
+    from conftest import reviewed_case
+
+    a, b = council(tmp_path, template, ("bob", "carol"))
+    first = reviewed_case(a, respondent="frank", reporter="gina")
+    second = reviewed_case(a, respondent=second_respondent, reporter="ivy",
+                           received="2026-01-11T09:00:00+00:00")  # fmt: skip
+    a.coc("sync")
+    b.coc("sync")
+    return a, b, first, second
+
+
 def test_two_proposals_on_two_clones_get_two_sanction_ids(
     ledger_template: Path, tmp_path: Path
 ) -> None:
-    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
-    from conftest import reviewed_case
-
-    first = reviewed_case(a, respondent="frank", reporter="gina")
-    second = reviewed_case(
-        a, respondent="hank", reporter="ivy", received="2026-01-11T09:00:00+00:00"
-    )
-    a.coc("sync")
-    b.coc("sync")
+    a, b, first, second = _two_reviewed(ledger_template, tmp_path, "hank")
     day = "2026-01-23T10:00:00+00:00"
     a.coc("sanction", "propose", first, "--at", day)
     b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")
@@ -228,26 +235,17 @@ def test_conflict_markers_are_named_as_an_unresolved_merge(
     _all_equal([a, b])
 
 
-@pytest.mark.parametrize("action", ["sanction", "apology"])
+@pytest.mark.parametrize("action", ["proposed", "enacted"])
 def test_a_decision_the_new_base_would_change_stops_sync(
     ledger_template: Path, tmp_path: Path, action: str
 ) -> None:
-    """A proposal whose offence number the upstream changed is a decision to take again."""
-    from conftest import reviewed_case
-
-    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
-    first = reviewed_case(a, respondent="frank", reporter="gina")
-    second = reviewed_case(
-        a, respondent="frank", reporter="ivy", received="2026-01-11T09:00:00+00:00"
-    )
-    a.coc("sync")
-    b.coc("sync")
+    """A proposal whose offence number the upstream changed (frank's other case got a sanction
+    there first) is a decision to take again, proposed only or enacted too."""
+    a, b, first, second = _two_reviewed(ledger_template, tmp_path, "frank")
     a.coc("sanction", "propose", first, "--at", "2026-01-23T10:00:00+00:00")
     a.coc("sanction", "enact", "S-2026-0001", "--at", "2026-01-23T10:30:00+00:00")
-    if action == "sanction":
-        b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")
-    else:  # a later offence on b's side too, with the ladder's sanction for a first offence
-        b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")
+    b.coc("sanction", "propose", second, "--at", "2026-01-23T11:00:00+00:00")  # offence 1 here
+    if action == "enacted":
         b.coc("sanction", "enact", "S-2026-0001", "--at", "2026-01-23T11:30:00+00:00")
     a.coc("sync")
     before = b.head()
@@ -314,3 +312,24 @@ def test_every_kind_of_action_replays_to_the_same_records(
     a.coc("sync")
     _all_equal([a, b])
     _trailers_name_existing_ids(a)
+
+
+def test_a_deadline_the_upstream_moved_is_worked_out_again_and_said(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """The upstream gave the council 48 hours to be told (a policy change); a report recorded
+    offline under the old 24 hours gets the new deadline, and sync says so."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    policy = a.root / "policy.yaml"
+    text = policy.read_text()
+    assert "council_notice: 24 hours" in text
+    policy.write_text(text.replace("council_notice: 24 hours", "council_notice: 48 hours"))
+    a.git("commit", "-qam", "policy: 48 hours to tell the council")
+    a.git("push", "-q")
+    _report(b, AT)
+    synced = b.coc("sync", "--json").json
+    assert synced["changed"] == [
+        "COC-2026-0001 deadlines.council_notice 2026-03-04 10:00:00+00:00 "
+        "(was 2026-03-03 10:00:00+00:00)"
+    ]
+    assert "2026-03-04T10:00:00" in b.read("cases/2026/COC-2026-0001.yaml")

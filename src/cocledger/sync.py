@@ -42,6 +42,8 @@ class Synced:
     """The upstream commit this clone's actions now follow."""
     replayed: list[Replayed] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
+    numbers: list[str] = field(default_factory=list)
+    """Dates the new base made other than this clone had them (`resync.dates_changed`)."""
     fast_forward: int = 0
     """Upstream commits this clone took as they were (nothing of its own to rebuild)."""
     shared: int = 0
@@ -56,6 +58,7 @@ class Synced:
             "base": self.base,
             "replayed": [vars(r) for r in self.replayed],
             "renamed": self.renamed,
+            "changed": self.numbers,
             "fast_forward": self.fast_forward,
             "shared": self.shared,
             "pushed": self.pushed,
@@ -76,7 +79,12 @@ def sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime)
         expected = remote.sha(root, remote.upstream(root) or to.ref) if to.lease else None
         for attempt in range(1, ATTEMPTS + 1):
             remote.fetch(root, to.remote)
-            result = _once(root, to, dry_run, now)
+            try:
+                result = _once(root, to, dry_run, now)
+            except SyncStopped:
+                if not dry_run:  # the branch as it was, kept where the message says
+                    git._git(root, "update-ref", remote.BACKUP, remote.head(root), check=False)
+                raise
             result.attempts = attempt
             if dry_run or not push or to.push_to is None or not result.shared:
                 return result
@@ -124,13 +132,20 @@ def _rebuild(root: Path, upstream: str, mine: list[Recorded], result: Synced, no
 
     with remote.scratch(root, upstream) as tree:
         for rec in mine:
-            result.replayed.append(_replay(root, tree, upstream, rec, result.renamed, now))
+            replayed = _replay(root, tree, upstream, rec, result.renamed, result.numbers, now)
+            result.replayed.append(replayed)
         _judge(tree, upstream, now)
         return remote.head(tree)
 
 
 def _replay(
-    root: Path, tree: Path, upstream: str, rec: Recorded, ids: dict[str, str], now: datetime
+    root: Path,
+    tree: Path,
+    upstream: str,
+    rec: Recorded,
+    ids: dict[str, str],
+    numbers: list[str],
+    now: datetime,
 ) -> Replayed:
     from .actions import resync
     from .actions.perform import perform
@@ -149,12 +164,12 @@ def _replay(
             )
             if outcome.change is None:
                 raise RefusedError("it changes nothing there")
-            why = resync.decided_again(
-                rec, outcome.change, {**ids, **resync.renamed(rec, outcome.change, snap)}
-            )
+            given = resync.renamed(rec, outcome.change, snap)
+            why = resync.decided_again(rec, outcome.change, {**ids, **given})
             if why:
                 raise RefusedError(f"{why}: a decision the council must take again")
-            ids.update(resync.renamed(rec, outcome.change, snap))
+            ids.update(given)
+            numbers += resync.dates_changed(rec, outcome.change, ids)
             name, mail, date = rec.author
             with remote.authored_by(name, mail, date):
                 new = repo.commit(outcome.change, outcome.clean)
@@ -167,11 +182,10 @@ def _stopped(
     root: Path, upstream: str, rec: Recorded, ids: dict[str, str], why: str
 ) -> SyncStopped:
     """SPEC §7 When a replay cannot stand: both commits named, and the way on."""
-    from .store import git, remote
+    from .store import remote
 
     theirs = _last_on(root, upstream, {ids.get(x, x) for x in (rec.case, rec.sanction) if x})
     said = f", which recorded {theirs.sha[:12]} ({theirs.subject})" if theirs else ""
-    git._git(root, "update-ref", remote.BACKUP, rec.sha, check=False)
     return SyncStopped(
         f"sync stopped before changing anything: your {rec.shown} cannot be replayed on the "
         f"upstream{said}: {why}. Your branch is as it was (and kept as {remote.BACKUP}); settle "

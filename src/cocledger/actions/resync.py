@@ -292,3 +292,30 @@ def decided_again(rec: Recorded, change: Change, ids: Ids) -> str | None:
                     f"{old or 'none'}"
                 )
     return None
+
+
+DATES = ("starts_on", "ends_on", "expunges_on", "apology_due")
+"""A sanction's dates the rules work out (`rules`), which a new base may move."""
+
+
+def dates_changed(rec: Recorded, change: Change, ids: Ids) -> list[str]:
+    """The dates the replay worked out other than this clone's commit had them (SPEC §7: every
+    number that changed is said): a case's deadlines, a sanction's dates."""
+    said = []
+    old_of = {new: old for old, new in ids.items()}
+    for case in change.cases:
+        was = rec.after.cases.get(old_of.get(case.id, case.id))
+        if was is not None and was.deadlines != case.deadlines and case.status != "expunged":
+            for key, value in case.deadlines.model_dump().items():
+                before = getattr(was.deadlines, key)
+                if before != value:
+                    said.append(f"{case.id} deadlines.{key} {value} (was {before})")
+    for sanction in change.sanctions:
+        was_s = rec.after.sanctions.get(old_of.get(sanction.id, sanction.id))
+        if was_s is None or sanction.status == "expunged":
+            continue
+        for key in DATES:
+            before, now = getattr(was_s, key), getattr(sanction, key)
+            if before != now:
+                said.append(f"{sanction.id} {key} {now} (was {before})")
+    return said

@@ -22,6 +22,7 @@ def show(result: Synced, as_json: bool) -> None:
         )
     for old, new in result.renamed.items():
         said.append(f"{old} {would}renumbered {new} (the upstream had taken {old})")
+    said += [f"{line}: worked out again on the upstream" for line in result.numbers]
     if result.replayed:
         head = f"Rebuilt {len(result.replayed)} action(s) on {result.upstream}:"
     elif result.fast_forward:
