@@ -333,3 +333,121 @@ def test_a_deadline_the_upstream_moved_is_worked_out_again_and_said(
         "(was 2026-03-03 10:00:00+00:00)"
     ]
     assert "2026-03-04T10:00:00" in b.read("cases/2026/COC-2026-0001.yaml")
+
+
+def test_a_hand_edit_folded_into_a_coc_commit_is_refused(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    """A `coc` commit amended with a hand edit is not what its action writes: never replayed
+    blindly (the edit would be lost), refused by name."""
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    case = _report(b, AT, respondent="hank")
+    people = b.root / "people.yaml"
+    people.write_text(people.read_text().replace("Gina Example", "Gina Renamed"))
+    b.git("commit", "-q", "-a", "--amend", "--no-edit")
+    before = b.head()
+    refused = b.coc("sync", expect=1)
+    assert "people.yaml" in refused.stderr and f"report new {case}" in refused.stderr
+    assert b.head() == before and "Gina Renamed" in b.read("people.yaml")
+
+
+def test_a_replayed_handle_edit_keeps_another_members_edit(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    channels = ("--handle", "slack:@old", "--handle", "github:old")
+    a.coc("person", "add", "zoe", "--name", "Zoe Example", *channels, expect=None)
+    if a.coc("person", "show", "zoe", expect=None).exit_code != 0:
+        pytest.skip("the default policy has no such channels")
+    a.coc("sync")
+    b.coc("sync")
+    a.coc("person", "edit", "zoe", "--handle", "slack:@new")
+    a.coc("sync")
+    b.coc("person", "edit", "zoe", "--handle", "github:new")
+    b.coc("sync")
+    people = b.read("people.yaml")
+    assert "@new" in people and "github: new" in people
+
+
+def test_a_commit_outside_the_ledgers_folder_is_never_left_behind(tmp_path: Path) -> None:
+    """A ledger in a folder of a larger repository: a commit of this branch that changes a file
+    outside the ledger is refused by name (sync rebuilds only the ledger's actions)."""
+    import subprocess
+
+    top = tmp_path / "org"
+    top.mkdir()
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    (top / "README").write_text("org\n")
+    subprocess.run(["git", "-C", str(top), "add", "README"], check=True)
+    subprocess.run(["git", "-C", str(top), "commit", "-qm", "start"], check=True)
+    lead = Clone(top / "gov", "alice")
+    lead.coc("init", str(top / "gov"), "--lead", "alice", "--email", "alice@example.org")
+    for person in ("bob", "frank", "gina"):
+        lead.coc("person", "add", person, "--name", f"{person.title()} Example",
+                 "--email", f"{person}@example.org", "--at", "2026-01-02")  # fmt: skip
+    lead.coc("council", "add", "bob", "--at", "2026-01-02")
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(top), str(remote)], check=True)
+    a, b = (Clone(tmp_path / n / "gov", n) for n in ("x", "y"))
+    for clone in (a, b):
+        subprocess.run(["git", "clone", "-q", str(remote), str(clone.root.parent)], check=True)
+    a.member = b.member = "bob"
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    (b.root.parent / "minutes.txt").write_text("minutes\n")
+    b.git("add", "../minutes.txt")
+    b.git("commit", "-qm", "minutes of the meeting")
+    _report(b, AT, respondent="gina", reporter="frank")
+    before = b.head()
+    refused = b.coc("sync", expect=1)
+    assert "minutes of the meeting" in refused.stderr and "outside the ledger" in refused.stderr
+    assert b.head() == before
+
+
+def test_sync_during_a_stopped_merge_names_it(ledger_template: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    _report(b, AT, respondent="hank")
+    b.git("config", "pull.rebase", "false")
+    assert subprocess.run(["git", "pull", "-q"], cwd=b.root, capture_output=True).returncode != 0
+    refused = b.coc("sync", expect=None)
+    assert refused.exit_code != 0 and "git merge --abort" in refused.stderr
+    action = b.coc("report", "notify-council", "COC-2026-0001", expect=2)
+    import re
+
+    line = int(re.search(r"COC-2026-0001\.yaml:(\d+):", action.stderr).group(1))  # type: ignore[union-attr]
+    assert b.read("cases/2026/COC-2026-0001.yaml").splitlines()[line - 1].startswith("<<<<<<< ")
+
+
+def test_a_stop_on_a_step_of_no_case_names_both_commits(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    a.coc("meeting", "add", "2026-04-01")
+    a.coc("sync")
+    b.coc("meeting", "add", "2026-04-01")
+    stopped = b.coc("sync", expect=1)
+    assert a.git("rev-parse", "--short=12", "HEAD").strip() in stopped.stderr
+    assert "already scheduled" in stopped.stderr and "git rebase --onto" in stopped.stderr
+
+
+def test_notify_send_refuses_an_id_the_upstream_holds_for_another_record(
+    ledger_template: Path, tmp_path: Path
+) -> None:
+    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
+    _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    b.git("fetch", "-q")
+    case = _report(b, AT, respondent="hank")  # COC-2026-0001 here too, until sync
+    b.coc("report", "notify-council", case, "--at", AT)
+    os.environ["COC_SMTP_URL"] = "smtp://127.0.0.1:9"
+    try:
+        refused = b.coc("notify", case, "--party", "council", "--send", expect=1)
+    finally:
+        del os.environ["COC_SMTP_URL"]
+    assert "run `coc sync` first" in refused.stderr.replace("\n", " ")

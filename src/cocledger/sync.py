@@ -63,6 +63,7 @@ class Synced:
             "shared": self.shared,
             "pushed": self.pushed,
             "dry_run": self.dry_run,
+            "attempts": self.attempts,
         }
 
 
@@ -71,35 +72,73 @@ class SyncStopped(RefusedError):
 
 
 def sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime) -> Synced:
-    """Run `coc sync` on the ledger at `root` (under its lock)."""
-    from .store import git, remote
+    """Run `coc sync` on the ledger at `root` (under its lock). The user's branch changes at one
+    point only, once the rebuilt commits have passed `validate --base` (its old head kept under
+    BACKUP); a signal before that point stops everything, after it the sync completes."""
+    from .store import git, interrupts, remote
 
     with git.locked(root):
+        if git.unmerged(root) or remote.stopped(root):
+            from .store.yamlio import CONFLICT
+
+            raise CocError(f"git is in the middle of a merge or rebase: {CONFLICT}")
         to = remote.target(root, onto)
-        expected = remote.sha(root, remote.upstream(root) or to.ref) if to.lease else None
+        first = remote.head(root)
+        total: Synced | None = None
         for attempt in range(1, ATTEMPTS + 1):
             remote.fetch(root, to.remote)
+            expected = remote.lease(root, to)
             try:
-                result = _once(root, to, dry_run, now)
-            except SyncStopped:
-                if not dry_run:  # the branch as it was, kept where the message says
-                    git._git(root, "update-ref", remote.BACKUP, remote.head(root), check=False)
+                result = _once(root, to, first, dry_run, now)
+            except SyncStopped as stopped:
+                if total is None and not dry_run:
+                    git._git(root, "update-ref", remote.BACKUP, first, check=False)
+                elif total is not None:
+                    raise SyncStopped(
+                        f"{stopped} (your branch holds your actions as rebuilt on the upstream "
+                        f"a moment ago; as they were: {remote.BACKUP})"
+                    ) from None
                 raise
-            result.attempts = attempt
-            if dry_run or not push or to.push_to is None or not result.shared:
-                return result
+            total = _composed(total, result)
+            total.attempts = attempt
+            if dry_run or not push or to.push_to is None or not total.shared:
+                return total
+            interrupts.finish()  # the branch moved (or was current): from here on, it completes
             if remote.push(root, to, expected):
-                result.pushed = True
-                return result
+                total.pushed = True
+                return total
+            if to.lease:
+                raise CocError(
+                    f"your branch's copy on {to.remote} has commits you do not have (someone "
+                    f"pushed to it): look at them (`git fetch`, `git log HEAD..@{{upstream}}`) "
+                    f"before pushing; your branch holds your actions rebuilt on {to.ref}"
+                )
         raise CocError(
-            f"the upstream moved {ATTEMPTS} times while sync pushed: your commits are kept here; "
-            "run `coc sync` again in a moment"
+            f"the upstream moved {ATTEMPTS} times while sync pushed: your actions are rebuilt "
+            "on it and kept here; run `coc sync` again in a moment"
         )
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _once(root: Path, to: Any, dry_run: bool, now: datetime) -> Synced:
-    from .store import git, recorded, remote
+def _composed(before: Synced | None, now: Synced) -> Synced:
+    """An attempt after a push the upstream refused starts from the previous attempt's commits:
+    what the user is told runs from their own commits and ids to the last ones."""
+    if before is None:
+        return now
+    renamed = {old: now.renamed.get(new, new) for old, new in before.renamed.items()}
+    renamed.update({k: v for k, v in now.renamed.items() if k not in before.renamed.values()})
+    originals = {r.new: r.old for r in before.replayed}
+    replayed = [Replayed(originals.get(r.old, r.old), r.new, r.subject) for r in now.replayed]
+    now.renamed = {k: v for k, v in renamed.items() if k != v}
+    now.replayed = replayed or before.replayed
+    now.numbers = before.numbers + now.numbers
+    return now
+
+
+def _once(root: Path, to: Any, first: str, dry_run: bool, now: datetime) -> Synced:
+    """One attempt: take the upstream, or rebuild this branch's actions on it (`first`: the
+    branch's head before sync began, what BACKUP keeps)."""
+    from .store import git, interrupts, recorded, remote
 
     upstream = remote.sha(root, to.ref)
     head = remote.head(root)
@@ -108,20 +147,26 @@ def _once(root: Path, to: Any, dry_run: bool, now: datetime) -> Synced:
     if fork == head:  # nothing of ours: take the upstream as it is
         result.fast_forward = len(git.commits_between(root, head, upstream))
         if result.fast_forward and not dry_run:
-            remote.move_to(root, head, upstream)
+            remote.move_to(root, first, upstream)
         return result
     try:
         mine = recorded.since(root, upstream)
     except recorded.Foreign as exc:
         raise _foreign(exc) from None
-    if fork == upstream:  # the upstream did not move: ours go on top as they are
-        result.shared = len(mine)
-        _judge(root, upstream, now)
+    edited = [(rec, why) for rec in mine if (why := _not_as_written(root, rec))]
+    if edited:
+        commits = [_info(rec) for rec, _ in edited]
+        raise _foreign(recorded.Foreign(commits, edited[0][1]))
+    result.shared = len(mine)
+    if fork == upstream:  # the upstream did not move: ours go on top as they are, judged so
+        with remote.scratch(root, head, only_if_dirty=True) as tree:
+            _judge(tree, upstream, now)
         return result
     new_head = _rebuild(root, upstream, mine, result, now)
-    result.shared = len(mine)
     if not dry_run:
-        remote.move_to(root, head, new_head)
+        remote.ready_to_move(root, head, new_head)
+        interrupts.check()  # the last moment a signal stops it all
+        remote.move_to(root, first, new_head)
     return result
 
 
@@ -149,7 +194,7 @@ def _replay(
 ) -> Replayed:
     from .actions import resync
     from .actions.perform import perform
-    from .store import remote, repository
+    from .store import interrupts, remote, repository
 
     try:
         with repository.session(tree) as repo:
@@ -173,6 +218,8 @@ def _replay(
             name, mail, date = rec.author
             with remote.authored_by(name, mail, date):
                 new = repo.commit(outcome.change, outcome.clean)
+        interrupts.reopen()  # a commit of the scratch work tree is not the user's: a signal stops
+        interrupts.check()
     except CocError as exc:
         raise _stopped(root, upstream, rec, ids, str(exc)) from None
     return Replayed(rec.sha, new, outcome.change.subject)
@@ -184,27 +231,55 @@ def _stopped(
     """SPEC §7 When a replay cannot stand: both commits named, and the way on."""
     from .store import remote
 
-    theirs = _last_on(root, upstream, {ids.get(x, x) for x in (rec.case, rec.sanction) if x})
+    theirs = _last_on(root, upstream, rec, {ids.get(x, x) for x in (rec.case, rec.sanction) if x})
     said = f", which recorded {theirs.sha[:12]} ({theirs.subject})" if theirs else ""
     return SyncStopped(
         f"sync stopped before changing anything: your {rec.shown} cannot be replayed on the "
-        f"upstream{said}: {why}. Your branch is as it was (and kept as {remote.BACKUP}); settle "
-        "it with the council, then record what is still to do on the upstream "
-        "(`git reset --keep @{upstream}` drops your commits; `git log` still finds them)"
+        f"upstream{said}: {why}. Your branch is as it was (and kept as {remote.BACKUP}). Settle "
+        f"it with the council; to drop just this step, `git rebase --onto {rec.sha[:12]}^ "
+        f"{rec.sha[:12]}`, then `coc sync` again"
     )
 
 
-def _last_on(root: Path, upstream: str, ids: set[str]) -> CommitInfo | None:
-    """The upstream's newest commit since the fork about one of `ids`."""
+def _last_on(root: Path, upstream: str, rec: Recorded, ids: set[str]) -> CommitInfo | None:
+    """The upstream's newest commit since the fork about one of `ids` (for a step on no case or
+    sanction: of the same action)."""
     from .store import git
 
-    if not ids:
-        return None
     head = git.head_sha(root) or upstream
     for commit in git.commits_between(root, head, upstream):
-        if {commit.trailers.get("Coc-Case"), commit.trailers.get("Coc-Sanction")} & ids:
+        about = {commit.trailers.get("Coc-Case"), commit.trailers.get("Coc-Sanction")}
+        if (about & ids) if ids else commit.trailers.get("Coc-Action") == rec.action:
             return commit
     return None
+
+
+def _not_as_written(root: Path, rec: Recorded) -> str | None:
+    """Why the commit is not exactly what its `coc` action wrote (run again, in memory, on the
+    commit's own parent as git holds it), or None."""
+    from .actions import resync
+    from .store.files import GitTree
+    from .store.repository import Repository
+
+    source = GitTree(root, rec.parent)
+    try:
+        snap = Repository(root, source=source).snapshot
+        if rec.actor not in snap.people:
+            return f"its actor {rec.actor} is not in people.yaml"
+        outcome = resync.action_of(rec, {})(snap, snap.people[rec.actor], rec.at)
+    except CocError as exc:
+        return f"`coc {rec.action}` would not record it ({exc})"
+    finally:
+        source.close()
+    return resync.as_recorded(rec, outcome.change)
+
+
+def _info(rec: Recorded) -> CommitInfo:
+    from datetime import UTC
+
+    return CommitInfo(
+        rec.sha, rec.author[0], rec.author[1], datetime.fromtimestamp(0, UTC), rec.subject
+    )
 
 
 def _foreign(exc: Any) -> SyncStopped:

@@ -80,10 +80,12 @@ def _report(rec: Recorded) -> reports.ReportInput:
 
 
 def _handles(person: Person, before: Person | None = None) -> list[str]:
-    kept = [f"{channel}:{value}" for channel, value in person.handles.items()]
-    gone = [f"{channel}:" for channel in (before.handles if before else {}) if channel not in
-            person.handles]  # fmt: skip
-    return kept + gone
+    """The `--handle CHANNEL:VALUE` flags that made `person` of `before`: only the channels the
+    commit changed (another member may have changed another one meanwhile), `CHANNEL:` for
+    one it removed."""
+    old = before.handles if before else {}
+    set_ = [f"{c}:{v}" for c, v in person.handles.items() if old.get(c) != v]
+    return set_ + [f"{c}:" for c in old if c not in person.handles]
 
 
 def _person(rec: Recorded) -> Person:
@@ -319,3 +321,38 @@ def dates_changed(rec: Recorded, change: Change, ids: Ids) -> list[str]:
             if before != now:
                 said.append(f"{sanction.id} {key} {now} (was {before})")
     return said
+
+
+def as_recorded(rec: Recorded, change: Change | None) -> str | None:
+    """What the commit holds that its action, run again on the commit's own parent, does not
+    write (a hand edit folded into a `coc` commit, which sync never replays blindly); None when
+    the commit is exactly what `coc` wrote."""
+    from .perform import written
+
+    if change is None:
+        return "its action changes nothing there"
+    files = written(change)
+    if files != set(rec.paths):
+        extra = sorted(set(rec.paths) - files) or sorted(files - set(rec.paths))
+        return f"it changes {extra[0]}, which `coc {rec.action}` does not write"
+    pairs: list[tuple[object, object, str]] = [
+        (rec.after.cases.get(c.id), c, c.id) for c in change.cases
+    ]
+    pairs += [(rec.after.sanctions.get(s.id), s, s.id) for s in change.sanctions]
+    pairs += [(rec.after.people.get(p.id), p, p.id) for p in change.people]
+    if change.policy is not None:
+        pairs.append((rec.after.policy, change.policy, "policy.yaml"))
+    changed = {i for i, s in rec.after.sanctions.items() if rec.before.sanctions.get(i) != s}
+    changed |= {i for i, p in rec.after.people.items() if rec.before.people.get(i) != p}
+    written_ids = {s.id for s in change.sanctions} | {p.id for p in change.people}
+    if changed - written_ids:
+        return f"it changes {sorted(changed - written_ids)[0]}, which `coc {rec.action}` does not"
+    for held, made, name in pairs:
+        if _dump(held) != _dump(made):
+            return f"{name} is not what `coc {rec.action}` writes (edited by hand?)"
+    return None
+
+
+def _dump(record: object) -> object:
+    dump = getattr(record, "model_dump", None)
+    return dump(mode="json") if dump is not None else record

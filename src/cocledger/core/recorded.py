@@ -34,6 +34,9 @@ class Recorded:
     sanction: str | None
     before: Records
     after: Records
+    parent: str = ""
+    paths: tuple[str, ...] = ()
+    """The ledger files the commit changed."""
     author: tuple[str, str, str] = ("", "", "")
     """The commit's author: name, e-mail and date (kept on the commit that replays it)."""
 

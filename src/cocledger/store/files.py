@@ -125,3 +125,52 @@ class Memory:
 
     def holds_cases(self, count: int) -> bool:
         return len(self.case_files()) >= count
+
+
+class GitTree:
+    """A ledger as one commit holds it, read from git (one `cat-file` process, on demand): what
+    `coc sync` re-runs a commit's action on, to know that the commit is what `coc` wrote. Its
+    `root` is the ledger's folder, for the parse caches (keyed by text, so true of any commit)."""
+
+    def __init__(self, root: Path, rev: str) -> None:
+        from . import git, gitlog
+
+        self._root, self.rev = root, rev
+        self._prefix = git.prefix(root)
+        self._reader = gitlog._BlobReader(root)
+        self._listed: list[str] | None = None
+
+    @property
+    def root(self) -> Path | None:
+        return self._root
+
+    def read(self, relpath: str) -> bytes | None:
+        raw = self._reader.read(f"{self.rev}:{self._prefix}{relpath}")
+        if raw is not None and len(raw) > yamllimits.MAX_FILE_BYTES:
+            raise _too_big(len(raw), relpath)
+        return raw
+
+    def exists(self, relpath: str) -> bool:
+        return relpath in self._all() or self.read(relpath) is not None
+
+    def _all(self) -> list[str]:
+        if self._listed is None:
+            from . import git
+
+            proc = git._git(self._root, "ls-tree", "-r", "-z", "--name-only", "--full-tree",
+                            self.rev, "--", f"{self._prefix}{CASES_DIR}", check=False)  # fmt: skip
+            names = proc.stdout.decode("utf-8", "replace").split("\0")
+            self._listed = sorted(
+                n[len(self._prefix) :] for n in names if n.endswith((".yaml", ".yml"))
+            )
+        return self._listed
+
+    def case_files(self, year: str | None = None) -> list[str]:
+        under = f"{CASES_DIR}/{year}/" if year else f"{CASES_DIR}/"
+        return [p for p in self._all() if p.startswith(under)]
+
+    def holds_cases(self, count: int) -> bool:
+        return len(self._all()) >= count
+
+    def close(self) -> None:
+        self._reader.close()

@@ -332,14 +332,19 @@ STOPPED = ("MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "reba
 """What git leaves in its folder while a merge, rebase, cherry-pick or revert is stopped."""
 
 
-def unmerged(root: Path) -> list[str]:
-    """Files git holds in conflict (a merge, rebase or pull stopped on them), ledger-relative;
-    asked of git only while one of them is stopped (a look at its folder otherwise)."""
+def in_progress(root: Path) -> bool:
+    """Whether a merge, rebase, cherry-pick or revert is stopped (a look at git's folder)."""
     try:
         folder = Path(git_dir(root))
     except CocError:
-        return []
-    if not any((folder / name).exists() for name in STOPPED):
+        return False
+    return any((folder / name).exists() for name in STOPPED)
+
+
+def unmerged(root: Path) -> list[str]:
+    """Files git holds in conflict (a merge, rebase or pull stopped on them), ledger-relative;
+    asked of git only while one of them is stopped."""
+    if not in_progress(root):
         return []
     proc = _git(root, "ls-files", "--unmerged", "-z", "--", ".", check=False)
     if proc.returncode != 0:

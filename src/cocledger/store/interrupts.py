@@ -158,6 +158,12 @@ def finish() -> None:
     _state.final = True
 
 
+def reopen() -> None:
+    """A commit that is not yet the user's was made (`coc sync` rebuilds in a scratch work tree,
+    which is removed if it stops): a signal stops the command again."""
+    _state.final = False
+
+
 def finished() -> bool:
     return _state.final
 

@@ -4,13 +4,14 @@ trailers and the records it changed on either side (`core.recorded`), through th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.history import CommitInfo
 from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import Case, PeopleFile, Policy, SanctionsFile
 from ..core.recorded import Recorded, Records
+from . import git
 from .history import GitHistory
 
 TRAILERS = ("Coc-Action", "Coc-Actor", "Coc-At")
@@ -30,12 +31,40 @@ def since(root: Path, base: str) -> list[Recorded]:
     naming every commit that is not one `coc` action on the ledger's records."""
     history = GitHistory(root, base)
     try:
+        outside = _outside(root, base, history)
+        if outside:
+            raise Foreign(
+                [c for c, _ in outside], f"it changes {outside[0][1]}, outside the ledger"
+            )
         foreign = [c for c in history.commits if _foreign(history, c)]
         if foreign:
             raise Foreign(foreign, _why(history, foreign[0]))
         return [_read(history, c) for c in history.commits]
     finally:
         history.close()
+
+
+def _outside(root: Path, base: str, history: GitHistory) -> list[tuple[CommitInfo, str]]:
+    """This branch's commits that change a file outside the ledger's folder (a ledger in a folder
+    of a larger repository), each with the first such file: sync would leave them behind."""
+    folder = git.prefix(root)
+    if not folder:
+        return []
+    proc = git._git(root, "log", "--format=%x01%H%x00%s", "--name-only", "--no-renames",
+                    f"{git._rev(base)}..HEAD", check=False)  # fmt: skip
+    found = []
+    known = {c.sha: c for c in history.commits}
+    for entry in proc.stdout.decode("utf-8", "replace").split("\x01")[1:]:
+        head, _, names = entry.partition("\n")
+        sha, _, subject = head.partition("\x00")
+        paths = [p for p in names.splitlines() if p]
+        elsewhere = [p for p in paths if not p.startswith(folder)]
+        if elsewhere or sha not in known:
+            commit = known.get(sha) or CommitInfo(
+                sha, "", "", datetime.fromtimestamp(0, UTC), subject
+            )
+            found.append((commit, elsewhere[0] if elsewhere else "nothing in it"))
+    return found
 
 
 def _foreign(history: GitHistory, commit: CommitInfo) -> bool:
@@ -97,5 +126,7 @@ def _read(history: GitHistory, commit: CommitInfo) -> Recorded:
         sanction=trailers.get("Coc-Sanction"),
         before=_side(history, parent, paths),
         after=_side(history, commit.sha, paths),
+        parent=parent,
+        paths=tuple(paths),
         author=(commit.author_name, commit.author_email, commit.authored_at.isoformat()),
     )

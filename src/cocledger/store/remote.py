@@ -87,19 +87,59 @@ def sha(root: Path, rev: str) -> str:
     return found
 
 
+def stopped(root: Path) -> bool:
+    """A merge or rebase git left stopped (`git pull` that met a conflict)."""
+    return git.in_progress(root)
+
+
+def lease(root: Path, to: Target) -> str | None:
+    """What a push with a lease expects the branch on the remote to be: as last fetched."""
+    if not to.lease or to.push_to is None:
+        return None
+    tracked = upstream(root)
+    return _out(root, "rev-parse", "-q", "--verify", tracked) if tracked else ""
+
+
+def _clean(root: Path) -> bool:
+    """Whether the ledger's files in the work tree are as HEAD has them."""
+    proc = git._git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", check=False)
+    return proc.returncode == 0 and not proc.stdout.strip()
+
+
 @contextlib.contextmanager
-def scratch(root: Path, start: str) -> Iterator[Path]:
-    """A work tree of `start` outside the user's, where the ledger is rebuilt (its ledger folder:
-    the same folder of the repository as `root`'s); removed afterwards, whatever happens."""
+def scratch(root: Path, start: str, only_if_dirty: bool = False) -> Iterator[Path]:
+    """A work tree of `start` outside the user's, where the ledger is rebuilt or judged (its
+    ledger folder: the same folder of the repository as `root`'s); removed afterwards, whatever
+    happens. `only_if_dirty`: the user's own work tree when it is as `start` has it."""
+    if only_if_dirty and start == git.head_sha(root) and _clean(root):
+        yield root
+        return
     folder = Path(tempfile.mkdtemp(prefix="coc-sync-"))
     tree = folder / "tree"
-    git._git(root, "worktree", "add", "-q", "--detach", str(tree), start)
     try:
+        git._git(root, "worktree", "add", "-q", "--detach", str(tree), start)
         yield tree / git.prefix(root) if git.prefix(root) else tree
     finally:
         git._git(root, "worktree", "remove", "--force", str(tree), check=False)
         shutil.rmtree(folder, ignore_errors=True)
         git._git(root, "worktree", "prune", check=False)
+
+
+def ready_to_move(root: Path, old: str, new: str) -> None:
+    """The branch can move from `old` to `new` keeping the user's uncommitted edits: none of them
+    is in a file the rebuilt commits change (else nothing changes, and they are told why)."""
+    changed = _out(root, "diff", "--name-only", "--relative", old, new, "--", ".") or ""
+    paths = [p for p in changed.splitlines() if p]
+    if not paths:
+        return
+    proc = git._git(root, "status", "--porcelain", "--", *paths, check=False)
+    edited = proc.stdout.decode("utf-8", "replace").strip()
+    if edited:
+        first = edited.splitlines()[0][3:]
+        raise RefusedError(
+            f"{first} has uncommitted changes, and sync rebuilt that file: commit or stash them "
+            "(`git stash`), then run `coc sync` again; nothing changed"
+        )
 
 
 @contextlib.contextmanager
@@ -127,8 +167,8 @@ def head(root: Path) -> str:
 
 
 def move_to(root: Path, old: str, new: str) -> None:
-    """The branch now points at the rebuilt commits; the work tree follows, keeping the user's own
-    uncommitted edits (`git reset --keep`), or nothing changes at all."""
+    """The branch now points at the rebuilt commits (the old head kept under BACKUP); the work
+    tree follows, keeping the user's own uncommitted edits (`git reset --keep`)."""
     git._git(root, "update-ref", BACKUP, old)
     proc = git._git(root, "reset", "-q", "--keep", new, check=False)
     if proc.returncode != 0:
@@ -139,8 +179,8 @@ def move_to(root: Path, old: str, new: str) -> None:
 
 
 def push(root: Path, to: Target, expected: str | None) -> bool:
-    """Push HEAD to the target's branch; False when the upstream moved meanwhile (sync starts
-    again), an error for anything else."""
+    """Push HEAD to the target's branch; False when the remote's branch is not what was fetched
+    (the upstream moved meanwhile: sync starts again), an error for anything else."""
     assert to.push_to is not None
     spec = f"HEAD:{to.push_to}"
     lease = [f"--force-with-lease={to.push_to}:{expected or ''}"] if to.lease else []
@@ -162,17 +202,23 @@ def has(root: Path, rev: str, path: str) -> bool:
 
 
 def unshared(root: Path, case_id: str, sanction_id: str | None) -> str | None:
-    """SPEC §7 Ids are provisional until shared: the id (of the case or the sanction) that the
-    branch's upstream does not hold yet; None when both are there, or there is no upstream."""
+    """SPEC §7 Ids are provisional until shared: the id (of the case or the sanction) that this
+    branch gave in a commit its upstream does not hold yet (its id may still change: the upstream
+    may hold another record under it); None when both are shared, or there is no upstream."""
     from ..core.ids import SANCTIONS_FILE, case_path
 
     tracked = upstream(root)
     if tracked is None:
         return None
-    if not has(root, tracked, case_path(case_id)):
+    folder = git.prefix(root)
+    mine = f"{tracked}..HEAD"
+    added = _out(root, "log", "--format=%H", "--diff-filter=A", mine, "--",
+                 f":(top){folder}{case_path(case_id)}")  # fmt: skip
+    if added or not has(root, tracked, case_path(case_id)):
         return case_id
     if sanction_id:
-        text = _out(root, "cat-file", "blob", f"{tracked}:{git.prefix(root)}{SANCTIONS_FILE}")
-        if text is None or f"id: {sanction_id}\n" not in text.replace("'", "").replace('"', ""):
+        given = _out(root, "log", "--format=%H", f"-Sid: {sanction_id}\n", mine, "--",
+                     f":(top){folder}{SANCTIONS_FILE}")  # fmt: skip
+        if given:
             return sanction_id
     return None

@@ -359,9 +359,12 @@ def session(root: Path) -> Iterator[Repository]:
     with git.locked(root):
         conflicted = git.unmerged(root)
         if conflicted:
-            from .yamlio import CONFLICT
+            from .yamlio import CONFLICT, conflict_marker
 
-            raise InputError(CONFLICT, git.shown(root, conflicted[0]))
+            path = root / conflicted[0]
+            text = path.read_text("utf-8", "replace") if path.is_file() else ""
+            line = conflict_marker(text) or None
+            raise InputError(CONFLICT, git.shown(root, conflicted[0]), line)
         repo = Repository(root)
         yield repo
         repo.case_files.save()

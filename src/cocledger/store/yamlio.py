@@ -108,7 +108,7 @@ def load_fast(text: str, file: str) -> Any:
         line, col = _position(text, exc.mark)
         raise YamlProblem(exc.message, file, line, col, exc.code) from None
     except (yaml.YAMLError, RecursionError) as exc:
-        conflict = _conflict_marker(text)
+        conflict = conflict_marker(text)
         if conflict:
             raise YamlProblem(CONFLICT, file, conflict, 1) from None
         _syntax_error(exc, text, file)
@@ -120,7 +120,7 @@ CONFLICT = (
 )
 
 
-def _conflict_marker(text: str) -> int:
+def conflict_marker(text: str) -> int:
     """The line of git's first conflict marker in `text`, 0 if there is none."""
     if "<<<<<<< " not in text and ">>>>>>> " not in text:
         return 0
