@@ -87,7 +87,7 @@ def find_root(start: Path) -> Path:
     then says policy.yaml is missing)."""
     if not start.is_dir():
         raise UsageError(f"{start} is not a directory: pass -C PATH to an existing ledger")
-    proc = _git(start, "rev-parse", "--show-toplevel", check=False)
+    proc = _git(start, "rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
     if proc.returncode < 0:  # killed: it said nothing about where it ran
         raise CocError(stopped(["rev-parse"], -proc.returncode))
     if proc.returncode != 0 and b"not a git repository" not in proc.stderr:  # safe.directory, …
@@ -96,12 +96,15 @@ def find_root(start: Path) -> Path:
         raise UsageError(
             f"{start} is not inside a git repository: run `coc init PATH` or pass -C PATH"
         )
-    top = Path(_out(proc)).resolve()
+    lines = _out(proc).splitlines()
+    top = Path(lines[0]).resolve()
     here = start.resolve()
     folders = [here, *here.parents]
     inside = folders[: folders.index(top) + 1] if top in folders else [top]
     root = next((d for d in inside if (d / POLICY_FILE).is_file()), top)
     _prefixes[root] = "" if root == top else root.relative_to(top).as_posix() + "/"
+    if len(lines) > 1:  # asked in the same run: one git process fewer for every command
+        _git_dirs.setdefault(root, lines[1])
     return root
 
 

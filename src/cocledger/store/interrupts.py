@@ -214,6 +214,13 @@ def _started(
     with held(then_check=False):
         proc = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         _state.child, _state.forward = proc, forward
+        if forward and _state.pending and not _state.final:
+            # it came while the child was being started, before the handler knew it: the child
+            # (a `git commit` whose hook hangs) may already be running, so pass it on now
+            try:  # noqa: SIM105  (as in the handler: contextlib is not imported this early)
+                os.kill(proc.pid, _state.pending)
+            except OSError:
+                pass
     return proc
 
 
