@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +31,20 @@ from cocledger.cli.main import app
 # in the tests); the app never changes during a session, so build it once.
 if hasattr(typer.testing, "_get_command"):  # a private helper: skip the speed-up if it moves
     typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite makes thousands of small git repositories (about 250 MB a run): in memory
+    (tmpfs) where the machine has one and TMPDIR does not say otherwise, they cost a fifth less
+    time than on disk, and the time no longer swings with the disk's other work. Set here, in
+    the first process: pytest-xdist's workers and every `coc` and git they start inherit it."""
+    shm = Path("/dev/shm")
+    if "TMPDIR" in os.environ or hasattr(config, "workerinput"):
+        return
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        os.environ["TMPDIR"] = str(shm)
+        tempfile.tempdir = None  # worked out again, from TMPDIR
+
 
 COUNCIL = ["bob", "carol", "dan", "erin"]
 MEMBERS = ["frank", "gina", "hank", "ivy"]
