@@ -242,16 +242,18 @@ def _stopped(
 
 
 def _last_on(root: Path, upstream: str, rec: Recorded, ids: set[str]) -> CommitInfo | None:
-    """The upstream's newest commit since the fork about one of `ids` (for a step on no case or
-    sanction: of the same action)."""
+    """The upstream's commit since the fork that this step meets: the newest of the same action
+    on the same case or sanction, else the newest on it (for a step on neither: of the same
+    action)."""
     from .store import git
 
     head = git.head_sha(root) or upstream
-    for commit in git.commits_between(root, head, upstream):
-        about = {commit.trailers.get("Coc-Case"), commit.trailers.get("Coc-Sanction")}
-        if (about & ids) if ids else commit.trailers.get("Coc-Action") == rec.action:
-            return commit
-    return None
+    theirs = git.commits_between(root, head, upstream)
+    same = [c for c in theirs if c.trailers.get("Coc-Action") == rec.action]
+    on = [c for c in theirs if {c.trailers.get("Coc-Case"), c.trailers.get("Coc-Sanction")} & ids]
+    if ids:
+        return next((c for c in on if c in same), on[0] if on else None)
+    return same[0] if same else None
 
 
 def _not_as_written(root: Path, rec: Recorded) -> str | None:
