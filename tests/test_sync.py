@@ -96,14 +96,20 @@ def test_two_proposals_on_two_clones_get_two_sanction_ids(
     _trailers_name_existing_ids(a)
 
 
+def _one_case_on_both(template: Path, tmp_path: Path) -> tuple[Clone, Clone, str]:
+    """Two clones that both hold one case, received at 09:00."""
+    a, b = council(tmp_path, template, ("bob", "carol"))
+    case = _report(a, "2026-03-02T09:00:00+00:00")
+    a.coc("sync")
+    b.coc("sync")
+    return a, b, case
+
+
 def test_two_steps_on_one_case_from_two_clones_end_up_in_time_order(
     ledger_template: Path, tmp_path: Path
 ) -> None:
     """Reproduction 2: notify-council on one clone, committee form (earlier) on another."""
-    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
-    case = _report(a, "2026-03-02T09:00:00+00:00")
-    a.coc("sync")
-    b.coc("sync")
+    a, b, case = _one_case_on_both(ledger_template, tmp_path)
     a.coc("report", "notify-council", case, "--at", "2026-03-02T13:00:00+00:00")
     b.coc("committee", "form", case, "--member", "bob", "--member", "dan", "--member", "erin",
           "--at", "2026-03-02T12:00:00+00:00")  # fmt: skip
@@ -122,10 +128,7 @@ def test_two_steps_on_one_case_from_two_clones_end_up_in_time_order(
 def test_the_same_step_on_two_clones_stops_sync_and_changes_nothing(
     ledger_template: Path, tmp_path: Path
 ) -> None:
-    a, b = council(tmp_path, ledger_template, ("bob", "carol"))
-    case = _report(a, "2026-03-02T09:00:00+00:00")
-    a.coc("sync")
-    b.coc("sync")
+    a, b, case = _one_case_on_both(ledger_template, tmp_path)
     a.coc("report", "notify-council", case, "--at", "2026-03-02T10:00:00+00:00")
     b.coc("report", "notify-council", case, "--at", "2026-03-02T11:00:00+00:00")
     a.coc("sync")
