@@ -17,7 +17,7 @@ from typing import Any
 
 from .core.history import CommitInfo
 from .core.problems import Problem
-from .core.recorded import Recorded
+from .core.recorded import Recorded, shown
 from .errors import CocError, RefusedError
 
 ATTEMPTS = 5
@@ -78,7 +78,7 @@ def sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime)
     from .store import git, interrupts, remote
 
     with git.locked(root):
-        if git.unmerged(root) or remote.stopped(root):
+        if git.in_progress(root):  # a merge or rebase git left stopped (`git pull`)
             from .store.yamlio import CONFLICT
 
             raise CocError(f"git is in the middle of a merge or rebase: {CONFLICT}")
@@ -145,7 +145,7 @@ def _once(root: Path, to: Any, first: str, dry_run: bool, now: datetime) -> Sync
     result = Synced(to.ref, upstream, dry_run=dry_run)
     fork = git.merge_base(root, upstream, head)
     if fork == head:  # nothing of ours: take the upstream as it is
-        result.fast_forward = len(git.commits_between(root, head, upstream))
+        result.fast_forward = len(git.history(root, upstream, since=head))
         if result.fast_forward and not dry_run:
             remote.move_to(root, first, upstream)
         return result
@@ -155,8 +155,7 @@ def _once(root: Path, to: Any, first: str, dry_run: bool, now: datetime) -> Sync
         raise _foreign(exc) from None
     edited = [(rec, why) for rec in mine if (why := _not_as_written(root, rec))]
     if edited:
-        commits = [_info(rec) for rec, _ in edited]
-        raise _foreign(recorded.Foreign(commits, edited[0][1]))
+        raise _foreign(recorded.Foreign([rec.shown for rec, _ in edited], edited[0][1]))
     result.shared = len(mine)
     if fork == upstream:  # the upstream did not move: ours go on top as they are, judged so
         with remote.scratch(root, head, only_if_dirty=True) as tree:
@@ -232,7 +231,7 @@ def _stopped(
     from .store import remote
 
     theirs = _last_on(root, upstream, rec, {ids.get(x, x) for x in (rec.case, rec.sanction) if x})
-    said = f", which recorded {theirs.sha[:12]} ({theirs.subject})" if theirs else ""
+    said = f", which recorded {shown(theirs.sha, theirs.subject)}" if theirs else ""
     return SyncStopped(
         f"sync stopped before changing anything: your {rec.shown} cannot be replayed on the "
         f"upstream{said}: {why}. Your branch is as it was (and kept as {remote.BACKUP}). Settle "
@@ -248,7 +247,7 @@ def _last_on(root: Path, upstream: str, rec: Recorded, ids: set[str]) -> CommitI
     from .store import git
 
     head = git.head_sha(root) or upstream
-    theirs = git.commits_between(root, head, upstream)
+    theirs = git.history(root, upstream, since=head)  # no signature to verify: names only
     same = [c for c in theirs if c.trailers.get("Coc-Action") == rec.action]
     on = [c for c in theirs if {c.trailers.get("Coc-Case"), c.trailers.get("Coc-Sanction")} & ids]
     if ids:
@@ -276,17 +275,9 @@ def _not_as_written(root: Path, rec: Recorded) -> str | None:
     return resync.as_recorded(rec, outcome.change)
 
 
-def _info(rec: Recorded) -> CommitInfo:
-    from datetime import UTC
-
-    return CommitInfo(
-        rec.sha, rec.author[0], rec.author[1], datetime.fromtimestamp(0, UTC), rec.subject
-    )
-
-
 def _foreign(exc: Any) -> SyncStopped:
-    names = ", ".join(f"{c.sha[:12]} ({c.subject})" for c in exc.commits[:5])
-    more = f" and {len(exc.commits) - 5} more" if len(exc.commits) > 5 else ""
+    names = ", ".join(exc.named[:5])
+    more = f" and {len(exc.named) - 5} more" if len(exc.named) > 5 else ""
     return SyncStopped(
         f"sync replays only `coc` actions, and {names}{more} is not one: {exc.why}. Make it a "
         "`coc` action (`git reset --soft` it away and run the command), or rebase it by hand "

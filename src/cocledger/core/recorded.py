@@ -43,4 +43,9 @@ class Recorded:
     @property
     def shown(self) -> str:
         """The commit as sync names it: its short sha and subject."""
-        return f"{self.sha[:12]} ({self.subject})"
+        return shown(self.sha, self.subject)
+
+
+def shown(sha: str, subject: str) -> str:
+    """A commit as sync names it: its short sha and subject."""
+    return f"{sha[:12]} ({subject})"

@@ -4,13 +4,13 @@ trailers and the records it changed on either side (`core.recorded`), through th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from ..core.history import CommitInfo
 from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import Case, PeopleFile, Policy, SanctionsFile
-from ..core.recorded import Recorded, Records
+from ..core.recorded import Recorded, Records, shown
 from . import git
 from .history import GitHistory
 
@@ -19,11 +19,12 @@ TRAILERS = ("Coc-Action", "Coc-Actor", "Coc-At")
 
 
 class Foreign(Exception):
-    """Commits `coc` did not make: sync never replays them blindly (SPEC §7)."""
+    """Commits `coc` did not make: sync never replays them blindly (SPEC §7). `named`: each as
+    messages name it (short sha and subject); `why`: what is wrong with the first."""
 
-    def __init__(self, commits: list[CommitInfo], why: str) -> None:
+    def __init__(self, named: list[str], why: str) -> None:
         super().__init__(why)
-        self.commits, self.why = commits, why
+        self.named, self.why = named, why
 
 
 def since(root: Path, base: str) -> list[Recorded]:
@@ -34,17 +35,17 @@ def since(root: Path, base: str) -> list[Recorded]:
         outside = _outside(root, base, history)
         if outside:
             raise Foreign(
-                [c for c, _ in outside], f"it changes {outside[0][1]}, outside the ledger"
+                [name for name, _ in outside], f"it changes {outside[0][1]}, outside the ledger"
             )
-        foreign = [c for c in history.commits if _foreign(history, c)]
+        foreign = [(c, why) for c in history.commits if (why := _why_foreign(history, c))]
         if foreign:
-            raise Foreign(foreign, _why(history, foreign[0]))
+            raise Foreign([shown(c.sha, c.subject) for c, _ in foreign], foreign[0][1])
         return [_read(history, c) for c in history.commits]
     finally:
         history.close()
 
 
-def _outside(root: Path, base: str, history: GitHistory) -> list[tuple[CommitInfo, str]]:
+def _outside(root: Path, base: str, history: GitHistory) -> list[tuple[str, str]]:
     """This branch's commits that change a file outside the ledger's folder (a ledger in a folder
     of a larger repository), each with the first such file: sync would leave them behind."""
     folder = git.prefix(root)
@@ -53,29 +54,19 @@ def _outside(root: Path, base: str, history: GitHistory) -> list[tuple[CommitInf
     proc = git._git(root, "log", "--format=%x01%H%x00%s", "--name-only", "--no-renames",
                     f"{git._rev(base)}..HEAD", check=False)  # fmt: skip
     found = []
-    known = {c.sha: c for c in history.commits}
+    known = {c.sha for c in history.commits}
     for entry in proc.stdout.decode("utf-8", "replace").split("\x01")[1:]:
         head, _, names = entry.partition("\n")
         sha, _, subject = head.partition("\x00")
         paths = [p for p in names.splitlines() if p]
         elsewhere = [p for p in paths if not p.startswith(folder)]
         if elsewhere or sha not in known:
-            commit = known.get(sha) or CommitInfo(
-                sha, "", "", datetime.fromtimestamp(0, UTC), subject
-            )
-            found.append((commit, elsewhere[0] if elsewhere else "nothing in it"))
+            found.append((shown(sha, subject), elsewhere[0] if elsewhere else "nothing in it"))
     return found
 
 
-def _foreign(history: GitHistory, commit: CommitInfo) -> bool:
-    if len(commit.parents) != 1 or any(key not in commit.trailers for key in TRAILERS):
-        return True
-    if commit.trailers["Coc-Action"] == "init":
-        return True
-    return any(not _record(path) for path in history.changed_between(commit.parents[0], commit.sha))
-
-
-def _why(history: GitHistory, commit: CommitInfo) -> str:
+def _why_foreign(history: GitHistory, commit: CommitInfo) -> str | None:
+    """Why the commit is not one `coc` action on the ledger's records (None: it is one)."""
     if len(commit.parents) != 1:
         return "a merge commit"
     if any(key not in commit.trailers for key in TRAILERS):
@@ -83,7 +74,7 @@ def _why(history: GitHistory, commit: CommitInfo) -> str:
     if commit.trailers["Coc-Action"] == "init":
         return "`coc init`, which starts a ledger"
     others = [p for p in history.changed_between(commit.parents[0], commit.sha) if not _record(p)]
-    return f"it changes {others[0]}, which no `coc` action writes"
+    return f"it changes {others[0]}, which no `coc` action writes" if others else None
 
 
 def _record(path: str) -> bool:

@@ -87,11 +87,6 @@ def sha(root: Path, rev: str) -> str:
     return found
 
 
-def stopped(root: Path) -> bool:
-    """A merge or rebase git left stopped (`git pull` that met a conflict)."""
-    return git.in_progress(root)
-
-
 def lease(root: Path, to: Target) -> str | None:
     """What a push with a lease expects the branch on the remote to be: as last fetched."""
     if not to.lease or to.push_to is None:
