@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from .core.history import CommitInfo
-from .core.problems import Problem
 from .core.recorded import Recorded, shown
 from .errors import CocError, RefusedError
 
@@ -285,24 +284,11 @@ def _foreign(exc: Any) -> SyncStopped:
     )
 
 
-def problems(root: Path, base: str, at: datetime) -> list[Problem]:
-    """What `coc validate --base BASE` reports on the ledger at `root`."""
-    from .checks import Context, run
-    from .store import repository
-    from .store.history import GitHistory
-
-    repo = repository.open(root, trust_written=False)
-    history = GitHistory(root, base)
-    try:
-        repo.load_all()
-        history.seed(repo.ledger)
-        return run(Context(at, repo.ledger, history=history), [])
-    finally:
-        history.close()
-
-
 def _judge(root: Path, base: str, now: datetime) -> None:
-    found = [p for p in problems(root, base, now) if p.severity == "error"]
+    """`validate --base` of the rebuilt ledger: sync stops on any error CI would report."""
+    from .validation import check
+
+    found = [p for p in check(root, base, lambda _: now)[1] if p.severity == "error"]
     if found:
         first = found[0]
         raise SyncStopped(

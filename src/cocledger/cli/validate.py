@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..core.ids import POLICY_FILE
 from .common import resolve_at, root_of
 from .options import AtOpt, CheckFormat, LedgerOpt
 
@@ -58,38 +57,28 @@ def validate(
     Exit 0 when no error is found (warnings alone pass unless --strict), 1 when one is, 2 when
     the ledger cannot be read.
     """
-    from ..checks import Context, run, unknown_codes
-    from ..errors import InputError, UsageError
+    from ..checks import unknown_codes
+    from ..errors import UsageError
     from ..output import diagnostics
-    from ..store import repository
+    from ..validation import check
 
     fmt = "json" if as_json else fmt
     unknown = unknown_codes(select or [])
     if unknown:
         raise UsageError(f"--select {unknown[0]}: no check has that code (see docs/checks.md)")
     root = root_of(ledger)
-    repo = repository.open(root, trust_written=False)  # it trusts only what it parsed itself
-    files = repo.ledger
-    if files.policy is None and not files.problems([POLICY_FILE]):
-        raise InputError(f"missing; is {root} a ledger? Create one with `coc init`", POLICY_FILE)
-    history = None
-    if base is not None:  # an unknown --base fails here, before any output
-        from ..store.history import GitHistory
-
-        history = GitHistory(root, base)
     bar = _Bar()
     try:
-        repo.load_all(bar)
+        files, found = check(
+            root,
+            base,
+            lambda policy: resolve_at(at, policy or _utc_policy(), action=False),
+            select or [],
+            bar,
+        )
     finally:
         bar.close()
-    if history is not None:
-        history.seed(files)  # the registers and case files the work tree holds, parsed above
-    try:
-        moment = resolve_at(at, files.policy or _utc_policy(), action=False)
-        problems = _from_top(root, run(Context(moment, files, history=history), select or []))
-    finally:
-        if history is not None:
-            history.close()
+    problems = _from_top(root, found)
     if at is None and not select and not any(p.severity == "error" for p in problems):
         files.note_clean()  # what the next action would find again (`store.clean`)
     failing = [p for p in problems if p.severity == "error" or strict]
@@ -140,10 +129,13 @@ class _Bar:
             self.progress.start()
             self.task = self.progress.add_task("Reading case files", total=total)
         self.progress.update(self.task, completed=done)
+        if done >= total:  # every file read: the checks run without a bar
+            self.close()
 
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+            self.progress = None
 
 
 def schema(

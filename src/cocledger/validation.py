@@ -1,0 +1,46 @@
+"""`coc validate`'s run, for the command and for `coc sync` (which judges a rebuilt ledger as CI
+will judge it): the one loader, the history since a base, and every check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core.models import Policy
+    from .core.problems import Problem
+    from .store.cases import Progress
+    from .store.repository import Files
+
+
+def check(
+    root: Path,
+    base: str | None,
+    moment: Callable[[Policy | None], datetime],
+    select: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> tuple[Files, list[Problem]]:
+    """The ledger at `root` as validate reads it (trusting only what it parsed itself), and what
+    the checks report at `moment` of its policy (None when policy.yaml does not parse), with the
+    history since `base` (an unknown base fails first, before anything is read)."""
+    from .checks import Context, run
+    from .core.ids import POLICY_FILE
+    from .errors import InputError
+    from .store import repository
+    from .store.history import GitHistory
+
+    repo = repository.open(root, trust_written=False)
+    files = repo.ledger
+    if files.policy is None and not files.problems([POLICY_FILE]):
+        raise InputError(f"missing; is {root} a ledger? Create one with `coc init`", POLICY_FILE)
+    history = GitHistory(root, base) if base is not None else None
+    try:
+        repo.load_all(progress)
+        if history is not None:
+            history.seed(files)  # the registers and case files the work tree holds, parsed
+        return files, run(Context(moment(files.policy), files, history=history), select)
+    finally:
+        if history is not None:
+            history.close()
