@@ -56,6 +56,12 @@ def _sanction(rec: Recorded) -> Sanction:
     return rec.after.sanctions[rec.sanction]
 
 
+def _proposed(rec: Recorded) -> Sanction:
+    """The sanction a `sanction propose` commit added."""
+    new = _new(rec.before.sanctions, rec.after.sanctions)
+    return rec.after.sanctions[_only(rec, new, "sanction")]
+
+
 def _only(rec: Recorded, found: list[str], what: str) -> str:
     if len(found) != 1:
         raise NotReplayable(f"{rec.sha[:12]} did not add one {what}")
@@ -165,14 +171,12 @@ def action_of(rec: Recorded, ids: Ids) -> Action:
         about = ids.get(event.sanction, event.sanction) if event.sanction else None
         party = event.party or ""
         return lambda s, a, w: notify.notify(s, a, w, case_id, party, about)
-    return _sanction_action(rec, ids, name, sanction_id)
+    return _sanction_action(rec, name, case_id, sanction_id)
 
 
-def _sanction_action(rec: Recorded, ids: Ids, name: str, sanction_id: str) -> Action:
-    case_id = ids.get(rec.case, rec.case) if rec.case else ""
+def _sanction_action(rec: Recorded, name: str, case_id: str, sanction_id: str) -> Action:
     if name == "sanction propose":
-        new = rec.after.sanctions[_only(rec, _new(rec.before.sanctions, rec.after.sanctions),
-                                        "sanction")]  # fmt: skip
+        new = _proposed(rec)
         kind = new.kind if new.deviation_reason else None
         length = new.duration if new.deviation_reason else None
         reason, conduct = new.deviation_reason, new.conduct
@@ -211,10 +215,10 @@ def _sanction_action(rec: Recorded, ids: Ids, name: str, sanction_id: str) -> Ac
         return lambda s, a, w: appeals.decide(s, a, w, sanction_id, outcome, reduced, members)
     if name == "expunge":
         return expunge.expunge
-    return _setup_action(rec, name, case_id)
+    return _setup_action(rec, name)
 
 
-def _setup_action(rec: Recorded, name: str, case_id: str) -> Action:
+def _setup_action(rec: Recorded, name: str) -> Action:
     if name == "person add":
         p = _person(rec)
         return lambda s, a, w: setup.person_add(s, a, w, p.name, p.id, p.email, _handles(p))
@@ -242,8 +246,7 @@ def renamed(rec: Recorded, change: Change, base: Snapshot) -> dict[str, str]:
     """The ids the replay gave where this clone's commit had others: old -> new."""
     old_cases = _new(rec.before.cases, rec.after.cases)
     old_sanctions = _new(rec.before.sanctions, rec.after.sanctions)
-    new_cases = [c.id for c in change.cases if not base.case_files.exists(c.id)]
-    new_sanctions = [s.id for s in change.sanctions if s.id not in base.sanctions]
+    new_cases, new_sanctions = base.given(change)
     pairs = list(zip(old_cases, new_cases, strict=False))
     pairs += list(zip(old_sanctions, new_sanctions, strict=False))
     return {old: new for old, new in pairs if old != new}
@@ -254,8 +257,7 @@ def proposal_changes(rec: Recorded, snap: Snapshot, ids: Ids) -> str | None:
     number, or the ladder's step for it, is not the one the council proposed), or None."""
     if rec.action != "sanction propose" or not rec.case:
         return None
-    was = rec.after.sanctions[_only(rec, _new(rec.before.sanctions, rec.after.sanctions),
-                                    "sanction")]  # fmt: skip
+    was = _proposed(rec)
     case = snap.case_files.get(ids.get(rec.case, rec.case))
     if case is None or case.respondent is None:
         return None

@@ -164,22 +164,13 @@ def act(
         outcome = perform(repo.ledger, snap, email, at, step, _valid(action), max(at, now()))
         if then is not None and outcome.change is not None:
             outcome = then(outcome, snap, at)
-        new = _new_ids(snap, outcome)
+        cases, sanctions = snap.given(outcome.change) if outcome.change else ([], [])
         sha = repo.commit(outcome.change, outcome.clean) if outcome.change is not None else None
-        if sha is not None and new:
-            outcome = _provisional(root, new, outcome)
+        if sha is not None and cases + sanctions:
+            outcome = _provisional(root, cases + sanctions, outcome)
     show(outcome, sha, as_json)
     _told_of_late_signal(sha)
     return outcome
-
-
-def _new_ids(snap: Snapshot, outcome: Outcome) -> list[str]:
-    """The case and sanction ids an action gives."""
-    change = outcome.change
-    if change is None:
-        return []
-    new = [c.id for c in change.cases if not snap.case_files.exists(c.id)]
-    return new + [s.id for s in change.sanctions if s.id not in snap.sanctions]
 
 
 def _provisional(root: Path, new: list[str], outcome: Outcome) -> Outcome:

@@ -279,6 +279,12 @@ class Snapshot:
             self.templates,
         )
 
+    def given(self, change: Change) -> tuple[list[str], list[str]]:
+        """The case and sanction ids a change gives: the records it writes that this ledger does
+        not hold yet."""
+        cases = [c.id for c in change.cases if not self.case_files.exists(c.id)]
+        return cases, [s.id for s in change.sanctions if s.id not in self.sanctions]
+
     def person(self, person_id: str, flag: str = "ID") -> Person:
         check_id(person_id, PERSON_ID_PATTERN, "person", "frank.example")
         if person_id in self.people:
