@@ -154,12 +154,13 @@ def roster_at(versions: RosterVersions, moment: datetime) -> Roster | None:
 
 
 def rosters_since(versions: RosterVersions, moment: datetime) -> list[Roster]:
-    """Every roster the council has had from `moment` on (`rosters_at` that moment, then each
-    later change's): a step is judged by who was on the council then, and a change of the council
-    made since never undoes it (docs/rules.md, Who was on the council)."""
-    found = rosters_at(versions, moment)
-    for when in sorted({w for w, _ in versions if w is not None and w > moment}):
-        found += [r for r in rosters_at(versions, when) if r not in found]
+    """Every roster the council has had from `moment` on (`rosters_at` that moment, then after
+    each later change): a step is judged by who was on the council then, and a change of the
+    council made since never undoes it (docs/rules.md, Who was on the council)."""
+    found: list[Roster] = []
+    for roster in _rosters(versions, moment, later=True):
+        if roster not in found:
+            found.append(roster)
     return found
 
 
@@ -167,6 +168,13 @@ def rosters_at(versions: RosterVersions, moment: datetime) -> list[Roster]:
     """Every roster the council had at `moment`: as it stood just before it, then after each
     change made at that very moment, in the order they were made (a step of that moment may have
     come between two of them: a day, let alone an instant, holds no order of its own)."""
+    return _rosters(versions, moment, later=False)
+
+
+def _rosters(versions: RosterVersions, moment: datetime, later: bool) -> list[Roster]:
+    """The first version, then each change a later one made (a member joining or leaving, a new
+    lead), applied in the order of the moments they were made at: the roster just before
+    `moment`, and after each change made at it (`later`: at it or after it)."""
     if not versions:
         return []
     first = versions[0][1]
@@ -182,9 +190,9 @@ def rosters_at(versions: RosterVersions, moment: datetime) -> list[Roster]:
     found: list[Roster] = []
     last: int | None = None
     for when, n, kind, member in sorted(changes, key=lambda c: (c[0] or moment, c[1])):
-        if when is not None and when > moment:
+        if when is not None and when > moment and not later:
             continue
-        if when == moment and n != last:  # the roster before this change of that moment
+        if when is not None and when >= moment and n != last:  # the roster before this change
             found.append(Roster(project_lead=lead, council=tuple(council)))
             last = n
         if kind == "join" and member not in council:
