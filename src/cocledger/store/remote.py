@@ -81,7 +81,7 @@ def fetch(root: Path, remote: str) -> None:
 
 
 def sha(root: Path, rev: str) -> str:
-    found = _out(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}")
+    found = _out(root, "rev-parse", "-q", "--verify", f"{git._rev(rev)}^{{commit}}")
     if found is None:
         raise UsageError(f"--onto {rev}: no such git revision here (fetch it first)")
     return found

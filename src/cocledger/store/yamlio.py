@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import yaml
 
@@ -101,7 +101,8 @@ def _load(text: str) -> Any:
 
 
 def load_fast(text: str, file: str) -> Any:
-    """Parse YAML 1.2 safely and fast; what it refuses is a YamlProblem at a line of the file."""
+    """Parse YAML 1.2 safely and fast; what it refuses is a YamlProblem at a line of the file
+    (git's conflict markers, which break the YAML, named as such: SPEC §6)."""
     try:
         return _load(text)
     except _Refused as exc:
@@ -111,7 +112,7 @@ def load_fast(text: str, file: str) -> Any:
         conflict = conflict_marker(text)
         if conflict:
             raise YamlProblem(CONFLICT, file, conflict, 1) from None
-        _syntax_error(exc, text, file)
+        raise _syntax_problem(exc, text, file) from None
 
 
 CONFLICT = (
@@ -130,24 +131,21 @@ def conflict_marker(text: str) -> int:
     return 0
 
 
-def _syntax_error(error: BaseException, text: str, file: str) -> NoReturn:
-    """The YamlProblem of a text the reader refused (raised)."""
-    try:
-        raise error
-    except yaml.MarkedYAMLError as exc:
-        message, mark = syntax_message(exc)
+def _syntax_problem(error: BaseException, text: str, file: str) -> YamlProblem:
+    """The YamlProblem of a text the reader refused, at its line."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        message, mark = syntax_message(error)
         line, col = _position(text, mark)
         code = "CL006" if "maximum nesting depth" in message else "CL001"
-        raise YamlProblem(f"YAML syntax: {message}", file, line, col, code) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control code)
-        line, col = _char_position(text, exc.position)
-        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
-        message = f"YAML syntax: {char} is not allowed in YAML text ({exc.reason})"
-        raise YamlProblem(message, file, line, col) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML syntax: {exc}", file) from None
-    except RecursionError:  # pragma: no cover - only the pure-Python reader recurses this deep
-        raise YamlProblem(_too_deep(None).message, file, code="CL006") from None
+        return YamlProblem(f"YAML syntax: {message}", file, line, col, code)
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+        line, col = _char_position(text, error.position)
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
+        message = f"YAML syntax: {char} is not allowed in YAML text ({error.reason})"
+        return YamlProblem(message, file, line, col)
+    if isinstance(error, RecursionError):  # pragma: no cover - only the pure-Python reader
+        return YamlProblem(_too_deep(None).message, file, code="CL006")
+    return YamlProblem(f"YAML syntax: {error}", file)
 
 
 # Contexts whose problem lies at the token that broke them (a mis-indented key, a tab, a second
