@@ -10,6 +10,7 @@ that sleep hold it at the moment under test.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import random
 import shutil
@@ -239,3 +240,45 @@ def test_critical_sections_hold_a_signal_until_a_point_where_it_can_stop() -> No
     finally:
         signal.signal(signal.SIGTERM, previous)
         interrupts.reset()
+
+
+def test_a_signal_python_could_only_print_waits_again() -> None:
+    """A signal that lands in a destructor or a library's callback (seen in CI: pydantic-core
+    compiling a pattern) would be printed as "Exception ignored" with a traceback, and lost:
+    coc's hook keeps it, silent, for the next point where the command can stop."""
+
+    class Finalised:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises here, inside __del__
+
+    interrupts.reset()
+    previous, hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    signal.signal(signal.SIGINT, interrupts._handler)
+    sys.unraisablehook = interrupts._unraisable
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            Finalised()  # dropped at once: __del__ runs, its exception cannot propagate
+        assert err.getvalue() == ""
+        assert interrupts.pending() == signal.SIGINT and interrupts.raised() == 0
+        with pytest.raises(interrupts.Interrupted) as stopped:
+            interrupts.check()
+        assert stopped.value.exit_code == 128 + signal.SIGINT
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = hook
+        interrupts.reset()
+
+
+def test_other_unraisable_errors_are_still_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    class Broken:
+        def __del__(self) -> None:
+            raise ValueError("a real bug, to be seen")
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = interrupts._unraisable
+    try:
+        Broken()
+    finally:
+        sys.unraisablehook = hook
+    assert "a real bug, to be seen" in capsys.readouterr().err

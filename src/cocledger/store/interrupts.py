@@ -69,6 +69,20 @@ def install() -> None:
                 _signal.signal(signum, _handler)
         except (OSError, ValueError):  # not the main thread: leave them be
             pass
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An `Interrupted` raised where Python can only print it and go on (a destructor, a
+    library's callback: pydantic-core compiling a pattern) is not lost, and prints no traceback:
+    it waits again, for the next point where the command can stop (`check`, `poll`)."""
+    exc = unraisable.exc_value
+    if isinstance(exc, Interrupted):
+        if _state.raised == exc.signum:
+            _state.raised = 0
+        _state.pending = _state.pending or exc.signum
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
