@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cocledger.store import vscode
 from conftest import COUNCIL, LedgerRepo
 
 # The repository's own VS Code settings (tab-indented, as VS Code writes them), kept by `coc init`.
@@ -77,7 +78,9 @@ def test_init_makes_a_folder_of_the_repository_not_a_nested_one(mono: LedgerRepo
     assert mono.status() == " M .vscode/settings.json\n"
 
 
-def test_init_leaves_settings_it_cannot_rewrite_and_refuses_broken_ones(mono: LedgerRepo) -> None:
+def test_init_leaves_settings_it_cannot_rewrite_and_refuses_broken_ones(
+    mono: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = mono.root / ".vscode" / "settings.json"
     broken = '{\n\t"editor.rulers": [100]\n\t"files.exclude": {}\n}\n'
     settings.write_text(broken)
@@ -93,6 +96,17 @@ def test_init_leaves_settings_it_cannot_rewrite_and_refuses_broken_ones(mono: Le
     assert said.startswith("Left .vscode/settings.json as it is: it holds comments or trailing")
     assert '"events/ledger/schemas/case.schema.json": "events/ledger/cases/**/*.yaml"' in said
     assert settings.read_text() == jsonc
+
+    def denied(plan: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(vscode, "write", denied)
+    settings.write_text(SETTINGS)
+    said = mono.coc("init", "minutes/ledger", "--lead", "bob", "--email", "bob@example.org").stderr
+    assert said.startswith("Could not write .vscode/settings.json (Permission denied); it should")
+    written = json.loads(said.split("hold:\n", 1)[1])["yaml.schemas"]
+    assert written["minutes/ledger/schemas/policy.schema.json"] == "minutes/ledger/policy.yaml"
+    assert (mono.root / "minutes" / "ledger" / "policy.yaml").is_file()  # the ledger is made
 
 
 def test_every_commit_touches_only_the_ledger_folder(mono: LedgerRepo) -> None:

@@ -143,7 +143,12 @@ def _editor_settings(editor: Plan, in_folder: bool) -> None:
 
     note = editor.settings.note
     if in_folder and editor.settings.text is not None:
-        vscode.write(editor)
+        try:
+            vscode.write(editor)
+        except OSError as exc:  # the ledger is made all the same: say what the file should hold
+            note = f"Could not write {editor.name} ({exc.strerror or exc}); it should hold:\n"
+            typer.echo(note + editor.settings.text.rstrip("\n"), err=True)
+            return
         note = note or f"Wrote the ledger's schemas to {editor.name}."
         note += " VS Code reads it there, at the repository's top, outside the ledger: commit it."
     if note:
