@@ -24,6 +24,7 @@ from cocledger.output.pages import render_region, table_gap
 from cocledger.output.whitespace import only_whitespace
 from cocledger.store.pages import find_region, holds_markers
 from conftest import LedgerRepo, build_ledger, built_once, clone
+from test_adopting import HANDBOOK_END
 from test_markdown_literal import cells
 from test_publish import enact_ban
 
@@ -35,7 +36,8 @@ HANK = "6 month ban from January 23, 2026 until July 23, 2026"
 
 # A fictional community's policy page, shaped like the handbook's: a title, sections of prose,
 # a list, the ladder's own list-table, comments, a whitespace-only line inside a table, the
-# markers around an out-of-date active bans table, trailing text and no final newline.
+# markers around an out-of-date active bans table (the real page's end: tests/test_adopting.py),
+# trailing text and no final newline.
 HANDBOOK = """\
 Code of Conduct breaches
 ########################
@@ -106,28 +108,9 @@ Communications
 When a ban is implemented, the name of the banned person and the dates of the ban are published
 on the community website, so that no speaking or other engagement is offered to them.
 
-Active sanctions
-****************
-
-.. coc:active-bans:start
-
-.. list-table::
-    :header-rows: 1
-    :widths: 20 40 40
-    :width: 100
-\x20\x20\x20\x20
-    * - Person
-      - Conduct
-      - Sanction
-    * - Olive Oldcase
-      - Repeated personal attacks following formal warning
-      - Permanent ban enacted June 6, 2023
-
-.. coc:active-bans:end
-
-Questions about this page go to the Council.
-
-.. vale on """
+""" + HANDBOOK_END.replace(
+    ".. vale on ", "Questions about this page go to the Council.\n\n.. vale on "
+)
 
 MARKDOWN = f"""\
 # Code of Conduct breaches
