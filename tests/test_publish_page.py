@@ -20,9 +20,11 @@ from docutils.core import publish_doctree
 from cocledger.core.bans import PublishedBan
 from cocledger.errors import UsageError
 from cocledger.output.page_check import short_diff
-from cocledger.output.pages import render_region
+from cocledger.output.pages import render_region, table_gap
+from cocledger.output.whitespace import only_whitespace
 from cocledger.store.pages import find_region, holds_markers
 from conftest import LedgerRepo, build_ledger, built_once, clone
+from test_adopting import HANDBOOK_END
 from test_markdown_literal import cells
 from test_publish import enact_ban
 
@@ -34,7 +36,8 @@ HANK = "6 month ban from January 23, 2026 until July 23, 2026"
 
 # A fictional community's policy page, shaped like the handbook's: a title, sections of prose,
 # a list, the ladder's own list-table, comments, a whitespace-only line inside a table, the
-# markers around an out-of-date active bans table, trailing text and no final newline.
+# markers around an out-of-date active bans table (the real page's end: tests/test_adopting.py),
+# trailing text and no final newline.
 HANDBOOK = """\
 Code of Conduct breaches
 ########################
@@ -105,28 +108,9 @@ Communications
 When a ban is implemented, the name of the banned person and the dates of the ban are published
 on the community website, so that no speaking or other engagement is offered to them.
 
-Active sanctions
-****************
-
-.. coc:active-bans:start
-
-.. list-table::
-    :header-rows: 1
-    :widths: 20 40 40
-    :width: 100
-\x20\x20\x20\x20
-    * - Person
-      - Conduct
-      - Sanction
-    * - Olive Oldcase
-      - Repeated personal attacks following formal warning
-      - Permanent ban enacted June 6, 2023
-
-.. coc:active-bans:end
-
-Questions about this page go to the Council.
-
-.. vale on """
+""" + HANDBOOK_END.replace(
+    ".. vale on ", "Questions about this page go to the Council.\n\n.. vale on "
+)
 
 MARKDOWN = f"""\
 # Code of Conduct breaches
@@ -464,7 +448,76 @@ def test_the_region_is_a_block_of_its_own_with_the_markers_indent_and_line_endin
     )
 
 
+def test_the_tables_blank_line_is_written_as_the_page_writes_it() -> None:
+    mautic = ".. list-table::\n    :header-rows: 1\n    :width: 100\n    \n    * - Occurrence\n"
+    trimmed = mautic.replace("\n    \n", "\n\n")
+    contained = ".. container::\n\n   .. list-table::\n      :widths: 1\n      \n"
+    assert table_gap(mautic) == "    " and table_gap(trimmed) == ""
+    assert table_gap(contained) == "   "  # past the directive's own indentation
+    assert table_gap(trimmed, mautic) == "" and table_gap("No active bans.\n", mautic) == "    "
+    assert table_gap("Text.\n", "No tables here.\n") == ""
+    rows = [PublishedBan("Frank Example", "Spam", "10 day ban", date(2026, 2, 1), None)]
+    region = render_region("rst", rows, date(2026, 2, 1), "Example", "  ", "\n", "    ")
+    assert "\n      :width: 100\n      \n      * - Person\n" in region  # indent, then the gap
+    assert region.startswith("\n") and region.endswith("10 day ban\n\n")  # its edges stay empty
+
+
 def test_a_long_diff_is_cut_short() -> None:
     old = "".join(f"line {n}\n" for n in range(100))
     diff = short_diff(old, old.replace("line", "row"), "page.md").splitlines()
     assert len(diff) == 41 and diff[-1] == "... (163 more lines)"
+
+
+# --- a difference only in whitespace is named ------------------------------------------------------
+
+TABLE = "* - Person\n  - Sanction\n\n* - Frank Example\n  - 10 day ban\n"
+
+
+@pytest.mark.parametrize(
+    ("published", "said"),
+    [
+        (TABLE.replace("Person\n", "Person  \n"), "trailing spaces on line 1"),
+        (TABLE.replace("Person\n", "Person\t\n"), "trailing whitespace on line 1"),
+        (TABLE.replace("ban\n", "ban\r\n"), "line 5 ends in CRLF where publish writes LF"),
+        (TABLE.replace("\n", "\r\n"), "line 1 ends in CRLF where publish writes LF"),
+        (TABLE.removesuffix("\n"), "no newline at the end of line 5, the last"),
+        (TABLE.replace("\n\n", "\n   \n"), "trailing spaces on line 3"),
+        (TABLE.replace("\n\n", "\n\n\n"), "a blank line publish does not write at line 4"),
+        (TABLE.replace("\n\n", "\n"), "a blank line missing at line 3, where publish writes one"),
+        (TABLE + "\n", "a blank line publish does not write at line 6"),
+        (TABLE.replace("  - Sanction", "    - Sanction"), "the indentation of line 2"),
+        (
+            TABLE.replace("Frank Example", "Frank  Example"),
+            "the spaces between the words of line 4",
+        ),
+        (TABLE.replace("10 day", "10\nday"), "where the lines break, from line 5"),
+    ],
+)
+def test_a_difference_only_in_whitespace_is_named(published: str, said: str) -> None:
+    found = only_whitespace(published, TABLE)
+    assert found is not None
+    assert found[0].format(line=found[1]) == said
+
+
+@pytest.mark.parametrize(
+    "published", [TABLE, TABLE.replace("Frank", "Fred"), TABLE.replace("10 day", "10  days")]
+)
+def test_only_a_difference_in_whitespace_alone_is_named_so(published: str) -> None:
+    assert only_whitespace(published, TABLE) is None
+
+
+def test_check_names_a_whitespace_difference_with_its_line_in_the_page(repo: LedgerRepo) -> None:
+    page = site_page(repo, "breaches.rst", HANDBOOK)
+    publish(repo, "--update", str(page), "--at", "2026-03-01")
+    text = page.read_text()
+    at = text.rindex("      - Sanction\n") + len("      - Sanction")  # the marked table's
+    line = text[:at].count("\n") + 1
+    page.write_text(text[:at] + " " + text[at:])
+    said = publish(repo, "--check", str(page), "--at", "2026-03-01", expect=1)
+    assert said.splitlines() == [
+        f"coc: error: {page} is out of date: differs only in whitespace: trailing spaces on line "
+        f"{line}; update it with `coc publish --update {page} --at 2026-03-01`"
+    ]  # and no diff of two lines that look the same
+    page.write_text(text[:at] + "\r" + text[at:])
+    said = publish(repo, "--check", str(page), "--at", "2026-03-01", expect=1)
+    assert f"whitespace: line {line} ends in CRLF where publish writes LF;" in said

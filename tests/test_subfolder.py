@@ -4,14 +4,22 @@ annotations are given from the work tree's top, where CI runs."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from cocledger.store import vscode
 from conftest import COUNCIL, LedgerRepo
 
-MONO_FILES = {"README.md": "# Governance\n", "budget/2026.csv": "item,amount\n"}
+# The repository's own VS Code settings (tab-indented, as VS Code writes them), kept by `coc init`.
+SETTINGS = '{\n\t"editor.rulers": [100],\n\t"files.exclude": {\n\t\t"**/.cache": true\n\t}\n}\n'
+MONO_FILES = {
+    "README.md": "# Governance\n",
+    "budget/2026.csv": "item,amount\n",
+    ".vscode/settings.json": SETTINGS,
+}
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -56,6 +64,49 @@ def test_init_makes_a_folder_of_the_repository_not_a_nested_one(mono: LedgerRepo
     assert touched and all(path.startswith("conduct/ledger/") for path in touched)
     # a workflow only runs from the top's .github: init writes none inside the folder
     assert not (ledger / ".github").exists()
+    # VS Code reads settings only at the top: the schemas are merged there, paths from the top,
+    # and left for the user to commit (the file is the repository's, not the ledger's)
+    assert not (ledger / ".vscode").exists()
+    settings = (mono.root / ".vscode" / "settings.json").read_text()
+    assert settings.startswith('{\n\t"editor.rulers": [\n\t\t100\n\t],\n\t"files.exclude": {\n')
+    assert json.loads(settings)["yaml.schemas"] == {
+        "conduct/ledger/schemas/policy.schema.json": "conduct/ledger/policy.yaml",
+        "conduct/ledger/schemas/people.schema.json": "conduct/ledger/people.yaml",
+        "conduct/ledger/schemas/sanctions.schema.json": "conduct/ledger/sanctions.yaml",
+        "conduct/ledger/schemas/case.schema.json": "conduct/ledger/cases/**/*.yaml",
+    }
+    assert mono.status() == " M .vscode/settings.json\n"
+
+
+def test_init_leaves_settings_it_cannot_rewrite_and_refuses_broken_ones(
+    mono: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = mono.root / ".vscode" / "settings.json"
+    broken = '{\n\t"editor.rulers": [100]\n\t"files.exclude": {}\n}\n'
+    settings.write_text(broken)
+    init = ("init", "events/ledger", "--lead", "bob", "--email", "bob@example.org")
+    refused = mono.coc(*init, expect=2).stderr
+    assert refused.startswith(
+        "coc: error: .vscode/settings.json:3:2: not valid JSON (Expecting ',' delimiter)"
+    )
+    assert not (mono.root / "events").exists() and settings.read_text() == broken
+    jsonc = '{\n\t// ours\n\t"editor.rulers": [100],\n}\n'  # comments, a trailing comma
+    settings.write_text(jsonc)
+    said = mono.coc(*init).stderr
+    assert said.startswith("Left .vscode/settings.json as it is: it holds comments or trailing")
+    assert '"events/ledger/schemas/case.schema.json": "events/ledger/cases/**/*.yaml"' in said
+    assert settings.read_text() == jsonc
+
+    def denied(plan: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(vscode, "write", denied)
+    settings.write_text(SETTINGS)
+    said = mono.coc("init", "minutes/ledger", "--lead", "bob", "--email", "bob@example.org").stderr
+    assert said.startswith("Could not write .vscode/settings.json (Permission denied); it should")
+    written = json.loads(said.split("hold:\n", 1)[1])["yaml.schemas"]
+    assert written["minutes/ledger/schemas/policy.schema.json"] == "minutes/ledger/policy.yaml"
+    assert (mono.root / "minutes" / "ledger" / "policy.yaml").is_file()  # the ledger is made
 
 
 def test_every_commit_touches_only_the_ledger_folder(mono: LedgerRepo) -> None:
@@ -67,7 +118,7 @@ def test_every_commit_touches_only_the_ledger_folder(mono: LedgerRepo) -> None:
     )  # fmt: skip
     changed = _git(mono.root, "show", "--format=", "--name-only", "HEAD").split()
     assert changed == ["conduct/ledger/cases/2026/COC-2026-0001.yaml"]
-    assert mono.status() == " M README.md\n?? notes.txt\n"
+    assert mono.status() == " M .vscode/settings.json\n M README.md\n?? notes.txt\n"
 
 
 def test_commands_find_the_ledger_from_a_folder_inside_it(

@@ -27,12 +27,14 @@ def init(
     contact: str = PLACEHOLDER,
     ci_install: str | None = None,
     in_folder: bool = False,
+    vscode: str | None = None,
 ) -> Outcome:
     """A new ledger with the Mautic policy's defaults; the lead is its first council member.
     `ci_install` is what its CI workflow installs (`pip install "…"`); `in_folder`, a ledger in a
     folder of a larger repository, gets no workflow (GitHub runs only those at the top).
     `templates` are the notice drafts (ledger path -> text) it starts with, editable there;
-    `contact` is where reports and appeals go (CoC §7, §8), which every draft names."""
+    `contact` is where reports and appeals go (CoC §7, §8), which every draft names; `vscode` is
+    the ledger's `.vscode/settings.json` (`core.vscode_settings`; None: VS Code reads none in it)."""
     check_id(lead, PERSON_ID_PATTERN, "person", "alice")
     person = Person(
         id=lead, name=text(name, "--name", "name") or lead, email=valid_email(email, "--email")
@@ -44,7 +46,7 @@ def init(
         SANCTIONS_FILE: SANCTIONS_HEADER + "sanctions: []\n",
         "cases/.gitkeep": "",
         **templates,
-        **init_files(requirement(ci_install), not in_folder),  # schemas, CI workflow, editor
+        **init_files(requirement(ci_install), not in_folder, vscode),  # schemas, CI, editor
     }
     change = Change(f"init ledger for {community}", "init", lead, at, people=(person,), files=files)
     return Outcome(

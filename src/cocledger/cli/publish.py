@@ -171,7 +171,7 @@ def _update(
     """--update: the page with only its marked region replaced, or a refusal saying how to mark
     it; every byte outside the region is kept."""
     from ..errors import UsageError
-    from ..output import pages
+    from ..output.page_check import region_text
     from ..store.pages import MARKERS, write_page
 
     assert page is not None  # _page refused a missing file
@@ -182,8 +182,7 @@ def _update(
             f"where the table starts and `{end}` where it ends (each on its own line, a blank "
             "line around them), then run it again"
         )
-    region = page.region
-    content = pages.render_region(fmt, rows, day, community, region.indent, region.newline)
+    content = region_text(page, fmt, rows, day, community)
     written = write_page(page, content)
     done = "Updated" if written else "Already up to date:"
     typer.echo(
@@ -241,7 +240,8 @@ def _check(
         remedy = (
             f"the table is part of a larger page: {how_to_mark(fmt)}, then run `{fix.update(path)}`"
         )
-    typer.echo(verdict.diff, err=True)
+    if verdict.diff:
+        typer.echo(verdict.diff, err=True)
     raise CocError(page_check.drift_message(str(path), verdict.drift, remedy))
 
 

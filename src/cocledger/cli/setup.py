@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import act, parse_day, show
 from .options import AtOpt, EmailOpt, JsonOpt, LedgerOpt, PersonArg
+
+if TYPE_CHECKING:
+    from ..store.vscode import Plan
 
 
 def register(app: typer.Typer) -> None:
@@ -81,7 +84,7 @@ def init(
     from ..actions.setup import init as init_action
     from ..core.defaults import PLACEHOLDER
     from ..errors import RefusedError
-    from ..store import git, repository, templates
+    from ..store import git, repository, templates, vscode
 
     root = path.resolve()
     if (root / "policy.yaml").exists():
@@ -98,6 +101,7 @@ def init(
 
     top = git.work_tree_top(existing)
     in_folder = top is not None and top != root
+    editor = vscode.plan(root, top if in_folder else None)  # refuses before anything is made
     outcome = init_action(
         now(),
         lead,
@@ -108,6 +112,7 @@ def init(
         contact or PLACEHOLDER,
         ci_install,
         in_folder,
+        None if in_folder else editor.settings.text,
     )
     assert outcome.change is not None
     fresh = [p for p in (root, root / ".git") if not p.exists()]
@@ -127,6 +132,27 @@ def init(
             ) from None
         raise
     show(outcome, sha, as_json)
+    _editor_settings(editor, in_folder)
+
+
+def _editor_settings(editor: Plan, in_folder: bool) -> None:
+    """VS Code reads its settings at the work tree's top: for a ledger in a folder, that file is
+    the repository's, outside the ledger's commits (SPEC §2), so it is written and left for the
+    user to commit."""
+    from ..store import vscode
+
+    note = editor.settings.note
+    if in_folder and editor.settings.text is not None:
+        try:
+            vscode.write(editor)
+        except OSError as exc:  # the ledger is made all the same: say what the file should hold
+            note = f"Could not write {editor.name} ({exc.strerror or exc}); it should hold:\n"
+            typer.echo(note + editor.settings.text.rstrip("\n"), err=True)
+            return
+        note = note or f"Wrote the ledger's schemas to {editor.name}."
+        note += " VS Code reads it there, at the repository's top, outside the ledger: commit it."
+    if note:
+        typer.echo(note, err=True)
 
 
 def person_add(

@@ -116,18 +116,28 @@ def schema_texts() -> dict[str, str]:
     }
 
 
-def vscode_settings() -> str:
-    """yaml.schemas for the YAML extension (yaml-language-server): completion and red squiggles."""
-    mapping = {f"{SCHEMA_DIR}/{kind}.schema.json": FILES_OF_KIND[kind] for kind in SCHEMA_KINDS}
-    return json.dumps({"yaml.schemas": mapping}, indent=2) + "\n"
+def vscode_schemas(folder: str = "") -> dict[str, str]:
+    """yaml.schemas for the YAML extension (yaml-language-server): completion and red squiggles.
+    Paths are from the folder VS Code opened, the work tree's top (`folder`: the ledger's folder
+    there, "" for a ledger at the top)."""
+    prefix = f"{folder}/" if folder else ""
+    return {
+        f"{prefix}{SCHEMA_DIR}/{kind}.schema.json": prefix + FILES_OF_KIND[kind]
+        for kind in SCHEMA_KINDS
+    }
 
 
-def init_files(install: str | None = None, with_workflow: bool = True) -> dict[str, str]:
+def init_files(
+    install: str | None = None, with_workflow: bool = True, vscode: str | None = None
+) -> dict[str, str]:
     """Files `coc init` writes besides the ledger itself. A ledger in a folder of a larger
     repository gets no workflow: GitHub runs only those at the repository's top, outside the
-    ledger's folder (docs/checks.md shows the one to add there)."""
+    ledger's folder (docs/checks.md shows the one to add there). `vscode`: the text of the
+    ledger's `.vscode/settings.json` (None: none in the ledger: VS Code reads it only at the work
+    tree's top, which `coc init` writes outside the ledger's commit)."""
     files = {f"{SCHEMA_DIR}/{name}": text for name, text in schema_texts().items()}
     if with_workflow:
         files[WORKFLOW_FILE] = workflow(install or default_install())
-    files[VSCODE_FILE] = vscode_settings()
+    if vscode is not None:
+        files[VSCODE_FILE] = vscode
     return files

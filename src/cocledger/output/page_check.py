@@ -26,7 +26,9 @@ from .pages import (
     render_region,
     rst_escape,
     stated_as_of,
+    table_gap,
 )
+from .whitespace import only_whitespace
 
 
 def short_diff(published: str, expected: str, name: str, limit: int = 40) -> str:
@@ -55,6 +57,8 @@ class Drift:
     missing: tuple[str, ...]
     stale: tuple[str, ...]
     first_line: int
+    whitespace: str = ""
+    """When only whitespace differs: the first such difference, with a `{line}` field."""
 
 
 _FRAGMENT: dict[str, Callable[[str], str]] = {
@@ -77,6 +81,9 @@ def drift(
     (so that the error line names no one; the diff beside it shows only the page's own lines)."""
     if published == expected:
         return None
+    spacing = only_whitespace(published, expected)
+    if spacing is not None:
+        return Drift((), (), spacing[1], spacing[0])
     escape = _FRAGMENT[fmt]
     names = {person.id: person.name for person in people}
 
@@ -110,6 +117,10 @@ def drift_message(path: str, found: Drift, remedy: str) -> str:
         reasons.append(f"lists bans not in force ({', '.join(found.stale)})")
     if found.missing:
         reasons.append(f"lacks bans in force ({', '.join(found.missing)})")
+    if found.whitespace:
+        reasons.append(
+            f"differs only in whitespace: {found.whitespace.format(line=found.first_line)}"
+        )
     if not reasons:
         reasons.append(f"differs from what publish produces now (first at line {found.first_line})")
     return f"{path} is out of date: {'; '.join(reasons)}; {remedy}"
@@ -128,6 +139,17 @@ class Marked(Protocol):
     def marked(self) -> str: ...
 
     def with_region(self, content: str) -> str: ...
+
+
+def region_text(
+    page: Marked, fmt: str, rows: Sequence[PublishedBan], day: date, community: str
+) -> str:
+    """What publish puts between the page's markers (`--update`, and `--check` compares), in the
+    page's own layout: the start marker's indent and line ending, its tables' blank line."""
+    region = page.region
+    assert region is not None, "a page with markers"
+    gap = table_gap(page.marked, page.text)
+    return render_region(fmt, rows, day, community, region.indent, region.newline, gap)
 
 
 @dataclass(frozen=True)
@@ -154,7 +176,7 @@ def check_page(
     now. A whole HTML page keeps its own as-of date: it stays valid until a ban starts or ends."""
     region = page.region
     if region is not None:
-        expected = render_region(fmt, rows, day, community, region.indent, region.newline)
+        expected = region_text(page, fmt, rows, day, community)
         table_only = False
     else:
         as_of = (stated_as_of(page.text) if fmt == "html" else None) or day
@@ -165,4 +187,6 @@ def check_page(
         return PageCheck(None, "", table_only)
     if region is not None:
         found = replace(found, first_line=found.first_line + region.line)
-    return PageCheck(found, short_diff(page.text, page.with_region(expected), name), table_only)
+    # Lines that differ only in whitespace look the same in a diff: the message says what differs.
+    diff = "" if found.whitespace else short_diff(page.text, page.with_region(expected), name)
+    return PageCheck(found, diff, table_only)

@@ -242,14 +242,39 @@ def render(fmt: str, rows: Sequence[PublishedBan], as_of: date, community: str) 
 
 
 def render_region(
-    fmt: str, rows: Sequence[PublishedBan], as_of: date, community: str, indent: str, newline: str
+    fmt: str,
+    rows: Sequence[PublishedBan],
+    as_of: date,
+    community: str,
+    indent: str,
+    newline: str,
+    gap: str = "",
 ) -> str:
     """What goes between a page's markers: the table as a block of its own (a blank line before
     and after it, so rst and Markdown read the markers as comments beside it), indented like the
-    start marker and with its line endings."""
-    table = REGION_RENDERERS[fmt](rows, as_of, community)
-    lines = ["", *table.rstrip("\n").split("\n"), ""]
+    start marker, with its line endings, and `gap` on the blank line inside an rst table
+    (`table_gap`), so that a page's own layout survives its first update byte for byte."""
+    table = REGION_RENDERERS[fmt](rows, as_of, community).rstrip("\n").split("\n")
+    lines = ["", *(line or gap for line in table), ""]
     return "".join((indent + line if line else line) + newline for line in lines)
+
+
+# The blank line that ends a list-table's options: a directive, its indented `:option:` lines.
+_TABLE_GAP = re.compile(
+    r"^([ \t]*)\.\. list-table::[^\n]*\n(?:\1[ \t]+:[^\n]*\n)*([ \t]*)\r?\n", re.MULTILINE
+)
+
+
+def table_gap(*texts: str) -> str:
+    """The whitespace a page writes on the blank line between a list-table's options and its rows,
+    past the directive's indentation, from the first of `texts` holding such a table ("" if none
+    does). Mautic's handbook page writes the options' four spaces there, in each of its tables:
+    `--update` keeps that, and never fights an editor that trims them either."""
+    for text in texts:
+        found = _TABLE_GAP.search(text)
+        if found:
+            return found.group(2).removeprefix(found.group(1))
+    return ""
 
 
 _FIRST_LINES = {
