@@ -35,11 +35,13 @@ def due_items(
         if leaving is not None:
             items.append(leaving)
     gone = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
+    mine = rules.by_person(sanctions)
     for sanction in sanctions:
         found = by_id.get(sanction.case or "")
         if sanction.status == "expunged" or sanction.id in gone or found is None:
             continue
-        items.extend(sanction_items(policy, found, sanction, day))
+        theirs = mine.get(sanction.person or "", [])
+        items.extend(sanction_items(policy, found, sanction, day, theirs))
     items.extend(record_items(policy, sanctions, day))
     items.extend(stale_items(policy, sanctions, day))
     return sorted(items, key=lambda item: _order(item, policy))

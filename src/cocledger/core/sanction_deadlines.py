@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from . import rules
+from . import reinstatement, rules
 from .due_item import NOTIFIED_PARTIES, DueItem
 from .models import Case, Policy, Sanction
 
@@ -56,8 +56,15 @@ def stale_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> lis
 # --- sanctions: apology, end of ban, notifications ----------------------------------------------
 
 
-def sanction_items(policy: Policy, case: Case, sanction: Sanction, day: date) -> list[DueItem]:
-    found = [apology_item(case, sanction, day), ban_ends_item(policy, case, sanction, day)]
+def sanction_items(
+    policy: Policy, case: Case, sanction: Sanction, day: date, theirs: Sequence[Sanction]
+) -> list[DueItem]:
+    """What a sanction still asks of the council; `theirs`: its person's sanctions (whether
+    another ban is in force decides when reinstatement is due)."""
+    found = [
+        apology_item(case, sanction, day),
+        ban_ends_item(policy, case, sanction, day, theirs),
+    ]
     return [item for item in found if item] + notification_items(policy, case, sanction, day)
 
 
@@ -84,26 +91,29 @@ def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
     )
 
 
-def ban_ends_item(policy: Policy, case: Case, sanction: Sanction, day: date) -> DueItem | None:
-    """End of ban: reinstatement on every channel, without admin or leadership rights. The item
-    stays until the offender is sent the reinstatement notice (`coc notify`) on or after the end."""
-    if sanction.status != "enacted" or sanction.kind != "ban" or sanction.ends_on is None:
-        return None
-    if notified(case, "offender", sanction.id, sanction.ends_on, policy):
+def ban_ends_item(
+    policy: Policy, case: Case, sanction: Sanction, day: date, theirs: Sequence[Sanction]
+) -> DueItem | None:
+    """End of ban: reinstatement on every channel, without admin or leadership rights, once no
+    ban of the person is in force (SPEC §3 Reinstatement: the last ban of a chain carries it, a
+    lifetime ban none). The item stays until the offender is sent the reinstatement notice
+    (`coc notify`) on or after that day."""
+    on = reinstatement.due_on(theirs, sanction)
+    if on is None or notified(case, "offender", sanction.id, on, policy):
         return None
     checklist = (
         *(f"reinstate as a registered user on {channel}" for channel in policy.channels),
         NO_RIGHTS_BACK,
     )
-    late = day > sanction.ends_on
+    late = day > on
     return DueItem(
         "ban_ends",
         case.id,
         sanction.id,
-        sanction.ends_on,
+        on,
         late,
         "ended: reinstate and tell the offender" if late else "reinstate when it ends",
-        f"coc notify {case.id} --party offender",
+        f"coc notify {case.id} --party offender --sanction {sanction.id}",
         sanction.person,
         checklist=checklist,
     )
