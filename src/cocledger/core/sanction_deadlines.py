@@ -64,20 +64,25 @@ def sanction_items(
     found = [
         apology_item(case, sanction, day),
         ban_ends_item(policy, case, sanction, day, theirs),
+        appeal_item(policy, case, sanction, day),
     ]
     return [item for item in found if item] + notification_items(policy, case, sanction, day)
+
+
+def apology_form(case: Case) -> str:
+    """Proposed sanctions, 1st offence: public if the offence was public, else to every witness."""
+    if case.setting == "public":
+        return "a public apology (the offence was public)"
+    if case.witnesses:
+        return f"an apology to every witness ({', '.join(case.witnesses)})"
+    return "an apology to the offended"
 
 
 def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
     """Proposed sanctions, 1st offence: an apology within 7 days, public or to every witness."""
     if sanction.status != "enacted" or sanction.apology_due is None or sanction.apology:
         return None
-    if case.setting == "public":
-        form = "a public apology (the offence was public)"
-    elif case.witnesses:
-        form = f"an apology to every witness ({', '.join(case.witnesses)})"
-    else:
-        form = "an apology to the offended"
+    form = apology_form(case)
     late = day > sanction.apology_due
     return DueItem(
         "apology",
@@ -88,6 +93,39 @@ def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
         f"deadline passed: {form}; a refusal escalates" if late else form,
         f"coc apology record {sanction.id} --delivered|--refused",
         sanction.person,
+    )
+
+
+def appeal_item(policy: Policy, case: Case, sanction: Sanction, day: date) -> DueItem | None:
+    """CoC §8: an appeal is reviewed by the council ("the team will review the situation"). The
+    policy sets no period, and the council decides at a meeting: the decision is due at the
+    first ordinary meeting on or after the filing, overdue once it passed undecided."""
+    appeal = sanction.appeal
+    if appeal is None or appeal.outcome is not None or sanction.status == "expunged":
+        return None
+    meeting = rules.review_meeting(policy, appeal.filed_on)
+    late = meeting is not None and day > meeting.date
+    following = rules.review_meeting(policy, day) if late else meeting
+    if meeting is None:
+        text = f"filed on {appeal.filed_on}; needs a meeting: no ordinary meeting on or after it"
+    elif late:
+        text = f"not decided at the meeting of {meeting.date}; " + (
+            f"next ordinary meeting {following.date}" if following else "needs a meeting"
+        )
+    else:
+        text = f"filed on {appeal.filed_on}: decide it at the meeting of {meeting.date}"
+    command = f"coc appeal decide {sanction.id} --upheld|--overturned|--reduced-to D"
+    return DueItem(
+        "appeal_decision",
+        case.id,
+        sanction.id,
+        meeting.date if meeting else appeal.filed_on,
+        late,
+        text,
+        command if following else "coc meeting add DATE",
+        sanction.person,
+        meeting=meeting.date if meeting else None,
+        needs_meeting=following is None,
     )
 
 
