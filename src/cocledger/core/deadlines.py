@@ -10,10 +10,11 @@ run `coc expunge`). The items are made in `case_deadlines` (the steps of Inciden
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from . import rules
+from . import revision, rules
 from .case_deadlines import case_items
 from .due_item import KINDS, NOTIFIED_PARTIES, DueItem
 from .models import Case, Policy, Sanction
@@ -44,7 +45,9 @@ def due_items(
         items.extend(sanction_items(policy, found, sanction, day, theirs))
     items.extend(record_items(policy, sanctions, day))
     items.extend(stale_items(policy, sanctions, day))
-    return sorted(items, key=lambda item: _order(item, policy))
+    base = revision.register_steps(sanctions) + revision.meeting_steps(policy, day)
+    revised = [replace(i, revision=revision.revision(base, by_id, i.case)) for i in items]
+    return sorted(revised, key=lambda item: _order(item, policy))
 
 
 def _order(item: DueItem, policy: Policy) -> tuple[Any, ...]:

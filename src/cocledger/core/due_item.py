@@ -46,6 +46,9 @@ class DueItem:
     needs_meeting: bool = False
     extraordinary_possible: bool = False
     checklist: tuple[str, ...] = ()
+    revision: int = 0
+    """Grows whenever the records its date comes from change (`core.revision`): the calendar's
+    SEQUENCE. Not in the JSON."""
 
     def as_json(self) -> dict[str, Any]:
         """SPEC §4 `due --json`: kind, case, sanction, due, overdue (and more keys, never fewer)."""
