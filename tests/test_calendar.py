@@ -22,13 +22,14 @@ from typer.testing import CliRunner
 
 from casework import add_person, banned, commit_file, warned
 from cocledger import queries
-from cocledger.actions import reports
+from cocledger.actions import appeals, expunge, reports, setup
 from cocledger.cli.main import app
+from cocledger.core.durations import parse_duration
 from cocledger.core.models import Person
 from cocledger.core.rules import start_of_day
 from cocledger.output import calendar
 from conftest import LedgerRepo, new_report
-from memory import Memory, at, fresh, received
+from memory import Memory, appealed, at, fresh, received
 from memory import banned as banned_in_memory
 from memory import warned as warned_in_memory
 
@@ -191,9 +192,9 @@ def test_every_dated_deadline_is_one_event(reader: Any) -> None:
 
 def test_an_item_with_no_date_yet_is_left_out() -> None:
     data, items = ics_of(busy_ledger(), "2026-02-01T12:00:00+00:00")
-    [unshared] = [i for i in items if i["due"] is None]
-    assert unshared["kind"] == "respondent_response"
-    assert all(e["kind"] != "respondent_response" for e in plain_events(data))
+    undated = {i["kind"] for i in items if i["due"] is None}
+    assert undated == {"respondent_response", "committee"}  # a report not shared yet
+    assert not undated & {e["kind"] for e in plain_events(data)}
 
 
 def test_dates_are_all_day_events_and_instants_timed_ones() -> None:
@@ -300,6 +301,63 @@ def test_an_instant_across_a_dst_change_keeps_its_exact_moment() -> None:
         assert event_keys(events) == json_keys([i.as_json() for i in found])
 
 
+# --- subscribers: SEQUENCE and the refresh hint (issue 20, point 8) -----------------------------
+
+
+def test_the_calendar_tells_subscribers_to_fetch_it_again_every_hour() -> None:
+    """RFC 7986 REFRESH-INTERVAL (its VALUE=DURATION required) and the older X-PUBLISHED-TTL."""
+    data, _ = ics_of(busy_ledger(), "2026-02-01T12:00:00+00:00")
+    parsed = Calendar.from_ical(data)
+    assert parsed.decoded("REFRESH-INTERVAL") == timedelta(hours=1)
+    assert parsed["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in unfolded(data)
+    assert "X-PUBLISHED-TTL:PT1H" in unfolded(data)
+
+
+def revisions(m: Memory, when: str) -> dict[str, tuple[Any, int]]:
+    """Each event's (DTSTART, SEQUENCE) by UID, as icalendar reads them."""
+    data, _ = ics_of(m, when)
+    return {
+        str(e["UID"]): (e.decoded("DTSTART"), int(e["SEQUENCE"]))
+        for e in Calendar.from_ical(data).walk("VEVENT")
+    }
+
+
+def test_sequence_grows_whenever_a_deadline_moves_and_never_falls() -> None:
+    """A ledger's life, step by step: an appeal of frank's ban, reduced (its end and the day his
+    record clears move); hank's report, shared (a review and a committee due at the meeting of 5
+    March), a meeting added on 26 February (both move), and frank's record expunged. After each
+    step, every event still there has a SEQUENCE no lower than before, and higher if it moved."""
+    m = fresh()
+    case, _, ban = banned_in_memory(m)
+    cases: list[str] = []
+    steps = [
+        ("2026-02-01", lambda: appealed(m, case, ban, "2026-02-01")),
+        ("2026-02-12T19:00:00+00:00", lambda: m.act(
+            appeals.decide, "alice", "2026-02-12T18:00:00+00:00", ban, "reduced",
+            parse_duration("2 months"), [])),
+        ("2026-02-13T10:00:00+00:00", lambda: cases.append(
+            received(m, "hank", "ivy", (), "2026-02-13T09:00:00+00:00"))),
+        ("2026-02-13T11:00:00+00:00", lambda: m.act(
+            reports.share, "alice", "2026-02-13T10:30:00+00:00", cases[0])),
+        ("2026-02-14", lambda: m.act(
+            setup.meeting_add, "alice", "2026-02-14", date(2026, 2, 26), False)),
+        ("2027-09-27T12:00:00+00:00", lambda: m.act(
+            expunge.expunge, "alice", "2027-09-27T11:00:00+00:00")),
+    ]  # fmt: skip
+    before = revisions(m, "2026-01-27")
+    moved = 0
+    for when, step in steps:
+        step()
+        now = revisions(m, when)
+        for uid in before.keys() & now.keys():
+            (was, old), (day, new) = before[uid], now[uid]
+            assert new > old if day != was else new >= old, (when, uid)
+            moved += day != was
+        before = now
+    assert moved >= 4  # the ban's end, its record, the review and the committee moved
+
+
 # --- through the CLI ----------------------------------------------------------------------------
 
 
@@ -358,7 +416,7 @@ def test_the_message_of_minus_o_counts_what_was_left_out(
     new_report(ledger, "2026-03-02T09:00:00+00:00")
     run = ledger.coc("due", "--at", "2026-03-02T10:00:00+00:00", "--format", "ics",
                      "-o", str(tmp_path / "due.ics"))  # fmt: skip
-    assert "1 deadline(s); 1 without a date left out" in run.stderr
+    assert "1 deadline(s); 2 without a date left out" in run.stderr
 
 
 def test_a_file_that_cannot_be_written_is_one_line_and_nothing_is_left(

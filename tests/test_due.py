@@ -4,10 +4,15 @@ sanctions, End of ban, Communications)."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from rich.console import Console
 
+import memory
 from casework import banned, due, of_kind, warned
+from cocledger import queries
+from cocledger.actions import appeals, committee, reports, sanctions
+from cocledger.core.due_item import DueItem
 from cocledger.output import process as render_process
 from conftest import SETUP_DAY, LedgerRepo
 
@@ -181,3 +186,73 @@ def test_a_record_that_has_cleared_asks_for_expunge_until_it_runs(ledger: Ledger
     assert of_kind(due(ledger, "2026-10-30"), "ban_ends") == []  # off the record: nothing else
     ledger.coc("expunge", "--at", "2026-10-30")
     assert due(ledger, "2026-10-30") == []
+
+
+# --- everything the council owes (issue 20, point 5), in memory -----------------------------------
+
+
+def owed(m: memory.Memory, when: str, kind: str) -> list[DueItem]:
+    return [i for i in queries.due(m.snap, memory.at(when)) if i.kind == kind]
+
+
+def test_a_pending_appeal_decision_is_due_at_the_next_meeting() -> None:
+    m = memory.fresh()
+    case, _, ban = memory.banned(m)
+    memory.appealed(m, case, ban, "2026-02-01")
+    [pending] = owed(m, "2026-02-02", "appeal_decision")
+    assert (pending.case, pending.sanction, pending.due, pending.overdue) == (
+        case, ban, date(2026, 2, 12), False
+    )  # fmt: skip
+    assert (
+        pending.as_json() | {"meeting": "2026-02-12", "needs_meeting": False} == pending.as_json()
+    )
+    assert pending.command == f"coc appeal decide {ban} --upheld|--overturned|--reduced-to D"
+    [late] = owed(m, "2026-02-13", "appeal_decision")
+    assert late.overdue and "next ordinary meeting 2026-03-05" in late.detail
+    m.act(appeals.decide, "alice", "2026-02-13", ban, "upheld", None, [])
+    assert owed(m, "2026-02-13", "appeal_decision") == []
+
+
+def test_an_appeal_filed_after_the_last_meeting_needs_one() -> None:
+    m = memory.fresh()
+    case, _, ban = memory.banned(m)
+    memory.appealed(m, case, ban, "2026-05-10")  # the last meeting scheduled is 7 May
+    [pending] = owed(m, "2026-05-11", "appeal_decision")
+    assert (pending.due, pending.overdue, pending.needs_meeting) == (date(2026, 5, 10), False, True)
+    assert pending.command == "coc meeting add DATE"
+
+
+def test_an_open_case_with_no_committee_is_due_one_by_its_review() -> None:
+    m = memory.fresh()
+    case = memory.received(m)
+    [unshared] = owed(m, "2026-01-10T10:00:00+00:00", "committee")
+    assert (unshared.case, unshared.due) == (case, None)
+    m.act(reports.share, "alice", "2026-01-10T10:00:00+00:00", case)
+    [shared] = owed(m, "2026-01-11", "committee")
+    assert (shared.due, shared.overdue) == (date(2026, 1, 22), False)  # the review's meeting
+    assert shared.command == f"coc committee form {case} --member ID..."
+    assert owed(m, "2026-01-23", "committee")[0].overdue
+    m.act(committee.form, "alice", "2026-01-12", case, ["bob", "carol", "dan"])
+    assert owed(m, "2026-01-12", "committee") == []
+
+
+def test_the_review_hint_names_the_meeting_it_knows() -> None:
+    m = memory.fresh()
+    case = memory.received(m)
+    m.act(reports.share, "alice", "2026-01-10T10:00:00+00:00", case)
+    [review] = owed(m, "2026-01-11", "review")
+    assert review.command == f"coc report review {case} --meeting 2026-01-22"
+    [missed] = owed(m, "2026-01-23", "review")
+    assert missed.command == f"coc report review {case} --meeting 2026-02-12"
+
+
+def test_enacting_a_warning_prints_when_its_apology_is_due() -> None:
+    m = memory.fresh()
+    case = memory.reviewed(m, witnesses=("hank",))
+    warning = memory.proposed(m, case, "2026-01-22T18:30:00+00:00")
+    enacted = m.act(sanctions.enact, "alice", "2026-01-23", warning, None)
+    assert enacted.data["apology_due"] == "2026-01-30"
+    assert enacted.message == (
+        f"Enacted {warning} from 2026-01-23. "
+        "Apology due by 2026-01-30: an apology to every witness (hank)."
+    )

@@ -23,10 +23,11 @@ def draft(
     policy = snap.policy
     subject = messages.subject_sanction(snap.sanctions_of_case(case_id), sanction_id)
     day = rules.local_date(at, policy)
-    name = messages.template_for(case, party, subject, day)
+    theirs = snap.sanctions_of(subject.person) if subject and subject.person else ()
+    name = messages.template_for(case, party, subject, day, theirs)
     steps = _due_steps(snap, case, at) if party == "council" else ()
     return messages.compose(
-        policy, snap.people, case, party, subject, snap.template(name), name, day, steps
+        policy, snap.people, case, party, subject, snap.template(name), name, day, theirs, steps
     )
 
 
@@ -35,8 +36,9 @@ def _due_steps(snap: Snapshot, case: Case, at: datetime) -> list[str]:
     policy, day = snap.policy, rules.local_date(at, snap.policy)
     items = case_deadlines.case_items(policy, case, at) if case.status == "open" else []
     for sanction in snap.sanctions_of_case(case.id):
-        if sanction.status != "expunged":
-            items += sanction_deadlines.sanction_items(policy, case, sanction, day)
+        if sanction.status != "expunged" and sanction.person:
+            theirs = snap.sanctions_of(sanction.person)
+            items += sanction_deadlines.sanction_items(policy, case, sanction, day, theirs)
     return [f"{item.detail} ({item.command})" if item.command else item.detail for item in items]
 
 

@@ -10,6 +10,7 @@ from ..core.change import Outcome
 from ..core.durations import Duration
 from ..core.ids import next_id
 from ..core.models import Case, Person, Policy, Sanction, Vote
+from ..core.sanction_deadlines import apology_form
 from ..core.snapshot import Snapshot
 from ..errors import UsageError
 from ..queries import sanction_json
@@ -203,11 +204,10 @@ def enact(
     )
     done = transitions.move(step, sanction, day, **dates)
     new = step_case(snap, step, case, actor, at, sanction=sanction_id)
-    return Outcome(
-        change_of(snap, step, actor, at, new, [done]),
-        sanction_json(done),
-        f"Enacted {sanction_id} from {done.starts_on}.",
-    )
+    message = f"Enacted {sanction_id} from {done.starts_on}."
+    if done.apology_due is not None:  # 1st offence: the apology's date, as `coc due` shows it
+        message += f" Apology due by {done.apology_due}: {apology_form(case)}."
+    return Outcome(change_of(snap, step, actor, at, new, [done]), sanction_json(done), message)
 
 
 def reject(snap: Snapshot, actor: Person, at: datetime, sanction_id: str) -> Outcome:

@@ -125,7 +125,7 @@ def _overdue(ctx: Context) -> list[Any]:
         for s in mine:
             found = ctx.case_of(s.case)
             if s.status != "expunged" and s.id not in gone and found is not None:
-                items.extend(sanction_deadlines.sanction_items(policy, found[1], s, day))
+                items.extend(sanction_deadlines.sanction_items(policy, found[1], s, day, mine))
         items.extend(sanction_deadlines.record_items(policy, mine, day))
     return [item for item in items if item.overdue]
 

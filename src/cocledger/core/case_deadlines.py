@@ -15,11 +15,12 @@ from .models import Case, Policy
 
 
 def case_items(policy: Policy, case: Case, at: datetime) -> list[DueItem]:
-    """Incident processing: council notice, the respondent's window, the review."""
+    """Incident processing: council notice, the committee, the respondent's window, the review."""
     day = rules.local_date(at, policy)
-    found = [council_notice(policy, case, at), committee_item(policy, case, day)]
+    review = None if case.first("reviewed") else review_item(policy, case, day)
+    found = [council_notice(policy, case, at), committee_item(policy, case, day, review)]
     if not case.first("reviewed"):
-        found += [respondent_window(policy, case, day), review_item(policy, case, day)]
+        found += [respondent_window(policy, case, day), review]
     return [item for item in found if item]
 
 
@@ -45,12 +46,16 @@ def council_notice(policy: Policy, case: Case, at: datetime) -> DueItem | None:
     )
 
 
-def committee_item(policy: Policy, case: Case, day: date) -> DueItem | None:
-    """SPEC §3 Recusal: a committee a declared conflict left below `committee.min_size` is shown
-    until it is formed again; it is due the day it fell short."""
+def committee_item(policy: Policy, case: Case, day: date, review: DueItem | None) -> DueItem | None:
+    """Incident processing 1: a small committee of council members reviews the report, so a case
+    with none is shown, due by its review (`review`, the case's review item). SPEC §3 Recusal: a
+    committee a declared conflict left below `committee.min_size` is shown until it is formed
+    again; it is due the day it fell short."""
     formed = [j for j, e in enumerate(case.timeline) if e.action == "committee_formed"]
+    if not formed:
+        return None if case.first("reviewed") else _no_committee(policy, case, day, review)
     short = council.committee_short(policy, case.committee)
-    if not formed or not short:
+    if not short:
         return None
     recusals = [e for e in case.timeline[formed[-1] :] if e.action == "conflict_declared"]
     since = rules.local_date(recusals[-1].at, policy) if recusals else None
@@ -63,6 +68,23 @@ def committee_item(policy: Policy, case: Case, day: date) -> DueItem | None:
         since is not None and day > since,
         f"the committee has {size} of the {policy.committee.min_size} members it needs "
         "after a declared conflict: form it again",
+        f"coc committee form {case.id} --member ID...",
+        case.respondent,
+    )
+
+
+def _no_committee(policy: Policy, case: Case, day: date, review: DueItem | None) -> DueItem:
+    """An open case not yet given its committee: due by the day of its review, when known."""
+    due = review.due if review and isinstance(review.due, date) else None
+    when = f", before the review on {due}" if due else ""
+    return DueItem(
+        "committee",
+        case.id,
+        None,
+        due,
+        due is not None and day > due,
+        f"no committee formed yet: form one of at least {policy.committee.min_size} council "
+        f"members with no conflict in the case{when}",
         f"coc committee form {case.id} --member ID...",
         case.respondent,
     )
@@ -103,7 +125,9 @@ def _first_meeting(policy: Policy, kind: str, on_or_after: date) -> date | None:
 
 
 def _review_notes(policy: Policy, case: Case, day: date) -> list[str]:
-    notes = [] if case.committee else ["no committee yet (coc committee form)"]
+    """What the review item adds for a serious case (a case with no committee has an item of
+    its own, kind `committee`)."""
+    notes = []
     if case.serious:
         extraordinary = _first_meeting(policy, "extraordinary", day)
         notes.append(
@@ -112,6 +136,17 @@ def _review_notes(policy: Policy, case: Case, day: date) -> list[str]:
             else "serious: the council may call an extraordinary meeting"
         )
     return notes
+
+
+def _review_command(
+    case: Case, due: date | None, late: bool, needs: bool, following: date | None
+) -> str:
+    """The command that records the review, with the meeting it is due at filled in (the next
+    ordinary one once that passed); `coc meeting add` when no meeting is scheduled."""
+    if needs:
+        return "coc meeting add DATE"
+    meeting = following if late else due
+    return f"coc report review {case.id} --meeting {meeting or 'DATE'}"
 
 
 def review_item(policy: Policy, case: Case, day: date) -> DueItem | None:
@@ -137,9 +172,7 @@ def review_item(policy: Policy, case: Case, day: date) -> DueItem | None:
         text = f"not reviewed at the meeting of {meeting.date}; " + (
             f"next ordinary meeting {following}" if following else "needs a meeting"
         )
-    command = f"coc report review {case.id} --meeting DATE"
-    if needs:
-        command = "coc meeting add DATE"
+    command = _review_command(case, due, late, needs, _first_meeting(policy, "ordinary", day))
     return DueItem(
         "review",
         case.id,

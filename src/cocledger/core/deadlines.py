@@ -10,10 +10,11 @@ run `coc expunge`). The items are made in `case_deadlines` (the steps of Inciden
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from . import rules
+from . import revision, rules
 from .case_deadlines import case_items
 from .due_item import KINDS, NOTIFIED_PARTIES, DueItem
 from .models import Case, Policy, Sanction
@@ -35,14 +36,18 @@ def due_items(
         if leaving is not None:
             items.append(leaving)
     gone = {s.id for s in rules.expired_sanctions(policy, sanctions, day)}
+    mine = rules.by_person(sanctions)
     for sanction in sanctions:
         found = by_id.get(sanction.case or "")
         if sanction.status == "expunged" or sanction.id in gone or found is None:
             continue
-        items.extend(sanction_items(policy, found, sanction, day))
+        theirs = mine.get(sanction.person or "", [])
+        items.extend(sanction_items(policy, found, sanction, day, theirs))
     items.extend(record_items(policy, sanctions, day))
     items.extend(stale_items(policy, sanctions, day))
-    return sorted(items, key=lambda item: _order(item, policy))
+    base = revision.register_steps(sanctions) + revision.meeting_steps(policy, day)
+    revised = [replace(i, revision=revision.revision(base, by_id, i.case)) for i in items]
+    return sorted(revised, key=lambda item: _order(item, policy))
 
 
 def _order(item: DueItem, policy: Policy) -> tuple[Any, ...]:

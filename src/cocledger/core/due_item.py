@@ -16,11 +16,14 @@ KINDS = (
     "stale_proposal",
     "respondent_response",
     "review",
+    "appeal_decision",
     "apology",
     "ban_ends",
     "record_expunges",
     "notification",
 )
+AT_A_MEETING = ("review", "appeal_decision")
+"""The kinds the council does at a meeting: their JSON gives `meeting` and `needs_meeting`."""
 NOTIFIED_PARTIES = ("offender", "offended")
 """Communications: the offender and the offended are told of every action taken."""
 
@@ -43,6 +46,9 @@ class DueItem:
     needs_meeting: bool = False
     extraordinary_possible: bool = False
     checklist: tuple[str, ...] = ()
+    revision: int = 0
+    """Grows whenever the records its date comes from change (`core.revision`): the calendar's
+    SEQUENCE. Not in the JSON."""
 
     def as_json(self) -> dict[str, Any]:
         """SPEC §4 `due --json`: kind, case, sanction, due, overdue (and more keys, never fewer)."""
@@ -58,9 +64,10 @@ class DueItem:
         }
         if self.party:
             data["party"] = self.party
-        if self.kind == "review":
+        if self.kind in AT_A_MEETING:
             data["meeting"] = self.meeting.isoformat() if self.meeting else None
             data["needs_meeting"] = self.needs_meeting
+        if self.kind == "review":
             data["extraordinary_possible"] = self.extraordinary_possible
         if self.checklist:
             data["checklist"] = list(self.checklist)

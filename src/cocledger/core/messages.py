@@ -20,7 +20,7 @@ from datetime import date
 from string import Template
 
 from ..errors import InputError, RefusedError
-from . import anonymity, council
+from . import anonymity, council, reinstatement
 from .ids import case_path
 from .models import Case, Person, Policy, Sanction
 from .placeholders import HIDDEN_FROM, values
@@ -80,9 +80,13 @@ def subject_sanction(sanctions: Sequence[Sanction], chosen: str | None = None) -
     return max(decided, key=lambda s: (decision_day(s), s.id), default=None)
 
 
-def template_for(case: Case, party: str, subject: Sanction | None, day: date) -> str:
+def template_for(
+    case: Case, party: str, subject: Sanction | None, day: date, theirs: Sequence[Sanction]
+) -> str:
     """Communications: the council hears of the report; the reported person first gets the report,
-    then each decision, then the end of a ban; the offended and witnesses hear the outcome."""
+    then each decision, then the end of a ban; the offended and witnesses hear the outcome.
+    `theirs`: the reported person's sanctions, since no one is told they are reinstated while
+    another ban of theirs is in force (SPEC §3 Reinstatement): that draft is refused."""
     if party == "council":  # first of the report, then of where it stands
         begun = {"received", "council_notified", "notified"}
         return (
@@ -97,6 +101,9 @@ def template_for(case: Case, party: str, subject: Sanction | None, day: date) ->
             return "report_shared"
         ended = subject.ends_on is not None and day >= subject.ends_on
         if subject.kind == "ban" and subject.status == "enacted" and ended:
+            refused = reinstatement.not_yet(theirs, subject, day)
+            if refused:
+                raise RefusedError(refused)
             return "reinstatement"
         return "decision_offender"
     if subject is None:
@@ -195,11 +202,13 @@ def compose(
     template: str,
     name: str,
     day: date,
+    theirs: Sequence[Sanction],
     steps: Sequence[str] = (),
 ) -> Notice:
     """The drafts of one notice: the template filled once per message. If the reporter asked
     not to be named and the message goes to the reported person or a witness, it needs the
-    summary the council wrote for them, and is refused while it still names the reporter."""
+    summary the council wrote for them, and is refused while it still names the reporter.
+    `theirs`: the subject's person's sanctions (their record and their bans in force)."""
     hidden = case.anonymous_reporter and party in HIDDEN_FROM
     uses_summary = "summary" in Template(template).get_identifiers()
     if hidden and uses_summary and not case.shared_summary:
@@ -208,7 +217,7 @@ def compose(
     for to in recipients(policy, people, case, party):
         text = fill(
             template,
-            values(policy, people, case, subject, party, to, day, steps),
+            values(policy, people, case, subject, party, to, day, theirs, steps),
             template_path(name),
         )
         if hidden and all(p.id != case.reporter for p in to):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from . import council, rules
+from . import council, reinstatement, rules
 from .models import Case, Person, Policy, Sanction
 from .snapshot import Entries
 from .wording import long_date, ordinal, sanction_text, stage
@@ -74,8 +74,10 @@ def apology_paragraph(
     return text
 
 
-def ban_paragraph(policy: Policy, sanction: Sanction) -> str:
-    """Terms of a ban, End of ban and Communications, with this ban's dates."""
+def ban_paragraph(policy: Policy, sanction: Sanction, theirs: Sequence[Sanction], day: date) -> str:
+    """Terms of a ban, End of ban and Communications, with this ban's dates: reinstatement once no
+    ban of the person is in force (SPEC §3 Reinstatement), and the day it leaves the record by
+    the rule `person show` uses (`rules.leaves_record_on`)."""
     if sanction.status != "enacted" or sanction.kind not in rules.BAN_KINDS:
         return ""
     community = policy.community
@@ -87,14 +89,32 @@ def ban_paragraph(policy: Policy, sanction: Sanction) -> str:
         "project. The name of the person banned and the dates of the ban are published on the "
         "community website while it is in force."
     )
-    if sanction.ends_on:
-        text += (
-            f" When it ends on {long_date(sanction.ends_on)}, the person banned is reinstated as "
-            "a registered user, without any administrative or leadership rights or privileges. "
-            f"The ban stays on the record for {policy.record_retention_after_ban} after it ends"
-            + (f", until {long_date(sanction.expunges_on)}." if sanction.expunges_on else ".")
-        )
+    if sanction.ends_on and sanction.person:
+        text += " " + _end_of_ban(policy, sanction, theirs, day)
     return text
+
+
+def _end_of_ban(policy: Policy, sanction: Sanction, theirs: Sequence[Sanction], day: date) -> str:
+    assert sanction.ends_on is not None and sanction.person is not None
+    ends = long_date(sanction.ends_on)
+    back = reinstatement.free_from(theirs, sanction.person, sanction.ends_on)
+    rights = "as a registered user, without any administrative or leadership rights or privileges"
+    if back == sanction.ends_on:
+        text = f"When it ends on {ends}, the person banned is reinstated {rights}."
+    elif back is None:
+        text = f"It ends on {ends}, but a lifetime ban is in force then: no reinstatement follows."
+    else:
+        text = (
+            f"It ends on {ends}, but another ban is in force then: the person banned is "
+            f"reinstated once no ban is in force, on {long_date(back)}, {rights}."
+        )
+    leaves = rules.leaves_record_on(policy, theirs, sanction, day)
+    if leaves is None:
+        return text + " The ban stays on the record."
+    return text + (
+        f" The ban stays on the record until {long_date(leaves)}: "
+        f"{policy.record_retention_after_ban} after the end of the last ban on the record."
+    )
 
 
 def appeal_paragraph(policy: Policy, sanction: Sanction) -> str:
@@ -128,11 +148,14 @@ def values(
     party: str,
     to: Sequence[Person],
     day: date,
+    theirs: Sequence[Sanction],
     steps: Sequence[str] = (),
 ) -> dict[str, str]:
     """Every placeholder a template may use; the ones that do not apply are empty. Before the
     report is shared, its response date is counted as if it were shared on `day`. `steps` are
-    what is due on the case (`coc due`'s items), for the council."""
+    what is due on the case (`coc due`'s items), for the council. `theirs`, the sanction's
+    person's sanctions: `$expunges_on` is the day it leaves their record, as `person show`
+    says (one rule, `rules.leaves_record_on`), not the ban's own stored `expunges_on`."""
 
     def name(person_id: str | None) -> str:
         if person_id is not None and person_id in people:
@@ -180,13 +203,13 @@ def values(
             "duration": str(sanction.duration or ""),
             "starts_on": long_date(sanction.starts_on),
             "ends_on": long_date(sanction.ends_on),
-            "expunges_on": long_date(sanction.expunges_on),
+            "expunges_on": long_date(rules.leaves_record_on(policy, theirs, sanction, day)),
             "apology_due": long_date(sanction.apology_due),
             "decision": decision(sanction),
             "apology": apology_paragraph(
                 policy, case, sanction, facts["witness_names"] if party == "offender" else None
             ),
-            "ban_terms": ban_paragraph(policy, sanction),
+            "ban_terms": ban_paragraph(policy, sanction, theirs, day),
             "appeal": appeal_paragraph(policy, sanction) if party == "offender" else "",
         }
     )

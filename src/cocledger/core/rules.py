@@ -235,6 +235,19 @@ def record(
     return Record(tuple(window), offence, rung, tuple(cleared), _clears_on(window, policy))
 
 
+def leaves_record_on(
+    policy: Policy, sanctions: Iterable[Sanction], sanction: Sanction, day: date
+) -> date | None:
+    """End of ban / SPEC §3 Offence number: the day a sanction on its person's record on `day`
+    leaves it, which is the day their record window clears (`person show`'s record_clears_on):
+    one ban's own `expunges_on` is not enough while another ban keeps the window. None when it is
+    not on the record, or a lifetime ban holds the window."""
+    if sanction.person is None:
+        return None
+    now = record(policy, sanctions, sanction.person, day)
+    return now.clears_on if any(s.id == sanction.id for s in now.window) else None
+
+
 MOST_READINGS = 64
 """How many orders of one day's stops `readings` tries at most (6 stopped the same day)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from . import rules
+from . import reinstatement, rules
 from .due_item import NOTIFIED_PARTIES, DueItem
 from .models import Case, Policy, Sanction
 
@@ -56,21 +56,33 @@ def stale_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> lis
 # --- sanctions: apology, end of ban, notifications ----------------------------------------------
 
 
-def sanction_items(policy: Policy, case: Case, sanction: Sanction, day: date) -> list[DueItem]:
-    found = [apology_item(case, sanction, day), ban_ends_item(policy, case, sanction, day)]
+def sanction_items(
+    policy: Policy, case: Case, sanction: Sanction, day: date, theirs: Sequence[Sanction]
+) -> list[DueItem]:
+    """What a sanction still asks of the council; `theirs`: its person's sanctions (whether
+    another ban is in force decides when reinstatement is due)."""
+    found = [
+        apology_item(case, sanction, day),
+        ban_ends_item(policy, case, sanction, day, theirs),
+        appeal_item(policy, case, sanction, day),
+    ]
     return [item for item in found if item] + notification_items(policy, case, sanction, day)
+
+
+def apology_form(case: Case) -> str:
+    """Proposed sanctions, 1st offence: public if the offence was public, else to every witness."""
+    if case.setting == "public":
+        return "a public apology (the offence was public)"
+    if case.witnesses:
+        return f"an apology to every witness ({', '.join(case.witnesses)})"
+    return "an apology to the offended"
 
 
 def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
     """Proposed sanctions, 1st offence: an apology within 7 days, public or to every witness."""
     if sanction.status != "enacted" or sanction.apology_due is None or sanction.apology:
         return None
-    if case.setting == "public":
-        form = "a public apology (the offence was public)"
-    elif case.witnesses:
-        form = f"an apology to every witness ({', '.join(case.witnesses)})"
-    else:
-        form = "an apology to the offended"
+    form = apology_form(case)
     late = day > sanction.apology_due
     return DueItem(
         "apology",
@@ -84,26 +96,62 @@ def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
     )
 
 
-def ban_ends_item(policy: Policy, case: Case, sanction: Sanction, day: date) -> DueItem | None:
-    """End of ban: reinstatement on every channel, without admin or leadership rights. The item
-    stays until the offender is sent the reinstatement notice (`coc notify`) on or after the end."""
-    if sanction.status != "enacted" or sanction.kind != "ban" or sanction.ends_on is None:
+def appeal_item(policy: Policy, case: Case, sanction: Sanction, day: date) -> DueItem | None:
+    """CoC §8: an appeal is reviewed by the council ("the team will review the situation"). The
+    policy sets no period, and the council decides at a meeting: the decision is due at the
+    first ordinary meeting on or after the filing, overdue once it passed undecided."""
+    appeal = sanction.appeal
+    if appeal is None or appeal.outcome is not None or sanction.status == "expunged":
         return None
-    if notified(case, "offender", sanction.id, sanction.ends_on, policy):
+    meeting = rules.review_meeting(policy, appeal.filed_on)
+    late = meeting is not None and day > meeting.date
+    following = rules.review_meeting(policy, day) if late else meeting
+    if meeting is None:
+        text = f"filed on {appeal.filed_on}; needs a meeting: no ordinary meeting on or after it"
+    elif late:
+        text = f"not decided at the meeting of {meeting.date}; " + (
+            f"next ordinary meeting {following.date}" if following else "needs a meeting"
+        )
+    else:
+        text = f"filed on {appeal.filed_on}: decide it at the meeting of {meeting.date}"
+    command = f"coc appeal decide {sanction.id} --upheld|--overturned|--reduced-to D"
+    return DueItem(
+        "appeal_decision",
+        case.id,
+        sanction.id,
+        meeting.date if meeting else appeal.filed_on,
+        late,
+        text,
+        command if following else "coc meeting add DATE",
+        sanction.person,
+        meeting=meeting.date if meeting else None,
+        needs_meeting=following is None,
+    )
+
+
+def ban_ends_item(
+    policy: Policy, case: Case, sanction: Sanction, day: date, theirs: Sequence[Sanction]
+) -> DueItem | None:
+    """End of ban: reinstatement on every channel, without admin or leadership rights, once no
+    ban of the person is in force (SPEC §3 Reinstatement: the last ban of a chain carries it, a
+    lifetime ban none). The item stays until the offender is sent the reinstatement notice
+    (`coc notify`) on or after that day."""
+    on = reinstatement.due_on(theirs, sanction)
+    if on is None or notified(case, "offender", sanction.id, on, policy):
         return None
     checklist = (
         *(f"reinstate as a registered user on {channel}" for channel in policy.channels),
         NO_RIGHTS_BACK,
     )
-    late = day > sanction.ends_on
+    late = day > on
     return DueItem(
         "ban_ends",
         case.id,
         sanction.id,
-        sanction.ends_on,
+        on,
         late,
         "ended: reinstate and tell the offender" if late else "reinstate when it ends",
-        f"coc notify {case.id} --party offender",
+        f"coc notify {case.id} --party offender --sanction {sanction.id}",
         sanction.person,
         checklist=checklist,
     )

@@ -23,6 +23,9 @@ PRODID = "-//cocledger//coc due//EN"
 UID_DOMAIN = "cocledger"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://cocledger.invalid/due")
 """Fixed forever: changing it would give every subscribed event a new identity (duplicates)."""
+REFRESH = timedelta(hours=1)
+"""How often a subscribed calendar should fetch the file again (RFC 7986 REFRESH-INTERVAL, and
+X-PUBLISHED-TTL for clients that read only that): the council notice is due within hours."""
 
 
 def uid(community: str, item: DueItem) -> str:
@@ -63,18 +66,21 @@ def ics(items: Sequence[DueItem], community: str, stamp: datetime) -> bytes:
     place in a calendar and is left out); `stamp` is when the file was made (DTSTAMP)."""
     from datetime import UTC
 
-    from icalendar import Calendar, Event  # here: only `coc due --format ics` needs it
+    from icalendar import Calendar, Event, vDuration  # only `coc due --format ics` needs it
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{community} Code of Conduct deadlines")
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     for item in items:
         if item.due is None:
             continue
         event = Event()
         event.add("uid", uid(community, item))
+        event.add("sequence", item.revision)  # grows when the date may have moved (RFC 5545)
         event.add("dtstamp", stamp.astimezone(UTC))
         if isinstance(item.due, datetime):  # an instant: a moment, with no length (RFC 5545 3.6.1)
             event.add("dtstart", item.due.astimezone(UTC))

@@ -15,8 +15,10 @@ if TYPE_CHECKING:  # rich is imported where a table is drawn: piped output never
 
 WHAT = {
     "council_notice": "council notice",
+    "committee": "committee",
     "respondent_response": "response window",
     "review": "review",
+    "appeal_decision": "appeal decision",
     "apology": "apology",
     "ban_ends": "ban ends",
     "record_expunges": "record clears",
