@@ -80,10 +80,11 @@ def _refuse_dirty(root: Path, paths: list[str]) -> None:
 
 
 class GitRefusedError(RefusedError):
-    """git (a hook, signing, identity) refused the commit; `git_output` keeps all it said."""
+    """git (a hook, signing, identity) refused the commit; `said` keeps all it said (a hook's
+    output included), which the CLI prints below the one-line error (SPEC §6)."""
 
     def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
-        self.git_output = (proc.stderr + proc.stdout).decode("utf-8", "replace")
+        self.said = (proc.stderr + proc.stdout).decode("utf-8", "replace")
         if proc.returncode < 0:  # killed: SIGXFSZ under `ulimit -f`, a memory limit, kill -9
             super().__init__(git.stopped(["commit"], -proc.returncode))
             return
