@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,13 +35,23 @@ def _unknown_reporter(ledger: LedgerRepo) -> tuple[str, int]:
 # --- output ------------------------------------------------------------------------------------
 
 
-def test_text_output_is_path_line_col_code_message(ledger: LedgerRepo) -> None:
-    path, line = _unknown_reporter(ledger)
-    run = ledger.coc("validate", "--at", AT, "--select", "CL010", expect=1)
-    assert run.stdout.splitlines() == [
-        f"{path}:{line}:1: CL010 reporter is not in people.yaml (add them with `coc person add`)",
-        "Found 1 error and 0 warnings.",
-    ]
+def test_text_output_is_path_line_col_severity_code_message(ledger: LedgerRepo) -> None:
+    """SPEC §6: the severity is a word, so that without colour (pre-commit, a CI log) a blocking
+    error is told from a warning."""
+    from conftest import new_report
+
+    case = new_report(ledger, "2026-01-10T09:00Z")  # the council is never told: a warning
+    path = f"cases/{case[4:8]}/{case}.yaml"
+    line = edit(ledger, path, "reporter: gina", "reporter: zed")
+    run = ledger.coc("validate", "--at", AT, "--select", "CL010", "--select", "CL060", expect=1)
+    assert run.stdout.splitlines()[0] == (
+        f"{path}:{line}:1: error CL010 reporter is not in people.yaml (add them with "
+        "`coc person add`)"
+    )
+    assert re.match(
+        rf"{path}:\d+:\d+: warning CL060 {case}: council notice overdue", run.stdout.splitlines()[1]
+    )
+    assert run.stdout.splitlines()[2:] == ["Found 1 error and 1 warning."]
 
 
 def test_json_output_has_the_spec_keys(ledger: LedgerRepo) -> None:
