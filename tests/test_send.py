@@ -135,14 +135,30 @@ class Received:
 
 @dataclass
 class Inbox:
-    """An aiosmtpd handler that keeps what it accepts, and refuses what it is told to."""
+    """An aiosmtpd handler that keeps what it accepts, and refuses what it is told to. Strict
+    as RFC 5321 wants a client to find a server: MAIL before EHLO is refused ("503 send HELO
+    first", aiosmtpd's own answer), and so is HELO (`ehlo_only`), so a client must say EHLO."""
 
     refuse_rcpt: str | None = None
     refuse_data: str | None = None
     accept: int | None = None
     """With refuse_data: how many messages to accept before refusing."""
+    ehlo_only: bool = True
     received: list[Received] = field(default_factory=list)
     logins: list[tuple[bytes, bytes]] = field(default_factory=list)
+    greetings: list[str] = field(default_factory=list)
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:  # fmt: skip
+        self.greetings.append("EHLO")
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server: Any, session: Any, envelope: Any, hostname: str) -> str:
+        self.greetings.append("HELO")
+        if self.ehlo_only:
+            return "502 5.5.1 this server speaks ESMTP: send EHLO"
+        session.host_name = hostname
+        return f"250 {server.hostname}"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # fmt: skip
         if address == self.refuse_rcpt:
@@ -489,6 +505,21 @@ def test_smtps_is_tls_from_the_start(
     use(monkeypatch, f"smtps://{USER}:{PASSWORD}@127.0.0.1:{port}")
     ledger.coc("notify", cases.warned, "--party", "offender", "--send")
     assert len(inbox.received) == 1 and inbox.logins == [(USER.encode(), PASSWORD.encode())]
+
+
+def test_smtps_without_a_login_says_ehlo_first(
+    ledger: LedgerRepo,
+    cases: Cases,
+    serve: Serve,
+    certificate: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RFC 5321: EHLO before MAIL, with or without a login (it once said nothing: 503)."""
+    inbox, port = serve(ssl_context=server_tls(certificate))
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    use(monkeypatch, f"smtps://127.0.0.1:{port}")
+    ledger.coc("notify", cases.warned, "--party", "offender", "--send")
+    assert inbox.greetings == ["EHLO"] and len(inbox.received) == 1
 
 
 def test_a_certificate_nobody_vouches_for_is_refused(
