@@ -19,6 +19,10 @@ from . import git, interrupts
 from .atomic import write_atomic
 from .git import _first_line, _out, git_dir, head_sha
 
+ACTION_VAR = "COC_ACTION"
+"""Set to the action's name (`sanction enact`) for the `git commit` of a `coc` action and so for
+its hooks: the strict pre-commit hook (`coc validate --strict`) then blocks only a warning the
+action adds (SPEC §6), so overdue duties can be cleared one action at a time."""
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
 _Old = dict[str, tuple[bytes, int] | None]  # path -> (bytes, mode) before the action, or None
@@ -200,7 +204,8 @@ def _apply(root: Path, change: ChangeSet) -> str:
             committing = True
             # a signal now goes to git, which cleans up after itself; coc waits to see the outcome
             commit = ["commit", "-q", "--no-edit", "-F", msg.name, *spec]
-            proc = git._git(root, *commit, check=False, wait=True, forward=True)
+            action = {ACTION_VAR: change.trailers.get("Coc-Action") or change.subject}
+            proc = git._git(root, *commit, check=False, wait=True, forward=True, env=action)
         new_head = _our_commit(root, old_head)
         if new_head is None:
             interrupts.poll()  # interrupted before the commit existed: roll back
