@@ -275,6 +275,20 @@ def test_the_offender_receives_the_decision_and_it_is_recorded(
     assert f"sent through smtp://127.0.0.1:{port} to Frank Example" in run.stdout
 
 
+def test_a_name_with_markup_is_sent_recorded_and_shown_once(
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
+) -> None:
+    """SPEC §4: the mail went out and the notice was committed, then printing the name raised
+    MarkupError (exit 3), and a retry mailed and recorded it twice. Now it prints as typed."""
+    inbox, _ = smtp
+    name = "Frank [/bold] [link=https://evil.example]Bob[/link] [x]"
+    ledger.coc("person", "edit", "frank", "--name", name)
+    head = ledger.head()
+    run = ledger.coc("notify", cases.warned, "--party", "offender", "--send")
+    assert len(inbox.received) == 1 and ledger.git("rev-parse", "HEAD~1").strip() == head
+    assert f"to {name} <frank@example.org>" in run.stdout.replace('"', "")
+
+
 def test_the_council_message_goes_to_every_member_not_conflicted(
     ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
 ) -> None:
