@@ -30,11 +30,8 @@ KeyPath = tuple[str | int, ...]
 
 def check_bidi_controls(ctx: Context) -> Iterator[Finding]:
     """SPEC §4: no bidirectional control character in any file of the ledger."""
-    files = [POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, *ctx.case_files]
-    files += [template_path(name) for name in TEMPLATE_NAMES]
-    for file in files:
-        if not ctx.wants(file):
-            continue
+    files = [POLICY_FILE, PEOPLE_FILE, SANCTIONS_FILE, *(template_path(n) for n in TEMPLATE_NAMES)]
+    for file in [*(f for f in files if ctx.wants(f)), *ctx.wanted_case_files]:
         text = ctx.ledger.text(file)
         if text is None or (text.isascii() and "\\" not in text):
             continue
