@@ -506,34 +506,24 @@ def test_starttls_is_used_when_the_server_offers_it(
     assert got.tls and inbox.logins == [(USER.encode(), PASSWORD.encode())]
 
 
-def test_smtps_is_tls_from_the_start(
+@pytest.mark.parametrize("login", [True, False])
+def test_smtps_is_tls_from_the_start_then_ehlo(
     ledger: LedgerRepo,
     cases: Cases,
     serve: Serve,
     certificate: Path,
     monkeypatch: pytest.MonkeyPatch,
+    login: bool,
 ) -> None:
+    """RFC 8314, then RFC 5321: EHLO before MAIL, with or without a login (without one it once
+    said nothing, and the server answered MAIL with 503)."""
     # aiosmtpd does not count implicit TLS as TLS for AUTH: it is told to offer AUTH anyway.
-    inbox, port = serve(login=True, ssl_context=server_tls(certificate), auth_require_tls=False)
+    inbox, port = serve(login=login, ssl_context=server_tls(certificate), auth_require_tls=False)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
-    use(monkeypatch, f"smtps://{USER}:{PASSWORD}@127.0.0.1:{port}")
-    ledger.coc("notify", cases.warned, "--party", "offender", "--send")
-    assert len(inbox.received) == 1 and inbox.logins == [(USER.encode(), PASSWORD.encode())]
-
-
-def test_smtps_without_a_login_says_ehlo_first(
-    ledger: LedgerRepo,
-    cases: Cases,
-    serve: Serve,
-    certificate: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """RFC 5321: EHLO before MAIL, with or without a login (it once said nothing: 503)."""
-    inbox, port = serve(ssl_context=server_tls(certificate))
-    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
-    use(monkeypatch, f"smtps://127.0.0.1:{port}")
+    use(monkeypatch, f"smtps://{f'{USER}:{PASSWORD}@' if login else ''}127.0.0.1:{port}")
     ledger.coc("notify", cases.warned, "--party", "offender", "--send")
     assert inbox.greetings == ["EHLO"] and len(inbox.received) == 1
+    assert inbox.logins == ([(USER.encode(), PASSWORD.encode())] if login else [])
 
 
 def test_a_certificate_nobody_vouches_for_is_refused(
