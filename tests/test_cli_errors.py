@@ -216,13 +216,20 @@ def install_hook(ledger: LedgerRepo, name: str, body: str) -> None:
 
 
 def test_a_pre_commit_hook_that_rejects_leaves_no_trace(ledger: LedgerRepo) -> None:
-    install_hook(ledger, "pre-commit", "echo 'ledger frozen for the audit' >&2; exit 1")
+    """SPEC §6: git's whole output (the hook's), indented, after the one-line error."""
+    hook = "echo 'ledger frozen for the audit' >&2; echo 'ask erin to lift it'; exit 1"
+    install_hook(ledger, "pre-commit", hook)
     head = ledger.head()
     files = sorted(
         p.relative_to(ledger.root) for p in ledger.root.rglob("*") if ".git" not in p.parts
     )
-    run = ledger.coc(*REPORT, "--at", "2026-01-10", expect=None)
-    one_line(run, 1, "git refused the commit", "ledger frozen for the audit")
+    run = ledger.coc(*REPORT, "--at", "2026-01-10", expect=1)
+    assert (run.stdout, run.stderr) == (
+        "",
+        "coc: error: git refused the commit: ledger frozen for the audit\n"
+        "    ledger frozen for the audit\n"
+        "    ask erin to lift it\n",
+    )
     untouched(ledger, head)
     assert (
         sorted(p.relative_to(ledger.root) for p in ledger.root.rglob("*") if ".git" not in p.parts)

@@ -111,8 +111,10 @@ def leftovers(root: Path, tmp: Path | None = None) -> list[str]:
 
 
 def one_line_error(run: Run) -> str:
+    """The one `coc: error:` line; below it only what git said, indented (SPEC §6)."""
     lines = [line for line in run.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("coc: error: "), run.stderr
+    assert lines[0].startswith("coc: error: "), run.stderr
+    assert all(line.startswith("    ") for line in lines[1:]), run.stderr
     return lines[0]
 
 

@@ -173,6 +173,8 @@ def test_decisions_to_the_offender_and_witnesses_never_name_an_anonymous_reporte
     for party in ("offender", "witnesses"):
         assert_not_named(drafted(capsys, m, case, party)[0])
     assert SENTINEL in drafted(capsys, m, case, "offended")[0]
+    apology = " ".join(drafted(capsys, m, case, "offender")[0].split())
+    assert "to the person offended (through the Council, as they asked not to be named)" in apology
 
 
 def test_a_public_offence_requires_a_public_apology(capsys: pytest.CaptureFixture[str]) -> None:
@@ -181,12 +183,20 @@ def test_a_public_offence_requires_a_public_apology(capsys: pytest.CaptureFixtur
     assert "by January 30, 2026" in out and "the apology must be public" in out
 
 
-def test_a_private_offence_requires_an_apology_to_every_witness(
+def test_a_private_offence_requires_an_apology_to_the_offended_and_every_witness(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """Proposed sanctions: "Apology to offended within 7 days required"; in a private setting
+    "an apology to all people who witnessed the offence will be sufficient"."""
     m, case, _ = a_warning(witnesses=("hank", "ivy"), setting="private")
     out, _ = drafted(capsys, m, case, "offender")
-    assert "to everyone who witnessed it is sufficient: Hank Example, Ivy Example" in out
+    assert (
+        "an apology to the person offended (Gina Example) and to everyone who witnessed it is "
+        "sufficient: Hank Example, Ivy Example." in " ".join(out.split())
+    )
+    m, case, _ = a_warning(setting="private")
+    out, _ = drafted(capsys, m, case, "offender")
+    assert "The apology is made to the person offended (Gina Example)." in " ".join(out.split())
 
 
 def test_each_witness_gets_their_own_message(capsys: pytest.CaptureFixture[str]) -> None:
@@ -251,11 +261,21 @@ def test_recording_the_report_shared_before_sharing_it_is_refused(ledger: Ledger
     assert ledger.head() == head and ledger.status() == ""
 
 
-def test_the_offended_is_told_only_once_something_is_decided() -> None:
+def test_the_offended_and_witnesses_are_told_only_once_something_is_decided() -> None:
     m = ledger()
-    case = received(m, "frank", "gina", (), RECEIVED)
-    with pytest.raises(RefusedError, match="nothing has been decided"):
-        notify.draft(m.snap, datetime.fromisoformat(NOW), case, "offended")
+    case = received(m, "frank", "gina", ("hank",), RECEIVED)
+    told = {"offended": "the offended is told", "witnesses": "the witnesses are told"}
+    for party, words in told.items():
+        with pytest.raises(RefusedError, match=f"nothing has been decided on {case} yet: {words} "):
+            notify.draft(m.snap, datetime.fromisoformat(NOW), case, party)
+
+
+def test_a_draft_waiting_for_the_councils_summary_says_who_reads_it() -> None:
+    m = ledger()
+    case = received(m, "frank", "zebulon", (), RECEIVED, anonymous_reporter=True)
+    words = "asked not to be named, so the reported person reads a summary the council writes"
+    with pytest.raises(RefusedError, match=words):
+        notify.draft(m.snap, datetime.fromisoformat(NOW), case, "offender")
 
 
 def test_an_unknown_party_is_bad_usage(ledger: LedgerRepo) -> None:

@@ -135,14 +135,30 @@ class Received:
 
 @dataclass
 class Inbox:
-    """An aiosmtpd handler that keeps what it accepts, and refuses what it is told to."""
+    """An aiosmtpd handler that keeps what it accepts, and refuses what it is told to. Strict
+    as RFC 5321 wants a client to find a server: MAIL before EHLO is refused ("503 send HELO
+    first", aiosmtpd's own answer), and so is HELO (`ehlo_only`), so a client must say EHLO."""
 
     refuse_rcpt: str | None = None
     refuse_data: str | None = None
     accept: int | None = None
     """With refuse_data: how many messages to accept before refusing."""
+    ehlo_only: bool = True
     received: list[Received] = field(default_factory=list)
     logins: list[tuple[bytes, bytes]] = field(default_factory=list)
+    greetings: list[str] = field(default_factory=list)
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:  # fmt: skip
+        self.greetings.append("EHLO")
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server: Any, session: Any, envelope: Any, hostname: str) -> str:
+        self.greetings.append("HELO")
+        if self.ehlo_only:
+            return "502 5.5.1 this server speaks ESMTP: send EHLO"
+        session.host_name = hostname
+        return f"250 {server.hostname}"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # fmt: skip
         if address == self.refuse_rcpt:
@@ -257,6 +273,20 @@ def test_the_offender_receives_the_decision_and_it_is_recorded(
     assert ledger.trailers()["Coc-Action"] == "notify"
     assert ledger.git("log", "-1", "--format=%s").strip() == f"notify {cases.warned} offender"
     assert f"sent through smtp://127.0.0.1:{port} to Frank Example" in run.stdout
+
+
+def test_a_name_with_markup_is_sent_recorded_and_shown_once(
+    ledger: LedgerRepo, cases: Cases, smtp: tuple[Inbox, int]
+) -> None:
+    """SPEC §4: the mail went out and the notice was committed, then printing the name raised
+    MarkupError (exit 3), and a retry mailed and recorded it twice. Now it prints as typed."""
+    inbox, _ = smtp
+    name = "Frank [/bold] [link=https://evil.example]Bob[/link] [x]"
+    ledger.coc("person", "edit", "frank", "--name", name)
+    head = ledger.head()
+    run = ledger.coc("notify", cases.warned, "--party", "offender", "--send")
+    assert len(inbox.received) == 1 and ledger.git("rev-parse", "HEAD~1").strip() == head
+    assert f"to {name} <frank@example.org>" in run.stdout.replace('"', "")
 
 
 def test_the_council_message_goes_to_every_member_not_conflicted(
@@ -476,19 +506,24 @@ def test_starttls_is_used_when_the_server_offers_it(
     assert got.tls and inbox.logins == [(USER.encode(), PASSWORD.encode())]
 
 
-def test_smtps_is_tls_from_the_start(
+@pytest.mark.parametrize("login", [True, False])
+def test_smtps_is_tls_from_the_start_then_ehlo(
     ledger: LedgerRepo,
     cases: Cases,
     serve: Serve,
     certificate: Path,
     monkeypatch: pytest.MonkeyPatch,
+    login: bool,
 ) -> None:
+    """RFC 8314, then RFC 5321: EHLO before MAIL, with or without a login (without one it once
+    said nothing, and the server answered MAIL with 503)."""
     # aiosmtpd does not count implicit TLS as TLS for AUTH: it is told to offer AUTH anyway.
-    inbox, port = serve(login=True, ssl_context=server_tls(certificate), auth_require_tls=False)
+    inbox, port = serve(login=login, ssl_context=server_tls(certificate), auth_require_tls=False)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
-    use(monkeypatch, f"smtps://{USER}:{PASSWORD}@127.0.0.1:{port}")
+    use(monkeypatch, f"smtps://{f'{USER}:{PASSWORD}@' if login else ''}127.0.0.1:{port}")
     ledger.coc("notify", cases.warned, "--party", "offender", "--send")
-    assert len(inbox.received) == 1 and inbox.logins == [(USER.encode(), PASSWORD.encode())]
+    assert inbox.greetings == ["EHLO"] and len(inbox.received) == 1
+    assert inbox.logins == ([(USER.encode(), PASSWORD.encode())] if login else [])
 
 
 def test_a_certificate_nobody_vouches_for_is_refused(

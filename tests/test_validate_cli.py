@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,13 +35,23 @@ def _unknown_reporter(ledger: LedgerRepo) -> tuple[str, int]:
 # --- output ------------------------------------------------------------------------------------
 
 
-def test_text_output_is_path_line_col_code_message(ledger: LedgerRepo) -> None:
-    path, line = _unknown_reporter(ledger)
-    run = ledger.coc("validate", "--at", AT, "--select", "CL010", expect=1)
-    assert run.stdout.splitlines() == [
-        f"{path}:{line}:1: CL010 reporter is not in people.yaml (add them with `coc person add`)",
-        "Found 1 error and 0 warnings.",
-    ]
+def test_text_output_is_path_line_col_severity_code_message(ledger: LedgerRepo) -> None:
+    """SPEC §6: the severity is a word, so that without colour (pre-commit, a CI log) a blocking
+    error is told from a warning."""
+    from conftest import new_report
+
+    case = new_report(ledger, "2026-01-10T09:00Z")  # the council is never told: a warning
+    path = f"cases/{case[4:8]}/{case}.yaml"
+    line = edit(ledger, path, "reporter: gina", "reporter: zed")
+    run = ledger.coc("validate", "--at", AT, "--select", "CL010", "--select", "CL060", expect=1)
+    assert run.stdout.splitlines()[0] == (
+        f"{path}:{line}:1: error CL010 reporter is not in people.yaml (add them with "
+        "`coc person add`)"
+    )
+    assert re.match(
+        rf"{path}:\d+:\d+: warning CL060 {case}: council notice overdue", run.stdout.splitlines()[1]
+    )
+    assert run.stdout.splitlines()[2:] == ["Found 1 error and 1 warning."]
 
 
 def test_json_output_has_the_spec_keys(ledger: LedgerRepo) -> None:
@@ -165,6 +176,40 @@ def test_validate_never_imports_the_round_trip_yaml_library(ledger: LedgerRepo) 
 
 
 # --- schemas, CI, editors, pre-commit ----------------------------------------------------------------
+
+
+def test_the_strict_hook_blocks_only_a_warning_a_coc_action_adds(ledger: LedgerRepo) -> None:
+    """SPEC §6: the strict pre-commit hook never blocks a `coc` action that adds no warning, so
+    two overdue council notices are cleared one action at a time; it still blocks a commit made
+    by hand while a warning stands, and an action that adds one (git's whole output shown)."""
+    from conftest import new_report
+
+    first = new_report(ledger, "2026-01-10T09:00Z")  # two council notices, both overdue
+    new_report(ledger, "2026-01-12T09:00Z", respondent="hank", reporter="ivy")
+    coc = f'"{sys.executable}" -c "from cocledger.cli.launch import run; run()"'
+    hook = ledger.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nexec {coc} validate --strict --at 2026-03-01\n")
+    hook.chmod(0o755)
+    head = ledger.head()
+    ledger.coc("report", "notify-council", first, "--at", "2026-01-10T10:00Z")
+    assert ledger.git("rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    by_hand = subprocess.run(
+        ["git", "commit", "--allow-empty", "-qm", "a note"], cwd=ledger.root, capture_output=True
+    )
+    assert by_hand.returncode == 1 and b"warning CL060" in by_hand.stderr  # git: hooks to stderr
+    head = ledger.head()
+    args = ("--respondent", "gina", "--reporter", "frank", "--summary", "Insults in chat")
+    run = ledger.coc("report", "new", *args, "--at", "2026-01-20T09:00Z", expect=1)
+    said = run.stderr.splitlines()
+    assert said[0].startswith("coc: error: git refused the commit: ")
+    assert re.search(
+        r"^    cases/2026/COC-2026-0003\.yaml:\d+:\d+: warning CL060 ", run.stderr, re.M
+    )
+    assert (
+        "    1 warning was there before this `coc` action (report new): the strict hook blocks "
+        "only a warning an action adds."
+    ) in said
+    assert (ledger.head(), ledger.status()) == (head, "")
 
 
 def test_schema_writes_the_four_file_kinds(ledger: LedgerRepo, tmp_path: Path) -> None:

@@ -331,7 +331,9 @@ def _people_with_an_unclosed_quote(ledger: LedgerRepo) -> int:
 def test_validate_points_every_format_at_the_unclosed_quote(ledger: LedgerRepo) -> None:
     line = _people_with_an_unclosed_quote(ledger)
     text = ledger.coc("validate", expect=1).stdout
-    assert f"people.yaml:{line}:11: CL001 YAML syntax: while scanning a quoted scalar " in text
+    assert (
+        f"people.yaml:{line}:11: error CL001 YAML syntax: while scanning a quoted scalar " in text
+    )
     [problem] = [
         p
         for p in ledger.coc("validate", "--format", "json", expect=1).json["problems"]
@@ -362,10 +364,13 @@ def test_validate_and_the_other_commands_refuse_an_alias_and_a_deep_list(
     ledger: LedgerRepo,
 ) -> None:
     (ledger.root / "people.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
-    assert "people.yaml:1:9: CL005 a YAML anchor" in ledger.coc("validate", expect=1).stdout
+    assert "people.yaml:1:9: error CL005 a YAML anchor" in ledger.coc("validate", expect=1).stdout
     assert "people.yaml:1: a YAML anchor" in ledger.coc("case", "list", expect=2).stderr
     (ledger.root / "people.yaml").write_text("people: " + "[" * 999 + "]" * 999 + "\n")
-    assert "people.yaml:1:72: CL006 nested more than 64" in ledger.coc("validate", expect=1).stdout
+    assert (
+        "people.yaml:1:72: error CL006 nested more than 64"
+        in ledger.coc("validate", expect=1).stdout
+    )
     assert "people.yaml:1: nested more than 64" in ledger.coc("due", expect=2).stderr
 
 
@@ -384,7 +389,8 @@ def test_a_byte_that_is_not_utf8_is_a_located_line_for_every_command(ledger: Led
     raw = "".join(lines).encode("utf-8").replace(b"Dan Example", b"Dan Ex\xe9mple", 1)
     (ledger.root / "people.yaml").write_bytes(raw)
     assert (
-        f"people.yaml:{i + 1}:17: CL001 not UTF-8 text" in ledger.coc("validate", expect=1).stdout
+        f"people.yaml:{i + 1}:17: error CL001 not UTF-8 text"
+        in ledger.coc("validate", expect=1).stdout
     )
     run = ledger.coc("person", "show", "frank", expect=2)
     assert run.stderr == (

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 
 class CocError(Exception):
-    """Refused by the policy or problems found: exit 1. The message says what to do."""
+    """Refused by the policy or problems found: exit 1. The message says what to do; `said` is
+    what another program answered (git's whole output), shown indented below it."""
 
     exit_code = 1
+    said = ""
 
 
 class RefusedError(CocError):

@@ -44,3 +44,22 @@ def check(
     finally:
         if history is not None:
             history.close()
+
+
+def at_head(root: Path, moment: datetime) -> list[Problem]:
+    """What the checks report at `moment` of the ledger as HEAD holds it (none without a commit
+    or a ledger there): what a commit being made (in its pre-commit hook) is compared with."""
+    from .checks import Context, run
+    from .store import git, repository
+    from .store.files import GitTree
+
+    if git.head_sha(root) is None:
+        return []
+    tree = GitTree(root, "HEAD")
+    try:
+        repo = repository.Repository(root, trust_written=False, source=tree)
+        if repo.ledger.policy is None:
+            return []
+        return run(Context(moment, repo.ledger))  # case files read from the tree as checked
+    finally:
+        tree.close()

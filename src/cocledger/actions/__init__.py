@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..core import rules, transitions
+from ..core import bidi, rules, transitions
 from ..core.change import Change
 from ..core.fields import LIMITS
 from ..core.gate import ask, permit
@@ -107,7 +107,9 @@ def parties_of(sanction: Sanction) -> tuple[str, str]:
 def text(value: str | None, flag: str, limit: str) -> str | None:
     """Free text a person typed, kept exactly as given (a pasted log keeps its tabs), but for a
     one-line name, which is stripped; blank or longer than `LIMITS[limit]` is refused with the
-    flag's name (None stays None: the flag was not given)."""
+    flag's name (None stays None: the flag was not given), and so is a bidirectional control
+    character (SPEC §4: names, handles and conduct texts; every text here, since `coc validate`
+    reports one in any file, CL092)."""
     if value is None:
         return None
     if not value.strip():
@@ -116,6 +118,15 @@ def text(value: str | None, flag: str, limit: str) -> str | None:
     most = LIMITS[limit]
     if len(kept) > most:
         raise UsageError(f"{flag} is {len(kept):,} characters long: at most {most:,}")
+    hidden = next(bidi.found(kept), None)
+    if hidden is not None:
+        index, char = hidden
+        raise RefusedError(
+            f"{flag} holds {bidi.named(char)} at character {index + 1}: a bidirectional control "
+            "makes text show in another order than it is stored (a name could read as another "
+            "on the published page or in an e-mail); remove it",
+            "CL092",
+        )
     return kept
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.problems import Problem
-from . import computed, decisions, expunges, gate, history, process, records
+from . import characters, computed, decisions, expunges, gate, history, process, records
 from .context import Context, Finding
 
 ERROR = "error"
@@ -80,6 +80,7 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL089": (history.check_status_history, ERROR, "Status changed without its recorded step"),
     "CL090": (expunges.check_expunge_due, ERROR, "Tombstone made before it was due"),
     "CL091": (history.check_rewritten_history, ERROR, "History since the base rewritten"),
+    "CL092": (characters.check_bidi_controls, ERROR, "Bidirectional control character"),
 }
 
 

@@ -117,14 +117,18 @@ class Context:
         return self.scope
 
     @cached_property
+    def wanted_case_files(self) -> list[str]:
+        """The case files whose problems are wanted, parsed or not, in order (a scope that
+        names its case files is not matched against a listing of every one)."""
+        if self.scope is not None and CASES_DIR + "/" not in self.scope:
+            return sorted(f for f in self.scope if f.startswith(CASES_DIR + "/"))
+        return [f for f in self.case_files if self.wants(f)]
+
+    @cached_property
     def cases(self) -> list[tuple[str, Case]]:
         """The parsed case files whose problems are wanted, in order."""
-        if self.scope is not None and CASES_DIR + "/" not in self.scope:
-            files = sorted(f for f in self.scope if f.startswith(CASES_DIR + "/"))
-        else:
-            files = [f for f in self.case_files if self.wants(f)]
         found = []
-        for file in files:
+        for file in self.wanted_case_files:
             case = self.ledger.case_in(file)
             if case is not None:
                 found.append((file, case))

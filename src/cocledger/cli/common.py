@@ -149,10 +149,12 @@ def act(
     action: Action,
     as_json: bool,
     then: Callable[[Outcome, Snapshot, datetime], Outcome] | None = None,
+    also: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Run one action under the ledger's lock: read the ledger, and have `actions.perform`
     identify the git author, ask the gate, decide and check the result; `then` (the e-mail of
-    `notify --send`) runs once it is decided, before the commit."""
+    `notify --send`) runs once it is decided, before the commit; `also` prints more of the
+    outcome after its lines (`sanction propose`'s table)."""
     from ..actions.perform import perform
     from ..store import git, repository
 
@@ -168,9 +170,38 @@ def act(
         sha = repo.commit(outcome.change, outcome.clean) if outcome.change is not None else None
         if sha is not None and cases + sanctions:
             outcome = _provisional(root, cases + sanctions, outcome)
-    show(outcome, sha, as_json)
+    reported(sha, lambda: _shown(outcome, sha, as_json, also))
     _told_of_late_signal(sha)
     return outcome
+
+
+def _shown(
+    outcome: Outcome, sha: str | None, as_json: bool, also: Callable[[Outcome], None] | None
+) -> None:
+    show(outcome, sha, as_json)
+    if also is not None and not as_json:
+        also(outcome)
+
+
+def reported(sha: str | None, report: Callable[[], None]) -> None:
+    """Print what a committed action did. Once its commit exists the action is done (SPEC §5):
+    a failure to print it must not exit non-zero, which would invite a retry that records it
+    (or sends its e-mail) twice; it is said on stderr instead, with the commit to look at."""
+    try:
+        report()
+    except BrokenPipeError:  # a reader who left: exit 0 anyway (`failure`)
+        raise
+    except Exception as exc:
+        if sha is None:
+            raise
+        if debug():
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(
+            f"coc: the action was committed ({sha[:12]}), but printing its report failed "
+            f"({type(exc).__name__}): it is kept, see `coc log`; do not run it again\n"
+        )
 
 
 def _provisional(root: Path, new: list[str], outcome: Outcome) -> Outcome:
@@ -264,6 +295,7 @@ def failure(exc: BaseException) -> int | None:
         message, code = interrupts.STOPPED, interrupted
     elif isinstance(exc, CocError):
         message, code = str(exc), exc.exit_code
+        message += "".join(f"\n    {line}" for line in exc.said.rstrip().splitlines())
     elif debug():
         return None
     else:
@@ -271,5 +303,7 @@ def failure(exc: BaseException) -> int | None:
         code = 3
     from typer import echo  # click's echo, as for typer's own messages (on an error only)
 
-    echo(f"coc: error: {message}", err=True)
+    from ..output.console import visible
+
+    echo(visible(f"coc: error: {message}"), err=True)
     return code

@@ -219,7 +219,7 @@ def _send(
             f"{exc} — the message(s) were sent but not recorded: record them with "
             f"`coc notify {case} --party {party}` (without --send)"
         )
-        after.exit_code = exc.exit_code
+        after.exit_code, after.said = exc.exit_code, exc.said
         raise after from None
 
 

@@ -10,6 +10,7 @@ from .common import act, parse_day, snapshot
 from .options import AtOpt, CaseArg, JsonOpt, Kind, LedgerOpt, SanctionArg
 
 if TYPE_CHECKING:
+    from ..core.change import Outcome
     from ..core.durations import Duration
 
 
@@ -80,18 +81,21 @@ def propose(
     if kind is not None:
         conduct_given(kind, conduct)  # up front, before the ledger is even read
     length = _duration(duration, "--duration")
-    outcome = act(
+    act(
         ledger,
         at,
         "sanction propose",
         lambda s, a, w: action(s, a, w, case, kind, length, deviation_reason, conduct),
         as_json,
+        also=_proposal_table,
     )
-    if not as_json:
-        from ..output import tables
-        from ..output.console import console
 
-        tables.sanction(console(), dict(outcome.data))
+
+def _proposal_table(outcome: Outcome) -> None:
+    from ..output import tables
+    from ..output.console import console
+
+    tables.sanction(console(), dict(outcome.data))
 
 
 def vote(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import act, parse_day, show
+from .common import act, parse_day, reported, show
 from .options import AtOpt, EmailOpt, JsonOpt, LedgerOpt, PersonArg
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def init(
                 "`user.email` (or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL), then run `coc init` again"
             ) from None
         raise
-    show(outcome, sha, as_json)
+    reported(sha, lambda: show(outcome, sha, as_json))
     _editor_settings(editor, in_folder)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +13,8 @@ from .common import resolve_at, root_of
 from .options import AtOpt, CheckFormat, LedgerOpt
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ..core.models import Policy
     from ..core.problems import Problem
 
@@ -44,7 +47,12 @@ def validate(
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Warnings count too: exit 1 if there is any.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Warnings count too: exit 1 if there is any (in a `coc` action's commit hook: "
+            "any the action adds).",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     ledger: LedgerOpt = None,
@@ -68,28 +76,71 @@ def validate(
         raise UsageError(f"--select {unknown[0]}: no check has that code (see docs/checks.md)")
     root = root_of(ledger)
     bar = _Bar()
+    moments: list[datetime] = []
+
+    def moment(policy: Policy | None) -> datetime:
+        moments.append(resolve_at(at, policy or _utc_policy(), action=False))
+        return moments[-1]
+
     try:
-        files, found = check(
-            root,
-            base,
-            lambda policy: resolve_at(at, policy or _utc_policy(), action=False),
-            select or [],
-            bar,
-        )
+        files, found = check(root, base, moment, select or [], bar)
     finally:
         bar.close()
     problems = _from_top(root, found)
     if at is None and not select and not any(p.severity == "error" for p in problems):
         files.note_clean()  # what the next action would find again (`store.clean`)
     failing = [p for p in problems if p.severity == "error" or strict]
+    before: list[Problem] = []
+    from ..store.commit import ACTION_VAR
+
+    if strict and os.environ.get(ACTION_VAR) and moments:
+        before, failing = _added_by_the_action(root, problems, moments[0], select or [])
     if fmt == "json":
         diagnostics.as_json(problems, not failing)
     elif fmt == "github":
         diagnostics.as_github(problems)
     else:
         diagnostics.as_text(problems)
+        if before:
+            _say_they_were_there(len(before))
     if failing:
         raise typer.Exit(1)
+
+
+def _added_by_the_action(
+    root: Path, problems: list[Problem], moment: datetime, select: list[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """SPEC §6: the strict pre-commit hook never blocks a `coc` action that adds no warning.
+    In the hook of a `coc` action's commit (`COC_ACTION`, set by `store.commit` for its `git
+    commit`), a warning blocks only when the ledger as HEAD holds it, judged at the same moment,
+    has no such warning (same code, file and message: a line may move). Returns the warnings
+    that were there before, and what blocks: every error, and the warnings the action adds."""
+    from collections import Counter
+
+    from ..checks import selected
+    from ..validation import at_head
+
+    head = [p for p in _from_top(root, at_head(root, moment)) if selected(p.code, select)]
+    there = Counter((p.code, p.file, p.message) for p in head if p.severity == "warning")
+    before, failing = [], []
+    for p in problems:
+        key = (p.code, p.file, p.message)
+        if p.severity == "warning" and there[key] > 0:
+            there[key] -= 1
+            before.append(p)
+        else:
+            failing.append(p)
+    return before, failing
+
+
+def _say_they_were_there(count: int) -> None:
+    from ..store.commit import ACTION_VAR
+
+    what = "warning was" if count == 1 else "warnings were"
+    typer.echo(
+        f"{count} {what} there before this `coc` action ({os.environ.get(ACTION_VAR)}): the "
+        "strict hook blocks only a warning an action adds."
+    )
 
 
 def _from_top(root: Path, problems: list[Problem]) -> list[Problem]:

@@ -107,8 +107,9 @@ def template_for(
             return "reinstatement"
         return "decision_offender"
     if subject is None:
+        told = "the witnesses are" if party == "witnesses" else f"the {party} is"
         raise RefusedError(
-            f"nothing has been decided on {case.id} yet: the {party} is told of the council's "
+            f"nothing has been decided on {case.id} yet: {told} told of the council's "
             "decisions (a sanction enacted, an appeal decided)"
         )
     return "decision_offended" if party == "offended" else "witnesses"
@@ -230,9 +231,9 @@ def compose(
 
 def _no_shared_summary(case: Case, party: str, name: str) -> str:
     """Why an anonymous report's draft waits for the council's summary, and what to do."""
-    reader = "reported person" if party == "offender" else "witnesses"
+    reader = "reported person reads" if party == "offender" else "witnesses read"
     why = (
-        f"the reporter of {case.id} asked not to be named, so the {reader} read a summary the "
+        f"the reporter of {case.id} asked not to be named, so the {reader} a summary the "
         "council writes for them, never the report"
     )
     if case.first("shared") is None:

@@ -19,6 +19,7 @@ from .wording import long_date, ordinal, sanction_text, stage
 ANONYMOUS = "a member of the community who asked not to be named"
 HIDDEN_FROM = ("offender", "witnesses")
 """The parties an anonymous reporter is never named to: the reported person and the witnesses."""
+OFFENDED_THROUGH_COUNCIL = "through the Council, as they asked not to be named"
 ANONYMITY = (
     "The person who reported it asked not to be named, so what follows is the Council's summary "
     "of the report, written for you."
@@ -50,28 +51,44 @@ def decision(sanction: Sanction) -> str:
 
 
 def apology_paragraph(
-    policy: Policy, case: Case, sanction: Sanction, witness_names: str | None
+    policy: Policy,
+    case: Case,
+    sanction: Sanction,
+    offended: str | None = None,
+    witness_names: str | None = None,
 ) -> str:
-    """Proposed sanctions, 1st offence: public if the offence was public, else to every witness."""
+    """Proposed sanctions, 1st offence: "Apology to offended within 7 days required": public if
+    the offence was committed in public, otherwise to the offended and all who witnessed it.
+    `offended` and `witness_names` (the offender's message only) say who they are."""
     if sanction.status != "enacted" or sanction.apology_due is None or sanction.apology:
         return ""
     text = (
         f"An apology to the offended is required within {policy.deadlines.apology}, "
         f"by {long_date(sanction.apology_due)}. "
     )
+    who = f" ({offended})" if offended else ""
     if case.setting == "public":
         text += "Because the offence was committed in public, the apology must be public."
     elif case.witnesses:
         names = f": {witness_names}" if witness_names else ""
         text += (
-            "Because the offence happened in a private setting, an apology to everyone who "
-            f"witnessed it is sufficient{names}."
+            f"Because the offence happened in a private setting, an apology to the person "
+            f"offended{who} and to everyone who witnessed it is sufficient{names}."
         )
     else:
-        text += "The apology is made to the person offended."
+        text += f"The apology is made to the person offended{who}."
     if rules.rung_for(policy, sanction.offence).refusal_escalates:
         text += " Should the apology be refused, the sanction is escalated to the next offence."
     return text
+
+
+def _apology_to(case: Case, party: str, facts: dict[str, str]) -> tuple[str | None, str | None]:
+    """Whom the offender apologises to, named in their message only: the offended (the
+    reporter; of an anonymous report, through the Council) and the witnesses."""
+    if party != "offender":
+        return None, None
+    offended = OFFENDED_THROUGH_COUNCIL if case.anonymous_reporter else facts["reporter_name"]
+    return offended or None, facts["witness_names"] or None
 
 
 def ban_paragraph(policy: Policy, sanction: Sanction, theirs: Sequence[Sanction], day: date) -> str:
@@ -206,9 +223,7 @@ def values(
             "expunges_on": long_date(rules.leaves_record_on(policy, theirs, sanction, day)),
             "apology_due": long_date(sanction.apology_due),
             "decision": decision(sanction),
-            "apology": apology_paragraph(
-                policy, case, sanction, facts["witness_names"] if party == "offender" else None
-            ),
+            "apology": apology_paragraph(policy, case, sanction, *_apology_to(case, party, facts)),
             "ban_terms": ban_paragraph(policy, sanction, theirs, day),
             "appeal": appeal_paragraph(policy, sanction) if party == "offender" else "",
         }

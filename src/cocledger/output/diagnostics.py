@@ -1,4 +1,4 @@
-"""`coc validate`'s problems as text (ruff-style `path:line:col: CODE message`), JSON or GitHub
+"""`coc validate`'s problems as text (`path:line:col: error|warning CODE message`), JSON or GitHub
 workflow annotations (SPEC §6)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.problems import Problem
-from .console import console, emit_json
+from .console import console, emit_json, literal, visible
 
 
 def as_json(problems: Sequence[Problem], ok: bool) -> None:
@@ -20,16 +20,16 @@ def _count(n: int, what: str) -> str:
 
 
 def as_text(problems: Sequence[Problem]) -> None:
-    """ruff-style lines, `path:line:col: CODE message`, coloured only on a terminal."""
-    from rich.text import Text
-
+    """SPEC §6: `path:line:col: error|warning CODE message`, coloured only on a terminal; the
+    severity is a word, so that without colour (pre-commit, a CI log) an error is told from a
+    warning."""
     out: Any = console()
     for p in problems:
-        line = Text()
-        line.append(f"{p.file}:{p.line}:{p.col}:", style="bold")
+        line = literal(f"{p.file}:{p.line}:{p.col}:", "bold")
+        colour = "bold red" if p.severity == "error" else "bold yellow"
         line.append(" ")
-        line.append(p.code, style="bold red" if p.severity == "error" else "bold yellow")
-        line.append(f" {p.message}")
+        line.append(f"{p.severity} {p.code}", colour)
+        line.append(f" {visible(p.message)}")
         out.print(line)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors

@@ -16,6 +16,7 @@ from datetime import date
 
 from ..core.bans import COLUMNS, NO_ACTIVE_BANS, PublishedBan
 from ..core.wording import long_date
+from .console import visible
 
 # --- escaping -----------------------------------------------------------------------------------
 
@@ -31,8 +32,14 @@ _MD_REFERENCE = {".": "&#46;", ":": "&#58;", "@": "<!-- -->&#64;"}
 
 
 def _one_line(text: str) -> str:
-    """A table cell is one line: newlines and runs of spaces become one space."""
-    return " ".join(text.split())
+    """A table cell is one line: newlines and runs of spaces become one space; a control
+    character shows as its code (`visible`), as in the terminal (SPEC §4)."""
+    return " ".join(visible(text).split())
+
+
+def _html(text: str) -> str:
+    """HTML-escaped text, control characters shown as their codes."""
+    return html.escape(visible(text))
 
 
 def rst_escape(text: str) -> str:
@@ -136,7 +143,7 @@ tbody th{font-weight:600}
 def render_html(rows: Sequence[PublishedBan], as_of: date, community: str) -> str:
     """A self-contained page: escaped text, a captioned table with header scopes, a viewport for
     phones, dark-mode colours, no external resources, and the day it is correct for."""
-    e = html.escape
+    e = _html
     title = f"Active bans — {community}" if community else "Active bans"
     when = f'<time class="as-of-date" datetime="{as_of.isoformat()}">{long_date(as_of)}</time>'
     parts = [
@@ -174,7 +181,7 @@ def render_html(rows: Sequence[PublishedBan], as_of: date, community: str) -> st
 
 def _html_head_and_body(rows: Sequence[PublishedBan]) -> list[str]:
     """The table's header and rows, every value escaped; the name is the row's header."""
-    e = html.escape
+    e = _html
     return [
         "<thead>",
         "<tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in COLUMNS) + "</tr>",

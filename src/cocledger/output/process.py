@@ -1,11 +1,13 @@
 """Human output of `coc due` and `coc log`: a rich table on a terminal, aligned plain text when
-piped (one line per item, so grep and less work), overdue items first and marked in words."""
+piped (one line per item, so grep and less work), overdue items first and marked in words. Every
+value from the ledger is shown as typed: `Text` in a table, `visible` in plain lines (SPEC §4)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .console import literal, visible
 from .when import shown as when
 
 if TYPE_CHECKING:  # rich is imported where a table is drawn: piped output never loads it
@@ -44,7 +46,10 @@ def due_rows(
             item.get("detail", ""),
         ]
         mark = "OVERDUE" if item["overdue"] else ""
-        rows.append((mark, cells, item.get("command", ""), list(item.get("checklist", []))))
+        checklist = [visible(entry) for entry in item.get("checklist", [])]
+        rows.append(
+            (mark, [visible(c) for c in cells], visible(item.get("command", "")), checklist)
+        )
     return rows
 
 
@@ -94,9 +99,7 @@ def due_text(items: Sequence[dict[str, Any]], as_of: str, zone: str | None = Non
 
 
 def _detail(cells: list[str], command: str, checklist: list[str]) -> Text:
-    from rich.text import Text
-
-    detail = Text(cells[-1])
+    detail = literal(cells[-1])
     for entry in checklist:
         detail.append(f"\n☐ {entry}")
     if command:
@@ -114,7 +117,7 @@ def _due_wide(table: Table, rows: list[tuple[str, list[str], str, list[str]]]) -
             Text(f" {mark} ", style="bold white on red") if mark else Text(""),
             Text(cells[0], style="bold red" if mark else ""),
             Text(cells[1], style="bold"),
-            *(Text(c) for c in cells[2:5]),
+            *(literal(c) for c in cells[2:5]),
             _detail(cells, command, checklist),
         )
 
@@ -145,13 +148,16 @@ def log_rows(entries: Sequence[dict[str, Any]]) -> list[list[str]]:
     step reads as what it is."""
     return [
         [
-            when(e["at"]),
-            when(e.get("recorded_at")),
-            e["actor"] or f"({e['author']})",
-            e["action"] or "(edit without coc)",
-            e["case"] or "-",
-            e["sanction"] or "-",
-            e["subject"],
+            visible(cell)
+            for cell in (
+                when(e["at"]),
+                when(e.get("recorded_at")),
+                e["actor"] or f"({e['author']})",
+                e["action"] or "(edit without coc)",
+                e["case"] or "-",
+                e["sanction"] or "-",
+                e["subject"],
+            )
         ]
         for e in entries
     ]
@@ -165,17 +171,16 @@ def log_text(entries: Sequence[dict[str, Any]]) -> str:
 def log(console: Console, entries: Sequence[dict[str, Any]], title: str) -> None:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     if not entries or not console.is_terminal:
         console.file.write(log_text(entries))
         return
     rows = log_rows(entries)
-    table = Table(box=box.SIMPLE_HEAVY, title=title, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAVY, title=literal(title), title_justify="left")
     for header in LOG_HEADERS:
         table.add_column(header, overflow="fold")
     for cells in rows:
-        table.add_row(*(Text(c) for c in cells))
+        table.add_row(*(literal(c) for c in cells))
     console.print(table)
 
 
@@ -220,7 +225,7 @@ def notice(drafted: Any, as_json: bool) -> None:
     parts = []
     for message in drafted.drafts:
         to = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in message.to)
-        parts.append(f"To: {to}\n{message.text}")
+        parts.append(visible(f"To: {to}\n{message.text}"))
     sys.stdout.write("\n-----\n\n".join(parts) or "No one to send it to.\n")
     if drafted.withheld:
         sys.stdout.flush()

@@ -56,22 +56,23 @@ def _percent_text(value: Any) -> str:
 
 def render_text(console: Any, report: dict[str, Any]) -> None:
     """Terminal output: one table per group, with a bar for every count that may be shown."""
-    from rich.markup import escape
+    from .console import literal
 
-    community = escape(report["community"])
-    console.print(f"[bold]Code of Conduct transparency report: {community}[/]")
+    console.print(literal(f"Code of Conduct transparency report: {report['community']}", "bold"))
     console.print(period_line(report))
-    console.print(f"Reports received: [bold]{report['reports_received']}[/]")
+    received = literal("Reports received: ")
+    received.append(str(report["reports_received"]), "bold")
+    console.print(received)
     for title, key, label_key, count_key, total_key in GROUPS:
         rows = [(row[label_key], row[count_key]) for row in report[key]]
         total = (TOTAL_LABELS[total_key], report[total_key]) if total_key else None
         console.print(_bar_table(title, rows, total))
-    console.print(
-        f"Median days from receipt to decision: [bold]{_median_text(report['median_days_to_decision'])}[/]"
-    )
+    median = literal("Median days from receipt to decision: ")
+    median.append(_median_text(report["median_days_to_decision"]), "bold")
+    console.print(median)
     shares = [(row["label"], row["percent"]) for row in report["deadlines_met"]]
     console.print(_bar_table("Deadlines met", shares, None, scale=100, percent=True))
-    console.print(f"[dim]{escape(rule_line(report))}[/]")
+    console.print(literal(rule_line(report), "dim"))
 
 
 def _bar_table(
@@ -83,8 +84,9 @@ def _bar_table(
 ) -> Any:
     from rich import box
     from rich.bar import Bar
-    from rich.markup import escape
     from rich.table import Table
+
+    from .console import literal
 
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAVY, show_header=False)
     table.add_column(ratio=2)
@@ -94,10 +96,10 @@ def _bar_table(
     for label, value in rows:
         bar: Any = Bar(largest, 0, value, width=30) if isinstance(value, int) and value else ""
         text = _percent_text(value) if percent else str(value)
-        table.add_row(escape(str(label)), text, bar)
+        table.add_row(literal(label), text, bar)
     if total:
         table.add_section()
-        table.add_row(f"[bold]{total[0]}[/]", f"[bold]{total[1]}[/]", "")
+        table.add_row(literal(total[0], "bold"), literal(total[1], "bold"), "")
     return table
 
 

@@ -1,7 +1,7 @@
 """Human output through rich: panels and tables for the query commands.
 
-Every value from the ledger goes in as `Text`, never as markup: a name or a note with `[/]` in
-it is shown as written, not interpreted.
+Every value from the ledger goes in as `Text` (`console.literal`), never as markup: a name or a
+note with `[/]` in it is shown as written, not interpreted (SPEC §4 Commands).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, RenderableType
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .console import literal
 from .when import shown as when
 
 
@@ -32,15 +32,15 @@ def _table(console: Console, *columns: str, title: str | None = None) -> Table:
 
 def _framed(console: Console, body: RenderableType, title: str) -> None:
     """A panel on a terminal; piped, its title on a line of its own, then its text."""
-    if console.is_terminal:
-        console.print(Panel(body, title=title, title_align="left", expand=False))
+    if console.is_terminal:  # a str title would be read as markup by the panel
+        console.print(Panel(body, title=literal(title), title_align="left", expand=False))
         return
-    console.print(title)
+    console.print(literal(title))
     console.print(body)
 
 
 def _row(table: Table, *values: Any) -> None:
-    table.add_row(*(Text("" if v is None else str(v)) for v in values))
+    table.add_row(*(literal(v) for v in values))
 
 
 def sanction_line(s: dict[str, Any]) -> str:
@@ -69,15 +69,17 @@ def sanctions_table(console: Console, rows: list[dict[str, Any]], title: str) ->
 def person(console: Console, view: dict[str, Any]) -> None:
     nxt = view["next_sanction"]
     ban = view["active_ban"]
-    lines = [
-        f"[bold]{escape(view['name'])}[/] ({view['person']})",  # a name is text, not markup
-        f"Offences on record: [bold]{view['offences_on_record']}[/]",
-        f"A new offence would be the [bold]{_ordinal(view['next_offence'])}[/]: "
-        f"{nxt['kind'].replace('_', ' ')}{' of ' + nxt['duration'] if nxt['duration'] else ''}",
-        f"Active ban: {ban['sanction'] + ' until ' + (ban['ends_on'] or 'lifetime') if ban else 'none'}",
-        f"Record clears on: {view['record_clears_on'] or ('never (lifetime ban)' if any(s['kind'] == 'lifetime_ban' for s in view['record']) else '-')}",
-    ]
-    parts: list[Any] = ["\n".join(lines)]
+    shown = literal(view["name"], "bold")
+    shown.append(f" ({view['person']})\nOffences on record: ")
+    shown.append(str(view["offences_on_record"]), "bold")
+    shown.append("\nA new offence would be the ")
+    shown.append(_ordinal(view["next_offence"]), "bold")
+    shown.append(
+        f": {nxt['kind'].replace('_', ' ')}{' of ' + nxt['duration'] if nxt['duration'] else ''}\n"
+        f"Active ban: {ban['sanction'] + ' until ' + (ban['ends_on'] or 'lifetime') if ban else 'none'}\n"
+        f"Record clears on: {view['record_clears_on'] or ('never (lifetime ban)' if any(s['kind'] == 'lifetime_ban' for s in view['record']) else '-')}"
+    )
+    parts: list[Any] = [shown]
     if view["record"]:
         why = "Why: the sanctions still on the record"
         parts.append(sanctions_table(console, view["record"], why))
@@ -199,7 +201,7 @@ def case(console: Console, data: dict[str, Any], zone: str | None = None) -> Non
     shown_parts: list[Any] = [facts]
     for key, label in SUMMARIES.items():
         if data.get(key):
-            shown_parts.append((Text(data[key].rstrip()), label))
+            shown_parts.append((literal(data[key].rstrip()), label))
     shown_parts.append(timeline)
     if data.get("sanctions"):
         shown_parts.append(sanctions_table(console, data["sanctions"], "Sanctions"))

@@ -19,6 +19,10 @@ from . import git, interrupts
 from .atomic import write_atomic
 from .git import _first_line, _out, git_dir, head_sha
 
+ACTION_VAR = "COC_ACTION"
+"""Set to the action's name (`sanction enact`) for the `git commit` of a `coc` action and so for
+its hooks: the strict pre-commit hook (`coc validate --strict`) then blocks only a warning the
+action adds (SPEC §6), so overdue duties can be cleared one action at a time."""
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _BAD_PATH_CHARS = set('\\:*?[]"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
 _Old = dict[str, tuple[bytes, int] | None]  # path -> (bytes, mode) before the action, or None
@@ -80,10 +84,11 @@ def _refuse_dirty(root: Path, paths: list[str]) -> None:
 
 
 class GitRefusedError(RefusedError):
-    """git (a hook, signing, identity) refused the commit; `git_output` keeps all it said."""
+    """git (a hook, signing, identity) refused the commit; `said` keeps all it said (a hook's
+    output included), which the CLI prints below the one-line error (SPEC §6)."""
 
     def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
-        self.git_output = (proc.stderr + proc.stdout).decode("utf-8", "replace")
+        self.said = (proc.stderr + proc.stdout).decode("utf-8", "replace")
         if proc.returncode < 0:  # killed: SIGXFSZ under `ulimit -f`, a memory limit, kill -9
             super().__init__(git.stopped(["commit"], -proc.returncode))
             return
@@ -199,7 +204,8 @@ def _apply(root: Path, change: ChangeSet) -> str:
             committing = True
             # a signal now goes to git, which cleans up after itself; coc waits to see the outcome
             commit = ["commit", "-q", "--no-edit", "-F", msg.name, *spec]
-            proc = git._git(root, *commit, check=False, wait=True, forward=True)
+            action = {ACTION_VAR: change.trailers.get("Coc-Action") or change.subject}
+            proc = git._git(root, *commit, check=False, wait=True, forward=True, env=action)
         new_head = _our_commit(root, old_head)
         if new_head is None:
             interrupts.poll()  # interrupted before the commit existed: roll back

@@ -16,7 +16,7 @@ import fcntl
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -36,13 +36,19 @@ def _first_line(*texts: bytes) -> str:
 
 
 def _git(
-    root: Path, *args: str, check: bool = True, wait: bool = False, forward: bool = False
+    root: Path,
+    *args: str,
+    check: bool = True,
+    wait: bool = False,
+    forward: bool = False,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run git in root without a shell; on failure raise CocError with git's first line. A
     signal meanwhile interrupts coc once git has ended (unless `wait`: the caller looks at what
-    git did first, as after `git commit`); with `forward` it is passed on to git first."""
+    git did first, as after `git commit`); with `forward` it is passed on to git first. `env`:
+    variables set for git and its hooks."""
     try:
-        proc = interrupts.run(["git", *args], root, forward)
+        proc = interrupts.run(["git", *args], root, forward, env)
     except FileNotFoundError as exc:
         raise CocError("git is not installed or not on PATH: install git first") from exc
     if proc.returncode < 0:

@@ -25,6 +25,7 @@ import sys
 TYPE_CHECKING = False  # not `typing`'s: 10 ms before the handlers are in place
 if TYPE_CHECKING:  # subprocess is imported when a child is run
     import subprocess
+    from collections.abc import Mapping
     from pathlib import Path
     from types import FrameType
     from typing import IO, NoReturn
@@ -188,18 +189,21 @@ def reset() -> None:
     _state.child, _state.final = None, False
 
 
-def run(args: list[str], cwd: Path, forward: bool = False) -> subprocess.CompletedProcess[bytes]:
+def run(
+    args: list[str], cwd: Path, forward: bool = False, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run a child to its end, never killing it halfway (subprocess.run kills it on an
     exception): a signal meanwhile is acted on afterwards (by `check`), and with `forward`
     passed on to the child first (a `git commit` whose hook hangs then stops, cleaning up). Such
-    a child's output goes to files, not pipes: a hook it leaves behind may hold a pipe open."""
+    a child's output goes to files, not pipes: a hook it leaves behind may hold a pipe open.
+    `env`: variables set for the child (and its hooks) on top of this process's."""
     import subprocess
 
     if forward:
         import tempfile
 
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            proc = _started(args, cwd, out, err, forward=True)
+            proc = _started(args, cwd, out, err, forward=True, env=env)
             try:
                 proc.wait()
             finally:
@@ -208,7 +212,7 @@ def run(args: list[str], cwd: Path, forward: bool = False) -> subprocess.Complet
             err.seek(0)
             result = subprocess.CompletedProcess(args, proc.returncode, out.read(), err.read())
     else:
-        proc = _started(args, cwd, subprocess.PIPE, subprocess.PIPE, forward=False)
+        proc = _started(args, cwd, subprocess.PIPE, subprocess.PIPE, forward=False, env=env)
         try:
             stdout, stderr = proc.communicate()
         finally:
@@ -220,13 +224,21 @@ def run(args: list[str], cwd: Path, forward: bool = False) -> subprocess.Complet
 
 
 def _started(
-    args: list[str], cwd: Path, out: IO[bytes] | int, err: IO[bytes] | int, forward: bool
+    args: list[str],
+    cwd: Path,
+    out: IO[bytes] | int,
+    err: IO[bytes] | int,
+    forward: bool,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """The child, known to the handler before any signal can act (none between the two)."""
     import subprocess
 
+    environ = {**os.environ, **env} if env else None
     with held(then_check=False):
-        proc = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environ
+        )
         _state.child, _state.forward = proc, forward
         if forward and _state.pending and not _state.final:
             # it came while the child was being started, before the handler knew it: the child

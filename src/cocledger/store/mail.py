@@ -249,15 +249,19 @@ def _quit(smtp: smtplib.SMTP) -> None:
 
 
 def _connect(server: Server) -> smtplib.SMTP:
-    """A connection in TLS, or in plain text to a loopback address only (see the module)."""
+    """A connection in TLS, or in plain text to a loopback address only (see the module), that
+    has greeted the server: EHLO first (HELO only if EHLO is refused), with or without a login,
+    `smtps://` included (RFC 5321 §4.1.4: a server may refuse MAIL before it)."""
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if server.scheme == "smtps":
         smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT, context=context)
-        return smtp
-    smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT)
+    else:
+        smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT)
     try:
-        smtp.ehlo()
+        smtp.ehlo_or_helo_if_needed()
+        if server.scheme == "smtps":
+            return smtp
         if smtp.has_extn("starttls"):
             smtp.starttls(context=context)
             smtp.ehlo()
