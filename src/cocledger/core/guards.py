@@ -7,6 +7,7 @@ may not happen. Nothing here reads the clock: the step's own moment is in the qu
 
 from __future__ import annotations
 
+from datetime import time
 from typing import TYPE_CHECKING
 
 from ..errors import RefusedError
@@ -116,9 +117,10 @@ def _extraordinary(ask: Ask) -> bool:
 
 
 def review_waits(ask: Ask) -> None:
-    """SPEC §3 The review waits for the response or the 7 days: without a response, a review
-    before the respondent's time has run out (an exact span from the sharing) is refused. A
-    serious case at an extraordinary meeting is the policy's exception ("immediate action")."""
+    """SPEC §3 The review waits for the response or the 7 days: without a response, a review is
+    recorded only after the respondent's time has run out (an exact span from the sharing, the
+    last moment of which is still theirs: "after the 7 days have elapsed"). A serious case at an
+    extraordinary meeting is the policy's exception ("immediate action")."""
     case = _case(ask)
     if _extraordinary(ask):
         return
@@ -129,12 +131,20 @@ def review_waits(ask: Ask) -> None:
     if shared is None:
         return  # review_meeting says it was not shared
     ends = ask.policy.deadlines.respondent_response.add_to_instant(shared.at)
-    if ends is not None and ask.at < ends:
-        shown = ends.astimezone(ask.policy.zone).strftime("%Y-%m-%d %H:%M %Z")
-        raise RefusedError(
-            f"the reported person has until {shown} to respond and has not: review after that, "
-            f"or record their response first (`coc report respond {case.id}`)"
-        )
+    if ends is None or ask.at > ends:
+        return
+    zone = ask.policy.zone
+    local = ends.astimezone(zone)
+    midnight = ask.at.astimezone(zone).time() == time(0, 0) and ask.day == local.date()
+    same_day = (
+        " (a date alone means 00:00: give the time the meeting reviewed it)" if midnight else ""
+    )
+    raise RefusedError(
+        f"the reported person has until {local:%Y-%m-%d %H:%M %Z} to respond and has not: "
+        f"review after that{same_day}, or record their response first "
+        f"(`coc report respond {case.id}`)",
+        key="at",
+    )
 
 
 def nothing_pending(ask: Ask) -> None:
