@@ -80,6 +80,8 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL089": (history.check_status_history, ERROR, "Status changed without its recorded step"),
     "CL090": (expunges.check_expunge_due, ERROR, "Tombstone made before it was due"),
     "CL091": (history.check_rewritten_history, ERROR, "History since the base rewritten"),
+    "CL095": (gate.check_report_twice, WARNING, "A report recorded twice"),
+    "CL096": (gate.check_notice_twice, WARNING, "A party notified twice of one step"),
 }
 
 

@@ -144,6 +144,14 @@ def notify(
             callback=upper_id,
         ),
     ] = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Record it though the party was already told of this step (without it, "
+            "refused as recorded twice, naming the earlier notice's date).",
+        ),
+    ] = False,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -161,10 +169,16 @@ def notify(
 
         raise UsageError("--draft and --send exclude each other: print the message, or send it")
     if send:
-        _send(case, party, sanction, ledger, at, as_json)
+        _send(case, party, sanction, again, ledger, at, as_json)
         return
     if not draft:
-        act(ledger, at, "notify", lambda s, a, w: action(s, a, w, case, party, sanction), as_json)
+        act(
+            ledger,
+            at,
+            "notify",
+            lambda s, a, w: action(s, a, w, case, party, sanction, again),
+            as_json,
+        )
         return
     from ..output import process
 
@@ -174,7 +188,13 @@ def notify(
 
 
 def _send(
-    case: str, party: str, sanction: str | None, ledger: Path | None, at: str | None, as_json: bool
+    case: str,
+    party: str,
+    sanction: str | None,
+    again: bool,
+    ledger: Path | None,
+    at: str | None,
+    as_json: bool,
 ) -> None:
     """--send: the gate and the action decide first; the messages go out under the ledger's lock;
     the notice is committed only once the server accepted them all (SPEC §4 Sending
@@ -208,7 +228,7 @@ def _send(
             ledger,
             at,
             "notify",
-            lambda s, a, w: action(s, a, w, case, party, sanction),
+            lambda s, a, w: action(s, a, w, case, party, sanction, again),
             as_json,
             deliver,
         )

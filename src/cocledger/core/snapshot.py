@@ -78,7 +78,9 @@ class CaseFiles(Protocol):
         """The files under cases/ that are not where a case file's name puts them (a case
         misplaced, a copy, notes.yaml): which ids they hold is unknown until they are fixed."""
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]: ...
+    def scan(
+        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
+    ) -> Iterator[Case]: ...
 
 
 class Listed(Generic[E]):
@@ -197,8 +199,10 @@ class CasesInMemory:
     def strays(self) -> list[str]:
         return []  # held by id: every case is where its id puts it
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        for case_id in self.ids():
+    def scan(
+        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
+    ) -> Iterator[Case]:
+        for case_id in self.ids(year):
             case = self.by_id[case_id]
             if status is None or case.status == status or case_id in also:
                 yield case
@@ -226,8 +230,10 @@ class CasesAfter:
     def strays(self) -> list[str]:
         return self.base.strays()
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        for case_id in self.ids():
+    def scan(
+        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
+    ) -> Iterator[Case]:
+        for case_id in self.ids(year):
             case = self.get(case_id)
             if case is not None and (status is None or case.status == status or case_id in also):
                 yield case
@@ -333,6 +339,12 @@ class Snapshot:
         """Every case in id order; with `status`, those of that status and those in `also`."""
         self.reads.add(ALL_CASES)
         return self.case_files.scan(status, also)
+
+    def open_cases(self, year: str) -> Iterator[Case]:
+        """The open cases whose ids are of `year`, for SPEC §3 The same thing twice (a report
+        received that year is compared with them). Not counted as read: an action relies only
+        on the one it finds, which it reads (`case`)."""
+        return self.case_files.scan("open", year=year)
 
     def template(self, name: str) -> str:
         return self.templates[name]

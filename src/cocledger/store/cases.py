@@ -190,12 +190,15 @@ class CaseStore:
             return []  # each would be an error (CL001, CL021): a ledger known to hold none has none
         return [p for p in self.files() if not _in_place(p)]
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        """Every case in id order; with `status`, only the cases of that status and those in `also`
-        (a case of another status is not even unpickled): served from the case cache, where a
-        file is recognised by its content, so a scan parses only new or changed files."""
+    def scan(
+        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
+    ) -> Iterator[Case]:
+        """Every case in id order (with `year`, of that year's folder); with `status`, only the
+        cases of that status and those in `also` (a case of another status is not even
+        unpickled): served from the case cache, where a file is recognised by its content, so a
+        scan parses only new or changed files."""
         store = self._cache(True) or cache.Store(None, "cases")
-        for case_id in self.ids():
+        for case_id in self.ids(year):
             wanted = status is None or case_id in also
             relpath = case_path(case_id)
             try:  # read even when loaded before: the store keeps the entries of what it saw
