@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from .ids import (
     CASES_DIR,
     PERSON_ID_PATTERN,
@@ -79,8 +79,14 @@ class CaseFiles(Protocol):
         misplaced, a copy, notes.yaml): which ids they hold is unknown until they are fixed."""
 
     def scan(
-        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
-    ) -> Iterator[Case]: ...
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
+    ) -> Iterator[Case]:
+        """Every case in id order (of `year`'s); with `status`, those of that status and those in
+        `also`; with `readable`, a case file that cannot be read is passed over, not refused."""
 
 
 class Listed(Generic[E]):
@@ -200,7 +206,11 @@ class CasesInMemory:
         return []  # held by id: every case is where its id puts it
 
     def scan(
-        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
     ) -> Iterator[Case]:
         for case_id in self.ids(year):
             case = self.by_id[case_id]
@@ -231,10 +241,19 @@ class CasesAfter:
         return self.base.strays()
 
     def scan(
-        self, status: str | None = None, also: Collection[str] = (), year: str | None = None
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
     ) -> Iterator[Case]:
         for case_id in self.ids(year):
-            case = self.get(case_id)
+            try:
+                case = self.get(case_id)
+            except InputError:  # a file that cannot be read: refused, or passed over
+                if readable:
+                    continue
+                raise
             if case is not None and (status is None or case.status == status or case_id in also):
                 yield case
 
@@ -342,9 +361,10 @@ class Snapshot:
 
     def open_cases(self, year: str) -> Iterator[Case]:
         """The open cases whose ids are of `year`, for SPEC §3 The same thing twice (a report
-        received that year is compared with them). Not counted as read: an action relies only
-        on the one it finds, which it reads (`case`)."""
-        return self.case_files.scan("open", year=year)
+        received that year is compared with them). A case file that cannot be read is passed
+        over (a stray draft never stops a report), and none is counted as read: the action
+        relies only on a case it finds the same."""
+        return self.case_files.scan("open", year=year, readable=True)
 
     def template(self, name: str) -> str:
         return self.templates[name]
