@@ -56,10 +56,14 @@ def due(
     Across open cases and the sanctions on record; --format ics for a calendar.
     """
     from .. import queries
+    from ..core import rules
 
     chosen = _due_format(fmt, as_json)
     snap, moment = query(ledger, at, relies=True)
     found = queries.due(snap, moment)
+    expunged = queries.expunged_line(snap, rules.local_date(moment, snap.policy))
+    if expunged:  # SPEC §3 Queries as of a moment; the JSON stays the list SPEC §4 gives
+        typer.echo(expunged, err=True)
     rendered = _due_rendered(chosen, found, snap, moment, at, output is None)
     if rendered is None:  # drawn as a table on the terminal
         return

@@ -6,6 +6,7 @@ it is shown as written, not interpreted.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich import box
@@ -15,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..core.wording import expunged_note
 from .when import shown as when
 
 
@@ -77,6 +79,8 @@ def person(console: Console, view: dict[str, Any]) -> None:
         f"Active ban: {ban['sanction'] + ' until ' + (ban['ends_on'] or 'lifetime') if ban else 'none'}",
         f"Record clears on: {view['record_clears_on'] or ('never (lifetime ban)' if any(s['kind'] == 'lifetime_ban' for s in view['record']) else '-')}",
     ]
+    if view.get("expunged_since"):
+        lines.append(expunged_note(date.fromisoformat(view["expunged_since"])))
     parts: list[Any] = ["\n".join(lines)]
     if view["record"]:
         why = "Why: the sanctions still on the record"
