@@ -14,8 +14,11 @@ from .common import act, now, query, resolve_at, root_of, snapshot
 from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party, upper_id
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..core.change import Outcome
     from ..core.due_item import DueItem
+    from ..core.models import Person
     from ..core.snapshot import Snapshot
 
 
@@ -172,17 +175,15 @@ def notify(
         from ..errors import UsageError
 
         raise UsageError("--draft and --send exclude each other: print the message, or send it")
+
+    def record(snap: Snapshot, actor: Person, when: datetime) -> Outcome:
+        return action(snap, actor, when, case, party, sanction, again)
+
     if send:
-        _send(case, party, sanction, again, ledger, at, as_json)
+        _send(case, party, sanction, record, ledger, at, as_json)
         return
     if not draft:
-        act(
-            ledger,
-            at,
-            "notify",
-            lambda s, a, w: action(s, a, w, case, party, sanction, again),
-            as_json,
-        )
+        act(ledger, at, "notify", record, as_json)
         return
     from ..output import process
 
@@ -195,18 +196,17 @@ def _send(
     case: str,
     party: str,
     sanction: str | None,
-    again: bool,
+    record: Callable[[Snapshot, Person, datetime], Outcome],
     ledger: Path | None,
     at: str | None,
     as_json: bool,
 ) -> None:
-    """--send: the gate and the action decide first; the messages go out under the ledger's lock;
-    the notice is committed only once the server accepted them all (SPEC §4 Sending
-    notifications). Any refusal before that leaves the ledger as it was."""
+    """--send: the gate and the action (`record`) decide first; the messages go out under the
+    ledger's lock; the notice is committed only once the server accepted them all (SPEC §4
+    Sending notifications). Any refusal before that leaves the ledger as it was."""
     import os
 
     from ..actions.notify import draft as drafted
-    from ..actions.notify import notify as action
     from ..errors import CocError, RefusedError, UsageError
     from ..store import mail, remote
 
@@ -228,14 +228,7 @@ def _send(
         return mail.deliver(server, notice, snap.policy, when, outcome, sent)
 
     try:
-        act(
-            ledger,
-            at,
-            "notify",
-            lambda s, a, w: action(s, a, w, case, party, sanction, again),
-            as_json,
-            deliver,
-        )
+        act(ledger, at, "notify", record, as_json, deliver)
     except CocError as exc:
         if not sent:
             raise
