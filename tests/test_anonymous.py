@@ -40,9 +40,11 @@ SHARED = "In the forum, Frank Example insulted a newcomer. Qiang quoted the post
 WHEN = "2026-01-10T09:00:00+00:00"
 
 
-def anonymous(m: Memory, reporter: str = "zqi") -> str:
-    """A report whose reporter asked not to be named; its own summary names them."""
-    return received(m, "frank", reporter, ("hank",), WHEN, anonymous_reporter=True, summary=RAW)
+def anonymous(m: Memory, reporter: str = "zqi", again: bool = False) -> str:
+    """A report whose reporter asked not to be named; its own summary names them (`again`:
+    another one of the same moment, SPEC §3 The same thing twice)."""
+    return received(m, "frank", reporter, ("hank",), WHEN, anonymous_reporter=True, summary=RAW,
+                    again=again)  # fmt: skip
 
 
 def refusal_of_share(m: Memory, case: str, text: str | None) -> RefusedError:
@@ -115,7 +117,7 @@ def test_a_name_part_inside_another_word_and_the_respondents_own_name_pass() -> 
     other = anonymous(m, reporter="sam")
     m.act(reports.share, "alice", WHEN, other, "Frank Example insulted a newcomer.")
     with pytest.raises(RefusedError, match="a part of the reporter's name"):
-        m.act(reports.share, "alice", WHEN, anonymous(m, "sam"), "Sam saw it.")
+        m.act(reports.share, "alice", WHEN, anonymous(m, "sam", again=True), "Sam saw it.")
 
 
 def test_a_named_reporter_is_shared_as_before_or_with_a_summary() -> None:
@@ -125,7 +127,7 @@ def test_a_named_reporter_is_shared_as_before_or_with_a_summary() -> None:
     assert m.case(plain).shared_summary is None
     (message,) = notify.draft(m.snap, datetime.fromisoformat(WHEN), plain, "offender").drafts
     assert RAW in message.text and ANONYMITY not in message.text
-    worded = received(m, "frank", "zqi", (), WHEN, summary=RAW)
+    worded = received(m, "frank", "zqi", (), WHEN, summary=RAW, again=True)
     m.act(reports.share, "alice", WHEN, worded, "Zoë Qi says you insulted a newcomer.")
     (message,) = notify.draft(m.snap, datetime.fromisoformat(WHEN), worded, "offender").drafts
     assert "Zoë Qi says" in message.text and RAW not in message.text

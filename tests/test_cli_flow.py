@@ -637,7 +637,11 @@ def test_a_serious_case_may_be_reviewed_at_an_extraordinary_meeting_at_once(
 
 
 def test_an_ordinary_case_waits_for_its_seven_days(ledger: LedgerRepo) -> None:
+    """Shared at 00:00 on 01-10 (a date alone), the reported person's 7 days run to 00:00 on
+    01-17, a moment that is still theirs: a review `--at 2026-01-17` is refused (exit 1) with the
+    deadline, and nothing is written."""
     ledger.coc("meeting", "add", "2026-01-15", "--at", SETUP_DAY)
+    ledger.coc("meeting", "add", "2026-01-17", "--at", SETUP_DAY)
     case = ledger.coc("report", "new", "--summary", "Insults in chat", "--respondent", "frank", "--reporter", "gina",
                       "--at", "2026-01-10", "--json").json["case"]  # fmt: skip
     ledger.coc("committee", "form", case, "--member", "bob", "--member", "carol",
@@ -646,6 +650,13 @@ def test_an_ordinary_case_waits_for_its_seven_days(ledger: LedgerRepo) -> None:
     run = ledger.coc("report", "review", case, "--meeting", "2026-01-15", "--at", "2026-01-15",
                      expect=1)  # fmt: skip
     assert "has until 2026-01-17 to respond" in run.stderr
+    head = ledger.head()
+    run = ledger.coc("report", "review", case, "--meeting", "2026-01-17", "--at", "2026-01-17",
+                     expect=1)  # fmt: skip
+    assert "has until 2026-01-17 00:00 UTC to respond" in run.stderr
+    assert "a date alone means 00:00" in run.stderr
+    assert (ledger.head(), ledger.status()) == (head, "")
+    ledger.coc("report", "review", case, "--meeting", "2026-01-17", "--at", "2026-01-17T18:00")
 
 
 # --- SPEC §3 Dates, end to end --------------------------------------------------------------------

@@ -17,12 +17,14 @@ from cocledger.actions import committee, expunge, reports
 from cocledger.actions import sanctions as sanction_actions
 from cocledger.core.expiry import _cases_to_expunge
 from cocledger.core.models import Case, CaseDeadlines, Sanction
+from cocledger.core.moment import as_of
+from cocledger.core.snapshot import Snapshot
 from cocledger.core.tombstones import (
     CASE_TOMBSTONE_KEYS,
     EVENT_TOMBSTONE_KEYS,
     SANCTION_TOMBSTONE_KEYS,
 )
-from conftest import COUNCIL, LedgerRepo
+from conftest import COUNCIL, LedgerRepo, new_report
 from memory import Memory, fresh, received
 
 CLEARED = "2026-10-30"  # the 2025 ban below ended 2025-04-27 and left the record on 2026-10-27
@@ -212,3 +214,77 @@ def test_validate_accepts_the_tombstones(ledger: LedgerRepo, old_ban: Banned) ->
     run = ledger.coc("validate", "--format", "json", expect=None)
     errors = [p for p in run.json["problems"] if p["severity"] == "error"]
     assert errors == []
+
+
+# --- SPEC §3 Queries as of a moment before an expunge ---------------------------------------------
+
+
+def _as_of(m: Memory, day: str) -> tuple[Snapshot, date]:
+    return as_of(m.snap, datetime.fromisoformat(on(day))), date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    ("day", "offences", "since"),
+    [
+        ("2026-06-01", 2, "2026-10-30"),  # issue 20: frank had a warning and a ban on record
+        ("2026-10-28", 0, "2026-10-30"),  # off the record since 10-27, their details still there
+        ("2026-10-30", 0, None),  # the day of the expunge: nothing is hidden from it
+    ],
+)
+def test_a_record_as_of_a_day_before_the_expunge_says_it_is_not_whole(
+    day: str, offences: int, since: str | None
+) -> None:
+    m, _ = an_old_ban()
+    received(m, "frank", "hank", (), on("2026-10-01"))  # frank is still referenced: he stays
+    then = queries.person_view(*_person_at(m, day))
+    assert (then["offences_on_record"], then["expunged_since"]) == (offences, None)
+    m.act(expunge.expunge, "alice", on(CLEARED))
+    now = queries.person_view(*_person_at(m, day))
+    assert (now["offences_on_record"], now["expunged_since"]) == (0, since)
+    assert now["record"] == [] and now["active_ban"] is None  # nothing of what was expunged
+
+
+def _person_at(m: Memory, day: str) -> tuple[Snapshot, str, date]:
+    snap, when = _as_of(m, day)
+    return snap, "frank", when
+
+
+@pytest.mark.parametrize(
+    ("day", "bans", "records"),
+    [
+        ("2025-03-01", "1 ban in force on 2025-03-01 was expunged since 2026-10-30", True),
+        ("2025-01-24", None, True),  # the warning alone: no ban was in force
+        ("2025-05-01", None, True),  # the ban had ended; it was still on the record
+        ("2024-12-01", None, False),  # before any of it
+    ],
+)
+def test_the_published_bans_of_a_day_before_the_expunge_say_what_is_not_shown(
+    day: str, bans: str | None, records: bool
+) -> None:
+    m, _ = an_old_ban()
+    m.act(expunge.expunge, "alice", on(CLEARED))
+    snap, when = _as_of(m, day)
+    assert queries.published(snap, when) == []
+    line = queries.expunged_line(snap, when, "bans")
+    assert line == (f"{bans} and is not shown (the details are gone)." if bans else None)
+    assert (queries.expunged_line(snap, when) is not None) == records
+
+
+def test_queries_as_of_a_day_before_the_expunge_say_so(ledger: LedgerRepo, old_ban: Banned) -> None:
+    """The line in text, `expunged_since` in `person show --json`; `publish` and `due`, whose JSON
+    is a list (SPEC §4), say it on stderr."""
+    new_report(ledger, "2026-10-01T09:00:00+00:00", reporter="hank")  # frank stays
+    ledger.coc("expunge", "--at", CLEARED)
+    shown = ledger.coc("person", "show", "frank", "--at", "2026-06-01", "--json").json
+    assert (shown["offences_on_record"], shown["expunged_since"]) == (0, "2026-10-30")
+    text = " ".join(ledger.coc("person", "show", "frank", "--at", "2026-06-01").stdout.split())
+    assert "Records expunged since 2026-10-30 are not shown (their details are gone)" in text
+    page = ledger.coc("publish", "--at", "2025-03-01")
+    assert page.stdout == "No active bans.\n"
+    assert page.stderr == (
+        "1 ban in force on 2025-03-01 was expunged since 2026-10-30 and is not shown (the "
+        "details are gone).\n"
+    )
+    due = ledger.coc("due", "--at", "2026-06-01", "--json")
+    assert isinstance(due.json, list) and "expunged since 2026-10-30" in due.stderr
+    assert ledger.coc("person", "show", "frank", "--json").json["expunged_since"] is None

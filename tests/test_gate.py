@@ -17,10 +17,10 @@ import pytest
 
 from cocledger.actions import appeals, cases, committee, expunge, notify, reports, sanctions
 from cocledger.core import replay, state, transitions
-from cocledger.core.change import Outcome
-from cocledger.core.models import Person
+from cocledger.core.change import Change, Outcome
+from cocledger.core.models import Person, evolve
 from cocledger.errors import RefusedError
-from memory import Memory, at, fresh, proposed, received
+from memory import Memory, at, fresh, problems, proposed, received
 
 CASE = "COC-2026-0001"
 RECEIVED = "2026-01-10T09:00:00+00:00"
@@ -390,3 +390,60 @@ def test_every_status_change_of_the_table_is_one_an_action_makes() -> None:
     assert ("proposed", "enacted") in pairs and ("enacted", "overturned") in pairs
     assert not any(to == "withdrawn" for _, to in pairs)
     assert at("2026-01-10").tzinfo is not None
+
+
+# --- SPEC §3 The review waits for the response or the 7 days ------------------------------------
+
+
+def _shared_in_berlin(shared: str) -> Memory:
+    """A case of a Berlin ledger shared at `shared` and not answered, with ordinary meetings on
+    the days its 7 days end."""
+    meetings = [{"date": day, "kind": "ordinary"} for day in ("2026-10-08", "2026-10-28")]
+    m = fresh(timezone="Europe/Berlin", meetings=meetings)
+    received(m, when="2026-09-30T09:00:00+00:00")
+    m.act(committee.form, "alice", "2026-09-30T10:00:00+00:00", CASE, ["bob", "carol", "dan"])
+    m.act(reports.share, "alice", shared, CASE)
+    return m
+
+
+OCT_1, OCT_21 = "2026-10-01T11:00:00+02:00", "2026-10-21T11:00:00+02:00"
+WAITS = [
+    # issue 20: 09:00Z is 11:00 in Berlin, the very moment the 7 days end: still theirs
+    (OCT_1, "2026-10-08T09:00:00+00:00", "has until 2026-10-08 11:00 CEST to respond"),
+    (OCT_1, "2026-10-08T10:59:00+02:00", "has until 2026-10-08 11:00 CEST to respond"),
+    (OCT_1, "2026-10-08T11:01:00+02:00", None),
+    # `--at 2026-10-08`, a date alone: 00:00 in the policy's zone
+    (OCT_1, "2026-10-08T00:00:00+02:00", "review after that \\(a date alone means 00:00"),
+    # summer time ends on 2026-10-25: 7 days are 168 hours, so they end at 10:00 CET
+    (OCT_21, "2026-10-28T10:00:00+01:00", "has until 2026-10-28 10:00 CET to respond"),
+    (OCT_21, "2026-10-28T10:01:00+01:00", None),
+]
+
+
+@pytest.mark.parametrize(("shared", "review", "refusal"), WAITS)
+def test_the_review_waits_until_the_seven_days_have_elapsed(
+    shared: str, review: str, refusal: str | None
+) -> None:
+    m = _shared_in_berlin(shared)
+    meeting = date.fromisoformat(review[:10])
+    if refusal is None:
+        m.act(reports.review, "alice", review, CASE, meeting)
+        assert m.case(CASE).review_meeting == meeting
+        return
+    with pytest.raises(RefusedError, match=refusal):
+        m.act(reports.review, "alice", review, CASE, meeting)
+
+
+def test_validate_reports_a_review_recorded_before_the_seven_days_elapsed() -> None:
+    """The same guard in the replay: a review event moved by hand to the last moment of the 7
+    days is reported (CL058), at the event's `at`."""
+    m = _shared_in_berlin(OCT_1)
+    m.act(reports.review, "alice", "2026-10-08T11:01:00+02:00", CASE, date(2026, 10, 8))
+    case = m.case(CASE)
+    moved = evolve(case.timeline[-1], at=at("2026-10-08T09:00:00+00:00"))
+    edited = evolve(case, timeline=(*case.timeline[:-1], moved))
+    m.apply(Change("hand edit", "edit", "nobody", cases=(edited,)))
+    found = [(p.code, p.message) for p in problems(m, "2026-10-09", "CL058")]
+    assert found == [("CL058", "timeline[3]: reviewed refused by the gate: the reported person "
+                      "has until 2026-10-08 11:00 CEST to respond and has not: review after "
+                      f"that, or record their response first (`coc report respond {CASE}`)")]  # fmt: skip

@@ -87,7 +87,7 @@ def test_the_history_is_read_once_then_only_what_is_new(
     """The trailer index: one `git log` builds it, a later query reads no history, and after a
     new commit only that commit is read."""
     reviewed_case(ledger)
-    reviewed_case(ledger)
+    reviewed_case(ledger, received="2026-01-11T09:00:00+00:00")  # another report, not the same
     calls: list[tuple[str, ...]] = []
     real = gitstore._git
 

@@ -127,7 +127,7 @@ def test_a_late_apology_is_marked_late(ledger: LedgerRepo) -> None:
 def test_the_council_is_drafted_what_fits_the_stage(ledger: LedgerRepo) -> None:
     case = ledger.coc(
         "report", "new", "--respondent", "frank", "--reporter", "gina", "--summary", "Spam",
-        "--at", "2026-01-10T09:00Z", "--json",
+        "--at", "2026-01-10T08:00Z", "--json",  # not banned()'s report below, received at 09:00
     ).json["case"]  # fmt: skip
     first = ledger.coc("notify", case, "--party", "council", "--draft", "--json").json
     assert first["template"] == "council_notice"

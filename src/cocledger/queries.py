@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from .core import rules
+from .core import expiry, rules
 from .core.bans import PublishedBan, active_bans
 from .core.deadlines import due_items
 from .core.due_item import DueItem
 from .core.models import Sanction
 from .core.snapshot import Snapshot
 from .core.transparency import transparency_report
-from .core.wording import stage
+from .core.wording import expunged_note, stage
 
 
 def _day(value: date | None) -> str | None:
@@ -88,7 +88,29 @@ def person_view(snap: Snapshot, person_id: str, day: date) -> dict[str, Any]:
         "active_ban": {"sanction": ban.id, "ends_on": _day(ban.ends_on)} if ban else None,
         "record_clears_on": _day(record.clears_on),
         "record": [sanction_json(s) for s in record.window],
+        "expunged_since": _day(expiry.expunged_since(hidden(snap, day))),
     }
+
+
+def hidden(
+    snap: Snapshot, day: date, what: Literal["records", "bans"] = "records"
+) -> list[Sanction]:
+    """SPEC §3 Queries as of a moment: the tombstones of what an answer as of `day` would have
+    shown (what was on the record then, or the bans in force) had an expunge since not taken its
+    details (`expiry.hidden_on`)."""
+    return expiry.hidden_on(snap.sanctions.all(), day, what)
+
+
+def expunged_line(
+    snap: Snapshot, day: date, what: Literal["records", "bans"] = "records"
+) -> str | None:
+    """The line an answer as of `day` adds when an expunge since took what it would have shown
+    (None: the answer is whole)."""
+    found = hidden(snap, day, what)
+    since = expiry.expunged_since(found)
+    if since is None:
+        return None
+    return expunged_note(since, len(found) if what == "bans" else 0, day)
 
 
 def case_view(snap: Snapshot, case_id: str) -> dict[str, Any]:

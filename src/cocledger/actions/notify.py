@@ -49,23 +49,25 @@ def notify(
     case_id: str,
     party: str,
     sanction_id: str | None = None,
+    again: bool = False,
 ) -> Outcome:
-    """Communications: record that `party` was told of the latest action, in one commit."""
+    """Communications: record that `party` was told of the latest action, in one commit; once
+    per step, unless `again` (SPEC §3 The same thing twice: the gate names the earlier notice)."""
     case = snap.case(case_id)
-    step = gate(snap, "notify", actor, at, case)
     notice = draft(snap, at, case_id, party, sanction_id)
+    about, note = notice.sanction, notice.template
+    step = gate(snap, "notify", actor, at, case, party=party, about=about, note=note, again=again)
     if notice.template == "report_shared" and not case.first("shared"):
         raise RefusedError(
             f"send the report, then record it with `coc report share {case_id}`: "
             "that starts the reported person's time to respond"
         )
-    new = step_case(
-        snap, step, case, actor, at, party=party, sanction=notice.sanction, note=notice.template
-    )
+    fields = {"party": party, "sanction": about, "note": note, "again": again or None}
+    new = step_case(snap, step, case, actor, at, None, **fields)
     subject = f"notify {case_id} {party}"
-    change = change_of(snap, step, actor, at, new, subject=subject, about=notice.sanction)
-    about = f" of {notice.sanction}" if notice.sanction else ""
-    told = "were" if party == "witnesses" else "was"
+    change = change_of(snap, step, actor, at, new, subject=subject, about=about)
+    of = f" of {about}" if about else ""
+    were = "were" if party == "witnesses" else "was"
     data = {
         "case": case_id,
         "party": party,
@@ -73,4 +75,4 @@ def notify(
         "template": notice.template,
         "at": at.isoformat(),
     }
-    return Outcome(change, data, f"Recorded that the {party} {told} notified{about} ({case_id}).")
+    return Outcome(change, data, f"Recorded that the {party} {were} notified{of} ({case_id}).")

@@ -32,6 +32,9 @@ class ReportInput:
     summary: str | None = None
     serious: bool = False
     anonymous_reporter: bool = False
+    again: bool = False
+    """`--again`: another report, though an open case holds one like it (SPEC §3 The same thing
+    twice)."""
 
 
 def _check_people(snap: Snapshot, report: ReportInput) -> None:
@@ -89,9 +92,10 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         serious=report.serious,
         summary=summary,
         deadlines=CaseDeadlines(council_notice=due),
-        timeline=(transitions.event(step, received_at, actor.id),),
+        timeline=(transitions.event(step, received_at, actor.id, again=report.again or None),),
     )
-    gate(snap, "report new", actor, received_at, case, upto=0)
+    cases = [] if report.again else list(snap.open_cases(year))
+    gate(snap, "report new", actor, received_at, case, upto=0, cases=cases, again=report.again)
     change = Change(f"report new {case_id}", step.action, actor.id, at, case=case_id, cases=(case,))
     data = {"case": case_id, "council_notice_due": due.isoformat()}
     return Outcome(

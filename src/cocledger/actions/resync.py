@@ -82,6 +82,7 @@ def _report(rec: Recorded) -> reports.ReportInput:
         summary=case.summary,
         serious=case.serious,
         anonymous_reporter=case.anonymous_reporter,
+        again=bool(case.timeline and case.timeline[0].again),
     )
 
 
@@ -169,8 +170,8 @@ def action_of(rec: Recorded, ids: Ids) -> Action:
     if name == "notify":
         event = _event(rec)
         about = ids.get(event.sanction, event.sanction) if event.sanction else None
-        party = event.party or ""
-        return lambda s, a, w: notify.notify(s, a, w, case_id, party, about)
+        party, again = event.party or "", bool(event.again)
+        return lambda s, a, w: notify.notify(s, a, w, case_id, party, about, again)
     return _sanction_action(rec, name, case_id, sanction_id)
 
 

@@ -3,7 +3,8 @@ event through `core.gate.permit`, as the actions went through it (`core.replay`)
 refusal is reported under the code the gate gives it: the committee (CL050), the full council's
 vote (CL051), an appeal of what cannot be appealed (CL052), a vote by someone conflicted (CL056),
 a step by someone conflicted (CL057), a step or status the process does not allow (CL058), an
-anonymous report shared without the council's summary (CL059).
+anonymous report shared without the council's summary (CL059), a report or a notice recorded
+twice (CL095, CL096).
 
 Messages name the case, the sanction, the event's place in the timeline and council members;
 anyone else's id becomes "someone" (these messages end up in CI logs).
@@ -42,6 +43,19 @@ def _replayed(ctx: Context) -> list[tuple[str, Case]]:
     return sorted(cases.items())
 
 
+def _reports_by_respondent(ctx: Context) -> dict[str, list[Case]]:
+    """The open cases of each respondent, for SPEC §3 The same thing twice (CL095): only when every
+    case file is looked at (after an action, its own check looks at a few; `coc validate` at
+    all)."""
+    grouped: dict[str, list[Case]] = {}
+    if ctx.scope is not None:
+        return grouped
+    for _, case in ctx.live_cases():
+        if case.status == "open" and case.respondent:
+            grouped.setdefault(case.respondent, []).append(case)
+    return grouped
+
+
 Found = tuple[str, Case, replay.Breach]
 """A breach, with the case file and the case it was found in."""
 
@@ -55,13 +69,15 @@ def breaches(ctx: Context) -> list[Found]:
             return []
         found = []
         people = ctx.sanctions_by_person
+        reports = _reports_by_respondent(ctx)
 
         def record_of(person: str) -> Sequence[Sanction]:
             return people.get(person, [])
 
         for file, case in _replayed(ctx):
             mine = _case_sanctions(ctx, case)
-            for breach in replay.replay(policy, case, mine, record_of, ctx.ledger.rosters):
+            alike = reports.get(case.respondent or "", ())
+            for breach in replay.replay(policy, case, mine, record_of, ctx.ledger.rosters, alike):
                 found.append((file, case, breach))
         return found
 
@@ -139,3 +155,15 @@ def check_anonymous_share(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 An anonymous reporter: what the reported person receives of an anonymous report
     is the summary the council wrote for them (`report share --summary-file`), never the report."""
     return of_code(ctx, "CL059")
+
+
+def check_report_twice(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 The same thing twice: an open case holding the report an open case recorded
+    before it holds (same respondent, reporter and received moment), not marked `again`."""
+    return of_code(ctx, "CL095")
+
+
+def check_notice_twice(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 The same thing twice: a party recorded as told twice of one step of the case (the
+    same notice, nothing recorded between), the second not marked `again`."""
+    return of_code(ctx, "CL096")

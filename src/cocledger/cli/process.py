@@ -14,8 +14,11 @@ from .common import act, now, query, resolve_at, root_of, snapshot
 from .options import AtOpt, CaseArg, JsonOpt, LedgerOpt, Party, upper_id
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..core.change import Outcome
     from ..core.due_item import DueItem
+    from ..core.models import Person
     from ..core.snapshot import Snapshot
 
 
@@ -56,10 +59,14 @@ def due(
     Across open cases and the sanctions on record; --format ics for a calendar.
     """
     from .. import queries
+    from ..core import rules
 
     chosen = _due_format(fmt, as_json)
     snap, moment = query(ledger, at, relies=True)
     found = queries.due(snap, moment)
+    expunged = queries.expunged_line(snap, rules.local_date(moment, snap.policy))
+    if expunged:  # SPEC §3 Queries as of a moment; the JSON stays the list SPEC §4 gives
+        typer.echo(expunged, err=True)
     rendered = _due_rendered(chosen, found, snap, moment, at, output is None)
     if rendered is None:  # drawn as a table on the terminal
         return
@@ -144,6 +151,14 @@ def notify(
             callback=upper_id,
         ),
     ] = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Record it though the party was already told of this step (without it, "
+            "refused as recorded twice, naming the earlier notice's date).",
+        ),
+    ] = False,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -160,11 +175,15 @@ def notify(
         from ..errors import UsageError
 
         raise UsageError("--draft and --send exclude each other: print the message, or send it")
+
+    def record(snap: Snapshot, actor: Person, when: datetime) -> Outcome:
+        return action(snap, actor, when, case, party, sanction, again)
+
     if send:
-        _send(case, party, sanction, ledger, at, as_json)
+        _send(case, party, sanction, record, ledger, at, as_json)
         return
     if not draft:
-        act(ledger, at, "notify", lambda s, a, w: action(s, a, w, case, party, sanction), as_json)
+        act(ledger, at, "notify", record, as_json)
         return
     from ..output import process
 
@@ -174,15 +193,20 @@ def notify(
 
 
 def _send(
-    case: str, party: str, sanction: str | None, ledger: Path | None, at: str | None, as_json: bool
+    case: str,
+    party: str,
+    sanction: str | None,
+    record: Callable[[Snapshot, Person, datetime], Outcome],
+    ledger: Path | None,
+    at: str | None,
+    as_json: bool,
 ) -> None:
-    """--send: the gate and the action decide first; the messages go out under the ledger's lock;
-    the notice is committed only once the server accepted them all (SPEC §4 Sending
-    notifications). Any refusal before that leaves the ledger as it was."""
+    """--send: the gate and the action (`record`) decide first; the messages go out under the
+    ledger's lock; the notice is committed only once the server accepted them all (SPEC §4
+    Sending notifications). Any refusal before that leaves the ledger as it was."""
     import os
 
     from ..actions.notify import draft as drafted
-    from ..actions.notify import notify as action
     from ..errors import CocError, RefusedError, UsageError
     from ..store import mail, remote
 
@@ -204,14 +228,7 @@ def _send(
         return mail.deliver(server, notice, snap.policy, when, outcome, sent)
 
     try:
-        act(
-            ledger,
-            at,
-            "notify",
-            lambda s, a, w: action(s, a, w, case, party, sanction),
-            as_json,
-            deliver,
-        )
+        act(ledger, at, "notify", record, as_json, deliver)
     except CocError as exc:
         if not sent:
             raise

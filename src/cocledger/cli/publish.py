@@ -114,6 +114,9 @@ def publish(
     policy = snap.policy
     day = rules.local_date(moment, policy)
     rows = queries.published(snap, day)
+    expunged = queries.expunged_line(snap, day, "bans")
+    if expunged:  # SPEC §3 Queries as of a moment; the page and its JSON list stay as published
+        typer.echo(expunged, err=True)
     fix = _Fix(fmt, ledger, at)
     if check is not None:
         _check(check, page, chosen, fix, snap, rows, day)

@@ -95,6 +95,14 @@ def report_new(
         bool,
         typer.Option("--anonymous-reporter", help="Never name the reporter to the respondent."),
     ] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Another report, though an open case has the same respondent, reporter and "
+            "received moment (without it, that is refused as recorded twice).",
+        ),
+    ] = False,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
     as_json: JsonOpt = False,
@@ -125,6 +133,7 @@ def report_new(
             summary=text,
             serious=serious,
             anonymous_reporter=anonymous_reporter,
+            again=again,
         )
         return action(snap, actor, when, report)
 

@@ -1,12 +1,14 @@
 """End of ban / SPEC §3 Expiry of records: which records have left the record on a day, and
 what `coc expunge` keeps of them (tombstones). `actions.expunge` makes them so; `validate --base`
-recomputes an expunge commit with the same rule (CL090).
+recomputes an expunge commit with the same rule (CL090). And what a query as of an earlier day
+cannot show since (`hidden_on`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from . import rules, transitions
 from .fields import OFF_RECORD, STOPPED_STATUSES
@@ -109,3 +111,36 @@ def due(
     # The rejected, withdrawn or overturned sanctions of a case that goes, go with it.
     leaving |= {s.id for s in sanctions if s.case in gone_cases and s.status in STOPPED_STATUSES}
     return leaving, gone_cases
+
+
+def hidden_on(
+    sanctions: Iterable[Sanction], day: date, what: Literal["records", "bans"] = "records"
+) -> list[Sanction]:
+    """SPEC §3 Queries as of a moment: the tombstones of what had been decided by `day` and was
+    expunged after it (with `bans`, of the bans in force that day), which an answer as of `day`
+    cannot show whole: their details are gone. A tombstone names no one, so any of them may have
+    been anyone's."""
+    found = []
+    for sanction in sanctions:
+        if sanction.status != "expunged" or sanction.status_on <= day or sanction.decided_on > day:
+            continue  # a record, one expunged by then, or one not decided yet
+        if what == "bans" and not _was_in_force(sanction, day):
+            continue
+        found.append(sanction)
+    return found
+
+
+def _was_in_force(tombstone: Sanction, day: date) -> bool:
+    """Terms of a ban, of a tombstone: enacted by `day`, not overturned by then, and in force."""
+    appeal = tombstone.appeal
+    overturned_on = appeal.decided_on if appeal and appeal.outcome == "overturned" else None
+    if overturned_on is not None and overturned_on <= day:
+        return False
+    if tombstone.enacted_on is None or tombstone.enacted_on > day:
+        return False
+    return rules.in_force(tombstone.model_copy(update={"status": "enacted"}), day)
+
+
+def expunged_since(hidden: Iterable[Sanction]) -> date | None:
+    """The day of the first expunge that made these tombstones (None: nothing hidden)."""
+    return min((s.status_on for s in hidden), default=None)

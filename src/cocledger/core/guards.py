@@ -7,6 +7,8 @@ may not happen. Nothing here reads the clock: the step's own moment is in the qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import time
 from typing import TYPE_CHECKING
 
 from ..errors import RefusedError
@@ -116,9 +118,10 @@ def _extraordinary(ask: Ask) -> bool:
 
 
 def review_waits(ask: Ask) -> None:
-    """SPEC §3 The review waits for the response or the 7 days: without a response, a review
-    before the respondent's time has run out (an exact span from the sharing) is refused. A
-    serious case at an extraordinary meeting is the policy's exception ("immediate action")."""
+    """SPEC §3 The review waits for the response or the 7 days: without a response, a review is
+    recorded only after the respondent's time has run out (an exact span from the sharing, the
+    last moment of which is still theirs: "after the 7 days have elapsed"). A serious case at an
+    extraordinary meeting is the policy's exception ("immediate action")."""
     case = _case(ask)
     if _extraordinary(ask):
         return
@@ -129,12 +132,20 @@ def review_waits(ask: Ask) -> None:
     if shared is None:
         return  # review_meeting says it was not shared
     ends = ask.policy.deadlines.respondent_response.add_to_instant(shared.at)
-    if ends is not None and ask.at < ends:
-        shown = ends.astimezone(ask.policy.zone).strftime("%Y-%m-%d %H:%M %Z")
-        raise RefusedError(
-            f"the reported person has until {shown} to respond and has not: review after that, "
-            f"or record their response first (`coc report respond {case.id}`)"
-        )
+    if ends is None or ask.at > ends:
+        return
+    zone = ask.policy.zone
+    local = ends.astimezone(zone)
+    midnight = ask.at.astimezone(zone).time() == time(0, 0) and ask.day == local.date()
+    same_day = (
+        " (a date alone means 00:00: give the time the meeting reviewed it)" if midnight else ""
+    )
+    raise RefusedError(
+        f"the reported person has until {local:%Y-%m-%d %H:%M %Z} to respond and has not: "
+        f"review after that{same_day}, or record their response first "
+        f"(`coc report respond {case.id}`)",
+        key="at",
+    )
 
 
 def nothing_pending(ask: Ask) -> None:
@@ -144,6 +155,70 @@ def nothing_pending(ask: Ask) -> None:
     if pending:
         raise RefusedError(
             f"{case.id} has a proposed sanction to enact or reject first: {', '.join(pending)}"
+        )
+
+
+# --- SPEC §3 The same thing twice ----------------------------------------------------------------
+
+
+def report_not_repeated(ask: Ask) -> None:
+    """SPEC §3 The same thing twice: a report with the same respondent, reporter and received
+    moment as an open case recorded before it is that case again, by mistake, unless it was
+    recorded `--again` (another report). `args["cases"]` are the cases to compare it with; the
+    replay judges both as they stand (a copy closed since is settled)."""
+    case = _case(ask)
+    if ask.args.get("again") or case.status != "open":
+        return
+    earlier = _same_report(case, ask.args.get("cases") or ())
+    if earlier is None:
+        return
+    when = earlier.received_at.astimezone(ask.policy.zone)
+    raise RefusedError(
+        f"{earlier.id} is an open case with the same respondent, reporter and received moment "
+        f"({when:%Y-%m-%d %H:%M %Z}): this report is already recorded (`coc case show "
+        f"{earlier.id}`); if it is another report, record it with --again",
+        "CL095",
+    )
+
+
+def _same_report(case: Case, cases: Sequence[Case]) -> Case | None:
+    """The first open case recorded before `case` (its id's number is lower) that holds the same
+    report: respondent, reporter and received moment."""
+    same = (case.respondent, case.reporter, case.received_at)
+    for other in sorted(cases, key=lambda c: _number(c.id)):
+        if _number(other.id) >= _number(case.id):
+            break
+        if other.status == "open" and (other.respondent, other.reporter, other.received_at) == same:
+            return other
+    return None
+
+
+def _number(case_id: str) -> tuple[str, int]:
+    """A case id's place among the ids given: its year, then its number (COC-2026-10000 comes
+    after COC-2026-9999)."""
+    return case_id[4:8], int(case_id[9:])
+
+
+def notice_not_repeated(ask: Ask) -> None:
+    """SPEC §3 The same thing twice: a party `coc notify` already recorded as told of the case's
+    latest step (the same notice, about the same sanction, and no step recorded since) is not
+    recorded as told again, unless `--again` (they were told again)."""
+    case, args = _case(ask), ask.args
+    if args.get("again"):
+        return
+    told = (args.get("party"), args.get("about"), args.get("note"))
+    for event in reversed(case.timeline[: ask.upto]):
+        if event.action != "notified":
+            return  # a step since: this notice is of another one
+        if (event.party, event.sanction, event.note) != told:
+            continue
+        about = f" of {told[1]}" if told[1] else ""
+        raise RefusedError(
+            f"the {told[0]} of {case.id} {'were' if told[0] == 'witnesses' else 'was'} already "
+            f"notified of this ({told[2]}{about}) on {rules.local_date(event.at, ask.policy)}, "
+            "and nothing was recorded on the case since; if they were told again, record it "
+            "with --again",
+            "CL096",
         )
 
 

@@ -277,6 +277,9 @@ class Event(Model):
     sanction: SanctionId | None = None
     party: Party | None = None
     note: Reason | None = None
+    again: bool | None = None
+    """SPEC §3 The same thing twice: recorded on purpose (`--again`) though it repeats an earlier
+    record: a report like an open case's, a notice of a step the party was already told of."""
 
 
 class CaseDeadlines(Model):

@@ -49,12 +49,14 @@ def replay(
     sanctions: Mapping[str, Sanction],
     record_of: RecordOf,
     rosters: Rosters | None = None,
+    alike: Sequence[Case] = (),
 ) -> Iterator[Breach]:
     """Every event of a case on record through the gate, and its records against the events.
-    `sanctions` are the case's (`state.of_case`)."""
+    `sanctions` are the case's (`state.of_case`); `alike`, the cases its report is compared with
+    (SPEC §3 The same thing twice: those with the same respondent)."""
     state = State()
     for j, event in enumerate(case.timeline):
-        question, found = _question(policy, case, state, sanctions, record_of, event)
+        question, found = _question(policy, case, state, sanctions, record_of, event, alike)
         yield from (replace(b, event=j) if b.sanction is None else b for b in found)
         refusal = _refusal(question, rosters) if question is not None else None
         if refusal is not None and question is not None:
@@ -108,6 +110,7 @@ def _question(
     sanctions: Mapping[str, Sanction],
     record_of: RecordOf,
     event: Event,
+    alike: Sequence[Case] = (),
 ) -> tuple[Ask | None, list[Breach]]:
     """The question the step that recorded `event` put to the gate (None: none can be put), and
     what is wrong with the event itself."""
@@ -116,8 +119,12 @@ def _question(
     if STEPS[name].sanction_from and sanction is None:
         return None, [Breach("CL058", f"{event.action} names no sanction of {case.id}")]
     found: list[Breach] = []
-    args: dict[str, Any] = {}
-    if event.action == "committee_formed":
+    args: dict[str, Any] = {"again": event.again}
+    if event.action == "received":
+        args["cases"] = alike
+    elif event.action == "notified":
+        args.update(party=event.party, about=event.sanction, note=event.note)
+    elif event.action == "committee_formed":
         args["members"] = event.members or ()
     elif event.action == "conflict_declared":
         args["member"] = (event.members or (None,))[0]

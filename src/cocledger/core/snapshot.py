@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from .ids import (
     CASES_DIR,
     PERSON_ID_PATTERN,
@@ -78,7 +78,15 @@ class CaseFiles(Protocol):
         """The files under cases/ that are not where a case file's name puts them (a case
         misplaced, a copy, notes.yaml): which ids they hold is unknown until they are fixed."""
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]: ...
+    def scan(
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
+    ) -> Iterator[Case]:
+        """Every case in id order (of `year`'s); with `status`, those of that status and those in
+        `also`; with `readable`, a case file that cannot be read is passed over, not refused."""
 
 
 class Listed(Generic[E]):
@@ -197,8 +205,14 @@ class CasesInMemory:
     def strays(self) -> list[str]:
         return []  # held by id: every case is where its id puts it
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        for case_id in self.ids():
+    def scan(
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
+    ) -> Iterator[Case]:
+        for case_id in self.ids(year):
             case = self.by_id[case_id]
             if status is None or case.status == status or case_id in also:
                 yield case
@@ -226,9 +240,20 @@ class CasesAfter:
     def strays(self) -> list[str]:
         return self.base.strays()
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        for case_id in self.ids():
-            case = self.get(case_id)
+    def scan(
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
+    ) -> Iterator[Case]:
+        for case_id in self.ids(year):
+            try:
+                case = self.get(case_id)
+            except InputError:  # a file that cannot be read: refused, or passed over
+                if readable:
+                    continue
+                raise
             if case is not None and (status is None or case.status == status or case_id in also):
                 yield case
 
@@ -333,6 +358,13 @@ class Snapshot:
         """Every case in id order; with `status`, those of that status and those in `also`."""
         self.reads.add(ALL_CASES)
         return self.case_files.scan(status, also)
+
+    def open_cases(self, year: str) -> Iterator[Case]:
+        """The open cases whose ids are of `year`, for SPEC §3 The same thing twice (a report
+        received that year is compared with them). A case file that cannot be read is passed
+        over (a stray draft never stops a report), and none is counted as read: the action
+        relies only on a case it finds the same."""
+        return self.case_files.scan("open", year=year, readable=True)
 
     def template(self, name: str) -> str:
         return self.templates[name]

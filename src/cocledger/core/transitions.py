@@ -74,7 +74,14 @@ STEPS: dict[str, Step] = {
     "council remove": Step("council remove", "council"),
     "meeting add": Step("meeting add", "council"),
     # Incident processing
-    "report new": Step("report new", "report", "received", frozenset({NEW}), "open"),
+    "report new": Step(
+        "report new",
+        "report",
+        "received",
+        frozenset({NEW}),
+        "open",
+        guards=(guards.report_not_repeated,),
+    ),
     "report notify-council": Step(
         "report notify-council", "report", "council_notified", OPEN, once=True
     ),
@@ -218,7 +225,7 @@ STEPS: dict[str, Step] = {
         guards=(guards.deciders, guards.in_order),
     ),
     # Communications, closing, expiry of records
-    "notify": Step("notify", "council", "notified", LIVE),
+    "notify": Step("notify", "council", "notified", LIVE, guards=(guards.notice_not_repeated,)),
     "case close": Step(
         "case close", "council", "closed", OPEN, case_to="closed", guards=(guards.nothing_pending,)
     ),

@@ -90,6 +90,21 @@ STAGES = {
 }
 
 
+def expunged_note(since: date, bans_in_force: int = 0, day: date | None = None) -> str:
+    """SPEC §3 Queries as of a moment: what an answer as of a day before an expunge says, rather
+    than look complete (with `bans_in_force`: how many bans in force on `day` it cannot list)."""
+    if not bans_in_force:
+        return (
+            f"Records expunged since {since} are not shown (their details are gone): this "
+            "answer may be incomplete."
+        )
+    one = bans_in_force == 1
+    return (
+        f"{bans_in_force} ban{'' if one else 's'} in force on {day} {'was' if one else 'were'} "
+        f"expunged since {since} and {'is' if one else 'are'} not shown (the details are gone)."
+    )
+
+
 def _step_words(event: Event) -> str:
     words = STAGES[event.action]
     if event.action == "apology_recorded":

@@ -6,6 +6,7 @@ note with `[/]` in it is shown as written, not interpreted (SPEC §4 Commands).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich import box
@@ -14,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..core.wording import expunged_note
 from .console import literal
 from .when import shown as when
 
@@ -79,6 +81,8 @@ def person(console: Console, view: dict[str, Any]) -> None:
         f"Active ban: {ban['sanction'] + ' until ' + (ban['ends_on'] or 'lifetime') if ban else 'none'}\n"
         f"Record clears on: {view['record_clears_on'] or ('never (lifetime ban)' if any(s['kind'] == 'lifetime_ban' for s in view['record']) else '-')}"
     )
+    if view.get("expunged_since"):
+        shown.append("\n" + expunged_note(date.fromisoformat(view["expunged_since"])))
     parts: list[Any] = [shown]
     if view["record"]:
         why = "Why: the sanctions still on the record"

@@ -190,12 +190,20 @@ class CaseStore:
             return []  # each would be an error (CL001, CL021): a ledger known to hold none has none
         return [p for p in self.files() if not _in_place(p)]
 
-    def scan(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
-        """Every case in id order; with `status`, only the cases of that status and those in `also`
-        (a case of another status is not even unpickled): served from the case cache, where a
-        file is recognised by its content, so a scan parses only new or changed files."""
+    def scan(
+        self,
+        status: str | None = None,
+        also: Collection[str] = (),
+        year: str | None = None,
+        readable: bool = False,
+    ) -> Iterator[Case]:
+        """Every case in id order (with `year`, of that year's folder); with `status`, only the
+        cases of that status and those in `also` (a case of another status is not even
+        unpickled): served from the case cache, where a file is recognised by its content, so a
+        scan parses only new or changed files. With `readable`, a file that does not parse, or
+        holds another case, is passed over instead of refused."""
         store = self._cache(True) or cache.Store(None, "cases")
-        for case_id in self.ids():
+        for case_id in self.ids(year):
             wanted = status is None or case_id in also
             relpath = case_path(case_id)
             try:  # read even when loaded before: the store keeps the entries of what it saw
@@ -209,16 +217,28 @@ class CaseStore:
                     continue
                 case = cache.Store.model(entry, Case) if entry is not None else None
                 if case is None:
-                    case = self.get(case_id)
+                    case = self._unless(readable, self.get, case_id)
+                    if case is None and readable:
+                        continue
                     if case is None:
                         raise no_case(case_id)
                     if raw is not None:
                         store.add(digest, case.status, case)
                 self._parsed[relpath], self._problems[relpath] = case, []
-            case = self._checked(relpath, case)
-            if wanted or case.status == status:
+            case = self._unless(readable, self._checked, relpath, case)
+            if case is not None and (wanted or case.status == status):
                 yield case
         store.save()
+
+    @staticmethod
+    def _unless(readable: bool, read: Callable[..., Case | None], *args: Any) -> Case | None:
+        """`read(*args)`; with `readable`, None where it refuses the file (exit 2)."""
+        try:
+            return read(*args)
+        except InputError:
+            if readable:
+                return None
+            raise
 
 
 def _in_place(relpath: str) -> bool:
