@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -79,6 +81,32 @@ def test_cases_of_one_status_are_those_the_full_list_has(ledger: LedgerRepo) -> 
         both = repository.open(ledger.root).case_files.scan(status="open", also={closed})
         assert [c.id for c in both] == sorted([closed, still_open])
     assert list((ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"))
+
+
+def test_a_years_scan_keeps_the_other_years_in_the_store(ledger: LedgerRepo) -> None:
+    """`report new` scans one year's open cases: the store keeps what it holds of the others
+    (it once kept only what that scan saw, so the next `validate` parsed every other file)."""
+    _closed_and_open(ledger)
+    list(repository.open(ledger.root).case_files.scan())
+    (store,) = (ledger.root / ".git" / "coc-cache").glob("cases-*.pickle")
+    held = len(pickle.loads(store.read_bytes()))
+    assert held == 2
+    assert list(repository.open(ledger.root).case_files.scan("open", year="2025")) == []
+    assert len(pickle.loads(store.read_bytes())) == held
+
+
+def test_a_scan_for_two_people_parses_only_their_files(ledger: LedgerRepo) -> None:
+    """SPEC §3 The same thing twice: `report new` compares itself with the open cases between
+    the same two people, found by their ids in the files' text, parsed alone."""
+    closed, still_open = _closed_and_open(ledger)
+
+    def scan(*status: str, **kw: Any) -> list[str]:  # each on a new store: none parsed before
+        return [c.id for c in repository.open(ledger.root).case_files.scan(*status, **kw)]
+
+    assert scan("open", year="2026", mentioning=("hank", "ivy")) == [still_open]
+    assert scan("open", year="2026", mentioning=("frank", "gina")) == []
+    assert scan(year="2026", mentioning=("frank", "gina")) == [closed]
+    assert scan(mentioning=("frank",)) == [closed]
 
 
 def test_a_case_file_changed_by_hand_is_read_again(ledger: LedgerRepo) -> None:

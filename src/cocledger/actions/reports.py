@@ -94,7 +94,8 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         deadlines=CaseDeadlines(council_notice=due),
         timeline=(transitions.event(step, received_at, actor.id, again=report.again or None),),
     )
-    cases = [] if report.again else list(snap.open_cases(year))
+    same = [i for i in (report.respondent, report.reporter) if i]  # what `_same_report` compares
+    cases = [] if report.again else list(snap.open_cases(year, same))
     gate(snap, "report new", actor, received_at, case, upto=0, cases=cases, again=report.again)
     change = Change(f"report new {case_id}", step.action, actor.id, at, case=case_id, cases=(case,))
     data = {"case": case_id, "council_notice_due": due.isoformat()}

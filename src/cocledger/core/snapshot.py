@@ -84,9 +84,12 @@ class CaseFiles(Protocol):
         also: Collection[str] = (),
         year: str | None = None,
         readable: bool = False,
+        mentioning: Collection[str] = (),
     ) -> Iterator[Case]:
         """Every case in id order (of `year`'s); with `status`, those of that status and those in
-        `also`; with `readable`, a case file that cannot be read is passed over, not refused."""
+        `also`; with `readable`, a case file that cannot be read is passed over, not refused.
+        With `mentioning`, a case whose file's text lacks one of those strings may be left out
+        (a filter before parsing, for a query that compares cases with those fields)."""
 
 
 class Listed(Generic[E]):
@@ -211,6 +214,7 @@ class CasesInMemory:
         also: Collection[str] = (),
         year: str | None = None,
         readable: bool = False,
+        mentioning: Collection[str] = (),
     ) -> Iterator[Case]:
         for case_id in self.ids(year):
             case = self.by_id[case_id]
@@ -246,7 +250,17 @@ class CasesAfter:
         also: Collection[str] = (),
         year: str | None = None,
         readable: bool = False,
+        mentioning: Collection[str] = (),
     ) -> Iterator[Case]:
+        if mentioning:  # the base filters its files' text; the changed cases are all given
+            new = {i: c for i, c in self.changed.items() if year is None or i[4:8] == year}
+            base = self.base.scan(status, also, year, readable, mentioning)
+            found = {c.id: c for c in base if c.id not in new}
+            found.update(
+                (i, c) for i, c in new.items() if status is None or c.status == status or i in also
+            )
+            yield from (found[i] for i in sorted(found))
+            return
         for case_id in self.ids(year):
             try:
                 case = self.get(case_id)
@@ -359,12 +373,13 @@ class Snapshot:
         self.reads.add(ALL_CASES)
         return self.case_files.scan(status, also)
 
-    def open_cases(self, year: str) -> Iterator[Case]:
-        """The open cases whose ids are of `year`, for SPEC §3 The same thing twice (a report
-        received that year is compared with them). A case file that cannot be read is passed
-        over (a stray draft never stops a report), and none is counted as read: the action
-        relies only on a case it finds the same."""
-        return self.case_files.scan("open", year=year, readable=True)
+    def open_cases(self, year: str, mentioning: Collection[str] = ()) -> Iterator[Case]:
+        """The open cases whose ids are of `year` (and whose files mention every one of
+        `mentioning`), for SPEC §3 The same thing twice (a report received that year is compared
+        with them). A case file that cannot be read is passed over (a stray draft never stops a
+        report), and none is counted as read: the action relies only on a case it finds the
+        same."""
+        return self.case_files.scan("open", year=year, readable=True, mentioning=mentioning)
 
     def template(self, name: str) -> str:
         return self.templates[name]

@@ -196,12 +196,18 @@ class CaseStore:
         also: Collection[str] = (),
         year: str | None = None,
         readable: bool = False,
+        mentioning: Collection[str] = (),
     ) -> Iterator[Case]:
         """Every case in id order (with `year`, of that year's folder); with `status`, only the
         cases of that status and those in `also` (a case of another status is not even
         unpickled): served from the case cache, where a file is recognised by its content, so a
         scan parses only new or changed files. With `readable`, a file that does not parse, or
-        holds another case, is passed over instead of refused."""
+        holds another case, is passed over instead of refused. With `mentioning`, only the files
+        whose bytes hold each of those strings are parsed, and the case cache is not loaded:
+        `report new` compares itself with the few open cases between the same two people."""
+        if mentioning:
+            yield from self._mentioning(status, also, year, readable, mentioning)
+            return
         store = self._cache(True) or cache.Store(None, "cases")
         for case_id in self.ids(year):
             wanted = status is None or case_id in also
@@ -228,7 +234,31 @@ class CaseStore:
             case = self._unless(readable, self._checked, relpath, case)
             if case is not None and (wanted or case.status == status):
                 yield case
-        store.save()
+        store.save(whole=year is None)  # a year's scan has not seen the other years' files
+
+    def _mentioning(
+        self,
+        status: str | None,
+        also: Collection[str],
+        year: str | None,
+        readable: bool,
+        mentioning: Collection[str],
+    ) -> Iterator[Case]:
+        needles = [m.encode("utf-8") for m in mentioning]
+        for case_id in self.ids(year):
+            relpath = case_path(case_id)
+            if relpath not in self._parsed:
+                try:
+                    raw = self.repo.source.read(relpath)
+                except (OSError, InputError):
+                    raw = None  # `get` reports it as it always has
+                if raw is not None and not all(n in raw for n in needles):
+                    continue
+            case = self._unless(readable, self.get, case_id)
+            if case is None and not readable:
+                raise no_case(case_id)
+            if case is not None and (status is None or case.status == status or case_id in also):
+                yield case
 
     @staticmethod
     def _unless(readable: bool, read: Callable[..., Case | None], *args: Any) -> Case | None:
