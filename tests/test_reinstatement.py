@@ -185,3 +185,15 @@ def test_reinstatement_is_due_once_per_day_no_ban_is_in_force_after_one(
 
 def _held(bans: list[Sanction], day: date) -> bool:
     return any(rules.in_force(b, day) for b in bans)
+
+
+def test_a_letter_never_says_until_and_then_nothing() -> None:
+    """A proposal pending when the ban ends leaves the day the record clears unknown (its dates
+    come with the decision): the letter says so, where it left the date blank (issue 20)."""
+    m = fresh()
+    case, _, _ = banned(m)
+    proposed(m, second_case(m), "2026-02-12T18:30:00+00:00", conduct="Insults again")
+    assert queries.person_view(m.snap, "frank", date(2026, 4, 27))["record_clears_on"] is None
+    letter = notify.draft(m.snap, at("2026-04-27"), case, "offender").drafts[0].text
+    assert "stays on your record until a day not known yet: it depends on a decision" in letter
+    assert "until ;" not in letter and "until  " not in letter

@@ -134,6 +134,25 @@ def _end_of_ban(policy: Policy, sanction: Sanction, theirs: Sequence[Sanction], 
     )
 
 
+def record_until(policy: Policy, theirs: Sequence[Sanction], sanction: Sanction, day: date) -> str:
+    """`$expunges_on`: the day the sanction leaves its person's record (`rules.leaves_record_on`,
+    as `person show` says), or, where no day can be given, why: a letter never says "until" and
+    then nothing (issue 20: a pending proposal left the reinstatement letter's date blank)."""
+    leaves = rules.leaves_record_on(policy, theirs, sanction, day)
+    if (
+        leaves is not None
+        or sanction.person is None
+        or not rules.retention(policy, sanction.kind, sanction.duration)
+    ):
+        return long_date(leaves)
+    now = rules.record(policy, theirs, sanction.person, day)
+    if all(s.id != sanction.id for s in now.window):
+        return f"{long_date(day)} (it is no longer on the record)"
+    if any(s.kind == "lifetime_ban" and s.status != "proposed" for s in now.window):
+        return "the end of the lifetime ban on the record, which does not end"
+    return "a day not known yet: it depends on a decision about another sanction, still pending"
+
+
 def appeal_paragraph(policy: Policy, sanction: Sanction) -> str:
     """CoC §8: only permanent resolutions (such as bans) may be appealed, through the contact."""
     appeal = sanction.appeal
@@ -220,7 +239,7 @@ def values(
             "duration": str(sanction.duration or ""),
             "starts_on": long_date(sanction.starts_on),
             "ends_on": long_date(sanction.ends_on),
-            "expunges_on": long_date(rules.leaves_record_on(policy, theirs, sanction, day)),
+            "expunges_on": record_until(policy, theirs, sanction, day),
             "apology_due": long_date(sanction.apology_due),
             "decision": decision(sanction),
             "apology": apology_paragraph(policy, case, sanction, *_apology_to(case, party, facts)),
