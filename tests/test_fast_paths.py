@@ -13,6 +13,7 @@ import yaml
 
 from cocledger.cli import main
 from cocledger.core.models import PeopleFile, Person, Sanction, SanctionsFile
+from cocledger.core.snapshot import CaseQuery
 from cocledger.errors import InputError
 from cocledger.store import cache as parse_cache
 from cocledger.store import repository, yaml12, yamlio, yamlwrite
@@ -75,10 +76,10 @@ def test_cases_of_one_status_are_those_the_full_list_has(ledger: LedgerRepo) -> 
     for _ in range(2):  # the second pass is served from the store
         everything = list(repository.open(ledger.root).case_files.scan())
         assert [c.id for c in everything] == sorted([closed, still_open])
-        assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [
+        assert [c.id for c in repository.open(ledger.root).case_files.scan(CaseQuery("open"))] == [
             still_open
         ]
-        both = repository.open(ledger.root).case_files.scan(status="open", also={closed})
+        both = repository.open(ledger.root).case_files.scan(CaseQuery("open", {closed}))
         assert [c.id for c in both] == sorted([closed, still_open])
     assert list((ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"))
 
@@ -91,7 +92,7 @@ def test_a_years_scan_keeps_the_other_years_in_the_store(ledger: LedgerRepo) -> 
     (store,) = (ledger.root / ".git" / "coc-cache").glob("cases-*.pickle")
     held = len(pickle.loads(store.read_bytes()))
     assert held == 2
-    assert list(repository.open(ledger.root).case_files.scan("open", year="2025")) == []
+    assert list(repository.open(ledger.root).case_files.scan(CaseQuery("open", year="2025"))) == []
     assert len(pickle.loads(store.read_bytes())) == held
 
 
@@ -101,7 +102,8 @@ def test_a_scan_for_two_people_parses_only_their_files(ledger: LedgerRepo) -> No
     closed, still_open = _closed_and_open(ledger)
 
     def scan(*status: str, **kw: Any) -> list[str]:  # each on a new store: none parsed before
-        return [c.id for c in repository.open(ledger.root).case_files.scan(*status, **kw)]
+        query = CaseQuery(*status, **kw)
+        return [c.id for c in repository.open(ledger.root).case_files.scan(query)]
 
     assert scan("open", year="2026", mentioning=("hank", "ivy")) == [still_open]
     assert scan("open", year="2026", mentioning=("frank", "gina")) == []
@@ -114,7 +116,7 @@ def test_a_case_file_changed_by_hand_is_read_again(ledger: LedgerRepo) -> None:
     list(repository.open(ledger.root).case_files.scan())
     path = ledger.root / "cases" / "2026" / f"{still_open}.yaml"
     path.write_text(path.read_text().replace("status: open", "status: closed"))
-    assert list(repository.open(ledger.root).case_files.scan(status="open")) == []
+    assert list(repository.open(ledger.root).case_files.scan(CaseQuery("open"))) == []
 
 
 def test_a_broken_case_store_is_rebuilt(ledger: LedgerRepo) -> None:
@@ -122,7 +124,7 @@ def test_a_broken_case_store_is_rebuilt(ledger: LedgerRepo) -> None:
     list(repository.open(ledger.root).case_files.scan())
     for store in (ledger.root / ".git" / "coc-cache").glob("cases-*.pickle"):
         store.write_bytes(b"not a pickle")
-    assert [c.id for c in repository.open(ledger.root).case_files.scan(status="open")] == [
+    assert [c.id for c in repository.open(ledger.root).case_files.scan(CaseQuery("open"))] == [
         still_open
     ]
 

@@ -64,6 +64,28 @@ class Entries(Protocol[E_co]):
         """Every entry's value of a lookup field (as LOOKUPS compares it), in file order."""
 
 
+@dataclass(frozen=True)
+class CaseQuery:
+    """Which cases a scan of the case files gives, in id order."""
+
+    status: str | None = None
+    """Only the cases of this status (and those in `also`); None: every case."""
+    also: Collection[str] = ()
+    year: str | None = None
+    """Only the cases whose ids are of this year."""
+    readable: bool = False
+    """A case file that cannot be read is passed over, not refused."""
+    mentioning: Collection[str] = ()
+    """A case whose file's text lacks one of these strings may be left out: a filter before
+    parsing, for a query that compares cases with those fields (SPEC §3 The same thing twice)."""
+
+    def wants(self, case_id: str, status: str) -> bool:
+        return self.status is None or status == self.status or case_id in self.also
+
+
+EVERY_CASE = CaseQuery()
+
+
 class CaseFiles(Protocol):
     """The case files: one by id, the ids there are, every case."""
 
@@ -78,18 +100,8 @@ class CaseFiles(Protocol):
         """The files under cases/ that are not where a case file's name puts them (a case
         misplaced, a copy, notes.yaml): which ids they hold is unknown until they are fixed."""
 
-    def scan(
-        self,
-        status: str | None = None,
-        also: Collection[str] = (),
-        year: str | None = None,
-        readable: bool = False,
-        mentioning: Collection[str] = (),
-    ) -> Iterator[Case]:
-        """Every case in id order (of `year`'s); with `status`, those of that status and those in
-        `also`; with `readable`, a case file that cannot be read is passed over, not refused.
-        With `mentioning`, a case whose file's text lacks one of those strings may be left out
-        (a filter before parsing, for a query that compares cases with those fields)."""
+    def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
+        """The cases `query` asks for, in id order."""
 
 
 class Listed(Generic[E]):
@@ -208,17 +220,10 @@ class CasesInMemory:
     def strays(self) -> list[str]:
         return []  # held by id: every case is where its id puts it
 
-    def scan(
-        self,
-        status: str | None = None,
-        also: Collection[str] = (),
-        year: str | None = None,
-        readable: bool = False,
-        mentioning: Collection[str] = (),
-    ) -> Iterator[Case]:
-        for case_id in self.ids(year):
+    def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
+        for case_id in self.ids(query.year):
             case = self.by_id[case_id]
-            if status is None or case.status == status or case_id in also:
+            if query.wants(case_id, case.status):
                 yield case
 
 
@@ -244,31 +249,22 @@ class CasesAfter:
     def strays(self) -> list[str]:
         return self.base.strays()
 
-    def scan(
-        self,
-        status: str | None = None,
-        also: Collection[str] = (),
-        year: str | None = None,
-        readable: bool = False,
-        mentioning: Collection[str] = (),
-    ) -> Iterator[Case]:
-        if mentioning:  # the base filters its files' text; the changed cases are all given
+    def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
+        year = query.year
+        if query.mentioning:  # the base filters its files' text; the changed cases are all given
             new = {i: c for i, c in self.changed.items() if year is None or i[4:8] == year}
-            base = self.base.scan(status, also, year, readable, mentioning)
-            found = {c.id: c for c in base if c.id not in new}
-            found.update(
-                (i, c) for i, c in new.items() if status is None or c.status == status or i in also
-            )
+            found = {c.id: c for c in self.base.scan(query) if c.id not in new}
+            found.update((i, c) for i, c in new.items() if query.wants(i, c.status))
             yield from (found[i] for i in sorted(found))
             return
         for case_id in self.ids(year):
             try:
                 case = self.get(case_id)
             except InputError:  # a file that cannot be read: refused, or passed over
-                if readable:
+                if query.readable:
                     continue
                 raise
-            if case is not None and (status is None or case.status == status or case_id in also):
+            if case is not None and query.wants(case_id, case.status):
                 yield case
 
 
@@ -371,7 +367,7 @@ class Snapshot:
     def cases(self, status: str | None = None, also: Collection[str] = ()) -> Iterator[Case]:
         """Every case in id order; with `status`, those of that status and those in `also`."""
         self.reads.add(ALL_CASES)
-        return self.case_files.scan(status, also)
+        return self.case_files.scan(CaseQuery(status, also))
 
     def open_cases(self, year: str, mentioning: Collection[str] = ()) -> Iterator[Case]:
         """The open cases whose ids are of `year` (and whose files mention every one of
@@ -379,7 +375,9 @@ class Snapshot:
         with them). A case file that cannot be read is passed over (a stray draft never stops a
         report), and none is counted as read: the action relies only on a case it finds the
         same."""
-        return self.case_files.scan("open", year=year, readable=True, mentioning=mentioning)
+        return self.case_files.scan(
+            CaseQuery("open", year=year, readable=True, mentioning=mentioning)
+        )
 
     def template(self, name: str) -> str:
         return self.templates[name]

@@ -8,7 +8,7 @@ between processes, models are not); a scan of every case is served from the case
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.ids import case_path, is_case_id, no_case
 from ..core.models import Case
 from ..core.problems import Problem
+from ..core.snapshot import EVERY_CASE, CaseQuery
 from ..errors import InputError
 from . import cache
 from .files import Disk
@@ -190,27 +191,20 @@ class CaseStore:
             return []  # each would be an error (CL001, CL021): a ledger known to hold none has none
         return [p for p in self.files() if not _in_place(p)]
 
-    def scan(
-        self,
-        status: str | None = None,
-        also: Collection[str] = (),
-        year: str | None = None,
-        readable: bool = False,
-        mentioning: Collection[str] = (),
-    ) -> Iterator[Case]:
-        """Every case in id order (with `year`, of that year's folder); with `status`, only the
-        cases of that status and those in `also` (a case of another status is not even
-        unpickled): served from the case cache, where a file is recognised by its content, so a
-        scan parses only new or changed files. With `readable`, a file that does not parse, or
-        holds another case, is passed over instead of refused. With `mentioning`, only the files
-        whose bytes hold each of those strings are parsed, and the case cache is not loaded:
+    def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
+        """The cases `query` asks for, in id order: served from the case cache, where a file is
+        recognised by its content, so a scan parses only new or changed files, and a case of
+        another status is not even unpickled. A `readable` query passes over a file that does
+        not parse, or holds another case, instead of refusing it. A query `mentioning` strings
+        parses only the files whose bytes hold each of them, and does not load the case cache:
         `report new` compares itself with the few open cases between the same two people."""
-        if mentioning:
-            yield from self._mentioning(status, also, year, readable, mentioning)
+        if query.mentioning:
+            yield from self._mentioning(query)
             return
+        status, readable = query.status, query.readable
         store = self._cache(True) or cache.Store(None, "cases")
-        for case_id in self.ids(year):
-            wanted = status is None or case_id in also
+        for case_id in self.ids(query.year):
+            wanted = query.wants(case_id, "")  # wanted whatever its status
             relpath = case_path(case_id)
             try:  # read even when loaded before: the store keeps the entries of what it saw
                 raw = self.repo.source.read(relpath)
@@ -232,20 +226,13 @@ class CaseStore:
                         store.add(digest, case.status, case)
                 self._parsed[relpath], self._problems[relpath] = case, []
             case = self._unless(readable, self._checked, relpath, case)
-            if case is not None and (wanted or case.status == status):
+            if case is not None and query.wants(case_id, case.status):
                 yield case
-        store.save(whole=year is None)  # a year's scan has not seen the other years' files
+        store.save(whole=query.year is None)  # a year's scan has not seen the other years' files
 
-    def _mentioning(
-        self,
-        status: str | None,
-        also: Collection[str],
-        year: str | None,
-        readable: bool,
-        mentioning: Collection[str],
-    ) -> Iterator[Case]:
-        needles = [m.encode("utf-8") for m in mentioning]
-        for case_id in self.ids(year):
+    def _mentioning(self, query: CaseQuery) -> Iterator[Case]:
+        needles = [m.encode("utf-8") for m in query.mentioning]
+        for case_id in self.ids(query.year):
             relpath = case_path(case_id)
             if relpath not in self._parsed:
                 try:
@@ -254,10 +241,10 @@ class CaseStore:
                     raw = None  # `get` reports it as it always has
                 if raw is not None and not all(n in raw for n in needles):
                     continue
-            case = self._unless(readable, self.get, case_id)
-            if case is None and not readable:
+            case = self._unless(query.readable, self.get, case_id)
+            if case is None and not query.readable:
                 raise no_case(case_id)
-            if case is not None and (status is None or case.status == status or case_id in also):
+            if case is not None and query.wants(case_id, case.status):
                 yield case
 
     @staticmethod
