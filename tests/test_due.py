@@ -254,5 +254,7 @@ def test_enacting_a_warning_prints_when_its_apology_is_due() -> None:
     assert enacted.data["apology_due"] == "2026-01-30"
     assert enacted.message == (
         f"Enacted {warning} from 2026-01-23. "
-        "Apology due by 2026-01-30: an apology to every witness (hank)."
-    )
+        "Apology due by 2026-01-30: an apology to the offended (gina) and to every witness (hank)."
+    )  # as the offender's letter says (issue 20: the offended was left out)
+    [due] = owed(m, "2026-01-24", "apology")
+    assert due.detail == "an apology to the offended (gina) and to every witness (hank)"

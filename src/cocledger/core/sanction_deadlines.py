@@ -70,12 +70,15 @@ def sanction_items(
 
 
 def apology_form(case: Case) -> str:
-    """Proposed sanctions, 1st offence: public if the offence was public, else to every witness."""
+    """Proposed sanctions, 1st offence: "Apology to offended … required": public if the offence
+    was public, else to the offended and to all who witnessed it (as the offender's letter says;
+    an anonymous reporter is reached through the Council)."""
     if case.setting == "public":
         return "a public apology (the offence was public)"
+    offended = "through the Council" if case.anonymous_reporter else case.reporter
     if case.witnesses:
-        return f"an apology to every witness ({', '.join(case.witnesses)})"
-    return "an apology to the offended"
+        return f"an apology to the offended ({offended}) and to every witness ({', '.join(case.witnesses)})"
+    return f"an apology to the offended ({offended})"
 
 
 def apology_item(case: Case, sanction: Sanction, day: date) -> DueItem | None:
