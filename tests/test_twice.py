@@ -211,6 +211,32 @@ def test_again_is_a_flag_of_report_new_and_notify(ledger: LedgerRepo) -> None:
     ledger.coc("validate", "--strict", "--select", "CL09")  # no warning: --again is on record
 
 
+def test_the_same_command_run_twice_without_a_moment_is_refused(ledger: LedgerRepo) -> None:
+    """A report "received now" is recorded to the minute, so the same command run again (the
+    issue's six identical cases came so) is the same report; each pair is tried again, with
+    another reporter, only when a minute turned between its two runs."""
+    for reporter in ("gina", "hank", "ivy"):
+        args = ("report", "new", "--respondent", "frank", "--reporter", reporter, "--summary", "x")
+        first = ledger.coc(*args, "--json").json["case"]
+        received = _received(ledger, first)
+        assert received.endswith(":00Z"), received  # to the minute: no seconds, no fraction
+        again = ledger.coc(*args, "--json", expect=None)
+        if again.exit_code == 1:
+            assert f"{first} is an open case with the same respondent" in again.stderr
+            return
+        assert _received(ledger, again.json["case"]) != received  # a minute turned between
+    pytest.fail("a minute turned between the two runs of three pairs")
+
+
+def _received(ledger: LedgerRepo, case: str) -> str:
+    return (
+        ledger.read(f"cases/{case[4:8]}/{case}.yaml")
+        .split("received_at: ")[1]
+        .split()[0]
+        .strip("'")
+    )
+
+
 def test_sync_replays_again_and_stops_on_the_same_report_from_two_clones(
     ledger_template: Path, tmp_path: Path
 ) -> None:

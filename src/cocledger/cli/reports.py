@@ -122,6 +122,8 @@ def report_new(
 
     def run(snap: Snapshot, actor: Person, when: datetime) -> Outcome:
         arrived = parse_when(received_at, snap.policy, "--received-at") if received_at else None
+        if arrived is None and at is None:  # received now: to the minute, so the same command
+            arrived = when.replace(second=0, microsecond=0)  # run again is the same report
         report = ReportInput(
             respondent=respondent,
             reporter=reporter,
