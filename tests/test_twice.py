@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from cocledger.actions import cases, committee, notify, resync, sanctions
+from cocledger.actions.perform import check_result
 from cocledger.core.change import Change
+from cocledger.core.ledger import InMemory
 from cocledger.core.models import Case, evolve
 from cocledger.core.recorded import Recorded, Records
 from cocledger.errors import RefusedError
 from conftest import LedgerRepo
 from council import council
-from memory import Memory, fresh, problems, received, warned
+from memory import Memory, at, fresh, problems, received, warned
 
 RECEIVED = "2026-01-10T09:00:00+00:00"
 FIRST, COPY = "COC-2026-0001", "COC-2026-0002"
@@ -146,6 +148,22 @@ def test_the_council_is_told_of_the_report_once_then_of_where_it_stands() -> Non
     m.act(committee.form, "alice", "2026-01-11", case, ["bob", "carol", "dan"])
     m.act(notify.notify, "alice", "2026-01-11T10:00:00+00:00", case, "council", None)
     assert [e.note for e in m.case(case).events("notified")] == ["council_notice", "council_update"]
+
+
+def test_a_notice_recorded_late_the_same_as_the_next_one_is_refused() -> None:
+    """A step recorded late must leave every later step passing the gate (SPEC §3 A step
+    recorded late), repeats included, though `validate` reports those as warnings: the notice
+    of 24 January recorded late, before the same notice of 25 January, would make that one the
+    repeat (review of issue 20: it was accepted, and CL096 then warned of the other)."""
+    m = fresh()
+    case, _ = warned(m)
+    m.act(notify.notify, "alice", "2026-01-25", case, "offender", None)
+    late = notify.notify(m.snap, m.snap.person("alice"), at("2026-01-24"), case, "offender", None)
+    assert late.change is not None  # the gate allows it on its own day: nothing told before
+    ledger = InMemory(m.snap, m.versions)
+    with pytest.raises(RefusedError, match=r"CL096 .*already notified of this"):
+        check_result(ledger, m.snap, late.change, at("2026-01-26"))
+    assert problems(m, "2026-01-26", "CL096") == []  # refused: nothing changed
 
 
 def test_validate_warns_of_a_notice_recorded_twice() -> None:

@@ -13,6 +13,7 @@ store commits it.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Collection
 from datetime import datetime
 
@@ -113,6 +114,35 @@ def errors(
     return checks.run(ctx, errors_only=True)
 
 
+REPEATS = ("CL095", "CL096")
+"""The gate's refusals `validate` reports as warnings (SPEC §3 The same thing twice), so that a
+ledger made before the rule keeps working: a step recorded late must not make one of the case's
+later steps a repeat (a notice recorded late, the same as the one after it), any more than an
+error."""
+
+
+def _repeats_made(before: Ledger, after: Ledger, at: datetime, change: Change) -> list[Problem]:
+    """The repeats the change's cases hold that they did not hold before it."""
+    if not change.cases:
+        return []
+    files = frozenset(case_path(case.id) for case in change.cases)
+    ids = frozenset(case.id for case in change.cases)
+
+    def found(ledger: Ledger) -> list[Problem]:
+        ctx = checks.Context(at, ledger, files, cases_only=ids, entries_only=frozenset())
+        return checks.run(ctx, REPEATS)
+
+    held = Counter((p.code, p.file) for p in found(before))
+    made = []
+    for problem in found(after):
+        key = (problem.code, problem.file)
+        if held[key] > 0:
+            held[key] -= 1
+        else:
+            made.append(problem)
+    return made
+
+
 def written(change: Change) -> frozenset[str]:
     """The ledger files a change writes."""
     files = {case_path(case.id) for case in change.cases}
@@ -174,6 +204,8 @@ def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -
         cases, entries = affected
         files |= {case_path(c) for c in cases}
         found = errors(after, at, files, cases, entries)
+    if not found:
+        found = _repeats_made(InMemory(snap, ledger.rosters), after, at, change)
     if not found:
         return
     first = found[0]
