@@ -100,7 +100,8 @@ def validate(
     elif fmt == "github":
         diagnostics.as_github(problems)
     else:
-        diagnostics.as_text(problems)
+        # in a `coc` action's hook, what blocks comes first: git's refusal names its first line
+        diagnostics.as_text([*failing, *before] if before else problems)
         if before:
             _say_they_were_there(len(before))
     if failing:
