@@ -119,8 +119,14 @@ def test_a_ban_ending_carries_the_reinstatement_checklist(ledger: LedgerRepo) ->
 def test_a_ban_ending_stays_overdue_until_the_reinstatement_notice(ledger: LedgerRepo) -> None:
     history = banned(ledger)
     assert of_kind(due(ledger, "2026-04-27"), "ban_ends")[0]["overdue"] is True
+    # Never told of the ban: the first notice is the decision's, however late; the item stays.
     ledger.coc("notify", history.case, "--party", "offender", "--at", "2026-04-27")
-    assert of_kind(due(ledger, "2026-04-27"), "ban_ends") == []
+    now = due(ledger, "2026-04-28")
+    assert [i["party"] for i in of_kind(now, "notification")] == ["offended"]
+    [ends] = of_kind(now, "ban_ends")
+    assert ends["overdue"] is True
+    ledger.coc(*ends["command"].split()[1:], "--at", "2026-04-28")
+    assert of_kind(due(ledger, "2026-04-28"), "ban_ends") == []
 
 
 def test_offender_and_offended_are_listed_until_notified_of_an_enactment(

@@ -221,8 +221,26 @@ def test_after_the_ban_ends_the_offender_gets_the_reinstatement_notice(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     m, case, ban = a_ban()
+    m.act(notify.notify, "alice", on("2026-01-27"), case, "offender")  # told of the ban
     draft = drafted_json(capsys, m, case, "offender", "2026-04-26")
     assert draft["template"] == "reinstatement" and draft["sanction"] == ban
+
+
+def test_a_decision_never_told_is_told_first_however_late(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Communications: the offender is told of the ban before they are told it ended; a notice
+    recorded after the end, the decision's never recorded, is the decision's (issue 20)."""
+    m, case, _ = a_ban()
+    assert drafted_json(capsys, m, case, "offender", "2026-04-26")["template"] == (
+        "decision_offender"
+    )
+    first = m.act(notify.notify, "alice", on("2026-04-26"), case, "offender")
+    second = m.act(notify.notify, "alice", on("2026-04-27"), case, "offender")
+    assert [first.data["template"], second.data["template"]] == [
+        "decision_offender",
+        "reinstatement",
+    ]
 
 
 def test_the_council_notice_goes_to_the_council_members_not_party(

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from cocledger import queries
 from cocledger.actions import appeals, notify, sanctions
 from cocledger.core import reinstatement, rules
-from cocledger.core.models import Sanction
+from cocledger.core.change import Change
+from cocledger.core.models import Event, Sanction, evolve
 from cocledger.core.wording import long_date
 from cocledger.errors import RefusedError
 from memory import COUNCIL, Memory, at, banned, fresh, problems, proposed, reviewed
@@ -31,15 +32,26 @@ def second_case(m: Memory) -> str:
     return reviewed(m, reporter="hank", when="2026-02-01T09:00:00+00:00", meeting="2026-02-12")
 
 
-def back_to_back(starts: str = FIRST_ENDS) -> tuple[Memory, str, str, str, str]:
+def told(m: Memory, case: str, sanction: str, when: str) -> None:
+    """The offender told of the sanction's decision (`coc notify CASE --party offender`)."""
+    outcome = m.act(notify.notify, "alice", when, case, "offender", sanction)
+    assert outcome.data["template"] == "decision_offender"
+
+
+def back_to_back(starts: str = FIRST_ENDS, tell: bool = True) -> tuple[Memory, str, str, str, str]:
     """S-2 (3 months, ends 26 April), then the 3rd offence, S-3 (6 months), enacted on 12
-    February to start on `starts`: by default the day S-2 ends."""
+    February to start on `starts`: by default the day S-2 ends. `tell`: the offender is told of
+    each ban the day after its decision."""
     m = fresh()
     case, _, first = banned(m)
+    if tell:
+        told(m, case, first, "2026-01-27")
     case2 = second_case(m)
     second = proposed(m, case2, "2026-02-12T18:30:00+00:00", conduct="Insults again")
     start = date.fromisoformat(starts)
     m.act(sanctions.enact, "alice", "2026-02-12T18:40:00+00:00", second, start)
+    if tell:
+        told(m, case2, second, "2026-02-13")
     return m, case, first, case2, second
 
 
@@ -47,6 +59,7 @@ def under_a_lifetime_ban() -> tuple[Memory, str, str, str, str]:
     """S-2 (ends 26 April), and from 12 February a lifetime ban S-3, voted by the full council."""
     m = fresh()
     case, _, first = banned(m)
+    told(m, case, first, "2026-01-27")
     case2 = second_case(m)
     life = proposed(m, case2, "2026-02-12T18:30:00+00:00", "lifetime_ban", None,
                     "Threats of violence", "Threats of violence")  # fmt: skip
@@ -191,9 +204,107 @@ def test_a_letter_never_says_until_and_then_nothing() -> None:
     """A proposal pending when the ban ends leaves the day the record clears unknown (its dates
     come with the decision): the letter says so, where it left the date blank (issue 20)."""
     m = fresh()
-    case, _, _ = banned(m)
+    case, _, first = banned(m)
+    told(m, case, first, "2026-01-27")
     proposed(m, second_case(m), "2026-02-12T18:30:00+00:00", conduct="Insults again")
     assert queries.person_view(m.snap, "frank", date(2026, 4, 27))["record_clears_on"] is None
     letter = notify.draft(m.snap, at("2026-04-27"), case, "offender").drafts[0].text
     assert "stays on your record until a day not known yet: it depends on a decision" in letter
     assert "until ;" not in letter and "until  " not in letter
+
+
+# --- a decision notice recorded late; the reinstatement notice judged by the gate -----------------
+
+
+def offender_items(m: Memory, when: str) -> list[tuple[str, str | None, str]]:
+    """`coc due`'s items owed to the offender by `when` (a ban's end listed ahead is not yet):
+    (kind, sanction, command as printed)."""
+    return [
+        (i.kind, i.sanction, i.command)
+        for i in queries.due(m.snap, at(when))
+        if (i.kind == "notification" and i.party == "offender") or i.kind == "ban_ends"
+        if i.due is not None and i.due <= date.fromisoformat(when)
+    ]
+
+
+def run_printed(m: Memory, when: str, command: str) -> str:
+    """`coc notify CASE --party offender [--sanction S]`, as `coc due` printed it: its template."""
+    words = command.split()
+    assert words[:2] == ["coc", "notify"] and words[3:5] == ["--party", "offender"], command
+    sanction = words[6] if words[5:6] == ["--sanction"] else None
+    return str(m.act(notify.notify, "alice", when, words[2], "offender", sanction).data["template"])
+
+
+@pytest.mark.parametrize("when", ["2026-04-27", "2026-10-27"])
+def test_a_decision_never_told_is_told_late_by_the_command_due_prints(when: str) -> None:
+    """Issue 20, point 1: never told of the first ban of a chain, the offender is owed its
+    decision notice after it ended, under the next ban and after the chain: every command `coc
+    due` prints for them is accepted as printed, and they are all cleared in the end (the
+    decision notices first, the reinstatement of the last ban after them)."""
+    m, case, first, _, second = back_to_back(tell=False)
+    assert ("notification", first, f"coc notify {case} --party offender") in offender_items(m, when)
+    sent: list[tuple[str, str]] = []
+    for _ in range(5):
+        items = offender_items(m, when)
+        if not items:
+            break
+        _, sanction, command = items[0]
+        sent.append((run_printed(m, when, command), str(sanction)))
+    assert offender_items(m, when) == [] and untold(m, when) == []
+    assert ("decision_offender", first) in sent and ("decision_offender", second) in sent
+    assert [t for t, _ in sent].count("reinstatement") == (when == "2026-10-27")
+    assert problems(m, when, "CL058", "CL093", "CL096") == []
+
+
+def test_the_first_bans_decision_notice_is_the_decisions_after_the_chain() -> None:
+    """The reviewer's ledger: S-3 told, S-2 never; at and after the chain's end the notice
+    about S-2 is its decision notice, not a reinstatement (refused: S-3 carries it)."""
+    m, case, first, case2, second = back_to_back(tell=False)
+    told(m, case2, second, "2026-02-13")
+    assert notify.draft(m.snap, at("2026-10-28"), case, "offender").template == "decision_offender"
+    assert run_printed(m, "2026-10-28", f"coc notify {case} --party offender") == (
+        "decision_offender"
+    )
+    assert offender_items(m, "2026-10-28") == [
+        ("ban_ends", second, f"coc notify {case2} --party offender --sanction {second}")
+    ]
+    with pytest.raises(RefusedError, match=f"the reinstatement notice is about it.*{second}"):
+        m.act(notify.notify, "alice", "2026-10-28", case, "offender", first, True)
+    assert run_printed(m, "2026-10-28", offender_items(m, "2026-10-28")[0][2]) == "reinstatement"
+    assert offender_items(m, "2026-10-28") == [] and untold(m, "2026-10-28") == []
+
+
+def _notice_by_hand(m: Memory, case: str, sanction: str, when: str) -> None:
+    """A `notified` event telling the offender they are reinstated, added to the file by hand."""
+    notice = Event(
+        at=at(when), action="notified", by="alice", party="offender", sanction=sanction,
+        note="reinstatement",
+    )  # fmt: skip
+    before = m.case(case)
+    m.apply(Change("hand edit", "edit", "nobody", cases=(
+        evolve(before, timeline=(*before.timeline, notice)),)))  # fmt: skip
+
+
+def test_validate_reports_a_reinstatement_notice_added_by_hand_mid_chain() -> None:
+    """Issue 20, point 1: the gate judges the reinstatement notice (`guards.reinstatement_when_
+    free`), so `validate`'s replay reports one the action would have refused: about S-2 while
+    S-3 is in force, and about S-2 after the chain (S-3 carries it)."""
+    m, case, first, _, second = back_to_back()
+    _notice_by_hand(m, case, first, "2026-05-01")
+    [found] = problems(m, "2026-05-02", "CL093")
+    assert f"{second} is in force until 2026-10-26" in found.message
+    assert problems(m, "2026-05-02", "CL058", "CL096") == []
+    m, case, first, _, second = back_to_back()
+    _notice_by_hand(m, case, first, "2026-10-27")
+    [found] = problems(m, "2026-10-28", "CL093")
+    assert "the reinstatement notice is about it" in found.message
+    assert ends(m, "2026-10-28") == [(second, date(2026, 10, 26), True)]  # still owed
+
+
+def test_validate_reports_a_reinstatement_notice_under_a_lifetime_ban() -> None:
+    m, case, first, _, life = under_a_lifetime_ban()
+    assert problems(m, "2026-05-02", "CL093") == []
+    _notice_by_hand(m, case, first, "2026-05-01")
+    [found] = problems(m, "2026-05-02", "CL093")
+    assert f"{life} is in force for life" in found.message
+    assert ends(m, "2026-05-02") == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..core import case_deadlines, messages, rules, sanction_deadlines
+from ..core import case_deadlines, guards, messages, rules, sanction_deadlines
 from ..core.change import Outcome
+from ..core.gate import ask
 from ..core.models import Case, Person
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError
@@ -24,7 +25,17 @@ def draft(
     subject = messages.subject_sanction(snap.sanctions_of_case(case_id), sanction_id)
     day = rules.local_date(at, policy)
     theirs = snap.sanctions_of(subject.person) if subject and subject.person else ()
-    name = messages.template_for(case, party, subject, day, theirs)
+    told = subject is not None and sanction_deadlines.told_of_decision(case, party, subject, policy)
+    name = messages.template_for(case, party, subject, day, told)
+    if name == "reinstatement" and subject is not None:
+        # A draft records nothing, so it asks the gate's own condition, not the whole gate (no
+        # actor): no draft tells a person they are reinstated while a ban of theirs is in force.
+        mine = {s.id: s for s in snap.sanctions_of_case(case_id)}
+        question = ask(
+            policy, "notify", "", at, case, None, mine, theirs,
+            party=party, about=subject.id, note=name,
+        )  # fmt: skip
+        guards.reinstatement_when_free(question)
     steps = _due_steps(snap, case, at) if party == "council" else ()
     return messages.compose(
         policy, snap.people, case, party, subject, snap.template(name), name, day, theirs, steps

@@ -81,6 +81,11 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
     "CL090": (expunges.check_expunge_due, ERROR, "Tombstone made before it was due"),
     "CL091": (history.check_rewritten_history, ERROR, "History since the base rewritten"),
     "CL092": (characters.check_bidi_controls, ERROR, "Bidirectional control character"),
+    "CL093": (
+        gate.check_reinstatement_notice,
+        WARNING,
+        "Told of reinstatement while a ban is in force",
+    ),
     "CL095": (gate.check_report_twice, WARNING, "A report recorded twice"),
     "CL096": (gate.check_notice_twice, WARNING, "A party notified twice of one step"),
 }

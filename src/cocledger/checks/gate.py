@@ -3,8 +3,8 @@ event through `core.gate.permit`, as the actions went through it (`core.replay`)
 refusal is reported under the code the gate gives it: the committee (CL050), the full council's
 vote (CL051), an appeal of what cannot be appealed (CL052), a vote by someone conflicted (CL056),
 a step by someone conflicted (CL057), a step or status the process does not allow (CL058), an
-anonymous report shared without the council's summary (CL059), a report or a notice recorded
-twice (CL095, CL096).
+anonymous report shared without the council's summary (CL059), a reinstatement notice while a
+ban is in force (CL093), a report or a notice recorded twice (CL095, CL096).
 
 Messages name the case, the sanction, the event's place in the timeline and council members;
 anyone else's id becomes "someone" (these messages end up in CI logs).
@@ -155,6 +155,12 @@ def check_anonymous_share(ctx: Context) -> Iterator[Finding]:
     """SPEC §3 An anonymous reporter: what the reported person receives of an anonymous report
     is the summary the council wrote for them (`report share --summary-file`), never the report."""
     return of_code(ctx, "CL059")
+
+
+def check_reinstatement_notice(ctx: Context) -> Iterator[Finding]:
+    """SPEC §3 Reinstatement: the offender told they are reinstated while a ban of theirs is in
+    force, before their ban ended, or about a ban that is not the last of its chain."""
+    return of_code(ctx, "CL093")
 
 
 def check_report_twice(ctx: Context) -> Iterator[Finding]:

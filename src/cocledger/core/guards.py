@@ -12,7 +12,7 @@ from datetime import time
 from typing import TYPE_CHECKING
 
 from ..errors import RefusedError
-from . import council, rules
+from . import council, reinstatement, rules
 from .models import Case
 
 if TYPE_CHECKING:
@@ -220,6 +220,30 @@ def notice_not_repeated(ask: Ask) -> None:
             "with --again",
             "CL096",
         )
+
+
+def reinstatement_when_free(ask: Ask) -> None:
+    """SPEC §3 Reinstatement: the offender is told they are reinstated (the `reinstatement`
+    notice) only once no ban of theirs is in force, and about the last ban of the chain, never
+    under a lifetime ban. `ask.record`: the person's sanctions (those of the case's respondent
+    for an action, of the notice's sanction for the replay), judged as enacted by the step's day."""
+    args = ask.args
+    if args.get("note") != "reinstatement" or args.get("party") != "offender":
+        return
+    about = args.get("about")
+    ban = ask.sanctions.get(about or "") or next((s for s in ask.record if s.id == about), None)
+    if ban is None:
+        raise RefusedError(
+            "a reinstatement notice names the ban that ended (`--sanction`)", "CL093"
+        )
+    if ban.person is None or ban.status not in ("enacted", "overturned"):
+        return  # expunged, or never in force: nothing left to judge it by
+    # The bans known then: one enacted later, even starting earlier, does not make a notice wrong.
+    known = [s for s in ask.record if s.enacted_on is not None and s.enacted_on <= ask.day]
+    theirs = [s for s in known if s.person == ban.person] or [ban]
+    reason = reinstatement.not_yet(theirs, ban, ask.day)
+    if reason:
+        raise RefusedError(reason, "CL093")
 
 
 # --- Proposed sanctions -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from datetime import date
 from string import Template
 
 from ..errors import InputError, RefusedError
-from . import anonymity, council, reinstatement
+from . import anonymity, council
 from .ids import case_path
 from .models import Case, Person, Policy, Sanction
 from .placeholders import HIDDEN_FROM, values
@@ -81,12 +81,14 @@ def subject_sanction(sanctions: Sequence[Sanction], chosen: str | None = None) -
 
 
 def template_for(
-    case: Case, party: str, subject: Sanction | None, day: date, theirs: Sequence[Sanction]
+    case: Case, party: str, subject: Sanction | None, day: date, told: bool = False
 ) -> str:
     """Communications: the council hears of the report; the reported person first gets the report,
     then each decision, then the end of a ban; the offended and witnesses hear the outcome.
-    `theirs`: the reported person's sanctions, since no one is told they are reinstated while
-    another ban of theirs is in force (SPEC §3 Reinstatement): that draft is refused."""
+    `told`: whether the offender was already told of the subject's latest decision
+    (`sanction_deadlines.told_of_decision`): until they are, the notice is of the decision, however
+    late (the notice that they are reinstated comes after it). Whether a notice may be recorded
+    (a reinstatement while a ban is in force) is the gate's (`guards.reinstatement_when_free`)."""
     if party == "council":  # first of the report, then of where it stands
         begun = {"received", "council_notified", "notified"}
         return (
@@ -100,16 +102,13 @@ def template_for(
         if subject is None:
             return "report_shared"
         ended = subject.ends_on is not None and day >= subject.ends_on
-        if subject.kind == "ban" and subject.status == "enacted" and ended:
-            refused = reinstatement.not_yet(theirs, subject, day)
-            if refused:
-                raise RefusedError(refused)
+        if subject.kind == "ban" and subject.status == "enacted" and ended and told:
             return "reinstatement"
         return "decision_offender"
     if subject is None:
-        told = "the witnesses are" if party == "witnesses" else f"the {party} is"
+        told_ = "the witnesses are" if party == "witnesses" else f"the {party} is"
         raise RefusedError(
-            f"nothing has been decided on {case.id} yet: {told} told of the council's "
+            f"nothing has been decided on {case.id} yet: {told_} told of the council's "
             "decisions (a sanction enacted, an appeal decided)"
         )
     return "decision_offended" if party == "offended" else "witnesses"

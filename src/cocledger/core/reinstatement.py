@@ -58,20 +58,32 @@ def due_on(sanctions: Sequence[Sanction], ban: Sanction) -> date | None:
 
 
 def not_yet(sanctions: Sequence[Sanction], ban: Sanction, day: date) -> str | None:
-    """Why the offender may not be told on `day` that `ban`, which has ended, reinstates them
-    (another ban is in force, or the notice belongs to the last ban of the chain); None if it may."""
-    assert ban.person is not None and ban.ends_on is not None
+    """Why the offender may not be told on `day` that `ban` reinstates them (another ban is in
+    force, the ban has not ended, or the notice belongs to the last ban of the chain); None if
+    they may. The rule of the gate's `guards.reinstatement_when_free`."""
+    if ban.person is None or ban.ends_on is None:
+        return f"{ban.id} is not a ban that ends: nobody is reinstated by it"
     on = free_from(sanctions, ban.person, ban.ends_on)
     if on is None or day < on:
         holder = rules.active_ban(sanctions, ban.person, day)
         until = f"until {holder.ends_on}" if holder and holder.ends_on else "for life"
         held = f"{holder.id} is in force {until}" if holder else "another ban is in force"
+        if day < ban.ends_on:
+            return (
+                f"{ban.id} ends on {ban.ends_on}: a person is told they are reinstated once it has"
+            )
         return (
             f"{ban.id} ended on {ban.ends_on}, but {held}: a person is told they are "
             "reinstated only once no ban of theirs is in force (SPEC §3 Reinstatement)"
         )
     if due_on(sanctions, ban) is None:
-        last = next(s for s in sanctions if s.person == ban.person and due_on(sanctions, s) == on)
+        last = next(
+            (s for s in sanctions if s.person == ban.person and due_on(sanctions, s) == on), None
+        )
+        if last is None:
+            return (
+                None  # no enacted ban carries it (this one was overturned since): nothing to judge
+            )
         return (
             f"the bans in force from {ban.ends_on} ended with {last.id}: the "
             f"reinstatement notice is about it (`coc notify {last.case} --party offender "

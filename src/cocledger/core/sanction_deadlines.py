@@ -7,7 +7,7 @@ Expiry of records and Retention of closed cases. Pure, as `deadlines`: the model
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import date
 
 from . import reinstatement, rules
@@ -24,14 +24,36 @@ def decision_day(sanction: Sanction) -> date | None:
     return sanction.enacted_on
 
 
-def notified(case: Case, party: str, sanction: str | None, since: date, policy: Policy) -> bool:
-    """Has `party` been told (a `notified` event) about `sanction` on or after `since`?"""
+def notified(
+    case: Case,
+    party: str,
+    sanction: str | None,
+    since: date,
+    policy: Policy,
+    notes: Container[str | None] | None = None,
+) -> bool:
+    """Has `party` been told (a `notified` event) about `sanction` on or after `since`, by one of
+    the notices `notes` (templates; None: any)?"""
     return any(
         event.party == party
         and event.sanction == sanction
+        and (notes is None or event.note in notes)
         and rules.local_date(event.at, policy) >= since
         for event in case.events("notified")
     )
+
+
+DECISION_NOTES = frozenset({"decision_offender", "decision_offended", "witnesses", None})
+"""The notices that tell a party of a decision (None: a notice recorded without its template)."""
+REINSTATEMENT_NOTES = frozenset({"reinstatement", None})
+
+
+def told_of_decision(case: Case, party: str, sanction: Sanction, policy: Policy) -> bool:
+    """Communications: has `party` been told of the sanction's latest decision (its enactment,
+    its appeal's decision)? What clears the notification item of `coc due` and CL061, and what
+    `coc notify` asks before it tells the offender they are reinstated."""
+    since = decision_day(sanction)
+    return since is not None and notified(case, party, sanction.id, since, policy, DECISION_NOTES)
 
 
 def stale_items(policy: Policy, sanctions: Sequence[Sanction], day: date) -> list[DueItem]:
@@ -140,7 +162,7 @@ def ban_ends_item(
     lifetime ban none). The item stays until the offender is sent the reinstatement notice
     (`coc notify`) on or after that day."""
     on = reinstatement.due_on(theirs, sanction)
-    if on is None or notified(case, "offender", sanction.id, on, policy):
+    if on is None or notified(case, "offender", sanction.id, on, policy, REINSTATEMENT_NOTES):
         return None
     checklist = (
         *(f"reinstate as a registered user on {channel}" for channel in policy.channels),
@@ -180,7 +202,7 @@ def notification_items(policy: Policy, case: Case, sanction: Sanction, day: date
             party=party,
         )
         for party in NOTIFIED_PARTIES
-        if not notified(case, party, sanction.id, since, policy)
+        if not told_of_decision(case, party, sanction, policy)
     ]
 
 

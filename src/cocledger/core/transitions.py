@@ -225,7 +225,13 @@ STEPS: dict[str, Step] = {
         guards=(guards.deciders, guards.in_order),
     ),
     # Communications, closing, expiry of records
-    "notify": Step("notify", "council", "notified", LIVE, guards=(guards.notice_not_repeated,)),
+    "notify": Step(
+        "notify",
+        "council",
+        "notified",
+        LIVE,
+        guards=(guards.notice_not_repeated, guards.reinstatement_when_free),
+    ),
     "case close": Step(
         "case close", "council", "closed", OPEN, case_to="closed", guards=(guards.nothing_pending,)
     ),
