@@ -161,8 +161,9 @@ def test_a_notice_recorded_late_the_same_as_the_next_one_is_refused() -> None:
     late = notify.notify(m.snap, m.snap.person("alice"), at("2026-01-24"), case, "offender", None)
     assert late.change is not None  # the gate allows it on its own day: nothing told before
     ledger = InMemory(m.snap, m.versions)
-    with pytest.raises(RefusedError, match=r"CL096 .*already notified of this"):
+    with pytest.raises(RefusedError, match=r"CL096 timeline\[\d+\]: that step is already") as no:
         check_result(ledger, m.snap, late.change, at("2026-01-26"))
+    assert "--again" not in str(no.value)  # it would not help: the later notice is the repeat
     assert problems(m, "2026-01-26", "CL096") == []  # refused: nothing changed
 
 

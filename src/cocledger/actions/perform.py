@@ -205,8 +205,15 @@ def check_result(ledger: Ledger, snap: Snapshot, change: Change, at: datetime) -
         files |= {case_path(c) for c in cases}
         found = errors(after, at, files, cases, entries)
     if not found:
-        found = _repeats_made(InMemory(snap, ledger.rosters), after, at, change)
-    if not found:
+        made = _repeats_made(InMemory(snap, ledger.rosters), after, at, change)
+        if made:  # its own --again cannot help: the later step, as recorded, becomes the repeat
+            raise RefusedError(
+                f"{change.subject} would make a later step a repeat `coc validate` reports: "
+                f"{ledger.shown(made[0].file)}: {made[0].code} {made[0].message.split(': ')[0]}: "
+                "that step is already recorded and stands as it is, so this one, the same thing "
+                "earlier, is not recorded",
+                made[0].code,
+            )
         return
     first = found[0]
     raise RefusedError(
