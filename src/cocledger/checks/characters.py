@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from ..core import bidi
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.messages import TEMPLATE_NAMES, template_path
+from ..core.problems import line_and_column
 from .context import Context, Finding
 
 _ESCAPED = re.compile(r"\\(?:u|U0000)(?:202[A-Ea-e]|206[6-9])")
@@ -57,8 +58,7 @@ def _escaped(ctx: Context, file: str, text: str) -> Iterator[Finding]:
 
 
 def _at(file: str, text: str, index: int, char: str) -> Finding:
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    line, col = line_and_column(text, index)
     return Finding(file, (), f"{bidi.named(char)}: {FIX}", line, col)
 
 

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of the character at `index` of `text`, as a diagnostic names it."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about the ledger, located like a compiler diagnostic (file:line:col)."""

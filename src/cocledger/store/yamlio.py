@@ -199,7 +199,9 @@ def _char_position(text: str, position: int) -> tuple[int, int]:
         start = raw.rfind(b"\n", 0, position) + 1
         column = len(raw[start:position].decode("utf-8", "replace"))
         return raw.count(b"\n", 0, position) + 1, column + 1
-    return text.count("\n", 0, position) + 1, position - (text.rfind("\n", 0, position) + 1) + 1
+    from ..core.problems import line_and_column  # an error's path: not imported at start-up
+
+    return line_and_column(text, position)
 
 
 def compose_fast(text: str) -> yaml.Node | None:
