@@ -23,7 +23,7 @@ from ..core.change import Change, Outcome
 from ..core.council import RosterVersions
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
 from ..core.ledger import InMemory, Ledger
-from ..core.models import Person
+from ..core.models import Case, Person
 from ..core.problems import Problem
 from ..core.snapshot import ALL_CASES, Snapshot
 from ..errors import CocError, InputError, RefusedError
@@ -122,11 +122,14 @@ error."""
 
 
 def _repeats_made(before: Ledger, after: Ledger, at: datetime, change: Change) -> list[Problem]:
-    """The repeats the change's cases hold that they did not hold before it."""
-    if not change.cases:
+    """The repeats the change's cases hold that they did not hold before it. Only a case whose
+    steps the change does not merely add to can hold one: the gate judged the step it adds, and
+    a step added last moves no other (so an ordinary action replays nothing twice here)."""
+    moved = [c for c in change.cases if not _appended(before.case_in(case_path(c.id)), c)]
+    if not moved:
         return []
-    files = frozenset(case_path(case.id) for case in change.cases)
-    ids = frozenset(case.id for case in change.cases)
+    files = frozenset(case_path(case.id) for case in moved)
+    ids = frozenset(case.id for case in moved)
 
     def found(ledger: Ledger) -> list[Problem]:
         ctx = checks.Context(at, ledger, files, cases_only=ids, entries_only=frozenset())
@@ -141,6 +144,11 @@ def _repeats_made(before: Ledger, after: Ledger, at: datetime, change: Change) -
         else:
             made.append(problem)
     return made
+
+
+def _appended(old: Case | None, new: Case) -> bool:
+    """Whether `new` is `old` with steps added after its last one (or a new case)."""
+    return old is None or new.timeline[: len(old.timeline)] == old.timeline
 
 
 def written(change: Change) -> frozenset[str]:
