@@ -106,9 +106,9 @@ def template_for(
             return "reinstatement"
         return "decision_offender"
     if subject is None:
-        told_ = "the witnesses are" if party == "witnesses" else f"the {party} is"
+        who = "the witnesses are" if party == "witnesses" else f"the {party} is"
         raise RefusedError(
-            f"nothing has been decided on {case.id} yet: {told_} told of the council's "
+            f"nothing has been decided on {case.id} yet: {who} told of the council's "
             "decisions (a sanction enacted, an appeal decided)"
         )
     return "decision_offended" if party == "offended" else "witnesses"

@@ -80,10 +80,8 @@ def not_yet(sanctions: Sequence[Sanction], ban: Sanction, day: date) -> str | No
         last = next(
             (s for s in sanctions if s.person == ban.person and due_on(sanctions, s) == on), None
         )
-        if last is None:
-            return (
-                None  # no enacted ban carries it (this one was overturned since): nothing to judge
-            )
+        if last is None:  # no enacted ban carries it (this one was overturned since)
+            return None
         return (
             f"the bans in force from {ban.ends_on} ended with {last.id}: the "
             f"reinstatement notice is about it (`coc notify {last.case} --party offender "
