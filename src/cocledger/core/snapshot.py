@@ -242,9 +242,11 @@ class CasesAfter:
     def exists(self, case_id: str) -> bool:
         return case_id in self.changed or self.base.exists(case_id)
 
+    def _changed_of(self, year: str | None) -> dict[str, Case]:
+        return {i: c for i, c in self.changed.items() if year is None or i[4:8] == year}
+
     def ids(self, year: str | None = None) -> list[str]:
-        new = {i for i in self.changed if year is None or i[4:8] == year}
-        return sorted(set(self.base.ids(year)) | new)
+        return sorted(set(self.base.ids(year)) | set(self._changed_of(year)))
 
     def strays(self) -> list[str]:
         return self.base.strays()
@@ -252,7 +254,7 @@ class CasesAfter:
     def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
         year = query.year
         if query.mentioning:  # the base filters its files' text; the changed cases are all given
-            new = {i: c for i, c in self.changed.items() if year is None or i[4:8] == year}
+            new = self._changed_of(year)
             found = {c.id: c for c in self.base.scan(query) if c.id not in new}
             found.update((i, c) for i, c in new.items() if query.wants(i, c.status))
             yield from (found[i] for i in sorted(found))
