@@ -63,3 +63,28 @@ def at_head(root: Path, moment: datetime) -> list[Problem]:
         return run(Context(moment, repo.ledger))  # case files read from the tree as checked
     finally:
         tree.close()
+
+
+def added_since_head(
+    root: Path, problems: list[Problem], moment: datetime, select: Sequence[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """SPEC §6: the strict pre-commit hook never blocks a `coc` action that adds no warning.
+    In the hook of a `coc` action's commit (`COC_ACTION`, set by `store.commit` for its `git
+    commit`), a warning blocks only when the ledger as HEAD holds it, judged at the same moment,
+    has no such warning (same code, file and message: a line may move). Returns the warnings
+    that were there before, and what blocks: every error, and the warnings the action adds."""
+    from collections import Counter
+
+    from .checks import selected
+
+    head = [p for p in at_head(root, moment) if selected(p.code, select)]
+    there = Counter((p.code, p.file, p.message) for p in head if p.severity == "warning")
+    before, blocking = [], []
+    for p in problems:
+        key = (p.code, p.file, p.message)
+        if p.severity == "warning" and there[key] > 0:
+            there[key] -= 1
+            before.append(p)
+        else:
+            blocking.append(p)
+    return before, blocking

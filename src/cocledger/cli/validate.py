@@ -68,7 +68,7 @@ def validate(
     from ..checks import unknown_codes
     from ..errors import UsageError
     from ..output import diagnostics
-    from ..validation import check
+    from ..validation import added_since_head, check
 
     fmt = "json" if as_json else fmt
     unknown = unknown_codes(select or [])
@@ -94,7 +94,8 @@ def validate(
     from ..store.commit import ACTION_VAR
 
     if strict and os.environ.get(ACTION_VAR) and moments:
-        before, failing = _added_by_the_action(root, problems, moments[0], select or [])
+        there, blocking = added_since_head(root, found, moments[0], select or [])
+        before, failing = _from_top(root, there), _from_top(root, blocking)
     if fmt == "json":
         diagnostics.as_json(problems, not failing)
     elif fmt == "github":
@@ -106,32 +107,6 @@ def validate(
             _say_they_were_there(len(before))
     if failing:
         raise typer.Exit(1)
-
-
-def _added_by_the_action(
-    root: Path, problems: list[Problem], moment: datetime, select: list[str]
-) -> tuple[list[Problem], list[Problem]]:
-    """SPEC §6: the strict pre-commit hook never blocks a `coc` action that adds no warning.
-    In the hook of a `coc` action's commit (`COC_ACTION`, set by `store.commit` for its `git
-    commit`), a warning blocks only when the ledger as HEAD holds it, judged at the same moment,
-    has no such warning (same code, file and message: a line may move). Returns the warnings
-    that were there before, and what blocks: every error, and the warnings the action adds."""
-    from collections import Counter
-
-    from ..checks import selected
-    from ..validation import at_head
-
-    head = [p for p in _from_top(root, at_head(root, moment)) if selected(p.code, select)]
-    there = Counter((p.code, p.file, p.message) for p in head if p.severity == "warning")
-    before, failing = [], []
-    for p in problems:
-        key = (p.code, p.file, p.message)
-        if p.severity == "warning" and there[key] > 0:
-            there[key] -= 1
-            before.append(p)
-        else:
-            failing.append(p)
-    return before, failing
 
 
 def _say_they_were_there(count: int) -> None:
