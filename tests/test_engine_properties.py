@@ -38,7 +38,7 @@ from cocledger.core.ids import case_path
 from cocledger.core.ledger import InMemory
 from cocledger.errors import CocError, InputError, RefusedError, UsageError
 from cocledger.store import files, render, repository
-from memory import COUNCIL, MEMBERS, Memory, at, fresh
+from memory import COUNCIL, MEMBERS, Memory, at, fresh, received
 
 EXAMPLES = int(os.environ.get("COC_STATEFUL", "0"))
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -668,10 +668,9 @@ def test_found_a_case_closed_again_before_its_own_close() -> None:
     closed case. A late step stands only if every later step still passes: `coc` checks the
     result of every action with validate's replay before it commits (`check_result`)."""
     m = fresh()
-    case = str(
-        m.act(reports.report_new, "bob", "2026-01-05T09:00:00+00:00",
-              reports.ReportInput("carol", "alice", summary="Insults")).data["case"]
-    )  # fmt: skip
+    case = received(
+        m, "carol", "alice", when="2026-01-05T09:00:00+00:00", by="bob", summary="Insults"
+    )
     m.act(cases.close, "bob", "2026-01-05T10:00:00+00:00", case, None)
     outcome = cases.close(m.snap, m.snap.person("bob"), at("2026-01-05T09:30:00+00:00"), case, None)
     assert outcome.change is not None  # the gate allows it: the case was open at 09:30
@@ -687,10 +686,7 @@ def test_found_a_member_leaving_the_council_the_moment_they_sat_on_a_committee()
     the council at a step's moment includes the roster just before a change of that moment."""
     m = fresh()
     when = "2026-01-05T09:00:00+00:00"
-    case = str(
-        m.act(reports.report_new, "bob", when,
-              reports.ReportInput("frank", "gina", summary="Insults")).data["case"]
-    )  # fmt: skip
+    case = received(m, "frank", "gina", when=when, by="bob", summary="Insults")
     m.act(committee.form, "bob", when, case, ["carol", "dan", "erin"])
     m.act(setup.council_remove, "alice", when, "erin")
     assert problems_of(InMemory(m.snap, m.versions), START + timedelta(days=1)) == []
@@ -703,10 +699,7 @@ def test_found_a_committee_formed_between_two_council_changes_of_one_moment() ->
     under: every roster of that moment counts (`council.rosters_at`)."""
     m = fresh()
     when = "2026-01-05T09:00:00+00:00"
-    case = str(
-        m.act(reports.report_new, "carol", when,
-              reports.ReportInput("bob", "alice", summary="Insults")).data["case"]
-    )  # fmt: skip
+    case = received(m, "bob", "alice", when=when, by="carol", summary="Insults")
     m.act(setup.council_add, "alice", when, "frank")
     m.act(committee.form, "carol", when, case, ["carol", "dan", "frank"])
     removal = setup.council_remove(m.snap, m.snap.person("alice"), at(when), "carol")
