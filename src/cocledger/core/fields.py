@@ -8,6 +8,7 @@ edit; SPEC §5: untrusted input gives a message, never a traceback), and the JSO
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -17,7 +18,9 @@ from pydantic import (
     BeforeValidator,
     PlainSerializer,
     StringConstraints,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
 )
 
 from . import zones
@@ -87,6 +90,46 @@ Long = Annotated[
 
 
 Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+
+SEALED_PREFIX = "coc-sealed:"
+SEALED_PATTERN = r"^coc-sealed:v1:[0-9a-f]{16}:[A-Za-z0-9_-]{22,}$"
+"""SPEC §8 A sealed field: the version, the id of its record's data key, and the AES-SIV
+ciphertext (base64url, no padding) of the text, bound to its record and field (`store.crypto`)."""
+_SEALED = re.compile(SEALED_PATTERN)
+
+
+def _sealed_or(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A sealed value is taken as it is (if well-formed); any other is checked as the field's
+    clear text is: the same errors, at the same place, as before sealing existed."""
+    if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+        if _SEALED.match(value) is None or len(value) > 60_000:
+            raise ValueError(
+                "not a well-formed sealed value (coc-sealed:v1:<key id>:<ciphertext>): it was "
+                "altered; restore it from git history"
+            )
+        return value
+    return handler(value)
+
+
+def _sealable(clear: dict[str, Any]) -> tuple[WrapValidator, WithJsonSchema]:
+    """A confidential field: its clear text, or that text sealed (SPEC §8)."""
+    return WrapValidator(_sealed_or), WithJsonSchema(
+        {"anyOf": [clear, {"type": "string", "pattern": SEALED_PATTERN}]}
+    )
+
+
+SealableEmail = Annotated[
+    Email, *_sealable({"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254})
+]
+SealableReason = Annotated[
+    Reason, *_sealable({"type": "string", "minLength": 1, "maxLength": LIMITS["reason"]})
+]
+SealableText = Annotated[
+    Long, *_sealable({"type": "string", "minLength": 1, "maxLength": LIMITS["text"]})
+]
+RECIPIENT_PATTERN = r"^(age1[02-9ac-hj-np-z]{58}|ssh-ed25519 [A-Za-z0-9+/]{68})$"
+"""SPEC §8 Keys: an age X25519 recipient, or an SSH ed25519 public key (its type and key only)."""
+Recipient = Annotated[str, StringConstraints(pattern=RECIPIENT_PATTERN)]
 CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
 SanctionId = Annotated[str, StringConstraints(pattern=SANCTION_ID_PATTERN)]
 

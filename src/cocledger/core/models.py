@@ -30,14 +30,17 @@ from .fields import (
     Email,
     EventAction,
     Instant,
-    Long,
     Name,
     Party,
     PersonId,
     Reason,
+    Recipient,
     SanctionId,
     SanctionKind,
     SanctionStatus,
+    SealableEmail,
+    SealableReason,
+    SealableText,
     Short,
     TimeZoneName,
 )
@@ -148,6 +151,8 @@ class Policy(Model):
     contact: Email | Literal[""] = ""
     categories: tuple[str, ...] = ()
     require_signed_commits: bool = False
+    sealed: bool = False
+    """SPEC §8: the confidential fields are sealed to those who may read them (`coc seal`)."""
     transparency: Transparency = Field(default_factory=Transparency)
 
     @field_validator("timezone")
@@ -176,8 +181,10 @@ class Policy(Model):
 class Person(Model):
     id: PersonId
     name: Name
-    email: Email | None = None
+    email: SealableEmail | None = None
     handles: dict[str, str] = Field(default_factory=dict)
+    key: Recipient | None = None
+    """SPEC §8 Keys: the public recipient of a council member's identity (`coc key add`)."""
 
 
 class PeopleFile(Model):
@@ -198,7 +205,7 @@ class Vote(Model):
 class Appeal(Model):
     filed_on: Day
     filed_by: PersonId | None = None
-    reason: Reason | None = None
+    reason: SealableReason | None = None
     """The grounds (required on record; a tombstone keeps only APPEAL_TOMBSTONE_KEYS)."""
     outcome: Literal["upheld", "overturned", "reduced"] | None = None
     decided_on: Day | None = None
@@ -276,7 +283,7 @@ class Event(Model):
     meeting: Day | None = None
     sanction: SanctionId | None = None
     party: Party | None = None
-    note: Reason | None = None
+    note: SealableReason | None = None
     again: bool | None = None
     """SPEC §3 The same thing twice: recorded on purpose (`--again`) though it repeats an earlier
     record: a report like an open case's, a notice of a step the party was already told of."""
@@ -302,14 +309,16 @@ class Case(Model):
     setting: Literal["public", "private"] = "private"
     categories: tuple[str, ...] = ()
     serious: bool = False
-    summary: Long | None = None
-    shared_summary: Long | None = None
+    summary: SealableText | None = None
+    shared_summary: SealableText | None = None
     """What the reported person and witnesses read instead of `summary` (`coc report share
     --summary-file`); required when the reporter is anonymous."""
-    response: Long | None = None
+    response: SealableText | None = None
     committee: tuple[PersonId, ...] = ()
     review_meeting: Day | None = None
     deadlines: CaseDeadlines
+    sealed_for: tuple[PersonId, ...] | None = None
+    """SPEC §8 Who can read: the members its data key is wrapped to (`sealing.readers`)."""
     timeline: tuple[Event, ...] = ()
 
     @model_validator(mode="after")

@@ -35,6 +35,7 @@ from .cases import CaseStore, Progress
 from .files import Disk, Source
 from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
 from .registers import Register
+from .seals import OpenedCases, OpenedEntries, Seals, expunged_keys
 
 R = TypeVar("R", Person, Sanction)
 T = TypeVar("T")
@@ -191,9 +192,31 @@ class Repository:
         return self._strict(SANCTIONS_FILE, self.loaded_sanctions)
 
     @cached_property
-    def snapshot(self) -> Snapshot:
-        """The ledger as it stands; policy, people and sanctions are read now, cases when used."""
+    def stored(self) -> Snapshot:
+        """The ledger as its files hold it: sealed fields sealed (SPEC §8)."""
         return Snapshot(self.policy, self.people, self.sanctions, self.case_files, Templates(self))
+
+    @cached_property
+    def seals(self) -> Seals | None:
+        """The data keys of a sealed ledger, as this user's identity opens them (None: plain)."""
+        policy = self.loaded_policy[0]
+        sealed = policy is not None and policy.sealed and self.git_dir is not None
+        return Seals(self.root) if sealed else None
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        """The ledger as it stands; policy, people and sanctions are read now, cases when used.
+        In a sealed ledger, what this user's identity opens is opened (SPEC §8)."""
+        seals = self.seals
+        if seals is None:
+            return self.stored
+        return Snapshot(
+            self.policy,
+            OpenedEntries(self.people, seals.open_person),
+            OpenedEntries(self.sanctions, seals.open_sanction),
+            OpenedCases(self.case_files, seals),
+            Templates(self),
+        )
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -201,10 +224,20 @@ class Repository:
         """Write the change's records and commit exactly them (SPEC §5); returns the sha.
         `clean_after`: the ledger once the change is made was found to hold no error
         (`actions.perform`), which the next command need not find again."""
+        seals = self._seals_for(change)
+        drops: list[str] = []
+        if seals is not None:
+            after = self.stored.after(change)
+            change = seals.sealed(change, self.stored, after)
+            puts, drops = seals.puts(after.people)
+            drops += expunged_keys(change)
+            seals.keyring.update(puts, ())  # the keys first: a commit never lacks its key
         files, written = render.files(self, change)
         sha = commit.apply(
             self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
         )
+        if seals is not None and drops:
+            seals.keyring.update({}, drops)  # SPEC §8: what left the record, no key opens
         if change.forgets:
             cache.clear(self.cache)
         else:
@@ -213,6 +246,14 @@ class Repository:
             as_committed = "ledger" in vars(self) and self.ledger._identity[1]
             clean.remember(self.cache, clean.identity(self.root, as_committed)[0])
         return sha
+
+    def _seals_for(self, change: Change) -> Seals | None:
+        """The seals a change is written with: the ledger's, or new ones when it seals it."""
+        if change.policy is None:
+            return self.seals
+        if not change.policy.sealed or not self.source.exists(POLICY_FILE):
+            return None  # a new ledger holds nothing to seal yet
+        return vars(self).get("seals") or Seals(self.root)
 
 
 class Files:

@@ -1,0 +1,106 @@
+"""SPEC §8 Sealed records, as rules: which fields are sealed, who may read a case, and what a
+sealed value looks like. Pure: `store.seals` does the cryptography and keeps the keys.
+
+Ids, dates, steps, statuses, votes, kinds and durations stay clear so that the rules run and CI
+validates without a key; the free text of a case, its appeal grounds and the contact details of
+everyone but the council are sealed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .council import conflicted
+from .fields import SEALED_PATTERN
+from .models import Case, Event, Person, Policy, Sanction
+from .snapshot import Entries
+
+PREFIX = "coc-sealed:"
+V1 = "coc-sealed:v1:"
+SHOWN = "[sealed]"
+"""What a query shows for a sealed field it holds no key to."""
+CASE_FIELDS = ("summary", "shared_summary", "response")
+"""A case's own sealed fields; each event's `note` (a declared conflict's reason among them) and
+its sanctions' appeal grounds are sealed with the case's key too."""
+PEOPLE_KEY = "people"
+"""The owner of the data key of people.yaml's contact details."""
+_SEALED = re.compile(SEALED_PATTERN)
+
+
+def is_sealed(value: Any) -> bool:
+    """Whether a value is a sealed field (well-formed or not: it claims to be one)."""
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
+def well_formed(value: str) -> bool:
+    return _SEALED.match(value) is not None
+
+
+def key_id(value: str) -> str:
+    """The id of the data key a sealed value needs."""
+    return value[len(V1) : len(V1) + 16]
+
+
+def shown(value: Any) -> Any:
+    """A value as a query shows it: `[sealed]` for one no key here opened."""
+    return SHOWN if is_sealed(value) else value
+
+
+def readers(policy: Policy, people: Entries[Person], case: Case) -> tuple[str, ...]:
+    """SPEC §8 Who can read: the council members not conflicted in the case, plus the project
+    lead unless conflicted, who have a key on record (`coc key add`). A party on the council is
+    conflicted (`council.conflicted`), so never receives the key to their own case."""
+    return tuple(m for m in members_with_keys(policy, people) if not conflicted(case, m))
+
+
+def members_with_keys(policy: Policy, people: Entries[Person]) -> tuple[str, ...]:
+    """The lead and council members, in roster order, who have a key on record: the readers of
+    people.yaml's sealed contact details."""
+    found: list[str] = []
+    for member in (policy.roster.project_lead, *policy.roster.council):
+        if member not in found and member in people and people[member].key:
+            found.append(member)
+    return tuple(found)
+
+
+def keyless_members(policy: Policy, people: Entries[Person]) -> tuple[str, ...]:
+    """The lead and council members with no key on record: they can read nothing sealed."""
+    members = dict.fromkeys((policy.roster.project_lead, *policy.roster.council))
+    return tuple(m for m in members if m not in people or not people[m].key)
+
+
+def contact_sealed(policy: Policy, person_id: str) -> bool:
+    """SPEC §8: the contact details of everyone but the council (and the lead) are sealed."""
+    return person_id != policy.roster.project_lead and person_id not in policy.roster.council
+
+
+def note_place(case_id: str, event: Event) -> str:
+    """What an event's note is bound to: its case and its moment and step."""
+    return f"{case_id}/timeline/{event.at.isoformat()}/{event.action}/note"
+
+
+def case_values(case: Case) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
+    """Each sealable field of a case: its key path, the place its ciphertext is bound to, and
+    its value (None where not set)."""
+    for name in CASE_FIELDS:
+        yield (name,), f"{case.id}/{name}", getattr(case, name)
+    for n, event in enumerate(case.timeline):
+        yield ("timeline", n, "note"), note_place(case.id, event), event.note
+
+
+def appeal_place(sanction: Sanction) -> str:
+    return f"{sanction.case}/appeal/{sanction.id}/reason"
+
+
+def contact_values(person: Person) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
+    """Each sealable contact detail of a person: e-mail address and handles."""
+    yield ("email",), f"people/{person.id}/email", person.email
+    for channel, handle in sorted(person.handles.items()):
+        yield ("handles", channel), f"people/{person.id}/handles/{channel}", handle
+
+
+def sealable(case: Case) -> bool:
+    """A case on record has fields to seal; a tombstone keeps none (SPEC §3 Expiry)."""
+    return case.status != "expunged"

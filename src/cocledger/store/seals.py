@@ -1,0 +1,370 @@
+"""SPEC §8 Sealed records at the store's edge: what an action or a query reads is opened with the
+user's identity where it may be, and what an action writes is sealed again, its case's data key
+wrapped to the case's readers (`sealing.readers`) and kept in `refs/coc/keys` (`keyring`).
+
+Nothing above `store/` sees a key. A value no key here opens stays sealed in the models (a query
+shows `[sealed]`); an action that would have to seal new text, or re-key, without the key is
+refused (exit 1) naming the identity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ..core import sealing
+from ..core.change import Change
+from ..core.models import Case, Person, Policy, Sanction, evolve
+from ..core.snapshot import EVERY_CASE, CaseFiles, CaseQuery, Entries, Snapshot
+from ..errors import RefusedError
+from . import crypto
+from .keyring import Keyring, key_path, owner_dir
+
+E = TypeVar("E", Person, Sanction)
+M = TypeVar("M", Case, Person)
+DEFAULT_IDENTITY = "~/.config/coc/identity.txt"
+
+
+def identity_path(given: str | None = None) -> Path:
+    """SPEC §8 Keys: --identity, else COC_IDENTITY, else ~/.config/coc/identity.txt."""
+    return Path(os.path.expanduser(given or os.environ.get("COC_IDENTITY") or DEFAULT_IDENTITY))
+
+
+class Seals:
+    """The data keys of one ledger as this user may use them: unwrapped with their identity (if
+    they have one), made and wrapped for what an action writes."""
+
+    def __init__(self, root: Path, identity: Path | None = None) -> None:
+        self.root = root
+        self.path = identity if identity is not None else identity_path()
+        self.keyring = Keyring(root)
+        self._identity: crypto.Identity | bool | None = False
+        self._keys: dict[tuple[str, str], bytes | None] = {}
+        self._new: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        """Keys made or re-wrapped by the change being sealed: owner -> (key, readers)."""
+
+    # --- opening -----------------------------------------------------------------------------
+
+    def identity(self) -> crypto.Identity | None:
+        if self._identity is False:
+            self._identity = crypto.load_identity(self.path) if self.path.exists() else None
+        return self._identity if isinstance(self._identity, crypto.Identity) else None
+
+    def key(self, owner: str, key_id: str) -> bytes | None:
+        """The data key `key_id` of a case (or people.yaml), None when this identity cannot
+        unwrap it (not a reader, no identity, or the key is gone)."""
+        if (owner, key_id) not in self._keys:
+            found = None
+            identity = self.identity()
+            blob = self.keyring.blob(key_path(owner, key_id)) if identity else None
+            if blob is not None and identity is not None:
+                found = crypto.unwrap(blob, identity.identities)
+            self._keys[(owner, key_id)] = found
+        return self._keys[(owner, key_id)]
+
+    def opened(self, owner: str, place: str, value: Any) -> Any:
+        """A value as this user may read it: opened if sealed with a key they hold."""
+        if not sealing.is_sealed(value) or not sealing.well_formed(value):
+            return value
+        key = self.key(owner, sealing.key_id(value))
+        text = crypto.open_(key, place, value) if key else None
+        return value if text is None else text
+
+    def open_case(self, case: Case) -> Case:
+        changes: dict[str, Any] = {}
+        for path, place, value in sealing.case_values(case):
+            if sealing.is_sealed(value):
+                opened = self.opened(case.id, place, value)
+                if opened is not value:
+                    changes[str(path)] = (path, opened)
+        if not changes:
+            return case
+        return _replaced(case, [v for v in changes.values()])
+
+    def open_person(self, person: Person) -> Person:
+        if not any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(person)):
+            return person
+        found = [
+            (path, self.opened(sealing.PEOPLE_KEY, place, value))
+            for path, place, value in sealing.contact_values(person)
+        ]
+        return _replaced(person, found)
+
+    def open_sanction(self, sanction: Sanction) -> Sanction:
+        appeal = sanction.appeal
+        if appeal is None or not sealing.is_sealed(appeal.reason) or sanction.case is None:
+            return sanction
+        reason = self.opened(sanction.case, sealing.appeal_place(sanction), appeal.reason)
+        return evolve(sanction, appeal=evolve(appeal, reason=reason))
+
+    # --- sealing what an action writes ---------------------------------------------------------
+
+    def sealed(self, change: Change, before: Snapshot, after: Snapshot) -> Change:
+        """The change with every sealable field sealed and each case's `sealed_for` set, its key
+        made (a new case, or a reader gone: re-keyed) or re-wrapped (a reader added) as needed.
+        A change of who may read (the roster, a member's key) re-seals every case it concerns.
+        `before`: the ledger as stored (sealed); `after`: once the change is made."""
+        self._new = {}
+        stored = before.case_files
+        cases = list(change.cases)
+        if _readers_change(before, after):
+            written = {c.id for c in cases}
+            cases += [
+                c for c in stored.scan(EVERY_CASE) if c.id not in written and sealing.sealable(c)
+                and c.sealed_for != sealing.readers(after.policy, after.people, c)
+            ]  # fmt: skip
+        sealed_cases = tuple(
+            self._seal_case(c, after.policy, after.people, stored.get(c.id)) for c in cases
+        )
+        rekeyed = {c for c in self._new if c != sealing.PEOPLE_KEY}
+        changed = {s.id for s in change.sanctions}
+        extra = [
+            s for s in before.sanctions.all() if s.case in rekeyed and s.id not in changed
+            and s.appeal is not None and s.appeal.reason
+        ]  # fmt: skip
+        sanctions = tuple(self._seal_sanction(s) for s in (*change.sanctions, *extra))
+        people = list(change.people)
+        old_readers = sealing.members_with_keys(before.policy, before.people)
+        new_readers = sealing.members_with_keys(after.policy, after.people)
+        if set(old_readers) - set(new_readers) and self.keyring.of(sealing.PEOPLE_KEY):
+            self._new[sealing.PEOPLE_KEY] = (crypto.new_key(), new_readers)  # re-keyed
+        elif old_readers != new_readers and self.keyring.of(sealing.PEOPLE_KEY):
+            self._new[sealing.PEOPLE_KEY] = (self._people_key(after), new_readers)
+        if sealing.PEOPLE_KEY in self._new:
+            named = {p.id for p in people}
+            people += [p for p in after.people.all() if p.id not in named]
+        sealed_people = tuple(self._seal_person(after, p) for p in people)
+        return dataclasses.replace(
+            change, cases=sealed_cases, sanctions=sanctions, people=sealed_people
+        )
+
+    def _current(self, owner: str, values: Sequence[Any]) -> str | None:
+        """The id of the key a record is sealed with (None: none, or more than one)."""
+        if owner in self._new:
+            return crypto.kid(self._new[owner][0])
+        ids = {sealing.key_id(v) for v in values if sealing.is_sealed(v)}
+        if not ids:
+            ids = set(self.keyring.of(owner))
+        return ids.pop() if len(ids) == 1 else None
+
+    def _seal_case(self, case: Case, policy: Policy, people: Entries[Person],
+                   stored: Case | None) -> Case:  # fmt: skip
+        if not sealing.sealable(case):
+            return case
+        readers = sealing.readers(policy, people, case)
+        kept = [v for _, _, v in sealing.case_values(stored)] if stored is not None else []
+        current = self._current(case.id, kept) if stored is not None else None
+        old_for = stored.sealed_for if stored is not None else None
+        if current is None or old_for is None or set(old_for) - set(readers):
+            key = crypto.new_key()  # SPEC §8: a reader gone, the case is re-keyed
+            self._new[case.id] = (key, readers)
+        else:
+            pending = [
+                v for _, _, v in sealing.case_values(case)
+                if v is not None and not (sealing.is_sealed(v) and sealing.key_id(v) == current)
+            ]  # fmt: skip
+            if not pending and tuple(old_for) == readers:
+                return case if case.sealed_for == readers else evolve(case, sealed_for=readers)
+            key = self._need(case.id, current)
+            if tuple(old_for) != readers:
+                self._new[case.id] = (key, readers)
+        found = []
+        for path, place, value in sealing.case_values(case):
+            if value is None or (sealing.is_sealed(value) and
+                                 sealing.key_id(value) == crypto.kid(key)):  # fmt: skip
+                continue
+            text = self._plain(case.id, place, value) if sealing.is_sealed(value) else value
+            found.append((path, crypto.seal(key, place, text)))
+        sealed = _replaced(case, found)
+        return sealed if sealed.sealed_for == readers else evolve(sealed, sealed_for=readers)
+
+    def _seal_sanction(self, sanction: Sanction) -> Sanction:
+        appeal = sanction.appeal
+        if appeal is None or not appeal.reason or sanction.case is None:
+            return sanction
+        current = self._current(sanction.case, [])
+        if sealing.is_sealed(appeal.reason) and sealing.key_id(appeal.reason) == current:
+            return sanction
+        if current is None:
+            raise self._refused(sanction.case)
+        key = self._need(sanction.case, current)
+        place = sealing.appeal_place(sanction)
+        text = appeal.reason
+        if sealing.is_sealed(text):
+            text = self._plain(sanction.case, place, text)
+        return evolve(sanction, appeal=evolve(appeal, reason=crypto.seal(key, place, text)))
+
+    def _seal_person(self, after: Snapshot, person: Person) -> Person:
+        values = [(p, place, v) for p, place, v in sealing.contact_values(person) if v]
+        if not sealing.contact_sealed(after.policy, person.id):  # a council member's are clear
+            found = [(p, self._plain(sealing.PEOPLE_KEY, place, v))
+                     for p, place, v in values if sealing.is_sealed(v)]  # fmt: skip
+            return _replaced(person, found)
+        current = self._current(sealing.PEOPLE_KEY, [])
+        pending = [x for x in values if not (sealing.is_sealed(x[2]) and
+                                             sealing.key_id(x[2]) == current)]  # fmt: skip
+        if not pending:
+            return person
+        key = self._people_key(after)
+        found = []
+        for path, place, value in pending:
+            text = self._plain(sealing.PEOPLE_KEY, place, value) if sealing.is_sealed(
+                value) else value  # fmt: skip
+            found.append((path, crypto.seal(key, place, text)))
+        return _replaced(person, found)
+
+    def _people_key(self, after: Snapshot) -> bytes:
+        owner = sealing.PEOPLE_KEY
+        if owner in self._new:
+            return self._new[owner][0]
+        current = self._current(owner, [])
+        if current is not None:
+            return self._need(owner, current)
+        key = crypto.new_key()
+        self._new[owner] = (key, sealing.members_with_keys(after.policy, after.people))
+        return key
+
+    def _need(self, owner: str, key_id: str) -> bytes:
+        key = self.key(owner, key_id)
+        if key is None:
+            raise self._refused(owner)
+        return key
+
+    def _plain(self, owner: str, place: str, value: str) -> str:
+        opened = self.opened(owner, place, value)
+        if sealing.is_sealed(opened):
+            raise self._refused(owner)
+        return str(opened)
+
+    def _refused(self, owner: str) -> RefusedError:
+        what = "people.yaml's contact details" if owner == sealing.PEOPLE_KEY else owner
+        return refused(what, self.path, self.identity() is not None)
+
+    def puts(self, people: Entries[Person]) -> tuple[dict[str, bytes], list[str]]:
+        """The key files to write for the change just sealed, and those it leaves unused
+        (dropped once the change is committed)."""
+        puts: dict[str, bytes] = {}
+        drops: list[str] = []
+        for owner, (key, readers) in self._new.items():
+            recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
+            if not recipients:
+                what = "people.yaml" if owner == sealing.PEOPLE_KEY else owner
+                raise RefusedError(
+                    f"no one could read {what} once sealed: no council member who may read it "
+                    "has a key on record (`coc key add ID RECIPIENT`)"
+                )
+            path = key_path(owner, crypto.kid(key))
+            puts[path] = crypto.wrap(key, recipients)
+            drops += [
+                key_path(owner, old) for old in self.keyring.of(owner) if old != crypto.kid(key)
+            ]
+        return puts, drops
+
+
+def _readers_change(before: Snapshot, after: Snapshot) -> bool:
+    """Whether who may read a case can differ (the roster, or a member's key)."""
+    if before.policy.roster != after.policy.roster:
+        return True
+    return sealing.members_with_keys(before.policy, before.people) != sealing.members_with_keys(
+        after.policy, after.people
+    )
+
+
+def refused(what: str, identity: Path, exists: bool) -> RefusedError:
+    """SPEC §8 Without a key: refused (exit 1) naming the identity."""
+    why = "is not one of its readers" if exists else "does not exist"
+    return RefusedError(
+        f"{what} is sealed and your identity {identity} {why}, so its text cannot be read or "
+        "sealed again here: a council member who may read it (its `sealed_for`) must do this, "
+        "or point COC_IDENTITY at your identity"
+    )
+
+
+def expunged_keys(change: Change) -> list[str]:
+    """The key folders of the cases a change makes tombstones of (SPEC §8: `coc expunge`
+    deletes the data keys of what left the record)."""
+    return [owner_dir(c.id) for c in change.cases if not sealing.sealable(c)]
+
+
+def _replaced(model: M, found: Sequence[tuple[tuple[str | int, ...], Any]]) -> M:
+    """A model with the values at these key paths replaced (a field, a handle, an event's note)."""
+    if not found:
+        return model
+    fields: dict[str, Any] = {}
+    timeline = list(getattr(model, "timeline", ()))
+    handles = dict(getattr(model, "handles", {}) or {})
+    for path, value in found:
+        if path[0] == "timeline":
+            n = int(path[1])
+            timeline[n] = evolve(timeline[n], note=value)
+            fields["timeline"] = tuple(timeline)
+        elif path[0] == "handles":
+            handles[str(path[1])] = value
+            fields["handles"] = handles
+        else:
+            fields[str(path[0])] = value
+    return evolve(model, **fields)
+
+
+# --- the snapshot's views, opened ------------------------------------------------------------
+
+
+class OpenedCases:
+    """A ledger's case files with each case got by id opened (`CaseFiles`); a scan over many
+    yields them as stored: a list never shows a sealed field's text, and opening thousands
+    would cost what no list needs."""
+
+    def __init__(self, inner: CaseFiles, seals: Seals) -> None:
+        self.inner, self.seals = inner, seals
+
+    def get(self, case_id: str) -> Case | None:
+        found = self.inner.get(case_id)
+        return self.seals.open_case(found) if found is not None else None
+
+    def exists(self, case_id: str) -> bool:
+        return self.inner.exists(case_id)
+
+    def ids(self, year: str | None = None) -> list[str]:
+        return self.inner.ids(year)
+
+    def strays(self) -> list[str]:
+        return self.inner.strays()
+
+    def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
+        return self.inner.scan(query)
+
+
+class OpenedEntries(Generic[E]):
+    """people.yaml or sanctions.yaml with each entry opened when it is read."""
+
+    def __init__(self, inner: Entries[E], open_: Callable[[E], E]) -> None:
+        self.inner: Entries[E] = inner
+        self._open: Callable[[E], E] = open_
+        self._done: dict[str, E] = {}
+
+    @property
+    def ids(self) -> Sequence[str]:
+        return self.inner.ids
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self.inner
+
+    def __getitem__(self, entry_id: str) -> E:
+        if entry_id not in self._done:
+            self._done[entry_id] = self._open(self.inner[entry_id])
+        return self._done[entry_id]
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def all(self) -> Sequence[E]:
+        return [self[entry_id] for entry_id in self.inner.ids]
+
+    def where(self, field: str, value: str | None) -> Sequence[E]:
+        return [self[entry.id] for entry in self.inner.where(field, value)]
+
+    def values_of(self, field: str) -> Sequence[str | None]:
+        return self.inner.values_of(field)
