@@ -24,6 +24,14 @@ class RefusedError(CocError):
         self.key = key
 
 
+class SealedError(RefusedError):
+    """SPEC §8 Without a key: an action needs the text of a sealed field no identity here opens
+    (exit 1); the CLI names the identity it looked for."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} is sealed, and no key here opens it")
+
+
 class UsageError(CocError):
     """Bad usage: a wrong flag value, an id that cannot exist, an impossible date. Exit 2."""
 

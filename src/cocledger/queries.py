@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from .core import expiry, rules
+from .core import expiry, rules, sealing
 from .core.bans import PublishedBan, active_bans
 from .core.deadlines import due_items
 from .core.due_item import DueItem
@@ -47,10 +47,17 @@ def sanction_json(sanction: Sanction) -> dict[str, Any]:
             and sanction.apology_due
             and sanction.apology_recorded_on > sanction.apology_due
         ),
-        "appeal": sanction.appeal.model_dump(mode="json", exclude_none=True)
-        if sanction.appeal
-        else None,
+        "appeal": _appeal(sanction),
     }
+
+
+def _appeal(sanction: Sanction) -> dict[str, Any] | None:
+    if sanction.appeal is None:
+        return None
+    data = sanction.appeal.model_dump(mode="json", exclude_none=True)
+    if "reason" in data:
+        data["reason"] = sealing.shown(data["reason"])  # SPEC §8: unopened, `[sealed]`
+    return data
 
 
 def _votes(sanction: Sanction) -> list[dict[str, Any]]:
@@ -117,6 +124,12 @@ def case_view(snap: Snapshot, case_id: str) -> dict[str, Any]:
     """Everything the council needs on one case: parties, deadlines, timeline and sanctions."""
     case = snap.case(case_id)
     data = case.model_dump(mode="json", exclude_none=True)
+    for key in sealing.CASE_FIELDS:  # SPEC §8: a field no key here opened
+        if key in data:
+            data[key] = sealing.shown(data[key])
+    for event in data.get("timeline", []):
+        if "note" in event:
+            event["note"] = sealing.shown(event["note"])
     data["sanctions"] = [sanction_json(s) for s in snap.sanctions_of_case(case_id)]
     return data
 

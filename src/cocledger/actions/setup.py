@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from ..core.change import Change, Outcome
 from ..core.defaults import PLACEHOLDER, SANCTIONS_HEADER, policy_text
+from ..core.fields import RECIPIENT_PATTERN
 from ..core.ids import PERSON_ID_PATTERN, POLICY_FILE, SANCTIONS_FILE, check_id
 from ..core.models import Meeting, Person, evolve
 from ..core.schemas import init_files
@@ -28,13 +29,15 @@ def init(
     ci_install: str | None = None,
     in_folder: bool = False,
     vscode: str | None = None,
+    sealed: bool = False,
 ) -> Outcome:
     """A new ledger with the Mautic policy's defaults; the lead is its first council member.
     `ci_install` is what its CI workflow installs (`pip install "…"`); `in_folder`, a ledger in a
     folder of a larger repository, gets no workflow (GitHub runs only those at the top).
     `templates` are the notice drafts (ledger path -> text) it starts with, editable there;
     `contact` is where reports and appeals go (CoC §7, §8), which every draft names; `vscode` is
-    the ledger's `.vscode/settings.json` (`core.vscode_settings`; None: VS Code reads none in it)."""
+    the ledger's `.vscode/settings.json` (`core.vscode_settings`; None: VS Code reads none in it);
+    `sealed`: its confidential fields are sealed from the first report on (SPEC §8)."""
     check_id(lead, PERSON_ID_PATTERN, "person", "alice")
     person = Person(
         id=lead, name=text(name, "--name", "name") or lead, email=valid_email(email, "--email")
@@ -42,7 +45,7 @@ def init(
     community = text(community, "--community", "name") or ""
     contact = valid_email(contact, "--contact") or PLACEHOLDER
     files = {
-        POLICY_FILE: policy_text(community, lead, contact),
+        POLICY_FILE: policy_text(community, lead, contact, sealed),
         SANCTIONS_FILE: SANCTIONS_HEADER + "sanctions: []\n",
         "cases/.gitkeep": "",
         **templates,
@@ -194,4 +197,59 @@ def meeting_add(
     change = Change(f"meeting add {day} ({kind})", step.action, actor.id, at, policy=new)
     return Outcome(
         change, {"meeting": day.isoformat(), "kind": kind}, f"Scheduled an {kind} meeting on {day}."
+    )
+
+
+def key_add(snap: Snapshot, actor: Person, at: datetime, person_id: str, key: str) -> Outcome:
+    """SPEC §8 Keys: a council member's public recipient, so that the cases they may read are
+    wrapped to them (the store re-wraps every one as it commits)."""
+    policy = snap.policy
+    step = gate(snap, "key add", actor, at)
+    person = snap.person(person_id)
+    if person_id != policy.roster.project_lead and person_id not in policy.roster.council:
+        raise RefusedError(
+            f"{person_id} is not on the council: only council members (and the lead) read "
+            "sealed records (`coc council add` first)"
+        )
+    key = " ".join(key.split()[:2]) if key.startswith("ssh-") else key.strip()
+    if not re.fullmatch(RECIPIENT_PATTERN, key):
+        raise UsageError(
+            "RECIPIENT: not an age recipient (age1…, as `coc key new` prints it) or an SSH "
+            "ed25519 public key (ssh-ed25519 AAAA…)"
+        )
+    if person.key == key:
+        raise RefusedError(f"{person_id} already has this key: nothing to change")
+    change = Change(
+        f"key add {person_id}", step.action, actor.id, at, people=(evolve(person, key=key),)
+    )
+    replaced = " (it replaces their old key: what it opened is re-keyed)" if person.key else ""
+    return Outcome(
+        change, {"person": person_id, "key": key}, f"Recorded {person_id}'s key{replaced}."
+    )
+
+
+def seal(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
+    """SPEC §8 `coc seal`: an existing ledger sealed in one commit, every confidential field of
+    every case on record, appeal and contact detail with it (the store seals what it writes)."""
+    policy = snap.policy
+    step = gate(snap, "seal", actor, at)
+    if policy.sealed:
+        raise RefusedError("this ledger is sealed already")
+    if not actor.key:
+        raise RefusedError(
+            f"you ({actor.id}) have no key on record, so you could not read what you seal: "
+            f"`coc key new`, then `coc key add {actor.id} RECIPIENT`"
+        )
+    cases = tuple(c for c in snap.cases() if c.status != "expunged")
+    sanctions = tuple(s for s in snap.sanctions.all() if s.appeal is not None and s.appeal.reason)
+    people = tuple(p for p in snap.people.all() if p.email or p.handles)
+    new = evolve(policy, sealed=True)
+    change = Change(
+        "seal the ledger", step.action, actor.id, at, cases=cases, sanctions=sanctions,
+        people=people, policy=new,
+    )  # fmt: skip
+    return Outcome(
+        change,
+        {"sealed": True, "cases": len(cases)},
+        f"Sealed the ledger: {len(cases)} case(s) on record, each readable by its readers only.",
     )

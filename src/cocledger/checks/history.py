@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core import sealing
 from ..core.ids import CASES_DIR, PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.models import Case, Event, PeopleFile, Sanction, SanctionsFile
 from ..core.tombstones import (
@@ -103,7 +104,8 @@ def _appeal_rewrites(before: Sanction, after: Sanction) -> Iterator[tuple[str, s
     if before.appeal.outcome is not None:
         keys += ["outcome", "decided_on", "decided_by", "reduced_from"]
     for key in keys:
-        if getattr(before.appeal, key) != getattr(after.appeal, key):
+        old, new = getattr(before.appeal, key), getattr(after.appeal, key)
+        if old != new and not (key == "reason" and sealing.either_sealed(old, new)):
             yield "appeal", f"appeal.{key} was rewritten"
 
 
@@ -199,7 +201,7 @@ def _first_missing(before: Sequence[Event], after: Sequence[Event]) -> tuple[int
     them: a step recorded late is stored where it happened (SPEC §3 One engine)."""
     k = 0
     for j, event in enumerate(before):
-        while k < len(after) and after[k] != event:
+        while k < len(after) and not sealing.same_event(after[k], event):
             k += 1
         if k == len(after):
             return j, event

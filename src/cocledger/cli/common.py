@@ -280,6 +280,22 @@ def _interruption(exc: BaseException) -> int | None:
     return None
 
 
+def _identity_named(exc: BaseException) -> str:
+    """SPEC §8 Without a key: the identity looked for, and how to name another."""
+    from ..errors import SealedError
+
+    if not isinstance(exc, SealedError):
+        return ""
+    from ..store.seals import identity_path
+
+    path = identity_path()
+    held = "opens nothing of it" if path.exists() else "does not exist"
+    return (
+        f" (your identity {path} {held}: a council member who may read it must do this, or "
+        "point COC_IDENTITY at your identity)"
+    )
+
+
 def failure(exc: BaseException) -> int | None:
     """Tell the user, in one line on stderr, about the exception that ended a command; return the
     exit code, or None to let it go on (a bug under COC_DEBUG=1: its traceback). A reader who
@@ -295,6 +311,7 @@ def failure(exc: BaseException) -> int | None:
         message, code = interrupts.STOPPED, interrupted
     elif isinstance(exc, CocError):
         message, code = str(exc), exc.exit_code
+        message += _identity_named(exc)
         message += "".join(f"\n    {line}" for line in exc.said.rstrip().splitlines())
     elif debug():
         return None

@@ -12,7 +12,7 @@ from typer.exceptions import TyperException
 
 from .. import __version__
 from ..store import interrupts
-from . import appeals, cases, common, process, reports, sanctions, setup, sharing
+from . import appeals, cases, common, keys, process, reports, sanctions, setup, sharing
 from . import publish as publishing
 from . import validate as validation
 from .common import failure
@@ -151,6 +151,7 @@ process.register(app)
 appeals.register(app)
 validation.register(app)
 sharing.register(app)
+keys.register(app)
 
 
 def run() -> None:

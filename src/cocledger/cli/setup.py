@@ -73,6 +73,14 @@ def init(
             '"cocledger @ git+https://github.com/OWNER/cocledger@COMMIT").',
         ),
     ] = None,
+    sealed: Annotated[
+        bool,
+        typer.Option(
+            "--sealed",
+            help="Seal confidential fields to the council members who may read each case "
+            "(docs/privacy.md); each member then runs `coc key new` and `coc key add`.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a ledger with the Mautic policy.
@@ -113,6 +121,7 @@ def init(
         ci_install,
         in_folder,
         None if in_folder else editor.settings.text,
+        sealed,
     )
     assert outcome.change is not None
     fresh = [p for p in (root, root / ".git") if not p.exists()]

@@ -50,11 +50,18 @@ PLACEHOLDER = "info@example.org"
 """The contact `coc init` writes when not told one; `coc validate` warns while it is there."""
 
 
-def policy_text(community: str, lead: str, contact: str) -> str:
+SEALED_LINE = (
+    "sealed: true                          # confidential fields sealed to their readers "
+    "(SPEC §8, docs/privacy.md)\n"
+)
+
+
+def policy_text(community: str, lead: str, contact: str, sealed: bool = False) -> str:
     """policy.yaml for a new ledger; values are JSON-quoted so any name stays valid YAML."""
-    return POLICY_TEMPLATE.format(
+    text = POLICY_TEMPLATE.format(
         community=json.dumps(community), lead=lead, contact=json.dumps(contact)
     )
+    return text + SEALED_LINE if sealed else text
 
 
 PEOPLE_HEADER = "# yaml-language-server: $schema=schemas/people.schema.json\n"

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from string import Template
 
-from ..errors import InputError, RefusedError
+from ..errors import InputError, RefusedError, SealedError
 from . import anonymity, council
 from .ids import case_path
 from .models import Case, Person, Policy, Sanction
 from .placeholders import HIDDEN_FROM, values
 from .sanction_deadlines import decision_day
+from .sealing import PREFIX as SEALED_PREFIX
+from .sealing import is_sealed
 from .snapshot import Entries
 
 TEMPLATE_NAMES = (
@@ -220,12 +222,22 @@ def compose(
             values(policy, people, case, subject, party, to, day, theirs, steps),
             template_path(name),
         )
+        _refuse_sealed(case, to, text)
         if hidden and all(p.id != case.reporter for p in to):
             shared = case.shared_summary if uses_summary else None
             source = (template_path(name), template)
             _refuse_naming(people, case, party, to, shared, source, text)
         drafts.append(Draft(to, text))
     return Notice(case.id, party, name, subject.id if subject else None, tuple(drafts))
+
+
+def _refuse_sealed(case: Case, to: Sequence[Person], text: str) -> None:
+    """SPEC §8 Without a key: a draft never carries a sealed value in place of its text."""
+    if is_sealed(text) or SEALED_PREFIX in text:
+        raise SealedError(f"a field of {case.id} this draft uses")
+    sealed = [p.id for p in to if is_sealed(p.email)]
+    if sealed:
+        raise SealedError(f"the e-mail address of {', '.join(sealed)} (people.yaml)")
 
 
 def _no_shared_summary(case: Case, party: str, name: str) -> str:

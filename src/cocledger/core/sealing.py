@@ -104,3 +104,19 @@ def contact_values(person: Person) -> Iterator[tuple[tuple[str | int, ...], str,
 def sealable(case: Case) -> bool:
     """A case on record has fields to seal; a tombstone keeps none (SPEC §3 Expiry)."""
     return case.status != "expunged"
+
+
+def either_sealed(old: Any, new: Any) -> bool:
+    """Whether a text's change cannot be judged without its key: sealed before or after (sealed
+    by `coc seal`, re-keyed, or altered: `validate --identity` tells which)."""
+    return is_sealed(old) or is_sealed(new)
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """The same step of a timeline, its note compared only where both are clear (an audit of
+    history without keys, SPEC §8)."""
+    if a == b:
+        return True
+    return either_sealed(a.note, b.note) and a.model_copy(update={"note": None}) == b.model_copy(
+        update={"note": None}
+    )

@@ -73,6 +73,8 @@ STEPS: dict[str, Step] = {
     "council add": Step("council add", "council"),
     "council remove": Step("council remove", "council"),
     "meeting add": Step("meeting add", "council"),
+    "key add": Step("key add", "council"),
+    "seal": Step("seal", "council"),
     # Incident processing
     "report new": Step(
         "report new",
