@@ -92,8 +92,14 @@ class LedgerRepo:
 
     root: Path
 
-    def coc(self, *args: str, actor: str = "alice", expect: int | None = 0) -> Run:
-        env = {"GIT_AUTHOR_EMAIL": f"{actor}@example.org", "GIT_AUTHOR_NAME": actor}
+    def coc(
+        self,
+        *args: str,
+        actor: str = "alice",
+        expect: int | None = 0,
+        env: dict[str, str] | None = None,
+    ) -> Run:
+        env = {"GIT_AUTHOR_EMAIL": f"{actor}@example.org", "GIT_AUTHOR_NAME": actor, **(env or {})}
         # Tests run with the ledger as the working directory; -C is exercised by its own tests.
         result = CliRunner().invoke(app, list(args), env=env)
         run = Run(result.exit_code, result.stdout, result.stderr)

@@ -16,8 +16,16 @@ class Clone(LedgerRepo):
         super().__init__(root)
         self.member = member
 
-    def coc(self, *args: str, actor: str | None = None, expect: int | None = 0) -> Run:
-        return super().coc("-C", str(self.root), *args, actor=actor or self.member, expect=expect)
+    def coc(
+        self,
+        *args: str,
+        actor: str | None = None,
+        expect: int | None = 0,
+        env: dict[str, str] | None = None,
+    ) -> Run:
+        return super().coc(
+            "-C", str(self.root), *args, actor=actor or self.member, expect=expect, env=env
+        )
 
     def log(self) -> list[tuple[str, dict[str, str]]]:
         """Every commit, oldest first: subject and trailers."""

@@ -74,48 +74,61 @@ def sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime)
     """Run `coc sync` on the ledger at `root` (under its lock). The user's branch changes at one
     point only, once the rebuilt commits have passed `validate --base` (its old head kept under
     BACKUP); a signal before that point stops everything, after it the sync completes."""
-    from .store import git, interrupts, remote
+    from .store import git, keyring
 
     with git.locked(root):
-        if git.in_progress(root):  # a merge or rebase git left stopped (`git pull`)
-            from .store.yamlio import CONFLICT
+        try:
+            return _sync(root, onto, dry_run, push, now)
+        finally:
+            keyring.done(root)
 
-            raise CocError(f"git is in the middle of a merge or rebase: {CONFLICT}")
-        to = remote.target(root, onto)
-        first = remote.head(root)
-        total: Synced | None = None
-        for attempt in range(1, ATTEMPTS + 1):
-            remote.fetch(root, to.remote)
-            expected = remote.lease(root, to)
-            try:
-                result = _once(root, to, first, dry_run, now)
-            except SyncStopped as stopped:
-                if total is None and not dry_run:
-                    git._git(root, "update-ref", remote.BACKUP, first, check=False)
-                elif total is not None:
-                    raise SyncStopped(
-                        f"{stopped} (your branch holds your actions as rebuilt on the upstream "
-                        f"a moment ago; as they were: {remote.BACKUP})"
-                    ) from None
-                raise
-            total = _composed(total, result)
-            total.attempts = attempt
-            if dry_run or not push or to.push_to is None or not total.shared:
-                return total
-            interrupts.finish()  # the branch moved (or was current): from here on, it completes
-            if remote.push(root, to, expected):
-                total.pushed = True
-                return total
-            if to.lease:
-                raise CocError(
-                    f"your branch's copy on {to.remote} has commits you do not have (someone "
-                    f"pushed to it): look at them (`git fetch`, `git log HEAD..@{{upstream}}`) "
-                    f"before pushing; your branch holds your actions rebuilt on {to.ref}"
-                )
-        raise CocError(
-            f"the upstream moved {ATTEMPTS} times while sync pushed: your actions are rebuilt "
-            "on it and kept here; run `coc sync` again in a moment"
-        )
+
+def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime) -> Synced:
+    from .store import git, interrupts, keyring, remote
+
+    if git.in_progress(root):  # a merge or rebase git left stopped (`git pull`)
+        from .store.yamlio import CONFLICT
+
+        raise CocError(f"git is in the middle of a merge or rebase: {CONFLICT}")
+    to = remote.target(root, onto)
+    first = remote.head(root)
+    total: Synced | None = None
+    for attempt in range(1, ATTEMPTS + 1):
+        remote.fetch(root, to.remote)
+        keys = None if dry_run else keyring.fetch(root, to.remote)
+        keyring.take(root, keys)  # SPEC §8: their keys with ours, before any replay
+        expected = remote.lease(root, to)
+        try:
+            result = _once(root, to, first, dry_run, now)
+        except SyncStopped as stopped:
+            if total is None and not dry_run:
+                git._git(root, "update-ref", remote.BACKUP, first, check=False)
+            elif total is not None:
+                raise SyncStopped(
+                    f"{stopped} (your branch holds your actions as rebuilt on the upstream "
+                    f"a moment ago; as they were: {remote.BACKUP})"
+                ) from None
+            raise
+        total = _composed(total, result)
+        total.attempts = attempt
+        if not dry_run:
+            keyring.tidy(root)  # what left the record here, no key opens any more
+        if dry_run or not push or to.push_to is None or not total.shared:
+            return total
+        interrupts.finish()  # the branch moved (or was current): from here on, it completes
+        if remote.push(root, to, expected, keyring.shared(root, keys)):
+            total.pushed = True
+            return total
+        if to.lease:
+            raise CocError(
+                f"your branch's copy on {to.remote} has commits you do not have (someone "
+                f"pushed to it): look at them (`git fetch`, `git log HEAD..@{{upstream}}`) "
+                f"before pushing; your branch holds your actions rebuilt on {to.ref}"
+            )
+    raise CocError(
+        f"the upstream moved {ATTEMPTS} times while sync pushed: your actions are rebuilt "
+        "on it and kept here; run `coc sync` again in a moment"
+    )
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -152,6 +165,7 @@ def _once(root: Path, to: Any, first: str, dry_run: bool, now: datetime) -> Sync
         mine = recorded.since(root, upstream)
     except recorded.Foreign as exc:
         raise _foreign(exc) from None
+    mine = _opened(root, mine)
     edited = [(rec, why) for rec in mine if (why := _not_as_written(root, rec))]
     if edited:
         raise _foreign(recorded.Foreign([rec.shown for rec, _ in edited], edited[0][1]))
@@ -166,6 +180,19 @@ def _once(root: Path, to: Any, first: str, dry_run: bool, now: datetime) -> Sync
         interrupts.check()  # the last moment a signal stops it all
         remote.move_to(root, first, new_head)
     return result
+
+
+def _opened(root: Path, mine: list[Recorded]) -> list[Recorded]:
+    """SPEC §8: the records of a sealed ledger's commits opened with this member's identity, so
+    that each is compared with, and replayed as, what its action was given."""
+    from .store.repository import Repository
+    from .store.seals import Seals
+
+    policy = Repository(root).loaded_policy[0]
+    if policy is None or not policy.sealed:
+        return mine
+    seals = Seals(root)
+    return [seals.open_recorded(rec) for rec in mine]
 
 
 def _rebuild(root: Path, upstream: str, mine: list[Recorded], result: Synced, now: datetime) -> str:

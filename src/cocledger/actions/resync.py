@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from ..core import rules
 from ..core.change import Change, Outcome
+from ..core.ids import PEOPLE_FILE, SANCTIONS_FILE, case_path
 from ..core.models import Case, Event, Person, Policy, Sanction
 from ..core.recorded import Recorded
 from ..core.snapshot import Snapshot
@@ -238,6 +239,13 @@ def _setup_action(rec: Recorded, name: str) -> Action:
     if name == "meeting add":
         day, extraordinary = _meeting(rec)
         return lambda s, a, w: setup.meeting_add(s, a, w, day, extraordinary)
+    if name == "key add":
+        keyed = [p for p in rec.after.people.values() if p.key and (
+            rec.before.people.get(p.id) is None or rec.before.people[p.id].key != p.key)]  # fmt: skip
+        member = rec.after.people[_only(rec, [p.id for p in keyed], "person")]
+        return lambda s, a, w: setup.key_add(s, a, w, member.id, str(member.key))
+    if name == "seal":
+        return setup.seal
     raise NotReplayable(
         f"{rec.sha[:12]} ({rec.subject}) is a `coc {name}` commit, which sync does not rebuild"
     )
@@ -335,8 +343,10 @@ def as_recorded(rec: Recorded, change: Change | None) -> str | None:
     if change is None:
         return "its action changes nothing there"
     files = written(change)
-    if files != set(rec.paths):
-        extra = sorted(set(rec.paths) - files) or sorted(files - set(rec.paths))
+    resealed = _resealed(rec)
+    paths = set(rec.paths)
+    if files - paths or paths - files - resealed:
+        extra = sorted(paths - files - resealed) or sorted(files - paths)
         return f"it changes {extra[0]}, which `coc {rec.action}` does not write"
     pairs: list[tuple[object, object, str]] = [
         (rec.after.cases.get(c.id), c, c.id) for c in change.cases
@@ -345,8 +355,12 @@ def as_recorded(rec: Recorded, change: Change | None) -> str | None:
     pairs += [(rec.after.people.get(p.id), p, p.id) for p in change.people]
     if change.policy is not None:
         pairs.append((rec.after.policy, change.policy, "policy.yaml"))
-    changed = {i for i, s in rec.after.sanctions.items() if rec.before.sanctions.get(i) != s}
-    changed |= {i for i, p in rec.after.people.items() if rec.before.people.get(i) != p}
+    changed = {
+        i for i, s in rec.after.sanctions.items() if _dump(rec.before.sanctions.get(i)) != _dump(s)
+    }
+    changed |= {
+        i for i, p in rec.after.people.items() if _dump(rec.before.people.get(i)) != _dump(p)
+    }
     written_ids = {s.id for s in change.sanctions} | {p.id for p in change.people}
     if changed - written_ids:
         return f"it changes {sorted(changed - written_ids)[0]}, which `coc {rec.action}` does not"
@@ -356,6 +370,28 @@ def as_recorded(rec: Recorded, change: Change | None) -> str | None:
     return None
 
 
+def _resealed(rec: Recorded) -> set[str]:
+    """SPEC §8: the case files a commit of a sealed ledger rewrote only to seal them for other
+    readers (its records opened: `store.seals`), which the store, not the action, writes."""
+    found = {
+        case_path(i)
+        for i, case in rec.after.cases.items()
+        if i in rec.before.cases and _dump(rec.before.cases[i]) == _dump(case)
+        and case.sealed_for != rec.before.cases[i].sealed_for
+    }  # fmt: skip
+    for path, before, after in (
+        (PEOPLE_FILE, rec.before.people, rec.after.people),
+        (SANCTIONS_FILE, rec.before.sanctions, rec.after.sanctions),
+    ):
+        same = before.keys() == after.keys() and all(
+            _dump(before[i]) == _dump(after[i]) for i in after
+        )
+        if path in rec.paths and after and same:
+            found.add(path)  # entries sealed again (a data key re-keyed), none changed
+    return found
+
+
 def _dump(record: object) -> object:
+    """A record as compared: who it is sealed for is the store's to write (SPEC §8)."""
     dump = getattr(record, "model_dump", None)
-    return dump(mode="json") if dump is not None else record
+    return dump(mode="json", exclude={"sealed_for"}) if dump is not None else record

@@ -24,7 +24,7 @@ IdentityOpt = Annotated[
 
 def register(app: typer.Typer) -> None:
     key = typer.Typer(
-        help="Council members' keys to sealed records (SPEC §8).", no_args_is_help=True
+        help="Council members' keys to sealed records.", no_args_is_help=True
     )
     key.command("new")(key_new)
     key.command("add")(key_add)
@@ -91,8 +91,11 @@ def key_add(
 
 
 def seal(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
-    """Seal this ledger, in one commit: each case's confidential fields readable only by the
-    council members not conflicted in it (and the lead unless conflicted) who have a key."""
+    """Seal this ledger's confidential fields to those who may read them, in one commit.
+
+    Each case's data key is wrapped to the council members not conflicted in it (and the lead
+    unless conflicted) who have a key on record (docs/privacy.md).
+    """
     from ..actions.setup import seal as action
 
     act(ledger, at, "seal", action, as_json)

@@ -20,7 +20,8 @@ from .options import LedgerOpt
 
 PROCESS_ORDER = (
     "init", "person", "council", "meeting", "report", "committee", "sanction", "apology",
-    "appeal", "notify", "due", "case", "expunge", "log", "publish", "stats", "sync", "validate", "schema",
+    "appeal", "notify", "due", "case", "expunge", "log", "publish", "stats", "sync", "key", "seal",
+    "validate", "schema",
 )  # fmt: skip
 """`coc --help` lists the commands in the order a case goes through them."""
 

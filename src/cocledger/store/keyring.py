@@ -83,13 +83,10 @@ class Keyring:
         old = self.head()
         if not puts and not drops:
             return
-        new_tree = write_tree(self.root, old, puts, drops)
+        new_tree = write_tree(self.root, old, hashed(self.root, puts), drops)
         if old is not None and new_tree == _out(self.root, "rev-parse", f"{old}^{{tree}}"):
             return
-        commit = _out(
-            self.root, "commit-tree", new_tree, "-m", "coc: wrapped data keys", env=AUTHOR
-        )
-        git._git(self.root, "update-ref", REF, commit, old or "")
+        commit = _commit(self.root, new_tree, old)
         if old is not None and drops:
             forget(self.root, old, commit)
         self._paths, self._blobs = None, {}
@@ -108,34 +105,115 @@ def _listed(root: Path, rev: str) -> dict[str, str]:
     return found
 
 
-def write_tree(root: Path, base: str | None, puts: Mapping[str, bytes], drops: list[str]) -> str:
-    """The tree of `base` (a keys commit, or none) with `puts` written and `drops` removed, built
-    in an index of its own (the user's index is never touched)."""
+def hashed(root: Path, blobs: Mapping[str, bytes]) -> dict[str, str]:
+    """Key files written to the object store: path -> blob id."""
+    if not blobs:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="coc-keys-") as folder:
+        files = []
+        for n, blob in enumerate(blobs.values()):
+            name = os.path.join(folder, f"{n}.age")
+            Path(name).write_bytes(blob)
+            files.append(name)
+        shas: list[str] = []
+        for chunk in _chunks(files):
+            shas += _out(root, "hash-object", "-w", "--", *chunk).split()
+    return dict(zip(blobs, shas, strict=True))
+
+
+def write_tree(root: Path, base: str | None, blobs: Mapping[str, str], drops: list[str]) -> str:
+    """The tree of `base` (a keys commit, or none) with `blobs` (path -> blob id) written and
+    `drops` (paths or folders) removed, built in an index of its own (never the user's)."""
     with tempfile.TemporaryDirectory(prefix="coc-keys-") as folder:
         env = {**AUTHOR, "GIT_INDEX_FILE": os.path.join(folder, "index")}
-        if base is not None:
-            git._git(root, "read-tree", base, env=env)
-        else:
-            git._git(root, "read-tree", "--empty", env=env)
+        git._git(root, "read-tree", *((base,) if base else ("--empty",)), env=env)
         if drops:
             listed = _index_paths(root, env)
             gone = [p for p in listed if any(p == d or p.startswith(d + "/") for d in drops)]
             for chunk in _chunks(gone):
                 git._git(root, "update-index", "--force-remove", "--", *chunk, env=env)
-        if puts:
-            files = []
-            for n, blob in enumerate(puts.values()):
-                name = os.path.join(folder, f"{n}.age")
-                Path(name).write_bytes(blob)
-                files.append(name)
-            shas: list[str] = []
-            for chunk in _chunks(files):
-                shas += _out(root, "hash-object", "-w", "--", *chunk).split()
-            infos = [f"100644,{sha},{path}" for sha, path in zip(shas, puts, strict=True)]
-            for chunk in _chunks(infos):
-                args = [a for info in chunk for a in ("--cacheinfo", info)]
-                git._git(root, "update-index", "--add", *args, env=env)
+        infos = [f"100644,{sha},{path}" for path, sha in blobs.items()]
+        for chunk in _chunks(infos):
+            args = [a for info in chunk for a in ("--cacheinfo", info)]
+            git._git(root, "update-index", "--add", *args, env=env)
         return _out(root, "write-tree", env=env)
+
+
+def _commit(root: Path, tree: str, old: str | None) -> str:
+    commit = _out(root, "commit-tree", tree, "-m", "coc: wrapped data keys", env=AUTHOR)
+    git._git(root, "update-ref", REF, commit, old or "")
+    return commit
+
+
+# --- coc sync: the keys shared (SPEC §7, §8) ----------------------------------------------------
+
+FETCHED = "refs/coc/fetched-keys"
+"""Where `coc sync` fetches the upstream's keys commit; deleted once merged, so that nothing keeps
+an old keys commit reachable here."""
+
+
+def fetch(root: Path, remote: str) -> str | None:
+    """The upstream's keys commit, fetched (None: it has none)."""
+    git._git(root, "update-ref", "-d", FETCHED, check=False)
+    proc = git._git(root, "fetch", "-q", "--no-tags", remote, f"+{REF}*:{FETCHED}*", check=False)
+    if proc.returncode != 0:
+        return None
+    found = git._git(root, "rev-parse", "-q", "--verify", f"{FETCHED}^{{commit}}", check=False)
+    return found.stdout.decode().strip() or None if found.returncode == 0 else None
+
+
+def take(root: Path, theirs: str | None) -> None:
+    """The upstream's keys joined to this clone's: every key file of either (the upstream's where
+    both hold one: a key re-wrapped there), so that each side's records open; what left the
+    record is dropped afterwards (`tidy`)."""
+    if theirs is None:
+        return
+    ours = Keyring(root).head()
+    if ours == theirs:
+        return
+    if ours is None:
+        git._git(root, "update-ref", REF, theirs, "")
+        return
+    mine, their = _listed(root, ours), _listed(root, theirs)
+    added = {path: sha for path, sha in their.items() if mine.get(path) != sha}
+    if added:
+        _commit(root, write_tree(root, ours, added, []), ours)
+
+
+def tidy(root: Path, head: str = "HEAD") -> None:
+    """SPEC §8: the keys of the cases that left the record at `head` (tombstones, or gone) are
+    dropped, and the old keys commit's objects deleted here."""
+    ring = Keyring(root)
+    old = ring.head()
+    if old is None:
+        return
+    held = {p.split("/")[2] for p in ring.paths() if p.startswith("cases/")}
+    if not held:
+        return
+    folder = git.prefix(root)
+    listed = git._git(root, "ls-tree", "-r", "--name-only", head, "--", f"{folder}cases/",
+                      check=False).stdout.decode().split()  # fmt: skip
+    present = {Path(p).stem for p in listed if p.endswith(".yaml")}
+    proc = git._git(root, "grep", "-l", "-e", "^status: expunged", head, "--", f"{folder}cases/",
+                    check=False)  # fmt: skip
+    tombstones = {Path(line.split(":", 1)[-1]).stem for line in proc.stdout.decode().split()}
+    gone = sorted(c for c in held if c not in present or c in tombstones)
+    if gone:
+        new = _commit(root, write_tree(root, old, {}, [case_dir(c) for c in gone]), old)
+        forget(root, old, new)
+
+
+def shared(root: Path, theirs: str | None) -> list[str]:
+    """The push arguments that share this clone's keys commit with a lease on the upstream's as
+    fetched (none when they are the same)."""
+    ours = Keyring(root).head()
+    if ours is None or ours == theirs:
+        return []
+    return [f"--force-with-lease={REF}:{theirs or ''}", f"{REF}:{REF}"]
+
+
+def done(root: Path) -> None:
+    git._git(root, "update-ref", "-d", FETCHED, check=False)
 
 
 def _index_paths(root: Path, env: Mapping[str, str]) -> list[str]:

@@ -9,7 +9,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,13 +173,17 @@ def move_to(root: Path, old: str, new: str) -> None:
         )
 
 
-def push(root: Path, to: Target, expected: str | None) -> bool:
-    """Push HEAD to the target's branch; False when the remote's branch is not what was fetched
-    (the upstream moved meanwhile: sync starts again), an error for anything else."""
+def push(root: Path, to: Target, expected: str | None, keys: Sequence[str] = ()) -> bool:
+    """Push HEAD to the target's branch (and, with `keys`, the keys commit, atomically: SPEC §8);
+    False when the remote's branch or keys are not what was fetched (the upstream moved
+    meanwhile: sync starts again), an error for anything else."""
     assert to.push_to is not None
     spec = f"HEAD:{to.push_to}"
     lease = [f"--force-with-lease={to.push_to}:{expected or ''}"] if to.lease else []
-    proc = git._git(root, "push", "-q", "--porcelain", *lease, to.remote, spec, check=False)
+    if keys:
+        lease = ["--atomic", *lease, *keys[:-1]]
+    refs = [spec, *keys[-1:]]
+    proc = git._git(root, "push", "-q", "--porcelain", *lease, to.remote, *refs, check=False)
     if proc.returncode == 0:
         return True
     said = (proc.stdout + proc.stderr).decode("utf-8", "replace")

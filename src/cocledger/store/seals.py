@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from ..core import sealing
 from ..core.change import Change
 from ..core.models import Case, Person, Policy, Sanction, evolve
+from ..core.recorded import Recorded, Records
 from ..core.snapshot import EVERY_CASE, CaseFiles, CaseQuery, Entries, Snapshot
 from ..errors import RefusedError
 from . import crypto
@@ -99,6 +100,21 @@ class Seals:
             return sanction
         reason = self.opened(sanction.case, sealing.appeal_place(sanction), appeal.reason)
         return evolve(sanction, appeal=evolve(appeal, reason=reason))
+
+    def open_recorded(self, rec: Recorded) -> Recorded:
+        """A commit `coc sync` replays, its records opened on both sides: what the action was
+        given, as its actor typed it (sealed again, with the upstream's keys, when replayed)."""
+        return dataclasses.replace(
+            rec, before=self._open_records(rec.before), after=self._open_records(rec.after)
+        )
+
+    def _open_records(self, records: Records) -> Records:
+        return Records(
+            {i: self.open_case(c) for i, c in records.cases.items()},
+            {i: self.open_sanction(s) for i, s in records.sanctions.items()},
+            {i: self.open_person(p) for i, p in records.people.items()},
+            records.policy,
+        )
 
     # --- sealing what an action writes ---------------------------------------------------------
 
