@@ -113,13 +113,14 @@ def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime
         total.attempts = attempt
         if not dry_run:
             keyring.tidy(root)  # what left the record here, no key opens any more
-        if dry_run or not push or to.push_to is None or not total.shared:
+        shared_keys = [] if dry_run else keyring.shared(root, keys)
+        if dry_run or not push or to.push_to is None or not (total.shared or shared_keys):
             return total
         interrupts.finish()  # the branch moved (or was current): from here on, it completes
-        if remote.push(root, to, expected, keyring.shared(root, keys)):
-            total.pushed = True
+        if remote.push(root, to, expected, shared_keys, branch=bool(total.shared)):
+            total.pushed = bool(total.shared)
             return total
-        if to.lease:
+        if to.lease and total.shared:
             raise CocError(
                 f"your branch's copy on {to.remote} has commits you do not have (someone "
                 f"pushed to it): look at them (`git fetch`, `git log HEAD..@{{upstream}}`) "

@@ -23,9 +23,7 @@ IdentityOpt = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    key = typer.Typer(
-        help="Council members' keys to sealed records.", no_args_is_help=True
-    )
+    key = typer.Typer(help="Council members' keys to sealed records.", no_args_is_help=True)
     key.command("new")(key_new)
     key.command("add")(key_add)
     app.add_typer(key, name="key")
@@ -33,7 +31,9 @@ def register(app: typer.Typer) -> None:
 
 
 def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
-    """Make your age identity (mode 0600, outside the ledger) and print its public recipient.
+    """Make your age identity and print its public recipient.
+
+    The file is written with mode 0600, outside the ledger.
 
     Keep the file to yourself and back it up: whoever holds it reads what you may read. Then
     record the recipient: `coc key add YOUR-ID RECIPIENT`.
@@ -78,7 +78,9 @@ def key_add(
     at: AtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a council member's public key: the cases they may read are wrapped to it."""
+    """Record a council member's public key.
+
+    The data key of every case they may read is wrapped to it, in the same commit."""
     from ..actions.setup import key_add as action
     from ..errors import UsageError
     from ..store import crypto
@@ -91,9 +93,9 @@ def key_add(
 
 
 def seal(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
-    """Seal this ledger's confidential fields to those who may read them, in one commit.
+    """Seal the ledger's confidential fields.
 
-    Each case's data key is wrapped to the council members not conflicted in it (and the lead
+    One commit. Each case's data key is wrapped to the council members not conflicted in it (and the lead
     unless conflicted) who have a key on record (docs/privacy.md).
     """
     from ..actions.setup import seal as action

@@ -173,16 +173,19 @@ def move_to(root: Path, old: str, new: str) -> None:
         )
 
 
-def push(root: Path, to: Target, expected: str | None, keys: Sequence[str] = ()) -> bool:
-    """Push HEAD to the target's branch (and, with `keys`, the keys commit, atomically: SPEC §8);
+def push(
+    root: Path, to: Target, expected: str | None, keys: Sequence[str] = (), branch: bool = True
+) -> bool:
+    """Push HEAD to the target's branch (and, with `keys`, the keys commit, atomically: SPEC §8;
+    only the keys when not `branch`: nothing of the branch to share);
     False when the remote's branch or keys are not what was fetched (the upstream moved
     meanwhile: sync starts again), an error for anything else."""
     assert to.push_to is not None
     spec = f"HEAD:{to.push_to}"
     lease = [f"--force-with-lease={to.push_to}:{expected or ''}"] if to.lease else []
     if keys:
-        lease = ["--atomic", *lease, *keys[:-1]]
-    refs = [spec, *keys[-1:]]
+        lease = ["--atomic", *(lease if branch else []), *keys[:-1]]
+    refs = [*([spec] if branch else []), *keys[-1:]]
     proc = git._git(root, "push", "-q", "--porcelain", *lease, to.remote, *refs, check=False)
     if proc.returncode == 0:
         return True

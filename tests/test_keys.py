@@ -1,0 +1,169 @@
+"""Issue 21: the keys of sealed records (SPEC §8): who may read a case (a pure rule, searched by
+hypothesis), `coc key new`, `coc key add` (age and SSH ed25519), `coc seal`, `coc init --sealed`,
+and what a member without the key is told. Real keys and real git for the commands."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cocledger.core import sealing
+from cocledger.core.models import Case, Person
+from cocledger.core.snapshot import Listed
+from cocledger.store import crypto
+from conftest import LedgerRepo, new_report
+from memory import COUNCIL, MEMBERS, at, make_policy
+
+EVERYONE = (*COUNCIL, *MEMBERS)
+_RECIPIENT = crypto.generate()[1]
+
+
+def _case(reporter: str, respondent: str, witnesses: list[str], conflicts: list[str]) -> Case:
+    return Case.model_validate(
+        {
+            "id": "COC-2026-0001", "received_at": at("2026-01-05"), "received_by": "bob",
+            "reporter": reporter, "respondent": respondent, "witnesses": witnesses,
+            "conflicts": conflicts, "deadlines": {"council_notice": at("2026-01-06")},
+        }
+    )  # fmt: skip
+
+
+@given(
+    reporter=st.sampled_from(EVERYONE),
+    respondent=st.sampled_from(EVERYONE),
+    witnesses=st.lists(st.sampled_from(EVERYONE), max_size=3, unique=True),
+    conflicts=st.lists(st.sampled_from(COUNCIL), max_size=2, unique=True),
+    keyed=st.sets(st.sampled_from(COUNCIL)),
+)
+def test_no_party_and_no_one_without_a_key_reads_a_case(
+    reporter: str, respondent: str, witnesses: list[str], conflicts: list[str], keyed: set[str]
+) -> None:
+    """SPEC §8 Who can read: every council member (the lead among them) who has a key and is
+    not conflicted, and no one else: a party on the council never receives its key."""
+    people = Listed(
+        Person(id=p, name=p.title(), key=_RECIPIENT if p in keyed else None) for p in EVERYONE
+    )
+    case = _case(reporter, respondent, witnesses, conflicts)
+    readers = sealing.readers(make_policy(), people, case)
+    parties = {reporter, respondent, *witnesses, *conflicts}
+    assert set(readers) == {m for m in COUNCIL if m in keyed and m not in parties}
+    assert len(readers) == len(set(readers))
+
+
+def test_a_sealed_value_keeps_its_place() -> None:
+    """A ciphertext opens only at the place it was sealed for (its case and field), with its own
+    key; sealing the same text again there gives the same value (no churn in diffs)."""
+    key = crypto.new_key()
+    value = crypto.seal(key, "COC-2026-0001/summary", "what happened")
+    assert sealing.well_formed(value) and sealing.key_id(value) == crypto.kid(key)
+    assert crypto.seal(key, "COC-2026-0001/summary", "what happened") == value
+    assert crypto.open_(key, "COC-2026-0001/summary", value) == "what happened"
+    assert crypto.open_(key, "COC-2026-0002/summary", value) is None  # moved to another case
+    assert crypto.open_(key, "COC-2026-0001/response", value) is None  # or another field
+    assert crypto.open_(crypto.new_key(), "COC-2026-0001/summary", value) is None
+    flipped = value[:-3] + ("A" if value[-3] != "A" else "B") + value[-2:]
+    assert crypto.open_(key, "COC-2026-0001/summary", flipped) is None  # altered
+
+
+def _identity(tmp_path: Path, name: str) -> tuple[Path, str]:
+    text, recipient = crypto.generate()
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text)
+    return path, recipient
+
+
+def test_key_new_writes_a_private_identity_once(ledger: LedgerRepo, tmp_path: Path) -> None:
+    path = tmp_path / "keys" / "me.txt"
+    made = ledger.coc("key", "new", "--identity", str(path), "--json").json
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert made["recipient"].startswith("age1") and made["recipient"] in path.read_text()
+    assert crypto.load_identity(path).recipients == [made["recipient"]]
+    again = ledger.coc("key", "new", "--identity", str(path), expect=1)
+    assert "exists" in again.stderr
+    assert crypto.load_identity(path).recipients == [made["recipient"]]  # kept as it was
+
+
+def test_key_add_checks_the_recipient_and_the_member(ledger: LedgerRepo) -> None:
+    bad = ledger.coc("key", "add", "bob", "age1notarecipient", expect=2)
+    assert "RECIPIENT" in bad.stderr
+    outsider = ledger.coc("key", "add", "frank", _RECIPIENT, expect=1)
+    assert "not on the council" in outsider.stderr
+    ledger.coc("key", "add", "bob", _RECIPIENT)
+    assert f"key: {_RECIPIENT}" in ledger.read("people.yaml")
+
+
+def test_seal_then_read_with_an_ssh_key_and_without(ledger: LedgerRepo, tmp_path: Path) -> None:
+    """An SSH ed25519 key works as an identity; `coc seal` is one commit and refuses twice; a
+    member with no key is told which identity was looked for; the lead's own key is needed."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    ssh = tmp_path / "id_ed25519"
+    ssh.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+    )
+    public = private.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    case = new_report(
+        ledger, "2026-01-05T09:00:00+00:00"
+    )  # a plain case first: `coc seal` seals what is there
+    no_key = ledger.coc("seal", expect=1)
+    assert "no key on record" in no_key.stderr
+    ledger.coc("key", "add", "alice", public.decode() + " alice@laptop")
+    bob, bob_recipient = _identity(tmp_path, "bob")
+    ledger.coc("key", "add", "bob", bob_recipient)
+    head = ledger.head()
+    ledger.coc("seal", env={"COC_IDENTITY": str(ssh)})
+    assert ledger.git("rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    text = ledger.read(f"cases/2026/{case}.yaml")
+    assert "summary: coc-sealed:v1:" in text and "Insults" not in text
+    assert ledger.coc("seal", expect=1).stderr.count("sealed already") == 1
+    mine = ledger.coc("case", "show", case, env={"COC_IDENTITY": str(ssh)}).stdout
+    assert "Insults" in mine
+    assert "Insults" in ledger.coc("case", "show", case, env={"COC_IDENTITY": str(bob)}).stdout
+    erin = {"COC_IDENTITY": str(tmp_path / "erin.txt")}
+    assert "[sealed]" in ledger.coc("case", "show", case, actor="erin", env=erin).stdout
+    refused = ledger.coc("notify", case, "--party", "offender", "--draft", actor="erin", env=erin,
+                         expect=1)  # fmt: skip
+    assert "is sealed" in refused.stderr and "erin.txt" in refused.stderr
+    status = ledger.status()
+    shared = ledger.coc("report", "share", case, "--summary-file", str(_text(tmp_path)),
+                        actor="erin", env=erin, expect=1)  # fmt: skip
+    assert "erin.txt" in shared.stderr and ledger.status() == status  # nothing written
+
+
+def _text(tmp_path: Path) -> Path:
+    path = tmp_path / "shared.txt"
+    path.write_text("What the council writes for the reported person.\n")
+    return path
+
+
+def test_init_sealed_seals_from_the_first_report(tmp_path: Path) -> None:
+    root = tmp_path / "ledger"
+    repo = LedgerRepo(root)
+    os.chdir(tmp_path)
+    repo.coc("init", str(root), "--lead", "alice", "--sealed", "--contact", "c@example.org")
+    assert "sealed: true" in repo.read("policy.yaml")
+    os.chdir(root)
+    frank = ("person", "add", "frank", "--name", "Frank Example", "--email", "f@example.org")
+    nobody = repo.coc(*frank, expect=1)
+    assert "no one could read people.yaml" in nobody.stderr and "coc key add" in nobody.stderr
+    identity, recipient = _identity(tmp_path, "alice")
+    repo.coc("key", "add", "alice", recipient)
+    env = {"COC_IDENTITY": str(identity)}
+    repo.coc(*frank, env=env)
+    repo.coc("person", "add", "gina", "--name", "Gina Example")
+    assert "f@example.org" not in repo.read("people.yaml")  # a party's contact: sealed
+    repo.coc("report", "new", "--respondent", "frank", "--reporter", "gina", "--summary",
+             "Insults", env=env)  # fmt: skip
+    assert "Insults" not in repo.read("cases/2026/COC-2026-0001.yaml")
