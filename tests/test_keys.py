@@ -167,3 +167,34 @@ def test_init_sealed_seals_from_the_first_report(tmp_path: Path) -> None:
     repo.coc("report", "new", "--respondent", "frank", "--reporter", "gina", "--summary",
              "Insults", env=env)  # fmt: skip
     assert "Insults" not in repo.read("cases/2026/COC-2026-0001.yaml")
+
+
+def test_a_replaced_key_re_keys_and_a_new_member_gets_their_contact_clear(
+    ledger: LedgerRepo, tmp_path: Path
+) -> None:
+    """SPEC §8: a member's key replaced (an identity lost, or given away) re-keys what it
+    opened; joining the council makes a person's contact details clear (they are the council's
+    own), as they act by their e-mail address."""
+    alice, alice_recipient = _identity(tmp_path, "alice")
+    old_bob, old_recipient = _identity(tmp_path, "bob-old")
+    ledger.coc("key", "add", "alice", alice_recipient)
+    ledger.coc("key", "add", "bob", old_recipient)
+    env = {"COC_IDENTITY": str(alice)}
+    ledger.coc("seal", env=env)
+    case = new_report(ledger, "2026-01-05T09:00:00+00:00")
+    path = f"cases/2026/{case}.yaml"
+    before = ledger.read(path)
+    new_bob, new_recipient = _identity(tmp_path, "bob-new")
+    ledger.coc("key", "add", "bob", new_recipient, env=env)
+    after = ledger.read(path)
+    summary = next(line for line in after.splitlines() if line.startswith("summary:"))
+    assert summary not in before  # re-keyed: a new data key, the text sealed again
+    shown = {
+        who: ledger.coc("case", "show", case, actor="bob", env={"COC_IDENTITY": str(p)}).stdout
+        for who, p in (("old", old_bob), ("new", new_bob))
+    }
+    assert "[sealed]" in shown["old"] and "Insults in chat" in shown["new"]
+    assert "frank@example.org" not in ledger.read("people.yaml")
+    ledger.coc("council", "add", "frank", env=env)
+    assert "email: frank@example.org" in ledger.read("people.yaml")
+    assert "Found 0 errors" in ledger.coc("validate").stdout

@@ -229,8 +229,7 @@ class Repository:
         if seals is not None:
             after = self.stored.after(change)
             change = seals.sealed(change, self.stored, after)
-            puts, drops = seals.puts(after.people)
-            drops += expunged_keys(change)
+            puts, drops = seals.puts(after.people), expunged_keys(change)
             seals.keyring.update(puts, ())  # the keys first: a commit never lacks its key
         files, written = render.files(self, change)
         sha = commit.apply(

@@ -45,6 +45,7 @@ class Seals:
         self._identity: crypto.Identity | bool | None = False
         self._keys: dict[tuple[str, str], bytes | None] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self._rekeyed: set[str] = set()
         """Keys made or re-wrapped by the change being sealed: owner -> (key, readers)."""
 
     # --- opening -----------------------------------------------------------------------------
@@ -124,13 +125,15 @@ class Seals:
         A change of who may read (the roster, a member's key) re-seals every case it concerns.
         `before`: the ledger as stored (sealed); `after`: once the change is made."""
         self._new = {}
+        self._rekeyed = _keys_replaced(before, after)
         stored = before.case_files
         cases = list(change.cases)
         if _readers_change(before, after):
             written = {c.id for c in cases}
             cases += [
                 c for c in stored.scan(EVERY_CASE) if c.id not in written and sealing.sealable(c)
-                and c.sealed_for != sealing.readers(after.policy, after.people, c)
+                and (c.sealed_for != sealing.readers(after.policy, after.people, c)
+                     or self._rekeyed & set(c.sealed_for or ()))
             ]  # fmt: skip
         sealed_cases = tuple(
             self._seal_case(c, after.policy, after.people, stored.get(c.id)) for c in cases
@@ -145,13 +148,20 @@ class Seals:
         people = list(change.people)
         old_readers = sealing.members_with_keys(before.policy, before.people)
         new_readers = sealing.members_with_keys(after.policy, after.people)
-        if set(old_readers) - set(new_readers) and self.keyring.of(sealing.PEOPLE_KEY):
+        gone = set(old_readers) - set(new_readers) or self._rekeyed & set(old_readers)
+        if gone and self.keyring.of(sealing.PEOPLE_KEY):
             self._new[sealing.PEOPLE_KEY] = (crypto.new_key(), new_readers)  # re-keyed
         elif old_readers != new_readers and self.keyring.of(sealing.PEOPLE_KEY):
             self._new[sealing.PEOPLE_KEY] = (self._people_key(after), new_readers)
+        named = {p.id for p in people}
         if sealing.PEOPLE_KEY in self._new:
-            named = {p.id for p in people}
             people += [p for p in after.people.all() if p.id not in named]
+        elif before.policy.roster != after.policy.roster:  # joined or left the council
+            people += [
+                p for p in after.people.all() if p.id not in named
+                and sealing.contact_sealed(before.policy, p.id)
+                != sealing.contact_sealed(after.policy, p.id)
+            ]  # fmt: skip
         sealed_people = tuple(self._seal_person(after, p) for p in people)
         return dataclasses.replace(
             change, cases=sealed_cases, sanctions=sanctions, people=sealed_people
@@ -174,7 +184,8 @@ class Seals:
         kept = [v for _, _, v in sealing.case_values(stored)] if stored is not None else []
         current = self._current(case.id, kept) if stored is not None else None
         old_for = stored.sealed_for if stored is not None else None
-        if current is None or old_for is None or set(old_for) - set(readers):
+        gone = set(old_for or ()) - set(readers) or self._rekeyed & set(old_for or ())
+        if current is None or old_for is None or gone:
             key = crypto.new_key()  # SPEC §8: a reader gone, the case is re-keyed
             self._new[case.id] = (key, readers)
         else:
@@ -259,11 +270,11 @@ class Seals:
         what = "people.yaml's contact details" if owner == sealing.PEOPLE_KEY else owner
         return refused(what, self.path, self.identity() is not None)
 
-    def puts(self, people: Entries[Person]) -> tuple[dict[str, bytes], list[str]]:
-        """The key files to write for the change just sealed, and those it leaves unused
-        (dropped once the change is committed)."""
+    def puts(self, people: Entries[Person]) -> dict[str, bytes]:
+        """The key files to write for the change just sealed. A key a case was re-keyed from
+        stays: it opens only what its readers could read before (SPEC §8: history keeps it),
+        and the commits `coc sync` replays were sealed with it; only `coc expunge` drops keys."""
         puts: dict[str, bytes] = {}
-        drops: list[str] = []
         for owner, (key, readers) in self._new.items():
             recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
             if not recipients:
@@ -274,19 +285,29 @@ class Seals:
                 )
             path = key_path(owner, crypto.kid(key))
             puts[path] = crypto.wrap(key, recipients)
-            drops += [
-                key_path(owner, old) for old in self.keyring.of(owner) if old != crypto.kid(key)
-            ]
-        return puts, drops
+        return puts
 
 
 def _readers_change(before: Snapshot, after: Snapshot) -> bool:
     """Whether who may read a case can differ (the roster, or a member's key)."""
-    if before.policy.roster != after.policy.roster:
+    if before.policy.roster != after.policy.roster or _keys_replaced(before, after):
         return True
     return sealing.members_with_keys(before.policy, before.people) != sealing.members_with_keys(
         after.policy, after.people
     )
+
+
+def _keys_replaced(before: Snapshot, after: Snapshot) -> set[str]:
+    """The members whose key changed: what their old identity opened is re-keyed, as for a
+    reader gone (an identity lost or given away must open nothing new)."""
+    members = {before.policy.roster.project_lead, *before.policy.roster.council}
+    found = set()
+    for member in members:
+        old = before.people[member].key if member in before.people else None
+        new = after.people[member].key if member in after.people else None
+        if old and new != old:
+            found.add(member)
+    return found
 
 
 def refused(what: str, identity: Path, exists: bool) -> RefusedError:
