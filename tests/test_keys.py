@@ -157,7 +157,10 @@ def test_init_sealed_seals_from_the_first_report(tmp_path: Path) -> None:
     os.chdir(root)
     frank = ("person", "add", "frank", "--name", "Frank Example", "--email", "f@example.org")
     nobody = repo.coc(*frank, expect=1)
-    assert "no one could read people.yaml" in nobody.stderr and "coc key add" in nobody.stderr
+    assert (
+        "no one could read the contact details of frank" in nobody.stderr
+        and "coc key add" in nobody.stderr
+    )
     identity, recipient = _identity(tmp_path, "alice")
     repo.coc("key", "add", "alice", recipient)
     env = {"COC_IDENTITY": str(identity)}

@@ -143,6 +143,9 @@ def test_a_sealed_council_reads_what_it_may_and_forgets_what_left_the_record(
         m: [sha for p, sha in keyring.Keyring(m.clone.root).paths().items() if case_id in p]
         for m in (alice, bob)
     }
+    email = _sealed_value(bob.clone.root, "HEAD", "people.yaml", "email: coc-sealed")
+    frank, at_frank = sealing.contact_owner("frank"), "people/frank/email"
+    assert Seals(bob.clone.root, bob.identity).opened(frank, at_frank, email) == "frank@example.org"
     assert all(len(shas) == 2 for shas in held.values())  # the key before the recusal, and after
     alice.coc("case", "close", case_id, "--reason", "no breach found", "--at", "2026-01-06")
     assert "expunge" in alice.coc("expunge")
@@ -156,6 +159,9 @@ def test_a_sealed_council_reads_what_it_may_and_forgets_what_left_the_record(
         place = f"{case_id}/summary"
         assert seals.opened(case_id, place, new_summary) == new_summary  # no longer opens
         assert seals.opened(case_id, place, old_summary) == old_summary
+        paths = keyring.Keyring(root).paths()
+        assert not [p for p in paths if p.startswith(("people/frank/", "people/gina/"))]
+        assert seals.opened(frank, at_frank, email) == email  # frank left: his key with him
         for sha in held[member]:  # the wrapped keys are gone from the clone's object store
             gone = subprocess.run(["git", "cat-file", "-e", sha], cwd=root, capture_output=True)
             assert gone.returncode != 0, sha

@@ -24,8 +24,19 @@ SHOWN = "[sealed]"
 CASE_FIELDS = ("summary", "shared_summary", "response")
 """A case's own sealed fields; each event's `note` (a declared conflict's reason among them) and
 its sanctions' appeal grounds are sealed with the case's key too."""
-PEOPLE_KEY = "people"
-"""The owner of the data key of people.yaml's contact details."""
+PERSON = "person:"
+"""The owner of a person's contact details' data key is `person:<id>` (`contact_owner`): one key
+per person, so that `coc expunge` can drop the key of someone who left the ledger."""
+
+
+def contact_owner(person_id: str) -> str:
+    return PERSON + person_id
+
+
+def is_contact_owner(owner: str) -> bool:
+    return owner.startswith(PERSON)
+
+
 _SEALED = re.compile(SEALED_PATTERN)
 
 

@@ -3,17 +3,19 @@ parent, replaced on every change (`coc sync` moves it with a lease). A key dropp
 record expunged, a case re-keyed) is also deleted from this clone's object store, so that no
 commit this clone holds opens the old ciphertext any more.
 
-Layout of its tree: `cases/<year>/<case id>/<key id>.age` and `people/<key id>.age`, each an age
-file of one data key wrapped to the readers of that record.
+Layout of its tree: `cases/<year>/<case id>/<key id>.age` and `people/<person id>/<key id>.age`,
+each an age file of one data key wrapped to the readers of that record.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..core import sealing
 from . import git
 
 REF = "refs/coc/keys"
@@ -34,8 +36,11 @@ def case_dir(case_id: str) -> str:
 
 
 def owner_dir(owner: str) -> str:
-    """The folder of a record's keys: a case's, or people.yaml's (`sealing.PEOPLE_KEY`)."""
-    return "people" if owner == "people" else case_dir(owner)
+    """The folder of a record's keys: a case's, or a person's contact details'
+    (`sealing.contact_owner`)."""
+    if sealing.is_contact_owner(owner):
+        return f"people/{owner[len(sealing.PERSON) :]}"
+    return case_dir(owner)
 
 
 def key_path(owner: str, key_id: str) -> str:
@@ -194,20 +199,28 @@ def tidy(root: Path, head: str = "HEAD") -> None:
     old = ring.head()
     if old is None:
         return
-    held = {p.split("/")[2] for p in ring.paths() if p.startswith("cases/")}
-    if not held:
-        return
+    paths = ring.paths()
+    held = {p.split("/")[2] for p in paths if p.startswith("cases/")}
+    persons = {p.split("/")[1] for p in paths if p.startswith("people/")}
     folder = git.prefix(root)
+    drops = [f"people/{p}" for p in sorted(persons - _people_at(root, f"{head}:{folder}"))]
     listed = git._git(root, "ls-tree", "-r", "--name-only", head, "--", f"{folder}cases/",
                       check=False).stdout.decode().split()  # fmt: skip
     present = {Path(p).stem for p in listed if p.endswith(".yaml")}
     proc = git._git(root, "grep", "-l", "-e", "^status: expunged", head, "--", f"{folder}cases/",
                     check=False)  # fmt: skip
     tombstones = {Path(line.split(":", 1)[-1]).stem for line in proc.stdout.decode().split()}
-    gone = sorted(c for c in held if c not in present or c in tombstones)
-    if gone:
-        new = _commit(root, write_tree(root, old, {}, [case_dir(c) for c in gone]), old)
+    drops += [case_dir(c) for c in sorted(held) if c not in present or c in tombstones]
+    if drops:
+        new = _commit(root, write_tree(root, old, {}, drops), old)
         forget(root, old, new)
+
+
+def _people_at(root: Path, rev: str) -> set[str]:
+    """The ids people.yaml holds at a commit (`rev`: `<commit>:<ledger folder>`)."""
+    proc = git._git(root, "show", f"{rev}people.yaml", check=False)
+    text = proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
+    return set(re.findall(r"^\s*-\s*id:\s*['\"]?([a-z0-9][a-z0-9._-]*)", text, re.M))
 
 
 def shared(root: Path, theirs: str | None) -> list[str]:

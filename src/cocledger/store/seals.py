@@ -46,6 +46,8 @@ class Seals:
         self._keys: dict[tuple[str, str], bytes | None] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...]]] = {}
         self._rekeyed: set[str] = set()
+        self._contact_readers: tuple[str, ...] = ()
+        self._contact_rekey = self._contact_changed = False
         """Keys made or re-wrapped by the change being sealed: owner -> (key, readers)."""
 
     # --- opening -----------------------------------------------------------------------------
@@ -89,8 +91,9 @@ class Seals:
     def open_person(self, person: Person) -> Person:
         if not any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(person)):
             return person
+        owner = sealing.contact_owner(person.id)
         found = [
-            (path, self.opened(sealing.PEOPLE_KEY, place, value))
+            (path, self.opened(owner, place, value))
             for path, place, value in sealing.contact_values(person)
         ]
         return _replaced(person, found)
@@ -138,7 +141,7 @@ class Seals:
         sealed_cases = tuple(
             self._seal_case(c, after.policy, after.people, stored.get(c.id)) for c in cases
         )
-        rekeyed = {c for c in self._new if c != sealing.PEOPLE_KEY}
+        rekeyed = {c for c in self._new}
         changed = {s.id for s in change.sanctions}
         extra = [
             s for s in before.sanctions.all() if s.case in rekeyed and s.id not in changed
@@ -146,16 +149,19 @@ class Seals:
         ]  # fmt: skip
         sanctions = tuple(self._seal_sanction(s) for s in (*change.sanctions, *extra))
         people = list(change.people)
+        named = {p.id for p in people}
         old_readers = sealing.members_with_keys(before.policy, before.people)
         new_readers = sealing.members_with_keys(after.policy, after.people)
-        gone = set(old_readers) - set(new_readers) or self._rekeyed & set(old_readers)
-        if gone and self.keyring.of(sealing.PEOPLE_KEY):
-            self._new[sealing.PEOPLE_KEY] = (crypto.new_key(), new_readers)  # re-keyed
-        elif old_readers != new_readers and self.keyring.of(sealing.PEOPLE_KEY):
-            self._new[sealing.PEOPLE_KEY] = (self._people_key(after), new_readers)
-        named = {p.id for p in people}
-        if sealing.PEOPLE_KEY in self._new:
-            people += [p for p in after.people.all() if p.id not in named]
+        self._contact_readers = new_readers
+        self._contact_changed = old_readers != new_readers
+        self._contact_rekey = bool(
+            set(old_readers) - set(new_readers) or self._rekeyed & set(old_readers)
+        )
+        if old_readers != new_readers or self._contact_rekey:  # every sealed contact, again
+            people += [
+                p for p in after.people.all() if p.id not in named
+                and any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(p))
+            ]  # fmt: skip
         elif before.policy.roster != after.policy.roster:  # joined or left the council
             people += [
                 p for p in after.people.all() if p.id not in named
@@ -225,34 +231,36 @@ class Seals:
         return evolve(sanction, appeal=evolve(appeal, reason=crypto.seal(key, place, text)))
 
     def _seal_person(self, after: Snapshot, person: Person) -> Person:
+        """A person's contact details: clear for the council's own, else sealed with the
+        person's own key, made, re-wrapped or re-keyed as the council's keys require."""
+        owner = sealing.contact_owner(person.id)
         values = [(p, place, v) for p, place, v in sealing.contact_values(person) if v]
-        if not sealing.contact_sealed(after.policy, person.id):  # a council member's are clear
-            found = [(p, self._plain(sealing.PEOPLE_KEY, place, v))
+        if not sealing.contact_sealed(after.policy, person.id):
+            found = [(p, self._plain(owner, place, v))
                      for p, place, v in values if sealing.is_sealed(v)]  # fmt: skip
             return _replaced(person, found)
-        current = self._current(sealing.PEOPLE_KEY, [])
-        pending = [x for x in values if not (sealing.is_sealed(x[2]) and
-                                             sealing.key_id(x[2]) == current)]  # fmt: skip
-        if not pending:
+        if not values:
             return person
-        key = self._people_key(after)
+        current = self._current(owner, [v for _, _, v in values])
+        if current is None or self._contact_rekey:
+            key = crypto.new_key()
+            self._new[owner] = (key, self._contact_readers)
+        else:
+            clear = [v for _, _, v in values if not sealing.is_sealed(v)]
+            others = [v for _, _, v in values if sealing.is_sealed(v) and
+                      sealing.key_id(v) != current]  # fmt: skip
+            if not clear and not others and not self._contact_changed:
+                return person  # as sealed, for the same readers: no key needed
+            key = self._need(owner, current)
+            if self._contact_changed:
+                self._new[owner] = (key, self._contact_readers)  # re-wrapped to the council
         found = []
-        for path, place, value in pending:
-            text = self._plain(sealing.PEOPLE_KEY, place, value) if sealing.is_sealed(
-                value) else value  # fmt: skip
+        for path, place, value in values:
+            if sealing.is_sealed(value) and sealing.key_id(value) == crypto.kid(key):
+                continue
+            text = self._plain(owner, place, value) if sealing.is_sealed(value) else value
             found.append((path, crypto.seal(key, place, text)))
         return _replaced(person, found)
-
-    def _people_key(self, after: Snapshot) -> bytes:
-        owner = sealing.PEOPLE_KEY
-        if owner in self._new:
-            return self._new[owner][0]
-        current = self._current(owner, [])
-        if current is not None:
-            return self._need(owner, current)
-        key = crypto.new_key()
-        self._new[owner] = (key, sealing.members_with_keys(after.policy, after.people))
-        return key
 
     def _need(self, owner: str, key_id: str) -> bytes:
         key = self.key(owner, key_id)
@@ -267,7 +275,7 @@ class Seals:
         return str(opened)
 
     def _refused(self, owner: str) -> RefusedError:
-        what = "people.yaml's contact details" if owner == sealing.PEOPLE_KEY else owner
+        what = _what(owner)
         return refused(what, self.path, self.identity() is not None)
 
     def puts(self, people: Entries[Person]) -> dict[str, bytes]:
@@ -278,9 +286,8 @@ class Seals:
         for owner, (key, readers) in self._new.items():
             recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
             if not recipients:
-                what = "people.yaml" if owner == sealing.PEOPLE_KEY else owner
                 raise RefusedError(
-                    f"no one could read {what} once sealed: no council member who may read it "
+                    f"no one could read {_what(owner)} once sealed: no council member who may read it "
                     "has a key on record (`coc key add ID RECIPIENT`)"
                 )
             path = key_path(owner, crypto.kid(key))
@@ -321,9 +328,17 @@ def refused(what: str, identity: Path, exists: bool) -> RefusedError:
 
 
 def expunged_keys(change: Change) -> list[str]:
-    """The key folders of the cases a change makes tombstones of (SPEC §8: `coc expunge`
-    deletes the data keys of what left the record)."""
-    return [owner_dir(c.id) for c in change.cases if not sealing.sealable(c)]
+    """The key folders of the cases a change makes tombstones of and of the people it removes
+    (SPEC §8: `coc expunge` deletes the data keys of what left the record)."""
+    cases = [owner_dir(c.id) for c in change.cases if not sealing.sealable(c)]
+    return cases + [owner_dir(sealing.contact_owner(p)) for p in sorted(change.people_removed)]
+
+
+def _what(owner: str) -> str:
+    """A record's name in a message: a case id, or whose contact details in people.yaml."""
+    if sealing.is_contact_owner(owner):
+        return f"the contact details of {owner[len(sealing.PERSON) :]} in people.yaml"
+    return owner
 
 
 def _replaced(model: M, found: Sequence[tuple[tuple[str | int, ...], Any]]) -> M:
