@@ -8,6 +8,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -201,3 +202,27 @@ def test_a_replaced_key_re_keys_and_a_new_member_gets_their_contact_clear(
     ledger.coc("council", "add", "frank", env=env)
     assert "email: frank@example.org" in ledger.read("people.yaml")
     assert "Found 0 errors" in ledger.coc("validate").stdout
+
+
+def test_a_sealed_ledger_runs_the_ladder_and_an_appeal(
+    ledger: LedgerRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notes the rules read back (an apology refused, an appeal's outcome, a notice's
+    template) stay clear, so a sealed ledger escalates, decides appeals and knows who was told;
+    the appeal's grounds and a case's closing reason are sealed."""
+    from casework import banned
+
+    identity, recipient = _identity(tmp_path, "alice")
+    ledger.coc("key", "add", "alice", recipient)
+    monkeypatch.setenv("COC_IDENTITY", str(identity))
+    ledger.coc("seal")
+    history = banned(ledger)
+    ledger.coc("appeal", "file", history.ban, "--reason", "Grounds ZQX7", "--at", "2026-01-27")
+    assert "ZQX7" not in ledger.read("sanctions.yaml")
+    ledger.coc("appeal", "decide", history.ban, "--overturned", "--at", "2026-02-12")
+    ledger.coc("notify", history.case, "--party", "offender", "--at", "2026-02-12T12:00Z")
+    assert "Grounds ZQX7" in ledger.coc("sanction", "show", history.ban, "--json").stdout
+    checked = ledger.coc("validate", "--at", "2026-02-13", "--json",
+                         env={"COC_IDENTITY": str(tmp_path / "none")}).json  # fmt: skip
+    assert [p for p in checked["problems"] if p["severity"] == "error"] == []
+    assert "overturned" in ledger.read(f"cases/2026/{history.case}.yaml")

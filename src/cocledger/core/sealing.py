@@ -22,8 +22,12 @@ V1 = "coc-sealed:v1:"
 SHOWN = "[sealed]"
 """What a query shows for a sealed field it holds no key to."""
 CASE_FIELDS = ("summary", "shared_summary", "response")
-"""A case's own sealed fields; each event's `note` (a declared conflict's reason among them) and
-its sanctions' appeal grounds are sealed with the case's key too."""
+"""A case's own sealed fields; the notes its council wrote in its own words (`NOTES`) and its
+sanctions' appeal grounds are sealed with the case's key too."""
+NOTES = frozenset({"conflict_declared", "closed"})
+"""The events whose note is free text: why a member declared a conflict (`committee recuse
+--reason`), why a case was closed (`case close --reason`). Other notes are what the rules read
+back (an apology delivered or refused, an appeal's outcome, a notice's template) and stay clear."""
 PERSON = "person:"
 """The owner of a person's contact details' data key is `person:<id>` (`contact_owner`): one key
 per person, so that `coc expunge` can drop the key of someone who left the ledger."""
@@ -98,7 +102,8 @@ def case_values(case: Case) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
     for name in CASE_FIELDS:
         yield (name,), f"{case.id}/{name}", getattr(case, name)
     for n, event in enumerate(case.timeline):
-        yield ("timeline", n, "note"), note_place(case.id, event), event.note
+        if event.action in NOTES:
+            yield ("timeline", n, "note"), note_place(case.id, event), event.note
 
 
 def appeal_place(sanction: Sanction) -> str:

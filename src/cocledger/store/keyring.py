@@ -99,7 +99,7 @@ class Keyring:
         if old is not None and new_tree == _out(self.root, "rev-parse", f"{old}^{{tree}}"):
             return
         commit = _commit(self.root, new_tree, old)
-        if old is not None and drops:
+        if old is not None:
             forget(self.root, old, commit)
         self._paths, self._blobs, self._owned = None, {}, {}
 
@@ -189,7 +189,7 @@ def take(root: Path, theirs: str | None) -> None:
     mine, their = _listed(root, ours), _listed(root, theirs)
     added = {path: sha for path, sha in their.items() if mine.get(path) != sha}
     if added:
-        _commit(root, write_tree(root, ours, added, []), ours)
+        forget(root, ours, _commit(root, write_tree(root, ours, added, []), ours))
 
 
 def tidy(root: Path, head: str = "HEAD") -> None:
@@ -245,32 +245,30 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[n : n + size] for n in range(0, len(items), size)]
 
 
-def forget(root: Path, old: str, new: str | None) -> None:
-    """Delete from this clone the objects of the keys commit `old` that `new` does not hold
-    (the commit, its trees, the dropped keys): SPEC §8, the old commit dropped locally. A
-    packed one is dropped by repacking without what nothing refers to."""
-    kept = set(_objects(root, new)) if new else set()
-    gone = [sha for sha in _objects(root, old) if sha not in kept and sha != EMPTY_TREE]
+def forget(root: Path, old: str, new: str) -> None:
+    """Delete from this clone the objects of the keys commit `old` that `new` does not hold: the
+    commit, the trees that changed, and every key file dropped or replaced (a key re-wrapped
+    leaves its earlier wrapping behind, which would open what it opened until it is gone).
+    SPEC §8: the old commit dropped locally. A packed one is dropped by repacking without what
+    nothing refers to."""
+    proc = git._git(root, "diff-tree", "-r", "-t", "-z", old, new, check=False)
+    gone = [old, _out(root, "rev-parse", f"{old}^{{tree}}")]
+    fields = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
+    for meta in fields[0::2]:
+        parts = meta.lstrip(":").split()
+        if len(parts) >= 4 and parts[2].strip("0"):
+            gone.append(parts[2])  # the old side of a changed or deleted entry
     objects = Path(root, _out(root, "rev-parse", "--git-path", "objects"))
+    unsure = []
     for sha in gone:
         loose = objects / sha[:2] / sha[2:]
         if loose.exists():
             loose.unlink()
+        else:
+            unsure.append(sha)
     packed = [
-        sha for sha in gone if git._git(root, "cat-file", "-e", sha, check=False).returncode == 0
+        sha for sha in unsure if git._git(root, "cat-file", "-e", sha, check=False).returncode == 0
     ]
-    if packed:
+    if [sha for sha in packed if sha != EMPTY_TREE]:
         git._git(root, "repack", "-a", "-d", "-q")
         git._git(root, "prune", "--expire=now")
-
-
-def _objects(root: Path, commit: str) -> list[str]:
-    """A keys commit and every tree and blob under it."""
-    proc = git._git(root, "ls-tree", "-r", "-t", "-z", commit, check=False)
-    if proc.returncode != 0:
-        return []
-    tree = _out(root, "rev-parse", f"{commit}^{{tree}}")
-    shas = [commit, tree]
-    for entry in filter(None, proc.stdout.decode().split("\0")):
-        shas.append(entry.split("\t", 1)[0].split()[2])
-    return shas

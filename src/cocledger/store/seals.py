@@ -320,8 +320,9 @@ def _keys_replaced(before: Snapshot, after: Snapshot) -> set[str]:
 def refused(what: str, identity: Path, exists: bool) -> RefusedError:
     """SPEC §8 Without a key: refused (exit 1) naming the identity."""
     why = "is not one of its readers" if exists else "does not exist"
+    verb = "are" if what.startswith("the contact details") else "is"
     return RefusedError(
-        f"{what} is sealed and your identity {identity} {why}, so its text cannot be read or "
+        f"{what} {verb} sealed and your identity {identity} {why}, so its text cannot be read or "
         "sealed again here: a council member who may read it (its `sealed_for`) must do this, "
         "or point COC_IDENTITY at your identity"
     )

@@ -50,8 +50,8 @@ def _plain(value: Any) -> Any:
         return value
     if _NEEDS_ESCAPES.search(value) or value.startswith("\t"):  # libyaml: no tab opens a block
         return DoubleQuotedScalarString(value)
-    if "\n" in value:
-        return LiteralScalarString(value)
+    if "\n" in value or (value.startswith("coc-sealed:") and len(value) > 80):
+        return LiteralScalarString(value)  # a long sealed value: one line of its own
     if _read_otherwise(value):
         return SingleQuotedScalarString(value)
     return value
