@@ -46,6 +46,8 @@ class Seals:
         self._keys: dict[tuple[str, str], bytes | None] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...]]] = {}
         self._rekeyed: set[str] = set()
+        self._readers: dict[str, tuple[str, ...]] = {}
+        self._appeals: dict[str, list[Any]] = {}
         self._contact_readers: tuple[str, ...] = ()
         self._contact_rekey = self._contact_changed = False
         """Keys made or re-wrapped by the change being sealed: owner -> (key, readers)."""
@@ -127,7 +129,7 @@ class Seals:
         made (a new case, or a reader gone: re-keyed) or re-wrapped (a reader added) as needed.
         A change of who may read (the roster, a member's key) re-seals every case it concerns.
         `before`: the ledger as stored (sealed); `after`: once the change is made."""
-        self._new = {}
+        self._new, self._readers = {}, {}
         self._rekeyed = _keys_replaced(before, after)
         stored = before.case_files
         cases = list(change.cases)
@@ -138,16 +140,26 @@ class Seals:
                 and (c.sealed_for != sealing.readers(after.policy, after.people, c)
                      or self._rekeyed & set(c.sealed_for or ()))
             ]  # fmt: skip
+        self._appeals = {}  # the sealed grounds of each case's appeals: sealed with its key
+        for s in after.sanctions.all():
+            if s.case and s.appeal is not None and sealing.is_sealed(s.appeal.reason):
+                self._appeals.setdefault(s.case, []).append(s.appeal.reason)
         sealed_cases = tuple(
             self._seal_case(c, after.policy, after.people, stored.get(c.id)) for c in cases
         )
-        rekeyed = {c for c in self._new}
+        by_id = {c.id: c for c in sealed_cases}
+        rekeyed = set(self._new)
         changed = {s.id for s in change.sanctions}
         extra = [
             s for s in before.sanctions.all() if s.case in rekeyed and s.id not in changed
             and s.appeal is not None and s.appeal.reason
         ]  # fmt: skip
-        sanctions = tuple(self._seal_sanction(s) for s in (*change.sanctions, *extra))
+        for s in (*change.sanctions, *extra):
+            if s.case and s.case not in by_id and s.appeal is not None and s.appeal.reason:
+                found = stored.get(s.case)
+                if found is not None:
+                    by_id[s.case] = found
+        sanctions = tuple(self._seal_sanction(s, by_id) for s in (*change.sanctions, *extra))
         people = list(change.people)
         named = {p.id for p in people}
         old_readers = sealing.members_with_keys(before.policy, before.people)
@@ -174,31 +186,36 @@ class Seals:
         )
 
     def _current(self, owner: str, values: Sequence[Any]) -> str | None:
-        """The id of the key a record is sealed with (None: none, or more than one)."""
+        """The id of the key a record is sealed with: the one this change made, else the one
+        its sealed values name (None: none, or more than one, as a merge may leave)."""
         if owner in self._new:
             return crypto.kid(self._new[owner][0])
         ids = {sealing.key_id(v) for v in values if sealing.is_sealed(v)}
-        if not ids:
-            ids = set(self.keyring.of(owner))
         return ids.pop() if len(ids) == 1 else None
 
     def _seal_case(self, case: Case, policy: Policy, people: Entries[Person],
                    stored: Case | None) -> Case:  # fmt: skip
+        """A case's sealable fields sealed with its key: the key its stored values name, made
+        anew for a case with none yet or a reader gone (SPEC §8: re-keyed), re-wrapped when the
+        readers change. A case with nothing to seal needs no key: only `sealed_for` is set."""
         if not sealing.sealable(case):
             return case
         readers = sealing.readers(policy, people, case)
+        self._readers[case.id] = readers
+        values = [v for _, _, v in sealing.case_values(case) if v is not None]
         kept = [v for _, _, v in sealing.case_values(stored)] if stored is not None else []
-        current = self._current(case.id, kept) if stored is not None else None
+        kept += self._appeals.get(case.id, [])
+        current = self._current(case.id, kept)
         old_for = stored.sealed_for if stored is not None else None
         gone = set(old_for or ()) - set(readers) or self._rekeyed & set(old_for or ())
+        if not values and not self._appeals.get(case.id):
+            return case if case.sealed_for == readers else evolve(case, sealed_for=readers)
         if current is None or old_for is None or gone:
             key = crypto.new_key()  # SPEC §8: a reader gone, the case is re-keyed
             self._new[case.id] = (key, readers)
         else:
-            pending = [
-                v for _, _, v in sealing.case_values(case)
-                if v is not None and not (sealing.is_sealed(v) and sealing.key_id(v) == current)
-            ]  # fmt: skip
+            pending = [v for v in values if not (sealing.is_sealed(v) and
+                                                 sealing.key_id(v) == current)]  # fmt: skip
             if not pending and tuple(old_for) == readers:
                 return case if case.sealed_for == readers else evolve(case, sealed_for=readers)
             key = self._need(case.id, current)
@@ -211,19 +228,28 @@ class Seals:
                 continue
             text = self._plain(case.id, place, value) if sealing.is_sealed(value) else value
             found.append((path, crypto.seal(key, place, text)))
+        self._keys[(case.id, crypto.kid(key))] = key
         sealed = _replaced(case, found)
         return sealed if sealed.sealed_for == readers else evolve(sealed, sealed_for=readers)
 
-    def _seal_sanction(self, sanction: Sanction) -> Sanction:
+    def _seal_sanction(self, sanction: Sanction, cases: dict[str, Case]) -> Sanction:
+        """An appeal's grounds, sealed with its case's key (the one the case's values name, or
+        one made for it now)."""
         appeal = sanction.appeal
         if appeal is None or not appeal.reason or sanction.case is None:
             return sanction
-        current = self._current(sanction.case, [])
+        case = cases.get(sanction.case)
+        values = [v for _, _, v in sealing.case_values(case)] if case is not None else []
+        current = self._current(sanction.case, values)
         if sealing.is_sealed(appeal.reason) and sealing.key_id(appeal.reason) == current:
             return sanction
         if current is None:
-            raise self._refused(sanction.case)
-        key = self._need(sanction.case, current)
+            if case is None or sanction.case not in self._readers:
+                raise self._refused(sanction.case)
+            key = crypto.new_key()
+            self._new[sanction.case] = (key, self._readers[sanction.case])
+        else:
+            key = self._need(sanction.case, current)
         place = sealing.appeal_place(sanction)
         text = appeal.reason
         if sealing.is_sealed(text):
