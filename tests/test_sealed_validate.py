@@ -382,6 +382,25 @@ def test_with_identity_what_it_may_read_must_open(
     assert "cannot read the identity" in missing.stderr
 
 
+def test_with_identity_a_key_missing_or_not_wrapped_is_named(
+    sealed: LedgerRepo, identity: dict[str, str]
+) -> None:
+    checked = ("--at", LATER, "--select", "CL099", "--identity")
+    ciphertext = sealed.read(CASE1).split("summary: ")[1].split("\n")[0]
+    other = crypto.seal(crypto.new_key(), "COC-2026-0001/summary", "Insults in chat")
+    edit(sealed, CASE1, ciphertext, other)  # well-formed, under a key refs/coc/keys lacks
+    problems = validate(sealed, *checked, identity["alice"], expect=1)
+    assert [p["message"].split(": ", 2)[2][:39] for p in problems] == [
+        "its key is not in refs/coc/keys (fetch "
+    ]
+    edit(sealed, CASE2, "  - alice\ntimeline", "  - alice\n  - bob\ntimeline")
+    problems = validate(sealed, *checked, identity["bob"], expect=1)
+    assert {p["file"] for p in problems} == {CASE1, CASE2}
+    assert "its key is not wrapped to this identity, though sealed_for names its owner" in next(
+        p["message"] for p in problems if p["file"] == CASE2
+    )
+
+
 def test_a_hand_edited_sealed_for_is_mended_by_the_next_step(
     sealed: LedgerRepo, identity: dict[str, str]
 ) -> None:
