@@ -21,16 +21,20 @@ def check(
     moment: Callable[[Policy | None], datetime],
     select: Sequence[str] = (),
     progress: Progress | None = None,
+    identity: Path | None = None,
 ) -> tuple[Files, list[Problem]]:
     """The ledger at `root` as validate reads it (trusting only what it parsed itself), and what
     the checks report at `moment` of its policy (None when policy.yaml does not parse), with the
-    history since `base` (an unknown base fails first, before anything is read)."""
+    history since `base` (an unknown base fails first, before anything is read), and whether what
+    the `identity` file may read opens with it (SPEC §8; one that cannot be read fails first)."""
     from .checks import Context, run
     from .core.ids import POLICY_FILE
     from .errors import InputError
     from .store import repository
     from .store.history import GitHistory
+    from .store.opening import Opening
 
+    opener = Opening(root, identity) if identity is not None else None
     repo = repository.open(root, trust_written=False)
     files = repo.ledger
     if files.policy is None and not files.problems([POLICY_FILE]):
@@ -40,7 +44,8 @@ def check(
         repo.load_all(progress)
         if history is not None:
             history.seed(files)  # the registers and case files the work tree holds, parsed
-        return files, run(Context(moment(files.policy), files, history=history), select)
+        ctx = Context(moment(files.policy), files, history=history, opener=opener)
+        return files, run(ctx, select)
     finally:
         if history is not None:
             history.close()

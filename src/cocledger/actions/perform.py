@@ -87,7 +87,12 @@ class Judge:
         wanted = set(files)
         if not wanted:
             return
-        found = [p for p in self.errors if ALL_CASES in wanted or checks.involves(p) & wanted]
+        found = [
+            p
+            for p in self.errors
+            if (ALL_CASES in wanted or checks.involves(p) & wanted)
+            and p.code not in checks.MENDED_BY_WRITING  # the commit mends it (SPEC §8)
+        ]
         if found:
             first = found[0]
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.problems import Problem
-from . import characters, computed, decisions, expunges, gate, history, process, records
+from . import characters, computed, decisions, expunges, gate, history, process, records, sealed
 from .context import Context, Finding
 
 ERROR = "error"
@@ -86,8 +86,12 @@ CHECKS: dict[str, tuple[Check, str, str]] = {
         WARNING,
         "Told of reinstatement while a ban is in force",
     ),
+    "CL094": (sealed.check_sealing, ERROR, "Clear text where a sealed field belongs"),
     "CL095": (gate.check_report_twice, WARNING, "A report recorded twice"),
     "CL096": (gate.check_notice_twice, WARNING, "A party notified twice of one step"),
+    "CL097": (sealed.check_sealed_for, ERROR, "sealed_for is not the rule's list"),
+    "CL098": (sealed.check_readers_missing, WARNING, "A council member cannot read what they may"),
+    "CL099": (sealed.check_opening, ERROR, "A sealed value does not open with --identity"),
 }
 
 
@@ -117,6 +121,12 @@ BETWEEN: dict[str, frozenset[str]] = {
 (CL010), a category or meeting policy.yaml lacks (CL014, CL013), a stored value that policy.yaml's
 numbers no longer give (CL030-CL033), a step the gate refuses by the policy or a sanction's record
 (CL050-CL058). An action that reads one of them is refused by it (SPEC §3 One engine)."""
+
+
+MENDED_BY_WRITING = frozenset({"CL097"})
+"""Problems the store mends as it next writes their file, which an action therefore is not refused
+for (`actions.perform`): a case's `sealed_for` and the wrapping of its key are the store's, set to
+the rule's readers (re-keyed when one is gone) on every commit of the case (SPEC §8)."""
 
 
 def involves(problem: Problem) -> frozenset[str]:

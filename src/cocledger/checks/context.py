@@ -2,8 +2,8 @@
 a file that does not parse is None there, its problems already reported, and every check skips
 what it cannot see), the files whose problems are wanted (all, for `coc validate`; those an
 action reads or writes, for its own check), the indexes many checks share and the lines of key
-paths. With --base, the history as a `HistorySource` fed by `store/`; no check reads a file or
-runs git.
+paths. With --base, the history as a `HistorySource` fed by `store/`; with --identity, an
+`Opener` fed by `store/` (SPEC §8); no check reads a file, runs git or opens a key.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ..core.ids import CASES_DIR, case_path
 from ..core.ledger import Ledger
 from ..core.models import Case, Person, Policy, Sanction
 from ..core.problems import Problem
+from ..core.sealing import Opener
 from ..core.snapshot import Entries
 from ..errors import CocError
 
@@ -57,6 +58,8 @@ class Context:
     before it."""
     entries_only: frozenset[str] | None = None
     """The sanctions whose entries of sanctions.yaml are judged (None: every one); likewise."""
+    opener: Opener | None = None
+    """`validate --identity`: whether what that identity may read opens (SPEC §8, CL099)."""
     _shared: dict[str, Any] = field(default_factory=dict)
 
     # --- what is looked at --------------------------------------------------------------------

@@ -55,12 +55,24 @@ def validate(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    identity: Annotated[
+        Path | None,
+        typer.Option(
+            "--identity",
+            metavar="FILE",
+            help="Also check that every sealed value this identity's owner may read opens with "
+            "it: its key is in refs/coc/keys, wrapped to them, and the text opens (CL099). "
+            "Without it validate needs no key (CI has none).",
+        ),
+    ] = None,
     ledger: LedgerOpt = None,
     at: AtOpt = None,
 ) -> None:
     """Check the ledger, and its history with --base.
 
-    Files, references, stored dates and the process; with --base, what changed since REF.
+    Files, references, stored dates and the process; with --base, what changed since REF. In a
+    sealed ledger, without a key: every sealed field sealed and each case's readers the rule's;
+    with --identity, that what it may read opens.
 
     Exit 0 when no error is found (warnings alone pass unless --strict), 1 when one is, 2 when
     the ledger cannot be read.
@@ -83,7 +95,7 @@ def validate(
         return moments[-1]
 
     try:
-        files, found = check(root, base, moment, select or [], bar)
+        files, found = check(root, base, moment, select or [], bar, identity)
     finally:
         bar.close()
     problems = _from_top(root, found)

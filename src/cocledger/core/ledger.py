@@ -69,13 +69,22 @@ class Ledger(Protocol):
     def note_clean(self) -> None:
         """The ledger, exactly as it is, holds no error: a store may remember it."""
 
+    @property
+    def as_stored(self) -> bool:
+        """Whether sealed fields are as the files hold them (SPEC §8), so that validate judges
+        their sealing; False for an action's result held in memory, whose fields are opened (the
+        store seals them, and sets each case's `sealed_for`, as it commits)."""
+
 
 @dataclass(frozen=True)
 class InMemory:
-    """A Snapshot as a Ledger: every record parsed, no file text (lines are not located)."""
+    """A Snapshot as a Ledger: every record parsed, no file text (lines are not located).
+    `as_stored`: its sealed fields are as files hold them (by default they are taken to be opened,
+    as an action's snapshot holds them, and their sealing is not judged)."""
 
     snap: Snapshot
     versions: Callable[[], RosterVersions] | None = None
+    as_stored: bool = False
 
     @property
     def policy(self) -> Policy:

@@ -9,8 +9,8 @@ everyone but the council are sealed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from .council import conflicted
 from .fields import SEALED_PATTERN
@@ -96,14 +96,24 @@ def note_place(case_id: str, event: Event) -> str:
     return f"{case_id}/timeline/{event.at.isoformat()}/{event.action}/note"
 
 
+def case_texts(case: Case) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Each sealable field of a case: its key path and its value (None where not set). Cheap:
+    `validate` looks at every case's, keyless (`case_values` adds the places)."""
+    for name in CASE_FIELDS:
+        yield (name,), getattr(case, name)
+    for n, event in enumerate(case.timeline):
+        if event.action in NOTES:
+            yield ("timeline", n, "note"), event.note
+
+
 def case_values(case: Case) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
     """Each sealable field of a case: its key path, the place its ciphertext is bound to, and
     its value (None where not set)."""
-    for name in CASE_FIELDS:
-        yield (name,), f"{case.id}/{name}", getattr(case, name)
-    for n, event in enumerate(case.timeline):
-        if event.action in NOTES:
-            yield ("timeline", n, "note"), note_place(case.id, event), event.note
+    for path, value in case_texts(case):
+        if path[0] == "timeline":
+            yield path, note_place(case.id, case.timeline[int(path[1])]), value
+        else:
+            yield path, f"{case.id}/{path[0]}", value
 
 
 def appeal_place(sanction: Sanction) -> str:
@@ -136,3 +146,16 @@ def same_event(a: Event, b: Event) -> bool:
     return either_sealed(a.note, b.note) and a.model_copy(update={"note": None}) == b.model_copy(
         update={"note": None}
     )
+
+
+class Opener(Protocol):
+    """SPEC §8 `validate --identity`: one identity, and why a sealed value it may read does not
+    open with it, as the store finds out (`store.opening`); the checks stay pure (CL099)."""
+
+    @property
+    def recipients(self) -> Sequence[str]:
+        """The public recipients the identity answers to (a member's `key` is one of them)."""
+
+    def failure(self, owner: str, place: str, value: str) -> str | None:
+        """Why a well-formed sealed value of a case (or of people.yaml, PEOPLE_KEY) does not open
+        with the identity at its place; None when it opens."""

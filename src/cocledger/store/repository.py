@@ -321,6 +321,10 @@ class Files:
     def note_clean(self) -> None:
         clean.remember(self.repo.cache, self._identity[0])
 
+    @property
+    def as_stored(self) -> bool:
+        return True  # the files, sealed fields sealed: validate judges their sealing (SPEC §8)
+
     @cached_property
     def _identity(self) -> tuple[str | None, bool]:
         """The ledger's content as git sees it, and whether the work tree is as committed."""
