@@ -226,3 +226,19 @@ def test_a_sealed_ledger_runs_the_ladder_and_an_appeal(
                          env={"COC_IDENTITY": str(tmp_path / "none")}).json  # fmt: skip
     assert [p for p in checked["problems"] if p["severity"] == "error"] == []
     assert "overturned" in ledger.read(f"cases/2026/{history.case}.yaml")
+
+
+def test_leaving_the_council_seals_a_keyless_members_contact(
+    ledger: LedgerRepo, tmp_path: Path
+) -> None:
+    """A member with no key who leaves the council is a community member again: their contact
+    details are sealed in that step, and the ledger stays valid (no CL094)."""
+    identity, recipient = _identity(tmp_path, "alice")
+    ledger.coc("key", "add", "alice", recipient)
+    env = {"COC_IDENTITY": str(identity)}
+    ledger.coc("seal", env=env)
+    assert "email: erin@example.org" in ledger.read("people.yaml")
+    ledger.coc("council", "remove", "erin", env=env)
+    assert "erin@example.org" not in ledger.read("people.yaml")
+    checked = ledger.coc("validate", "--json").json
+    assert [p for p in checked["problems"] if p["severity"] == "error"] == []
