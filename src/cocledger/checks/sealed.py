@@ -124,11 +124,7 @@ def check_sealed_for(ctx: Context) -> Iterator[Finding]:
     """SPEC §8 Who can read: no one is in a case's `sealed_for` whom the rule leaves out
     (conflicted, off the council, no key): its key may be wrapped to them. A case on record
     without `sealed_for` does not say who can read it."""
-    found = _sealed_ledger(ctx)
-    if found is None:
-        return
-    policy, people = found
-    for file, case in ctx.live_cases():
+    for policy, people, file, case in _sealed_cases(ctx):
         if case.sealed_for is None:
             yield Finding(
                 file,
@@ -148,6 +144,16 @@ def check_sealed_for(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def _sealed_cases(ctx: Context) -> Iterator[tuple[Policy, Entries[Person], str, Case]]:
+    """Each case on record of a sealed ledger, with the policy and people its readers come from."""
+    found = _sealed_ledger(ctx)
+    if found is None:
+        return
+    policy, people = found
+    for file, case in ctx.live_cases():
+        yield policy, people, file, case
+
+
 def _why_not(policy: Policy, people: Entries[Person], case: Case, member: str) -> str:
     """Why the rule leaves someone out of a case's readers (naming only council members)."""
     if member != policy.roster.project_lead and member not in policy.roster.council:
@@ -160,11 +166,7 @@ def _why_not(policy: Policy, people: Entries[Person], case: Case, member: str) -
 def check_readers_missing(ctx: Context) -> Iterator[Finding]:
     """SPEC §8 Who can read: a reader the rule gives a case but its `sealed_for` lacks cannot
     read it yet; a council member (or the lead) with no key on record can read nothing sealed."""
-    found = _sealed_ledger(ctx)
-    if found is None:
-        return
-    policy, people = found
-    for file, case in ctx.live_cases():
+    for policy, people, file, case in _sealed_cases(ctx):
         if case.sealed_for is None:
             continue  # CL097
         for member in sealing.readers(policy, people, case):
@@ -175,8 +177,10 @@ def check_readers_missing(ctx: Context) -> Iterator[Finding]:
                     f"{member} cannot read {case.id} yet (sealed_for does not name them): the "
                     f"next `coc` step on {case.id} by one of its readers wraps its key to them",
                 )
-    if not ctx.wants(PEOPLE_FILE):
+    found = _sealed_ledger(ctx)
+    if found is None or not ctx.wants(PEOPLE_FILE):
         return
+    policy, people = found
     index = {person_id: n for n, person_id in reversed(list(enumerate(people.ids)))}
     for member in sealing.keyless_members(policy, people):
         if member in index:  # one not in people.yaml at all is CL010

@@ -54,7 +54,6 @@ class Keyring:
         self.root = root
         self._paths: dict[str, str] | None = None
         self._blobs: dict[str, bytes | None] = {}
-        self._owned: dict[str, list[str]] = {}
 
     def head(self) -> str | None:
         proc = git._git(self.root, "rev-parse", "-q", "--verify", f"{REF}^{{commit}}", check=False)
@@ -72,21 +71,6 @@ class Keyring:
             self._blobs[path] = proc.stdout if proc.returncode == 0 else None
         return self._blobs[path]
 
-    def of(self, owner: str) -> list[str]:
-        """The key ids on record for a case (or people.yaml): its folder alone is listed."""
-        folder = owner_dir(owner) + "/"
-        if self._paths is not None:
-            names = [p for p in self._paths if p.startswith(folder)]
-        elif owner not in self._owned:
-            proc = git._git(self.root, "ls-tree", "-z", "--name-only", REF, "--", folder,
-                            check=False)  # fmt: skip
-            found = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
-            self._owned[owner] = [p for p in found if p]
-            names = self._owned[owner]
-        else:
-            names = self._owned[owner]
-        return [p[len(folder) : -4] for p in names if "/" not in p[len(folder) :]]
-
     def update(self, puts: Mapping[str, bytes], drops: Iterable[str]) -> None:
         """Replace the keys commit by one with `puts` added and the key files under `drops`
         (paths or folders) removed; the old commit's objects that are not in the new one are
@@ -101,7 +85,7 @@ class Keyring:
         commit = _commit(self.root, new_tree, old)
         if old is not None:
             forget(self.root, old, commit)
-        self._paths, self._blobs, self._owned = None, {}, {}
+        self._paths, self._blobs = None, {}
 
 
 def _out(root: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
