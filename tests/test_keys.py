@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,46 @@ def test_leaving_the_council_seals_a_keyless_members_contact(
     assert "erin@example.org" not in ledger.read("people.yaml")
     checked = ledger.coc("validate", "--json").json
     assert [p for p in checked["problems"] if p["severity"] == "error"] == []
+
+
+def test_a_member_with_a_key_leaving_has_their_contact_sealed_and_a_refused_commit_no_keys(
+    ledger: LedgerRepo, tmp_path: Path
+) -> None:
+    """Leaving the council seals a member's contact details in that step, whether or not they
+    had a key; a step git refuses (a pre-commit hook) leaves the keys ref as it was too."""
+    identity, recipient = _identity(tmp_path, "alice")
+    env = {"COC_IDENTITY": str(identity)}
+    ledger.coc("key", "add", "alice", recipient)
+    bob, bob_recipient = _identity(tmp_path, "bob")
+    ledger.coc("key", "add", "bob", bob_recipient)
+    ledger.coc("seal", env=env)
+    ledger.coc("council", "remove", "bob", env=env)
+    assert "bob@example.org" not in ledger.read("people.yaml")
+    checked = ledger.coc("validate", "--json").json
+    assert [p for p in checked["problems"] if p["severity"] == "error"] == []
+    keys = ledger.git("rev-parse", "refs/coc/keys").strip()
+    opened = _opened_by(ledger, bob)
+    assert opened  # (the keys of before his leaving, until shared: the search finds them)
+    hook = ledger.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    ledger.coc("council", "add", "bob", env=env, expect=1)
+    assert ledger.git("rev-parse", "refs/coc/keys").strip() == keys
+    assert _opened_by(ledger, bob) == opened  # no wrapping to bob left behind
+
+
+def _opened_by(ledger: LedgerRepo, identity: Path) -> set[str]:
+    """Every object of the repository (reachable or not) that unwraps with an identity."""
+    found = ledger.git(
+        "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"
+    )
+    mine = crypto.load_identity(identity).identities
+    opened = set()
+    for line in found.splitlines():
+        sha, kind = line.split()
+        if kind == "blob":
+            raw = subprocess.run(["git", "cat-file", "blob", sha], cwd=ledger.root,
+                                 capture_output=True, check=True).stdout  # fmt: skip
+            if raw.startswith(b"age-encryption.org") and crypto.unwrap(raw, mine) is not None:
+                opened.add(sha)
+    return opened

@@ -134,6 +134,10 @@ def test_a_sealed_council_reads_what_it_may_and_forgets_what_left_the_record(
 
     # carol declares a conflict (her reason is sealed too): the case is re-keyed without her
     old_summary = _sealed_value(bob.clone.root, "HEAD", relpath, "summary")
+    place = f"{case_id}/summary"
+    assert Seals(carol.clone.root, carol.identity).opened(case_id, place, old_summary) == (
+        f"{SENTINEL}-summary"
+    )
     bob.coc("committee", "recuse", case_id, "--member", "carol",
             "--reason", f"{SENTINEL}-reason", "--at", "2026-01-05T11:00Z")  # fmt: skip
     assert "sealed_for:\n  - alice\n  - bob\n" in bob.clone.read(relpath)
@@ -152,7 +156,11 @@ def test_a_sealed_council_reads_what_it_may_and_forgets_what_left_the_record(
     email = _sealed_value(bob.clone.root, "HEAD", "people.yaml", "email")
     frank, at_frank = sealing.contact_owner("frank"), "people/frank/email"
     assert Seals(bob.clone.root, bob.identity).opened(frank, at_frank, email) == "frank@example.org"
-    assert all(len(shas) == 2 for shas in held.values())  # the key before the recusal, and after
+    # once shared, the key of before the recusal is dropped: only the one in use is kept
+    assert all(len(shas) == 1 for shas in held.values())
+    assert Seals(carol.clone.root, carol.identity).opened(case_id, place, old_summary) == (
+        old_summary
+    )
     alice.coc("case", "close", case_id, "--reason", "no breach found", "--at", "2026-01-06")
     assert "expunge" in alice.coc("expunge")
     alice.coc("sync")
@@ -162,7 +170,6 @@ def test_a_sealed_council_reads_what_it_may_and_forgets_what_left_the_record(
         root = member.clone.root
         assert not [p for p in keyring.Keyring(root).paths() if case_id in p]
         seals = Seals(root, member.identity)
-        place = f"{case_id}/summary"
         assert seals.opened(case_id, place, new_summary) == new_summary  # no longer opens
         assert seals.opened(case_id, place, old_summary) == old_summary
         paths = keyring.Keyring(root).paths()
@@ -200,3 +207,35 @@ def test_sync_carries_a_key_made_on_another_clone(
     assert alice.clone.head() == bob.clone.head()
     assert keyring.Keyring(alice.clone.root).head() == keyring.Keyring(bob.clone.root).head()
     assert _leaks(alice.clone.root) == []
+
+
+def test_a_key_recorded_after_a_case_reaches_its_new_reader_through_sync(
+    sealed_council: dict[str, Member], tmp_path: Path
+) -> None:
+    """A reader added on one clone (the key wrapped again, same key id) is not undone by the
+    upstream's older wrapping when the keys are joined: the new reader reads after both sync."""
+    alice, bob = sealed_council["alice"], sealed_council["bob"]
+    alice.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
+              "--summary", f"{SENTINEL}-c", "--at", "2026-01-05T09:00Z")  # fmt: skip
+    alice.coc("sync")
+    text, recipient = crypto.generate()
+    (tmp_path / "erin.identity").write_text(text)
+    alice.coc("key", "add", "erin", recipient, "--at", "2026-01-06")
+    bob.coc("sync")
+    bob.coc("report", "notify-council", "COC-2026-0001", "--at", "2026-01-05T10:00Z")
+    bob.coc("sync")  # the upstream moves on, its wrapping of the case's key without erin
+    alice.coc("sync")
+    erin = council_clone(tmp_path, "erin")
+    said = erin.coc("sync") + erin.coc("case", "show", "COC-2026-0001")
+    assert f"{SENTINEL}-c" in said
+    ok = erin.coc("validate", "--identity", str(tmp_path / "erin.identity"))
+    assert "Found 0 errors" in ok or "No problems" in ok
+
+
+def council_clone(tmp_path: Path, member: str) -> Member:
+    root = tmp_path / member
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "remote.git"), str(root)], check=True)
+    clone = Clone(root, member)
+    clone.git("config", "user.email", f"{member}@example.org")
+    clone.git("config", "user.name", f"{member.title()} Example")
+    return Member(clone, tmp_path / f"{member}.identity")

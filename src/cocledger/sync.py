@@ -84,7 +84,7 @@ def sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime)
 
 
 def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime) -> Synced:
-    from .store import git, interrupts, keyring, remote
+    from .store import git, interrupts, keyring, remote, seals
 
     if git.in_progress(root):  # a merge or rebase git left stopped (`git pull`)
         from .store.yamlio import CONFLICT
@@ -96,7 +96,7 @@ def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime
     for attempt in range(1, ATTEMPTS + 1):
         remote.fetch(root, to.remote)
         keys = None if dry_run else keyring.fetch(root, to.remote)
-        keyring.take(root, keys)  # SPEC §8: their keys with ours, before any replay
+        shared_both = keyring.take(root, keys)  # SPEC §8: their keys with ours, for the replay
         expected = remote.lease(root, to)
         try:
             result = _once(root, to, first, dry_run, now)
@@ -111,8 +111,8 @@ def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime
             raise
         total = _composed(total, result)
         total.attempts = attempt
-        if not dry_run:
-            keyring.tidy(root)  # what left the record here, no key opens any more
+        if not dry_run:  # the keys as the branch now uses them; what left the record, dropped
+            seals.after_sync(root, shared_both)
         shared_keys = [] if dry_run else keyring.shared(root, keys)
         if dry_run or not push or to.push_to is None or not (total.shared or shared_keys):
             return total

@@ -46,6 +46,10 @@ def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
     text, recipient = crypto.generate()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise UsageError(f"--identity {path}: its folder cannot be made ({why})") from None
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise RefusedError(

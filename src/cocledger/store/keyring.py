@@ -10,9 +10,8 @@ each an age file of one data key wrapped to the readers of that record.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from ..core import sealing
@@ -57,7 +56,8 @@ class Keyring:
 
     def head(self) -> str | None:
         proc = git._git(self.root, "rev-parse", "-q", "--verify", f"{REF}^{{commit}}", check=False)
-        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+        found = proc.stdout.decode().strip() if proc.returncode == 0 else ""
+        return found or None
 
     def paths(self) -> dict[str, str]:
         """Every key file, by path, with its blob id."""
@@ -71,21 +71,45 @@ class Keyring:
             self._blobs[path] = proc.stdout if proc.returncode == 0 else None
         return self._blobs[path]
 
-    def update(self, puts: Mapping[str, bytes], drops: Iterable[str]) -> None:
+    def update(self, puts: Mapping[str, bytes], drops: Iterable[str] = ()) -> Moved | None:
         """Replace the keys commit by one with `puts` added and the key files under `drops`
-        (paths or folders) removed; the old commit's objects that are not in the new one are
-        deleted here when anything was dropped."""
+        (paths or folders) removed. The old commit stays in this clone until `Moved.settle`
+        (what the ref held is then deleted here) or `Moved.undo` (the ref moved back, the new
+        objects deleted): a commit of the branch that fails leaves the keys as they were."""
         drops = list(drops)
         old = self.head()
         if not puts and not drops:
-            return
+            return None
         new_tree = write_tree(self.root, old, hashed(self.root, puts), drops)
         if old is not None and new_tree == _out(self.root, "rev-parse", f"{old}^{{tree}}"):
-            return
-        commit = _commit(self.root, new_tree, old)
-        if old is not None:
-            forget(self.root, old, commit)
+            return None
+        new = _commit(self.root, new_tree, old)
         self._paths, self._blobs = None, {}
+        return Moved(self.root, old, new)
+
+    def replace(self, puts: Mapping[str, bytes], drops: Iterable[str] = ()) -> None:
+        """`update`, settled at once (no commit of the branch goes with it)."""
+        moved = self.update(puts, drops)
+        if moved is not None:
+            moved.settle()
+
+
+class Moved:
+    """The keys ref moved from `old` to `new`, not settled yet."""
+
+    def __init__(self, root: Path, old: str | None, new: str) -> None:
+        self.root, self.old, self.new = root, old, new
+
+    def settle(self) -> None:
+        """SPEC §8: the old keys commit dropped locally, with every wrapping it held that the new
+        one does not (a key re-wrapped leaves no earlier wrapping behind)."""
+        if self.old is not None:
+            forget(self.root, self.old, self.new)
+
+    def undo(self) -> None:
+        """The ref back where it was, and the new keys commit's own objects deleted."""
+        _move(self.root, self.old, self.new)
+        forget(self.root, self.new, self.old)
 
 
 def _out(root: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
@@ -137,8 +161,21 @@ def write_tree(root: Path, base: str | None, blobs: Mapping[str, str], drops: li
 
 def _commit(root: Path, tree: str, old: str | None) -> str:
     commit = _out(root, "commit-tree", tree, "-m", "coc: wrapped data keys", env=AUTHOR)
-    git._git(root, "update-ref", REF, commit, old or "")
+    _move(root, commit, old)
     return commit
+
+
+def _move(root: Path, to: str | None, expected: str | None) -> None:
+    """The keys ref set to `to` (deleted when None) if it is still `expected`. It keeps no
+    reflog, whatever `core.logAllRefUpdates` says: a reflog would keep old keys reachable."""
+    quiet = ("-c", "core.logAllRefUpdates=false")
+    if to is None:
+        git._git(root, *quiet, "update-ref", "-d", REF, expected or "")
+    else:
+        git._git(root, *quiet, "update-ref", REF, to, expected or "")
+    log = Path(root, _out(root, "rev-parse", "--git-path", f"logs/{REF}"))
+    if log.exists():
+        log.unlink()
 
 
 # --- coc sync: the keys shared (SPEC §7, §8) ----------------------------------------------------
@@ -158,53 +195,42 @@ def fetch(root: Path, remote: str) -> str | None:
     return found.stdout.decode().strip() or None if found.returncode == 0 else None
 
 
-def take(root: Path, theirs: str | None) -> None:
-    """The upstream's keys joined to this clone's: every key file of either (the upstream's where
-    both hold one: a key re-wrapped there), so that each side's records open; what left the
-    record is dropped afterwards (`tidy`)."""
+def take(root: Path, theirs: str | None) -> dict[str, str]:
+    """The upstream's key files joined to this clone's, so that each side's records open in the
+    replay: only added (a sync that stops changes nothing this clone could read with). Where
+    both hold the same key wrapped differently (a reader added on one side), this clone's stays
+    and the upstream's blob id is returned, path -> blob: `seals.after_sync` wraps that key to
+    its readers once the branch is final."""
     if theirs is None:
-        return
+        return {}
     ours = Keyring(root).head()
     if ours == theirs:
-        return
+        return {}
     if ours is None:
-        git._git(root, "update-ref", REF, theirs, "")
-        return
+        _move(root, theirs, None)
+        return {}
     mine, their = _listed(root, ours), _listed(root, theirs)
-    added = {path: sha for path, sha in their.items() if mine.get(path) != sha}
+    added = {path: sha for path, sha in their.items() if path not in mine}
     if added:
-        forget(root, ours, _commit(root, write_tree(root, ours, added, []), ours))
+        moved = Moved(root, ours, _commit(root, write_tree(root, ours, added, []), ours))
+        moved.settle()
+    return {path: sha for path, sha in their.items() if path in mine and mine[path] != sha}
 
 
-def tidy(root: Path, head: str = "HEAD") -> None:
-    """SPEC §8: the keys of the cases that left the record at `head` (tombstones, or gone) are
-    dropped, and the old keys commit's objects deleted here."""
+def tidy(root: Path, used: Collection[str] | None) -> None:
+    """SPEC §8: once the branch is shared, only the keys its records use are kept (None: not
+    known, keep every one): those of what left the record (a tombstone, a person removed), of
+    a case re-keyed, of an id sync renumbered, are dropped and deleted here."""
     ring = Keyring(root)
-    old = ring.head()
-    if old is None:
+    if used is None or ring.head() is None:
         return
-    paths = ring.paths()
-    held = {p.split("/")[2] for p in paths if p.startswith("cases/")}
-    persons = {p.split("/")[1] for p in paths if p.startswith("people/")}
-    folder = git.prefix(root)
-    drops = [f"people/{p}" for p in sorted(persons - _people_at(root, f"{head}:{folder}"))]
-    listed = git._git(root, "ls-tree", "-r", "--name-only", head, "--", f"{folder}cases/",
-                      check=False).stdout.decode().split()  # fmt: skip
-    present = {Path(p).stem for p in listed if p.endswith(".yaml")}
-    proc = git._git(root, "grep", "-l", "-e", "^status: expunged", head, "--", f"{folder}cases/",
-                    check=False)  # fmt: skip
-    tombstones = {Path(line.split(":", 1)[-1]).stem for line in proc.stdout.decode().split()}
-    drops += [case_dir(c) for c in sorted(held) if c not in present or c in tombstones]
-    if drops:
-        new = _commit(root, write_tree(root, old, {}, drops), old)
-        forget(root, old, new)
+    drops = [p for p in ring.paths() if p.startswith(("cases/", "people/")) and p not in used]
+    ring.replace({}, drops)
 
 
-def _people_at(root: Path, rev: str) -> set[str]:
-    """The ids people.yaml holds at a commit (`rev`: `<commit>:<ledger folder>`)."""
-    proc = git._git(root, "show", f"{rev}people.yaml", check=False)
-    text = proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
-    return set(re.findall(r"^\s*-\s*id:\s*['\"]?([a-z0-9][a-z0-9._-]*)", text, re.M))
+def blob(root: Path, sha: str) -> bytes | None:
+    proc = git._git(root, "cat-file", "blob", sha, check=False)
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def shared(root: Path, theirs: str | None) -> list[str]:
@@ -229,19 +255,21 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[n : n + size] for n in range(0, len(items), size)]
 
 
-def forget(root: Path, old: str, new: str) -> None:
+def forget(root: Path, old: str, new: str | None) -> None:
     """Delete from this clone the objects of the keys commit `old` that `new` does not hold: the
-    commit, the trees that changed, and every key file dropped or replaced (a key re-wrapped
-    leaves its earlier wrapping behind, which would open what it opened until it is gone).
-    SPEC §8: the old commit dropped locally. A packed one is dropped by repacking without what
-    nothing refers to."""
-    proc = git._git(root, "diff-tree", "-r", "-t", "-z", old, new, check=False)
-    gone = [old, _out(root, "rev-parse", f"{old}^{{tree}}")]
-    fields = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
-    for meta in fields[0::2]:
-        parts = meta.lstrip(":").split()
-        if len(parts) >= 4 and parts[2].strip("0"):
-            gone.append(parts[2])  # the old side of a changed or deleted entry
+    commit, the trees that changed, and every key file dropped or replaced. SPEC §8: the old
+    commit dropped locally. A packed one is dropped by repacking what is reachable (`git repack
+    -a -d` leaves out of the new pack every object nothing refers to, as `git gc` would)."""
+    if new is None:
+        proc = git._git(root, "ls-tree", "-r", "-t", "-z", old, check=False)
+        entries = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
+        olds = [e.split("\t", 1)[0].split()[2] for e in entries if e]
+    else:
+        proc = git._git(root, "diff-tree", "-r", "-t", "-z", old, new, check=False)
+        fields = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
+        olds = [m.lstrip(":").split()[2] for m in fields[0::2] if len(m.split()) >= 4]
+    gone = [old, _out(root, "rev-parse", f"{old}^{{tree}}"), *olds]
+    gone = [sha for sha in gone if sha.strip("0") and sha != EMPTY_TREE]
     objects = Path(root, _out(root, "rev-parse", "--git-path", "objects"))
     unsure = []
     for sha in gone:
@@ -250,9 +278,5 @@ def forget(root: Path, old: str, new: str) -> None:
             loose.unlink()
         else:
             unsure.append(sha)
-    packed = [
-        sha for sha in unsure if git._git(root, "cat-file", "-e", sha, check=False).returncode == 0
-    ]
-    if [sha for sha in packed if sha != EMPTY_TREE]:
+    if any(git._git(root, "cat-file", "-e", sha, check=False).returncode == 0 for sha in unsure):
         git._git(root, "repack", "-a", "-d", "-q")
-        git._git(root, "prune", "--expire=now")

@@ -225,18 +225,24 @@ class Repository:
         `clean_after`: the ledger once the change is made was found to hold no error
         (`actions.perform`), which the next command need not find again."""
         seals = self._seals_for(change)
-        drops: list[str] = []
+        moved = None
         if seals is not None:
             after = self.stored.after(change)
             change = seals.sealed(change, self.stored, after)
-            puts, drops = seals.puts(after.people), expunged_keys(change)
-            seals.keyring.update(puts, ())  # the keys first: a commit never lacks its key
+            moved = seals.keyring.update(seals.puts(after.people))  # a commit never lacks its key
         files, written = render.files(self, change)
-        sha = commit.apply(
-            self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
-        )
-        if seals is not None and drops:
-            seals.keyring.update({}, drops)  # SPEC §8: what left the record, no key opens
+        try:
+            sha = commit.apply(
+                self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
+            )
+        except BaseException:
+            if moved is not None:
+                moved.undo()  # refused or failed: the keys as they were, too
+            raise
+        if seals is not None:
+            if moved is not None:
+                moved.settle()
+            seals.keyring.replace({}, expunged_keys(change))  # SPEC §8: no key opens what left
         if change.forgets:
             cache.clear(self.cache)
         else:

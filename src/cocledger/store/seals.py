@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -21,7 +21,7 @@ from ..core.models import Case, Person, Policy, Sanction, evolve
 from ..core.recorded import Recorded, Records
 from ..core.snapshot import EVERY_CASE, CaseFiles, CaseQuery, Entries, Snapshot
 from ..errors import RefusedError
-from . import crypto
+from . import crypto, keyring
 from .keyring import Keyring, key_path, owner_dir
 
 E = TypeVar("E", Person, Sanction)
@@ -45,12 +45,12 @@ class Seals:
         self._identity: crypto.Identity | bool | None = False
         self._keys: dict[tuple[str, str], bytes | None] = {}
         self._new: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        """Keys made or re-wrapped by the change being sealed: owner -> (key, readers)."""
         self._rekeyed: set[str] = set()
         self._readers: dict[str, tuple[str, ...]] = {}
         self._appeals: dict[str, list[Any]] = {}
         self._contact_readers: tuple[str, ...] = ()
         self._contact_rekey = self._contact_changed = False
-        """Keys made or re-wrapped by the change being sealed: owner -> (key, readers)."""
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -169,16 +169,12 @@ class Seals:
         self._contact_rekey = bool(
             set(old_readers) - set(new_readers) or self._rekeyed & set(old_readers)
         )
-        if old_readers != new_readers or self._contact_rekey:  # every sealed contact, again
+        again = old_readers != new_readers or self._contact_rekey  # every sealed contact
+        moved = before.policy.roster != after.policy.roster  # joined or left the council
+        if again or moved:
             people += [
-                p for p in after.people.all() if p.id not in named
-                and any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(p))
-            ]  # fmt: skip
-        elif before.policy.roster != after.policy.roster:  # joined or left the council
-            people += [
-                p for p in after.people.all() if p.id not in named
-                and sealing.contact_sealed(before.policy, p.id)
-                != sealing.contact_sealed(after.policy, p.id)
+                p for p in after.people.all()
+                if p.id not in named and _contact_again(p, before, after, again, moved)
             ]  # fmt: skip
         sealed_people = tuple(self._seal_person(after, p) for p in people)
         return dataclasses.replace(
@@ -321,6 +317,17 @@ class Seals:
         return puts
 
 
+def _contact_again(
+    person: Person, before: Snapshot, after: Snapshot, again: bool, moved: bool
+) -> bool:
+    """Whether a person's contact details are written again: sealed ones when the council's keys
+    changed, and anyone's who joined or left the council (clear, or sealed, from now on)."""
+    if again and any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(person)):
+        return True
+    was, now = (sealing.contact_sealed(s.policy, person.id) for s in (before, after))
+    return moved and was != now
+
+
 def _readers_change(before: Snapshot, after: Snapshot) -> bool:
     """Whether who may read a case can differ (the roster, or a member's key)."""
     if before.policy.roster != after.policy.roster or _keys_replaced(before, after):
@@ -447,3 +454,80 @@ class OpenedEntries(Generic[E]):
 
     def values_of(self, field: str) -> Sequence[str | None]:
         return self.inner.values_of(field)
+
+
+# --- after `coc sync` ----------------------------------------------------------------------------
+
+
+def after_sync(root: Path, conflicts: Mapping[str, str]) -> None:
+    """SPEC §8, once `coc sync` has made the branch final: each key both sides wrapped
+    differently (`keyring.take`) is wrapped to its readers as the branch now has them, and the
+    keys the branch no longer uses are dropped (`keyring.tidy`)."""
+    from .files import GitTree
+    from .repository import Repository
+
+    source = GitTree(root, "HEAD")
+    try:
+        repo = Repository(root, source=source)
+        policy = repo.loaded_policy[0]
+        if policy is None or not policy.sealed:
+            return
+        used = _used(repo)
+        if conflicts and used is not None:
+            _rewrap(root, repo, policy, {p: s for p, s in conflicts.items() if p in used})
+        keyring.tidy(root, used)
+    finally:
+        source.close()
+
+
+def _used(repo: Any) -> set[str] | None:
+    """The key files a ledger's records are sealed with (None: a file does not parse, so what
+    it uses is not known)."""
+    people, sanctions = repo.loaded_people[0], repo.loaded_sanctions[0]
+    if people is None or sanctions is None:
+        return None
+    found: set[str] = set()
+
+    def add(owner: str, value: Any) -> None:
+        if sealing.is_sealed(value) and sealing.well_formed(value):
+            found.add(key_path(owner, sealing.key_id(value)))
+
+    for relpath in repo.case_files.files():
+        case = repo.case_files.parsed(relpath)
+        if case is None:
+            return None
+        for _, value in sealing.case_texts(case):
+            add(case.id, value)
+    for sanction in sanctions.all():
+        if sanction.case and sanction.appeal is not None:
+            add(sanction.case, sanction.appeal.reason)
+    for person in people.all():
+        for _, _, value in sealing.contact_values(person):
+            add(sealing.contact_owner(person.id), value)
+    return found
+
+
+def _rewrap(root: Path, repo: Any, policy: Policy, conflicts: Mapping[str, str]) -> None:
+    seals = Seals(root)
+    people = repo.people
+    puts = {}
+    for path, theirs in conflicts.items():
+        parts = path.removesuffix(".age").split("/")
+        if parts[0] == "people":
+            owner, readers = (
+                sealing.contact_owner(parts[1]),
+                sealing.members_with_keys(policy, people),
+            )
+        else:
+            case = repo.case_files.get(parts[2])
+            if case is None or case.sealed_for is None:
+                continue
+            owner, readers = parts[2], case.sealed_for
+        key = seals.key(owner, parts[-1])
+        if key is None and (identity := seals.identity()) is not None:
+            wrapped = keyring.blob(root, theirs)
+            key = crypto.unwrap(wrapped, identity.identities) if wrapped else None
+        recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
+        if key is not None and recipients:
+            puts[path] = crypto.wrap(key, recipients)
+    seals.keyring.replace(puts)
