@@ -302,8 +302,9 @@ class Seals:
 
     def puts(self, people: Entries[Person]) -> dict[str, bytes]:
         """The key files to write for the change just sealed. A key a case was re-keyed from
-        stays: it opens only what its readers could read before (SPEC §8: history keeps it),
-        and the commits `coc sync` replays were sealed with it; only `coc expunge` drops keys."""
+        stays until the step is shared (the commits `coc sync` replays were sealed with it);
+        `coc expunge` drops its records' keys at once, `after_sync` what the branch no longer
+        uses."""
         puts: dict[str, bytes] = {}
         for owner, (key, readers) in self._new.items():
             recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
