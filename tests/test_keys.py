@@ -86,6 +86,8 @@ def test_key_new_writes_a_private_identity_once(ledger: LedgerRepo, tmp_path: Pa
     assert crypto.load_identity(path).recipients == [made["recipient"]]
     again = ledger.coc("key", "new", "--identity", str(path), expect=1)
     assert "exists" in again.stderr
+    inside = ledger.coc("key", "new", "--identity", str(ledger.root / "me.txt"), expect=2)
+    assert "inside the ledger" in inside.stderr and not (ledger.root / "me.txt").exists()
     assert crypto.load_identity(path).recipients == [made["recipient"]]  # kept as it was
 
 

@@ -43,6 +43,12 @@ def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
     from ..store import crypto, seals
 
     path = seals.identity_path(str(identity) if identity else None)
+    ledger = next((p for p in path.resolve().parents if (p / "policy.yaml").is_file()), None)
+    if ledger is not None:
+        raise UsageError(
+            f"--identity {path}: inside the ledger at {ledger}, where a commit could carry it to "
+            "every clone: keep your identity outside (default ~/.config/coc/identity.txt)"
+        )
     text, recipient = crypto.generate()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
