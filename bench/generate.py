@@ -19,7 +19,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from cocledger.core import council, rules
+from cocledger.core import council, reinstatement, rules
 from cocledger.core.defaults import policy_text
 from cocledger.core.ids import case_path
 from cocledger.core.models import Case, Event, Person, Policy, Sanction, Vote
@@ -182,21 +182,17 @@ def _sanction(
         ),
     ]
     told = review.at + timedelta(minutes=30)
-    extra += [
-        Event(at=told, action="notified", by="alice", sanction=sanction.id, party=party)
+    extra += [  # the notices `coc notify` records: its template is the event's note
+        Event(
+            at=told,
+            action="notified",
+            by="alice",
+            sanction=sanction.id,
+            party=party,
+            note=f"decision_{party}",
+        )
         for party in ("offender", "offended")
     ]
-    if sanction.kind == "ban" and sanction.ends_on is not None and sanction.ends_on < AS_OF:
-        reinstated = datetime.combine(sanction.ends_on, datetime.min.time(), tzinfo=UTC)
-        extra.append(
-            Event(
-                at=reinstated + timedelta(hours=9),
-                action="notified",
-                by="alice",
-                sanction=sanction.id,
-                party="offender",
-            )
-        )
     if sanction.apology:
         extra.insert(
             2 + len(voters),  # after the enactment
@@ -209,6 +205,29 @@ def _sanction(
             ),
         )
     return sanction, case.model_copy(update={"timeline": (*case.timeline, *extra)})
+
+
+def _reinstated(built: list[Case], register: list[Sanction]) -> None:
+    """The reinstatement notices sent by AS_OF (`coc notify --party offender --sanction BAN`), as
+    the gate allows them: about the last ban of a chain, on the first day no ban of the person is
+    in force (SPEC §3 Reinstatement). Each goes before its case's `closed` event."""
+    theirs = rules.by_person(register)
+    where = {case.id: n for n, case in enumerate(built)}
+    for ban in register:
+        if ban.person is None or ban.case is None:
+            continue
+        on = reinstatement.due_on(theirs[ban.person], ban)
+        if on is None or on >= AS_OF:
+            continue
+        case = built[where[ban.case]]
+        at = datetime.combine(on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+        notice = Event(
+            at=at, action="notified", by="alice", sanction=ban.id, party="offender",
+            note="reinstatement",
+        )  # fmt: skip
+        kept = case.timeline[:-1] if case.timeline[-1].action == "closed" else case.timeline
+        case = case.model_copy(update={"timeline": (*kept, notice)})
+        built[where[ban.case]] = _closed(case) if case.status == "closed" else case
 
 
 def build(cases: int, sanctions: int, members: int, seed: int = 7) -> dict[str, object]:
@@ -240,6 +259,7 @@ def build(cases: int, sanctions: int, members: int, seed: int = 7) -> dict[str, 
             sanction, case = _sanction(policy, register, case, sanction_numbers[year])
             register.append(sanction)
         built.append(_closed(case) if reviewed else case)
+    _reinstated(built, register)
     files: dict[str, str] = {
         "policy.yaml": policy_yaml,
         "people.yaml": yamlwrite.dump(
