@@ -48,6 +48,7 @@ RUNS = {  # (full, quick)
     "jsonschema": (3, 1),
     "actions": (5, 1),
     "queries": (10, 1),
+    "sealed": (5, 1),
 }
 AS_OF = "2026-10-01"  # generate.AS_OF: the day the generated ledgers are up to date on
 ACTOR = {"name": "Alice Council", "email": "alice@example.org"}  # the generator's project lead
@@ -304,6 +305,9 @@ class Bench:
     coc: list[str]
     big: Path
     small: Path
+    big_source: Path | None = None  # the cached large ledger, for fresh copies (sealed)
+    small_source: Path | None = None
+    make_sealed: Callable[[Path], Sealed] | None = None  # the sealed variant of a cached ledger
     results: list[Result] = field(default_factory=list)
     log: Callable[[str], None] = print
 
@@ -316,17 +320,19 @@ class Bench:
         commands: dict[str, tuple[list[str], Path, Sequence[int]]],
         runs: int,
         warmup: bool = True,
+        env: dict[str, str] | None = None,
     ) -> dict[str, float]:
         """Median seconds of each command, run in turn (order reversed every other round)."""
+        env = self.env if env is None else env
         names = list(commands)
         times: dict[str, list[float]] = {name: [] for name in names}
         if warmup:
             for cmd, cwd, ok in commands.values():
-                run_once(cmd, cwd, self.env, ok)
+                run_once(cmd, cwd, env, ok)
         for index in range(runs):
             for name in names if index % 2 == 0 else reversed(names):
                 cmd, cwd, ok = commands[name]
-                times[name].append(run_once(cmd, cwd, self.env, ok).seconds)
+                times[name].append(run_once(cmd, cwd, env, ok).seconds)
         return {name: statistics.median(values) for name, values in times.items()}
 
     def add(self, result: Result) -> None:
@@ -545,19 +551,29 @@ class Bench:
 
     def actions(self) -> None:
         self.log("actions: the same case lifecycle on the large ledger vs the 10-case one")
-        runs = self.runs("actions")
-        times: dict[str, dict[str, list[float]]] = {"big": {}, "small": {}}
+        times = self._lifecycles({"big": self.big, "small": self.small}, self.runs("actions"))
+        for step in times["big"]:
+            big = statistics.median(times["big"][step])
+            small = statistics.median(times["small"][step])
+            self.add(Result(f"coc {step}", big, small, 1.3))
+
+    def _lifecycles(
+        self, roots: dict[str, Path], runs: int, envs: dict[str, dict[str, str]] | None = None
+    ) -> dict[str, dict[str, list[float]]]:
+        """The lifecycle on each ledger, `runs` rounds after a warm-up round (none in --quick),
+        step by step in turn (a, b, b, a, ...): a change of the machine's load between two steps
+        affects both sides of a ratio alike. Seconds of each step, by ledger."""
+        times: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
         warmup = 0 if self.quick else 1  # the first round warms up and is not counted
         for index in range(runs + warmup):
-            # both ledgers step by step (big, small, small, big, ...): a change of the machine's
-            # load between two steps affects both sides of a ratio alike
             cycles = {
-                "big": self._lifecycle(self.big, index),
-                "small": self._lifecycle(self.small, index),
+                name: self._lifecycle(root, index, (envs or {}).get(name))
+                for name, root in roots.items()
             }
             turn = 0
             while cycles:
-                order = ["big", "small"] if (index + turn) % 2 == 0 else ["small", "big"]
+                names = list(roots)
+                order = names if (index + turn) % 2 == 0 else names[::-1]
                 turn += 1
                 for which in order:
                     if which not in cycles:
@@ -569,14 +585,14 @@ class Bench:
                         continue
                     if index >= warmup:
                         times[which].setdefault(step, []).append(seconds)
-        for step in times["big"]:
-            big = statistics.median(times["big"][step])
-            small = statistics.median(times["small"][step])
-            self.add(Result(f"coc {step}", big, small, 1.3))
+        return times
 
-    def _lifecycle(self, root: Path, index: int) -> Iterator[tuple[str, float]]:
+    def _lifecycle(
+        self, root: Path, index: int, env: dict[str, str] | None = None
+    ) -> Iterator[tuple[str, float]]:
         """Every kind of action once, on a fresh case of a new person (first offence); yields
         (action, seconds) after each."""
+        env = self.env if env is None else env
         received = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC) + dt.timedelta(days=index)
         meeting = (received + dt.timedelta(days=11)).date().isoformat()
         person = f"bench{index:03d}"
@@ -586,7 +602,7 @@ class Bench:
         ) -> Generator[tuple[str, float], None, Sample]:
             when = at.isoformat() if isinstance(at, dt.datetime) else at
             cmd = [*self.coc, *args, "-C", str(root), *(["--at", when] if when else [])]
-            sample = run_once(cmd, root, self.env)
+            sample = run_once(cmd, root, env)
             yield step, sample.seconds
             return sample
 
@@ -711,10 +727,114 @@ class Bench:
             )["coc"]
             self.add(Result(f"coc {name}", median, None, 0, info=True))
 
+    # --- sealed records ---
+
+    def sealed(self) -> None:
+        """SPEC §8 (issue 21): `coc validate` of the sealed large ledger with no identity at hand
+        (as CI runs it) against the plain one (target 1.2×), and the actions' lifecycle on the
+        sealed ledger with the acting member's identity against the plain one (target 1.3×).
+        The sealed ledgers are made from the plain ones once by the real commands
+        (`sealed_ledger`) and cached; every ledger here is a fresh copy (the actions group changes
+        its own). In the full run the 10-case pair runs the lifecycle too, for what sealing costs
+        whatever the size (info). Each pair's `validate` verdicts are compared before and after
+        the lifecycle: a sealed ledger must be judged as its plain twin is. --quick seals the
+        large ledger and runs `validate` only."""
+        assert self.make_sealed is not None
+        assert self.big_source is not None and self.small_source is not None
+        sources = {"big": self.big_source}
+        if not self.quick:
+            sources["small"] = self.small_source
+        built = {size: self.make_sealed(source) for size, source in sources.items()}
+        self.log(f"sealed: {built['big'].root.name} vs {self.big_source.name}")
+        roots: dict[str, Path] = {}
+        envs: dict[str, dict[str, str]] = {}
+        for size, source in sources.items():
+            identity = built[size].identities / f"{built[size].actor}.txt"
+            for kind, origin in (("sealed", built[size].ledger), ("plain", source)):
+                roots[f"{kind} {size}"] = scratch_copy(origin, self.work / f"sealed-{kind}-{size}")
+                envs[f"{kind} {size}"] = {**self.env, "COC_IDENTITY": str(identity)}
+        big = built["big"]
+        keyless = {**self.env, "COC_IDENTITY": str(self.work / "no-such-identity.txt")}
+        validate = [*self.coc, "validate", "--at", AS_OF]
+        commands = {
+            name: ([*validate, "-C", str(roots[name])], roots[name], (0, 1))
+            for name in ("sealed big", "plain big")
+        }
+        verdicts = {
+            name: _verdict(run_once(cmd, cwd, keyless, ok))
+            for name, (cmd, cwd, ok) in commands.items()
+        }
+        medians = self.side_by_side(commands, self.runs("validate"), env=keyless)
+        note = (
+            f"`coc seal` of {big.cases} cases on record took {big.seal_seconds:.1f} s (one run, "
+            f"{big.built}); `coc key add` {big.key_add_seconds:.2f} s per member"
+        )
+        cases = f"{big.files:,} cases"
+        self.add(
+            Result(
+                f"coc validate, sealed vs plain ({cases}, keyless)",
+                medians["sealed big"],
+                medians["plain big"],
+                1.2,
+                note=note + _compared(verdicts, "sealed big", "plain big"),
+            )
+        )
+        self.add(
+            Result(f"coc seal ({cases}, one run, when cached)", big.seal_seconds, None, 0,
+                   info=True)
+        )  # fmt: skip
+        if self.quick:
+            return  # 26 more actions would double --quick's time (the actions group runs them)
+        times = self._lifecycles(roots, self.runs("sealed"), envs)
+        for step in times["sealed big"]:
+            subject = statistics.median(times["sealed big"][step])
+            reference = statistics.median(times["plain big"][step])
+            self.add(Result(f"coc {step}, sealed vs plain", subject, reference, 1.3))
+        if "sealed small" in times:
+            subject = sum(statistics.median(t) for t in times["sealed small"].values())
+            reference = sum(statistics.median(t) for t in times["plain small"].values())
+            name = f"the {len(times['sealed small'])} actions, sealed vs plain (10 cases, sum)"
+            self.add(Result(name, subject, reference, 0, info=True))
+        day = f"{(dt.date.fromisoformat(AS_OF) + dt.timedelta(days=60)).isoformat()}"
+        after: dict[str, str] = {}
+        seconds: dict[str, float] = {}
+        for name, root in roots.items():
+            cmd = [*self.coc, "validate", "--at", day, "-C", str(root)]
+            sample = run_once(cmd, root, envs[name], ok=(0, 1))
+            after[name], seconds[name] = _verdict(sample), sample.seconds
+        pairs = [(f"sealed {size}", f"plain {size}") for size in sources]
+        differ = "".join(_compared(after, a, b) for a, b in pairs)
+        self.add(
+            Result(
+                f"coc validate --at {day} after the actions, sealed vs plain (one run)",
+                seconds["sealed big"],
+                seconds["plain big"],
+                0,
+                info=True,
+                note=("the same verdicts" if not differ else differ.removeprefix("; ")),
+            )
+        )
+
 
 def _a_sanctioned_person(root: Path) -> str:
     match = re.search(r"^    person: '?([a-z0-9._-]+)", (root / "sanctions.yaml").read_text(), re.M)
     return match.group(1) if match else "m00001"
+
+
+def _verdict(sample: Sample) -> str:
+    """`coc validate`'s verdict: its last line, and how many findings of each code."""
+    lines = sample.stdout.strip().splitlines()
+    codes: dict[str, int] = {}
+    for code in re.findall(r" (?:error|warning) (CL\d+) ", sample.stdout):
+        codes[code] = codes.get(code, 0) + 1
+    shown = ", ".join(f"{n} {code}" for code, n in sorted(codes.items()))
+    return (lines[-1] if lines else f"exit {sample.returncode}") + (f" ({shown})" if shown else "")
+
+
+def _compared(verdicts: dict[str, str], a: str, b: str) -> str:
+    if verdicts[a] == verdicts[b]:
+        return ""
+    return f"; VERDICTS DIFFER: {a}: {verdicts[a]}; {b}: {verdicts[b]}"
 
 
 # --- ledgers ------------------------------------------------------------------------------------
@@ -738,6 +858,111 @@ def ledger(data: Path, kind: str, sizes: dict[str, int], log: Callable[[str], No
     log(f"  generated in {time.perf_counter() - started:.1f} s")
     tmp.rename(path)
     return path
+
+
+SEAL_RECIPE = 1  # bump when sealed_ledger makes its ledgers differently
+SEAL_AT = "2026-09-30T20:00:00+00:00"  # the keys recorded and the ledger sealed, before AS_OF
+SEAL_ENGINE = ("core/sealing.py", "store/seals.py", "store/crypto.py", "store/keyring.py")
+
+
+@dataclass
+class Sealed:
+    root: Path  # the cached folder
+    ledger: Path  # root/ledger, a git work tree
+    identities: Path  # root/identities/<member>.txt, outside the ledger
+    actor: str  # the project lead, who sealed it (the git author every action runs as)
+    files: int  # case files
+    cases: int  # of them on record (not expunged): what `coc seal` sealed
+    seal_seconds: float
+    key_add_seconds: float  # median of the members' `coc key add`
+    built: str  # when
+
+
+def sealed_ledger(
+    data: Path, plain: Path, coc: list[str], env: dict[str, str], log: Callable[[str], None]
+) -> Sealed:
+    """The plain ledger sealed as a council would seal it (SPEC §8), built once per plain ledger
+    and version of the sealing engine: each member of the roster gets an identity (`coc key
+    new`, kept in identities/, never in a HOME), the lead records every member's recipient (`coc
+    key add`), then `coc seal`, whose time is kept in sealed.json. The object store is then
+    packed (`git gc`): `coc seal` leaves ~20,000 loose objects, which the next `git commit`'s
+    `gc --auto` would pack in the background during the measurements."""
+    import importlib.util
+
+    data, plain = data.resolve(), plain.resolve()
+    spec = importlib.util.find_spec("cocledger")
+    assert spec is not None and spec.origin is not None
+    package = Path(spec.origin).parent
+    engine = b"".join((package / name).read_bytes() for name in SEAL_ENGINE)
+    key = hashlib.sha256(engine + f"{SEAL_RECIPE}".encode()).hexdigest()[:8]
+    root = data / f"sealed-{plain.name}-{key}"
+    if not (root / "ledger" / ".git").is_dir() or not (root / "sealed.json").is_file():
+        _seal(root, data, plain, coc, env, log)
+    meta = json.loads((root / "sealed.json").read_text(encoding="utf-8"))
+    return Sealed(
+        root=root,
+        ledger=root / "ledger",
+        identities=root / "identities",
+        actor=meta["actor"],
+        files=meta["files"],
+        cases=meta["cases"],
+        seal_seconds=meta["seal_seconds"],
+        key_add_seconds=meta["key_add_seconds"],
+        built=meta["built"],
+    )
+
+
+def _seal(
+    root: Path,
+    data: Path,
+    plain: Path,
+    coc: list[str],
+    env: dict[str, str],
+    log: Callable[[str], None],
+) -> None:
+    import yaml
+
+    log(f"sealing a copy of {plain.name} (coc key new, key add, seal) ...")
+    tmp = data / f".{root.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    ledger = scratch_copy(plain, tmp / "ledger")
+    identities = tmp / "identities"
+    identities.mkdir(mode=0o700)
+    env = {**env, "HOME": str(tmp / "home")}  # nothing of the user's own ~/.config/coc
+    roster = yaml.safe_load((ledger / "policy.yaml").read_text(encoding="utf-8"))["roster"]
+    lead = roster["project_lead"]
+    members = list(dict.fromkeys([lead, *roster["council"]]))
+    key_adds: list[float] = []
+    for member in members:
+        identity = identities / f"{member}.txt"
+        made = run_once([*coc, "key", "new", "--identity", str(identity), "--json"], tmp, env)
+        recipient = json.loads(made.stdout)["recipient"]
+        add = [*coc, "key", "add", member, recipient, "--at", SEAL_AT, "-C", str(ledger)]
+        key_adds.append(run_once(add, ledger, env).seconds)
+    lead_env = {**env, "COC_IDENTITY": str(identities / f"{lead}.txt")}
+    seal = [*coc, "seal", "--at", SEAL_AT, "--json", "-C", str(ledger)]
+    sample = run_once(seal, ledger, lead_env)
+    cases = json.loads(sample.stdout)["cases"]
+    log(f"  coc seal of {cases} cases: {sample.seconds:.1f} s")
+    started = time.perf_counter()
+    pid = ledger / ".git" / "gc.pid"  # the commit's own `gc --auto` may be packing already
+    while pid.exists() and time.perf_counter() - started < 600:
+        time.sleep(1)
+    run_once(["git", "gc", "-q"], ledger, env)
+    log(f"  git gc: {time.perf_counter() - started:.1f} s")
+    meta = {
+        "actor": lead,
+        "files": len(list(ledger.glob("cases/*/*.yaml"))),
+        "cases": cases,
+        "seal_seconds": round(sample.seconds, 3),
+        "key_add_seconds": round(statistics.median(key_adds), 3),
+        "built": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M}",
+        "machine": machine(),
+    }
+    (tmp / "sealed.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(root, ignore_errors=True)
+    tmp.rename(root)
 
 
 def scratch_copy(source: Path, target: Path) -> Path:
@@ -794,13 +1019,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["startup", "validate", "actions", "queries", "sync"],
+        choices=["startup", "validate", "actions", "queries", "sync", "sealed"],
         help="run only these groups",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
-    groups = args.only or ["startup", "validate", "actions", "queries", "sync"]
+    groups = args.only or ["startup", "validate", "actions", "queries", "sync", "sealed"]
     started = time.perf_counter()
     print(f"# bench/run.py ({mode}) {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"# {machine()}")
@@ -809,13 +1034,17 @@ def main(argv: list[str] | None = None) -> int:
         big_source = args.big or ledger(args.data, "big", SIZES[mode]["big"], print)
         small_source = ledger(args.data, "small", SIZES[mode]["small"], print)
         print("copying the ledgers to a scratch directory ...")
+        env, coc = environment(), coc_command()
         bench = Bench(
             quick=args.quick,
             work=work,
-            env=environment(),
-            coc=coc_command(),
+            env=env,
+            coc=coc,
             big=scratch_copy(big_source, work / "big"),
             small=scratch_copy(small_source, work / "small"),
+            big_source=big_source,
+            small_source=small_source,
+            make_sealed=lambda plain: sealed_ledger(args.data, plain, coc, env, print),
         )
         try:
             for group in groups:
