@@ -77,9 +77,9 @@ class Keyring:
         (what the ref held is then deleted here) or `Moved.undo` (the ref moved back, the new
         objects deleted): a commit of the branch that fails leaves the keys as they were."""
         drops = list(drops)
-        old = self.head()
         if not puts and not drops:
             return None
+        old = self.head()
         new_tree = write_tree(self.root, old, hashed(self.root, puts), drops)
         if old is not None and new_tree == _out(self.root, "rev-parse", f"{old}^{{tree}}"):
             return None
