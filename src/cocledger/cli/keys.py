@@ -44,7 +44,7 @@ def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
 
     path = seals.identity_path(str(identity) if identity else None)
     ledger = next((p for p in path.resolve().parents if (p / "policy.yaml").is_file()), None)
-    if ledger is not None:
+    if ledger is not None and not _ignored(ledger, path):
         raise UsageError(
             f"--identity {path}: inside the ledger at {ledger}, where a commit could carry it to "
             "every clone: keep your identity outside (default ~/.config/coc/identity.txt)"
@@ -73,6 +73,18 @@ def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
         f"Wrote your identity to {path} (only you can read it). Its public recipient:",
         (recipient, "Record it: coc key add YOUR-ID " + recipient),
     )
+
+
+def _ignored(ledger: Path, path: Path) -> bool:
+    """Whether git leaves a file out of the ledger's commits (`.gitignore`)."""
+    import subprocess
+
+    found = subprocess.run(
+        ["git", "-C", str(ledger), "check-ignore", "-q", "--no-index", str(path.resolve())],
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
 
 
 def key_add(
