@@ -258,25 +258,29 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
 def forget(root: Path, old: str, new: str | None) -> None:
     """Delete from this clone the objects of the keys commit `old` that `new` does not hold: the
     commit, the trees that changed, and every key file dropped or replaced. SPEC §8: the old
-    commit dropped locally. A packed one is dropped by repacking what is reachable (`git repack
-    -a -d` leaves out of the new pack every object nothing refers to, as `git gc` would)."""
+    commit dropped locally. A packed key file is dropped by repacking what is reachable (`git
+    repack -a -d` leaves out every object nothing refers to, as `git gc` would); a packed commit
+    or tree holds no key, and is left to git's own garbage collection."""
     if new is None:
         proc = git._git(root, "ls-tree", "-r", "-t", "-z", old, check=False)
         entries = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
-        olds = [e.split("\t", 1)[0].split()[2] for e in entries if e]
+        metas = [e.split("\t", 1)[0].split() for e in entries if e]
+        olds = [(m[2], m[1] == "blob") for m in metas]
     else:
         proc = git._git(root, "diff-tree", "-r", "-t", "-z", old, new, check=False)
         fields = proc.stdout.decode().split("\0") if proc.returncode == 0 else []
-        olds = [m.lstrip(":").split()[2] for m in fields[0::2] if len(m.split()) >= 4]
-    gone = [old, _out(root, "rev-parse", f"{old}^{{tree}}"), *olds]
-    gone = [sha for sha in gone if sha.strip("0") and sha != EMPTY_TREE]
+        metas = [m.lstrip(":").split() for m in fields[0::2] if len(m.split()) >= 4]
+        olds = [(m[2], m[0].startswith("100")) for m in metas]
+    gone = [(old, False), (_out(root, "rev-parse", f"{old}^{{tree}}"), False), *olds]
     objects = Path(root, _out(root, "rev-parse", "--git-path", "objects"))
-    unsure = []
-    for sha in gone:
+    packed_keys = []
+    for sha, is_key in gone:
+        if not sha.strip("0") or sha == EMPTY_TREE:
+            continue
         loose = objects / sha[:2] / sha[2:]
         if loose.exists():
             loose.unlink()
-        else:
-            unsure.append(sha)
-    if any(git._git(root, "cat-file", "-e", sha, check=False).returncode == 0 for sha in unsure):
+        elif is_key:
+            packed_keys.append(sha)
+    if any(git._git(root, "cat-file", "-e", s, check=False).returncode == 0 for s in packed_keys):
         git._git(root, "repack", "-a", "-d", "-q")
