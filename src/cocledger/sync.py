@@ -84,7 +84,7 @@ def sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime)
 
 
 def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime) -> Synced:
-    from .store import git, interrupts, keyring, remote, seals
+    from .store import git, interrupts, keyring, remote, synced_keys
 
     if git.in_progress(root):  # a merge or rebase git left stopped (`git pull`)
         from .store.yamlio import CONFLICT
@@ -112,7 +112,7 @@ def _sync(root: Path, onto: str | None, dry_run: bool, push: bool, now: datetime
         total = _composed(total, result)
         total.attempts = attempt
         if not dry_run:  # the keys as the branch now uses them; what left the record, dropped
-            seals.after_sync(root, shared_both)
+            synced_keys.after_sync(root, shared_both)
         shared_keys = [] if dry_run else keyring.shared(root, keys)
         if dry_run or not push or to.push_to is None or not (total.shared or shared_keys):
             return total

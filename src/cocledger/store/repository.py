@@ -34,8 +34,9 @@ from . import cache, clean, commit, git, gitlog, render, templates
 from .cases import CaseStore, Progress
 from .files import Disk, Source
 from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
+from .opened import OpenedCases, OpenedEntries
 from .registers import Register
-from .seals import OpenedCases, OpenedEntries, Seals, expunged_keys
+from .seals import Seals, expunged_keys
 
 R = TypeVar("R", Person, Sanction)
 T = TypeVar("T")

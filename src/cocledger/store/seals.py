@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from ..core import sealing
 from ..core.change import Change
 from ..core.models import Case, Person, Policy, Sanction, evolve
 from ..core.recorded import Recorded, Records
-from ..core.snapshot import EVERY_CASE, CaseFiles, CaseQuery, Entries, Snapshot
+from ..core.snapshot import EVERY_CASE, Entries, Snapshot
 from ..errors import RefusedError
-from . import crypto, keyring
+from . import crypto
 from .keyring import Keyring, key_path, owner_dir
 
-E = TypeVar("E", Person, Sanction)
 M = TypeVar("M", Case, Person)
 DEFAULT_IDENTITY = "~/.config/coc/identity.txt"
 
@@ -398,141 +397,3 @@ def _replaced(model: M, found: Sequence[tuple[tuple[str | int, ...], Any]]) -> M
         else:
             fields[str(path[0])] = value
     return evolve(model, **fields)
-
-
-# --- the snapshot's views, opened ------------------------------------------------------------
-
-
-class OpenedCases:
-    """A ledger's case files with each case got by id opened (`CaseFiles`); a scan over many
-    yields them as stored: a list never shows a sealed field's text, and opening thousands
-    would cost what no list needs."""
-
-    def __init__(self, inner: CaseFiles, seals: Seals) -> None:
-        self.inner, self.seals = inner, seals
-
-    def get(self, case_id: str) -> Case | None:
-        found = self.inner.get(case_id)
-        return self.seals.open_case(found) if found is not None else None
-
-    def exists(self, case_id: str) -> bool:
-        return self.inner.exists(case_id)
-
-    def ids(self, year: str | None = None) -> list[str]:
-        return self.inner.ids(year)
-
-    def strays(self) -> list[str]:
-        return self.inner.strays()
-
-    def scan(self, query: CaseQuery = EVERY_CASE) -> Iterator[Case]:
-        return self.inner.scan(query)
-
-
-class OpenedEntries(Generic[E]):
-    """people.yaml or sanctions.yaml with each entry opened when it is read."""
-
-    def __init__(self, inner: Entries[E], open_: Callable[[E], E]) -> None:
-        self.inner: Entries[E] = inner
-        self._open: Callable[[E], E] = open_
-        self._done: dict[str, E] = {}
-
-    @property
-    def ids(self) -> Sequence[str]:
-        return self.inner.ids
-
-    def __contains__(self, entry_id: object) -> bool:
-        return entry_id in self.inner
-
-    def __getitem__(self, entry_id: str) -> E:
-        if entry_id not in self._done:
-            self._done[entry_id] = self._open(self.inner[entry_id])
-        return self._done[entry_id]
-
-    def __len__(self) -> int:
-        return len(self.inner)
-
-    def all(self) -> Sequence[E]:
-        return [self[entry_id] for entry_id in self.inner.ids]
-
-    def where(self, field: str, value: str | None) -> Sequence[E]:
-        return [self[entry.id] for entry in self.inner.where(field, value)]
-
-    def values_of(self, field: str) -> Sequence[str | None]:
-        return self.inner.values_of(field)
-
-
-# --- after `coc sync` ----------------------------------------------------------------------------
-
-
-def after_sync(root: Path, conflicts: Mapping[str, str]) -> None:
-    """SPEC §8, once `coc sync` has made the branch final: each key both sides wrapped
-    differently (`keyring.take`) is wrapped to its readers as the branch now has them, and the
-    keys the branch no longer uses are dropped (`keyring.tidy`)."""
-    from .files import GitTree
-    from .repository import Repository
-
-    source = GitTree(root, "HEAD")
-    try:
-        repo = Repository(root, source=source)
-        policy = repo.loaded_policy[0]
-        if policy is None or not policy.sealed:
-            return
-        used = _used(repo)
-        if conflicts and used is not None:
-            _rewrap(root, repo, policy, {p: s for p, s in conflicts.items() if p in used})
-        keyring.tidy(root, used)
-    finally:
-        source.close()
-
-
-def _used(repo: Any) -> set[str] | None:
-    """The key files a ledger's records are sealed with (None: a file does not parse, so what
-    it uses is not known)."""
-    people, sanctions = repo.loaded_people[0], repo.loaded_sanctions[0]
-    if people is None or sanctions is None:
-        return None
-    found: set[str] = set()
-
-    def add(owner: str, value: Any) -> None:
-        if sealing.is_sealed(value) and sealing.well_formed(value):
-            found.add(key_path(owner, sealing.key_id(value)))
-
-    for relpath in repo.case_files.files():
-        case = repo.case_files.parsed(relpath)
-        if case is None:
-            return None
-        for _, value in sealing.case_texts(case):
-            add(case.id, value)
-    for sanction in sanctions.all():
-        if sanction.case and sanction.appeal is not None:
-            add(sanction.case, sanction.appeal.reason)
-    for person in people.all():
-        for _, _, value in sealing.contact_values(person):
-            add(sealing.contact_owner(person.id), value)
-    return found
-
-
-def _rewrap(root: Path, repo: Any, policy: Policy, conflicts: Mapping[str, str]) -> None:
-    seals = Seals(root)
-    people = repo.people
-    puts = {}
-    for path, theirs in conflicts.items():
-        parts = path.removesuffix(".age").split("/")
-        if parts[0] == "people":
-            owner, readers = (
-                sealing.contact_owner(parts[1]),
-                sealing.members_with_keys(policy, people),
-            )
-        else:
-            case = repo.case_files.get(parts[2])
-            if case is None or case.sealed_for is None:
-                continue
-            owner, readers = parts[2], case.sealed_for
-        key = seals.key(owner, parts[-1])
-        if key is None and (identity := seals.identity()) is not None:
-            wrapped = keyring.blob(root, theirs)
-            key = crypto.unwrap(wrapped, identity.identities) if wrapped else None
-        recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
-        if key is not None and recipients:
-            puts[path] = crypto.wrap(key, recipients)
-    seals.keyring.replace(puts)
