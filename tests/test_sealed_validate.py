@@ -64,8 +64,8 @@ def stored(m: Memory, **cases: Any) -> InMemory:
 def _sealed_case(snap: Snapshot, case: Case, key: bytes) -> Case:
     changes: dict[str, Any] = {
         name: crypto.seal(key, f"{case.id}/{name}", getattr(case, name))
-        for name in sealing.CASE_FIELDS
-        if getattr(case, name)
+        for name in (*sealing.CASE_FIELDS, sealing.ANONYMOUS)
+        if getattr(case, name) and (name != sealing.ANONYMOUS or case.anonymous_reporter)
     }
     changes["timeline"] = tuple(
         evolve(e, note=crypto.seal(key, sealing.note_place(case.id, e), e.note)) if e.note else e
@@ -76,9 +76,19 @@ def _sealed_case(snap: Snapshot, case: Case, key: bytes) -> Case:
 
 
 def _sealed_person(snap: Snapshot, person: Person, key: bytes) -> Person:
-    if not person.email or not sealing.contact_sealed(snap.policy, person.id):
-        return person
-    return evolve(person, email=crypto.seal(key, f"people/{person.id}/email", person.email))
+    theirs = snap.sanctions.where("person", person.id)
+    fields = sealing.sealed_person_fields(snap.policy, person.id, theirs)
+    changes: dict[str, Any] = {
+        name: crypto.seal(key, f"people/{person.id}/{name}", getattr(person, name))
+        for name in ("name", "email")
+        if name in fields and getattr(person, name)
+    }
+    if "handles" in fields and person.handles:
+        changes["handles"] = {
+            c: h if sealing.is_sealed(h) else crypto.seal(key, f"people/{person.id}/handles/{c}", h)
+            for c, h in person.handles.items()
+        }
+    return evolve(person, **changes)
 
 
 def _sealed_sanction(sanction: Sanction, keys: dict[str, bytes]) -> Sanction:

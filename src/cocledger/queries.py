@@ -10,7 +10,7 @@ from .core import expiry, rules, sealing
 from .core.bans import PublishedBan, active_bans
 from .core.deadlines import due_items
 from .core.due_item import DueItem
-from .core.models import Sanction
+from .core.models import Case, Sanction
 from .core.snapshot import Snapshot
 from .core.transparency import transparency_report
 from .core.wording import expunged_note, stage
@@ -85,7 +85,7 @@ def person_view(snap: Snapshot, person_id: str, day: date) -> dict[str, Any]:
     ban = rules.active_ban(mine, person.id, day)
     return {
         "person": person.id,
-        "name": person.name,
+        "name": sealing.shown(person.name),
         "offences_on_record": record.offences_on_record,
         "next_offence": record.offence,
         "next_sanction": {
@@ -124,7 +124,7 @@ def case_view(snap: Snapshot, case_id: str) -> dict[str, Any]:
     """Everything the council needs on one case: parties, deadlines, timeline and sanctions."""
     case = snap.case(case_id)
     data = case.model_dump(mode="json", exclude_none=True)
-    for key in sealing.CASE_FIELDS:  # SPEC §8: a field no key here opened
+    for key in (*sealing.CASE_FIELDS, sealing.ANONYMOUS):  # SPEC §8: a field no key here opened
         if key in data:
             data[key] = sealing.shown(data[key])
     for event in data.get("timeline", []):
@@ -167,10 +167,16 @@ def stats(snap: Snapshot, first: date, last: date, at: datetime) -> dict[str, An
     return transparency_report(snap.policy, snap.cases(), snap.sanctions.all(), first, last, at)
 
 
+def _opened(snap: Snapshot, case: Case) -> Case:
+    """A case as this user may read it where its reporter is sealed (SPEC §8: anonymous); the
+    others as scanned, unopened (a party's id is never sealed otherwise)."""
+    return snap.case(case.id) if sealing.is_sealed(case.reporter) else case
+
+
 def trail_keys(snap: Snapshot, person_id: str) -> list[str]:
     """`coc log PERSON`: the actions a person took, and those on every case they are a party to
     (trailers never carry a party's id, so their cases are found in the records)."""
     person = snap.person(person_id, "PERSON")
-    cases = {c.id for c in snap.cases() if person.id in c.parties}
+    cases = {c.id for c in snap.cases() if person.id in _opened(snap, c).parties}
     cases |= {s.case for s in snap.sanctions_of(person.id) if s.case}
     return [f"actor:{person.id}", *(f"case:{c}" for c in sorted(cases))]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..core import rules, transitions
+from ..core import rules, sealing, transitions
 from ..core.change import Change, Outcome
 from ..core.expiry import STEP, case_tombstone, due, parties, referenced, sanction_tombstone
-from ..core.models import Person
+from ..core.models import Case, Person
 from ..core.snapshot import Snapshot
-from ..errors import RefusedError
+from ..errors import RefusedError, SealedError
 from . import gate
 
 
@@ -45,6 +45,8 @@ def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     new_sanctions = [sanction_tombstone(s, day) if s.id in leaving else s for s in sanctions]
     for case_id in gone_cases:
         cases[case_id] = case_tombstone(cases[case_id])
+    if candidates:
+        _anonymous_opened(snap, cases)
     still = referenced(cases.values(), new_sanctions)
     still |= {policy.roster.project_lead, *policy.roster.council}
     forgotten = candidates - still
@@ -71,6 +73,18 @@ def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
         f"by {day}; {len(forgotten)} person(s) no longer referenced left people.yaml."
     )
     return Outcome(change, data, message, tuple(f"expunged: {i}" for i in ids))
+
+
+def _anonymous_opened(snap: Snapshot, cases: dict[str, Case]) -> None:
+    """SPEC §8: an anonymous reporter's id is sealed in a case still on record, and they stay in
+    people.yaml while it names them: each such case is read opened (its readers run expunge)."""
+    for case_id, case in cases.items():
+        if case.status != "expunged" and sealing.is_sealed(case.reporter):
+            cases[case_id] = snap.case(case_id)
+            if sealing.is_sealed(cases[case_id].reporter):
+                raise SealedError(
+                    f"the reporter of {case_id} (kept in people.yaml while it is on record)"
+                )
 
 
 def _not_a_party(snap: Snapshot, actor: Person, at: datetime, case_id: str) -> None:

@@ -44,7 +44,7 @@ def perform(
 ) -> Outcome:
     """Run `action` as the git author `email` at `at` (its --at): the Outcome to commit, or a
     refusal. The ledger is judged as `coc validate` would judge it `now`."""
-    judge = Judge(ledger, now)
+    judge = Judge(ledger, now, checks.MENDED_BY_STEP.get(step, frozenset()))
     judge.refuse(ALWAYS)
     actor = transitions.identify(snap.people_with_email(email), email)
     transitions.authorise(snap.policy, step, actor.id)
@@ -65,8 +65,10 @@ class Judge:
     (computed once, unless the ledger is known to hold none), and which of them lie in or between
     the files it reads (`checks.involves`)."""
 
-    def __init__(self, ledger: Ledger, now: datetime) -> None:
+    def __init__(self, ledger: Ledger, now: datetime, mends: frozenset[str] = frozenset()) -> None:
         self.ledger, self.now = ledger, now
+        self.mended = checks.MENDED_BY_WRITING | mends
+        """What the store (or the step itself) mends as it writes: not a reason to refuse."""
         self._errors: list[Problem] | None = [] if ledger.known_clean() else None
 
     @property
@@ -91,7 +93,7 @@ class Judge:
             p
             for p in self.errors
             if (ALL_CASES in wanted or checks.involves(p) & wanted)
-            and p.code not in checks.MENDED_BY_WRITING  # the commit mends it (SPEC §8)
+            and p.code not in self.mended  # the commit mends it (SPEC §8)
         ]
         if found:
             first = found[0]

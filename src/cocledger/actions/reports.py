@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..core import anonymity, messages, rules, transitions
+from ..core import anonymity, messages, rules, sealing, transitions
 from ..core.change import Change, Outcome
 from ..core.ids import next_id
 from ..core.models import Case, CaseDeadlines, Person
@@ -86,6 +86,7 @@ def report_new(snap: Snapshot, actor: Person, at: datetime, report: ReportInput)
         anonymous_reporter=report.anonymous_reporter,
         respondent=report.respondent,
         witnesses=report.witnesses,
+        conflicts=sealing.anonymous_conflicts(policy, report.reporter, report.anonymous_reporter),
         occurred_on=report.occurred_on,
         setting=report.setting,
         categories=report.categories,

@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from ..core import sealing
 from ..core.change import Change, Outcome
 from ..core.defaults import PLACEHOLDER, SANCTIONS_HEADER, policy_text
 from ..core.fields import RECIPIENT_PATTERN
 from ..core.ids import PERSON_ID_PATTERN, POLICY_FILE, SANCTIONS_FILE, check_id
-from ..core.models import Meeting, Person, evolve
+from ..core.models import Case, Meeting, Person, Policy, evolve
 from ..core.schemas import init_files
 from ..core.snapshot import Snapshot
 from ..errors import RefusedError, UsageError
@@ -165,7 +166,8 @@ def council_add(snap: Snapshot, actor: Person, at: datetime, person_id: str) -> 
         raise RefusedError(f"{person_id} is already on the council")
     council = (*policy.roster.council, person_id)
     new = evolve(policy, roster=evolve(policy.roster, council=council))
-    change = Change("council add", step.action, actor.id, at, policy=new)
+    cases = _anonymous_joined(snap, new)
+    change = Change("council add", step.action, actor.id, at, policy=new, cases=cases)
     return Outcome(change, {"council": list(council)}, f"{person_id} joined the council.")
 
 
@@ -228,28 +230,73 @@ def key_add(snap: Snapshot, actor: Person, at: datetime, person_id: str, key: st
     )
 
 
+SEALED_ALREADY = "this ledger is sealed already, every field the rule seals with it"
+
+
 def seal(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     """SPEC §8 `coc seal`: an existing ledger sealed in one commit, every confidential field of
-    every case on record, appeal and contact detail with it (the store seals what it writes)."""
+    every case on record, appeal, name and contact detail with it (the store seals what it
+    writes). On a sealed ledger it seals what a rule of a later version added to the sealed
+    fields (an anonymous reporter, a name) and opens a name a ban publishes; nothing left: refused."""
     policy = snap.policy
     step = gate(snap, "seal", actor, at)
-    if policy.sealed:
-        raise RefusedError("this ledger is sealed already")
     if not actor.key:
         raise RefusedError(
             f"you ({actor.id}) have no key on record, so you could not read what you seal: "
             f"`coc key new`, then `coc key add {actor.id} RECIPIENT`"
         )
-    cases = tuple(c for c in snap.cases() if c.status != "expunged")
-    sanctions = tuple(s for s in snap.sanctions.all() if s.appeal is not None and s.appeal.reason)
-    people = tuple(p for p in snap.people.all() if p.email or p.handles)
     new = evolve(policy, sealed=True)
+    cases = tuple(
+        _anonymous_listed(new, c) for c in snap.cases()
+        if c.status != "expunged" and (not policy.sealed or _unsealed(new, c))
+    )  # fmt: skip
+    sanctions = tuple(
+        s for s in snap.sanctions.all() if s.appeal is not None and s.appeal.reason
+        and (not policy.sealed or not sealing.is_sealed(s.appeal.reason))
+    )  # fmt: skip
+    people = tuple(snap.people.all())  # (opened: the store seals what the rule seals)
     change = Change(
         "seal the ledger", step.action, actor.id, at, cases=cases, sanctions=sanctions,
-        people=people, policy=new,
+        people=people, policy=None if policy.sealed else new, unchanged=SEALED_ALREADY,
     )  # fmt: skip
     return Outcome(
         change,
         {"sealed": True, "cases": len(cases)},
         f"Sealed the ledger: {len(cases)} case(s) on record, each readable by its readers only.",
     )
+
+
+def _unsealed(policy: Policy, case: Case) -> bool:
+    """A case of a sealed ledger with a field the rule seals still clear (or a reporter sealed
+    as anonymous not yet listed as conflicted)."""
+    clear = any(v is not None and not sealing.is_sealed(v) for _, v in sealing.case_texts(case))
+    return clear or _anonymous_listed(policy, case) != case
+
+
+def _anonymous_listed(policy: Policy, case: Case) -> Case:
+    """A case with its anonymous reporter on the council listed under `conflicts`
+    (`sealing.anonymous_conflicts`); a sealed reporter was listed when sealed."""
+    reporter = case.reporter
+    if reporter is None or sealing.is_sealed(reporter):
+        return case
+    more = sealing.anonymous_conflicts(policy, reporter, case.anonymous_reporter)
+    if not more or reporter in case.conflicts:
+        return case
+    return evolve(case, conflicts=(*case.conflicts, *more))
+
+
+def _anonymous_joined(snap: Snapshot, policy: Policy) -> tuple[Case, ...]:
+    """SPEC §8: a member who joins the council while the sealed (anonymous) reporter of a case on
+    record is listed under its `conflicts` (`sealing.anonymous_conflicts`). A case this user
+    cannot open is left as it is: its readers change, so the store refuses the step to them."""
+    if not policy.sealed:
+        return ()
+    found = []
+    for stored in snap.cases():
+        if stored.status == "expunged" or not stored.anonymous_reporter:
+            continue
+        case = snap.case(stored.id) if sealing.is_sealed(stored.reporter) else stored
+        listed = _anonymous_listed(policy, case)
+        if listed is not case:
+            found.append(listed)
+    return tuple(found)

@@ -129,6 +129,11 @@ for (`actions.perform`): a case's `sealed_for` and the wrapping of its key are t
 the rule's readers (re-keyed when one is gone) on every commit of the case (SPEC §8)."""
 
 
+MENDED_BY_STEP = {"seal": frozenset({"CL094"})}
+"""Problems a step exists to mend, which it is therefore not refused for: `coc seal` seals what
+a sealed ledger holds clear (written by an earlier version, or by hand) and opens a public name."""
+
+
 def involves(problem: Problem) -> frozenset[str]:
     """The files a problem lies in or between."""
     return BETWEEN.get(problem.code, frozenset()) | {problem.file}

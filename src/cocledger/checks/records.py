@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..core import sealing
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE, case_path
 from .context import Context, Finding
 
@@ -80,8 +81,8 @@ def _sanction_people(ctx: Context) -> Iterator[Reference]:
 
 def _case_people(ctx: Context) -> Iterator[Reference]:
     for file, case in ctx.cases:
-        for key in ("received_by", "reporter", "respondent"):
-            if getattr(case, key):
+        for key in ("received_by", "reporter", "respondent"):  # a sealed (anonymous) reporter
+            if getattr(case, key) and not sealing.is_sealed(getattr(case, key)):  # is no one here
                 yield file, (key,), getattr(case, key)
         for key in ("witnesses", "conflicts", "committee"):
             for j, person in enumerate(getattr(case, key)):

@@ -78,14 +78,14 @@ def check_sealing(ctx: Context) -> Iterator[Finding]:
 
 
 def _contacts(ctx: Context, policy: Policy) -> Iterator[Finding]:
+    """people.yaml: the names and contact details `sealing.sealed_person_fields` seals."""
     people = ctx.people
     if people is None or not ctx.wants(PEOPLE_FILE):
         return
+    theirs = ctx.sanctions_by_person if policy.sealed else {}
     for index, person in enumerate(people.all()):
-        if not person.email and not person.handles:
-            continue
-        belongs = policy.sealed and sealing.contact_sealed(policy, person.id)
-        for key, _, value in sealing.contact_values(person):
+        belongs = sealing.sealed_person_fields(policy, person.id, theirs.get(person.id, ()))
+        for key, _, value in sealing.person_values(person):
             path = ("people", index, *key)
             if not isinstance(value, str) or not value:
                 continue
@@ -93,8 +93,16 @@ def _contacts(ctx: Context, policy: Policy) -> Iterator[Finding]:
                 yield Finding(PEOPLE_FILE, path, f"{dotted(path)}: {MALFORMED}")
             elif sealing.is_sealed(value) and not policy.sealed:
                 yield Finding(PEOPLE_FILE, path, _misplaced(dotted(path), sealed=False))
-            elif belongs and not sealing.is_sealed(value):
+            elif policy.sealed and str(key[0]) in belongs and not sealing.is_sealed(value):
                 yield Finding(PEOPLE_FILE, path, _misplaced(dotted(path), sealed=True))
+            elif key[0] == "name" and sealing.is_sealed(value) and str(key[0]) not in belongs:
+                yield Finding(PEOPLE_FILE, path, f"{dotted(path)}: {PUBLIC_NAME}")
+
+
+PUBLIC_NAME = (
+    "sealed, but this name is clear by purpose (a council member's, or one an enacted ban "
+    "publishes): the next `coc` step on people.yaml by a council member with a key opens it"
+)
 
 
 MALFORMED = (
@@ -108,7 +116,8 @@ def _misplaced(what: str, sealed: bool) -> str:
         return (
             f"{what} is clear text in a sealed ledger, where only the readers of its record may "
             "read it: restore the sealed value (revert the edit) and make the change with `coc`, "
-            f"which seals what it writes; once committed, {HISTORY}"
+            "which seals what it writes (`coc seal` seals what an earlier version left clear); "
+            f"once committed, {HISTORY}"
         )
     return (
         f"{what} is sealed, but policy.yaml does not say `sealed: true`, so `coc` neither opens "
@@ -242,7 +251,7 @@ def check_opening(ctx: Context) -> Iterator[Finding]:
 
 def _contacts_open(opener: sealing.Opener, people: Sequence[Person], who: str) -> Iterator[Finding]:
     for index, person in enumerate(people):
-        for key, place, value in sealing.contact_values(person):
+        for key, place, value in sealing.person_values(person):
             failed = _failure(opener, sealing.contact_owner(person.id), place, value)
             if failed:
                 path = ("people", index, *key)

@@ -38,6 +38,8 @@ class Change:
     files: Mapping[str, str] = field(default_factory=dict)
     """Other files by ledger path, as text (what `coc init` writes besides the records)."""
     body: str = ""
+    unchanged: str = "nothing to commit: the files already have this content"
+    """The refusal when the files already hold what the change writes."""
 
     @property
     def trailers(self) -> dict[str, str]:

@@ -127,6 +127,12 @@ SealableReason = Annotated[
 SealableText = Annotated[
     Long, *_sealable({"type": "string", "minLength": 1, "maxLength": LIMITS["text"]})
 ]
+SealableName = Annotated[
+    Name, *_sealable({"type": "string", "minLength": 1, "maxLength": LIMITS["name"]})
+]
+"""A person's name: sealed with their contact details unless a ban names them (`sealing`)."""
+SealablePersonId = Annotated[PersonId, *_sealable({"type": "string", "pattern": PERSON_ID_PATTERN})]
+"""A case's reporter: sealed when anonymous (SPEC §8 What is sealed)."""
 RECIPIENT_PATTERN = r"^(age1[02-9ac-hj-np-z]{58}|ssh-ed25519 [A-Za-z0-9+/]{68})$"
 """SPEC §8 Keys: an age X25519 recipient, or an SSH ed25519 public key (its type and key only)."""
 Recipient = Annotated[str, StringConstraints(pattern=RECIPIENT_PATTERN)]

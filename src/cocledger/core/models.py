@@ -24,6 +24,7 @@ from . import zones
 from .durations import Duration
 from .fields import (
     COUNTED_STATUSES,
+    SEALED_PREFIX,
     CaseId,
     Day,
     DurationField,
@@ -39,6 +40,8 @@ from .fields import (
     SanctionKind,
     SanctionStatus,
     SealableEmail,
+    SealableName,
+    SealablePersonId,
     SealableReason,
     SealableText,
     Short,
@@ -180,7 +183,7 @@ class Policy(Model):
 
 class Person(Model):
     id: PersonId
-    name: Name
+    name: SealableName
     email: SealableEmail | None = None
     handles: dict[str, str] = Field(default_factory=dict)
     key: Recipient | None = None
@@ -300,7 +303,8 @@ class Case(Model):
     status: Literal["open", "closed", "expunged"] = "open"
     received_at: Instant
     received_by: PersonId | None = None
-    reporter: PersonId | None = None
+    reporter: SealablePersonId | None = None
+    """Sealed in a sealed ledger when the reporter asked to stay anonymous (SPEC §8)."""
     anonymous_reporter: bool = False
     respondent: PersonId | None = None
     witnesses: tuple[PersonId, ...] = ()
@@ -352,6 +356,7 @@ class Case(Model):
     def parties(self) -> set[str]:
         """Everyone the case names as involved: its reporter, respondent and witnesses, and the
         members who declared a conflict in it (whose record it is, for expiry and `coc log`).
-        Whether someone may act on it is `council.conflicted`'s to say, as of each step."""
+        Whether someone may act on it is `council.conflicted`'s to say, as of each step. A sealed
+        reporter (anonymous, SPEC §8) is named only once opened."""
         named = {self.reporter, self.respondent, *self.witnesses, *self.conflicts}
-        return {person for person in named if person}
+        return {person for person in named if person and not person.startswith(SEALED_PREFIX)}

@@ -2,14 +2,15 @@
 sealed value looks like. Pure: `store.seals` does the cryptography and keeps the keys.
 
 Ids, dates, steps, statuses, votes, kinds and durations stay clear so that the rules run and CI
-validates without a key; the free text of a case, its appeal grounds and the contact details of
-everyone but the council are sealed.
+validates without a key; the free text of a case, the id of a reporter who asked to stay
+anonymous, its appeal grounds, and the names and contact details of everyone but the council are
+sealed. A banned person's name is public by purpose (the published page) and stays clear.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from .council import conflicted
@@ -22,8 +23,13 @@ V1 = "coc-sealed:v1:"
 SHOWN = "[sealed]"
 """What a query shows for a sealed field it holds no key to."""
 CASE_FIELDS = ("summary", "shared_summary", "response")
-"""A case's own sealed fields; the notes its council wrote in its own words (`NOTES`) and its
-sanctions' appeal grounds are sealed with the case's key too."""
+"""A case's own sealed fields; the notes its council wrote in its own words (`NOTES`), its
+anonymous reporter (`ANONYMOUS`) and its sanctions' appeal grounds are sealed with its key too."""
+ANONYMOUS = "reporter"
+"""SPEC §8: the reporter's identity when anonymous (`anonymous_reporter: true`)."""
+PUBLISHED_KINDS = frozenset({"ban", "lifetime_ban"})
+"""The sanctions the page of active bans publishes, with the person's name."""
+CONTACT = frozenset({"email", "handles"})
 NOTES = frozenset({"conflict_declared", "closed"})
 """The events whose note is free text: why a member declared a conflict (`committee recuse
 --reason`), why a case was closed (`case close --reason`). Other notes are what the rules read
@@ -91,6 +97,34 @@ def contact_sealed(policy: Policy, person_id: str) -> bool:
     return person_id != policy.roster.project_lead and person_id not in policy.roster.council
 
 
+def name_published(sanctions: Iterable[Sanction]) -> bool:
+    """Whether an enacted ban on the register names this person's sanctions' owner: the page of
+    active bans publishes their name (Communications), so it is public by purpose and stays clear
+    until the ban leaves the register (overturned or expunged)."""
+    return any(s.kind in PUBLISHED_KINDS and s.status == "enacted" for s in sanctions)
+
+
+def sealed_person_fields(
+    policy: Policy, person_id: str, sanctions: Iterable[Sanction]
+) -> frozenset[str]:
+    """The fields of a person's entry in people.yaml a sealed ledger seals (by the first part of
+    their key path, `person_values`)."""
+    if not contact_sealed(policy, person_id):
+        return frozenset()
+    if name_published(sanctions):
+        return CONTACT
+    return CONTACT | {"name"}
+
+
+def anonymous_conflicts(policy: Policy, reporter: str, anonymous: bool) -> tuple[str, ...]:
+    """SPEC §8: the id of an anonymous reporter is sealed, so a keyless `validate` cannot see that
+    they are the reporter. One who sits on the council (or leads the project) is listed under
+    `conflicts` from the start: CI still keeps them off the case and out of `sealed_for`, and
+    their absence reads as a declared conflict, not as the reporter's."""
+    on_roster = reporter == policy.roster.project_lead or reporter in policy.roster.council
+    return (reporter,) if policy.sealed and anonymous and on_roster else ()
+
+
 def note_place(case_id: str, event: Event) -> str:
     """What an event's note is bound to: its case and its moment and step."""
     return f"{case_id}/timeline/{event.at.isoformat()}/{event.action}/note"
@@ -101,6 +135,8 @@ def case_texts(case: Case) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     `validate` looks at every case's, keyless (`case_values` adds the places)."""
     for name in CASE_FIELDS:
         yield (name,), getattr(case, name)
+    if case.anonymous_reporter:
+        yield (ANONYMOUS,), case.reporter
     for n, event in enumerate(case.timeline):
         if event.action in NOTES:
             yield ("timeline", n, "note"), event.note
@@ -120,8 +156,10 @@ def appeal_place(sanction: Sanction) -> str:
     return f"{sanction.case}/appeal/{sanction.id}/reason"
 
 
-def contact_values(person: Person) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
-    """Each sealable contact detail of a person: e-mail address and handles."""
+def person_values(person: Person) -> Iterator[tuple[tuple[str | int, ...], str, Any]]:
+    """Each sealable field of a person: name, e-mail address and handles (which of them a sealed
+    ledger seals: `sealed_person_fields`)."""
+    yield ("name",), f"people/{person.id}/name", person.name
     yield ("email",), f"people/{person.id}/email", person.email
     for channel, handle in sorted(person.handles.items()):
         yield ("handles", channel), f"people/{person.id}/handles/{channel}", handle

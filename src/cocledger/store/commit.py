@@ -36,6 +36,7 @@ class ChangeSet:
     subject: str
     trailers: dict[str, str]
     body: str = ""
+    unchanged: str = "nothing to commit: the files already have this content"
 
 
 def _check_path(root: Path, path: str) -> str:
@@ -165,7 +166,7 @@ def _apply(root: Path, change: ChangeSet) -> str:
     staged = [p for p in paths if change.files[p] is not None or old[p] is not None]
     changed = [p for p in staged if not _unchanged(old[p], change.files[p])]
     if not changed:
-        raise RefusedError("nothing to commit: the files already have this content")
+        raise RefusedError(change.unchanged)
     old_head = head_sha(root)
     include = bool(old_head) and _index_is_head(root, tags)  # before we stage anything
     interrupts.poll()  # nothing is written yet

@@ -234,7 +234,10 @@ class Repository:
         files, written = render.files(self, change)
         try:
             sha = commit.apply(
-                self.root, commit.ChangeSet(files, change.subject, change.trailers, change.body)
+                self.root,
+                commit.ChangeSet(
+                    files, change.subject, change.trailers, change.body, change.unchanged
+                ),
             )
         except BaseException:
             if moved is not None:

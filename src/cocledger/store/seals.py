@@ -90,12 +90,12 @@ class Seals:
         return _replaced(case, [v for v in changes.values()])
 
     def open_person(self, person: Person) -> Person:
-        if not any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(person)):
+        if not any(sealing.is_sealed(v) for _, _, v in sealing.person_values(person)):
             return person
         owner = sealing.contact_owner(person.id)
         found = [
             (path, self.opened(owner, place, value))
-            for path, place, value in sealing.contact_values(person)
+            for path, place, value in sealing.person_values(person)
         ]
         return _replaced(person, found)
 
@@ -134,10 +134,14 @@ class Seals:
         cases = list(change.cases)
         if _readers_change(before, after):
             written = {c.id for c in cases}
+            scanned = (
+                self.open_case(c) if sealing.is_sealed(c.reporter) else c  # who is conflicted
+                for c in stored.scan(EVERY_CASE) if c.id not in written and sealing.sealable(c)
+            )  # fmt: skip
             cases += [
-                c for c in stored.scan(EVERY_CASE) if c.id not in written and sealing.sealable(c)
-                and (c.sealed_for != sealing.readers(after.policy, after.people, c)
-                     or self._rekeyed & set(c.sealed_for or ()))
+                c for c in scanned
+                if c.sealed_for != sealing.readers(after.policy, after.people, c)
+                or self._rekeyed & set(c.sealed_for or ())
             ]  # fmt: skip
         self._appeals = {  # the sealed grounds of each case's appeals: sealed with its key
             c.id: [
@@ -173,13 +177,21 @@ class Seals:
             set(old_readers) - set(new_readers) or self._rekeyed & set(old_readers)
         )
         again = old_readers != new_readers or self._contact_rekey  # every sealed contact
-        moved = before.policy.roster != after.policy.roster  # joined or left the council
-        if again or moved:
-            people += [
-                p for p in after.people.all()
-                if p.id not in named and _contact_again(p, before, after, again, moved)
-            ]  # fmt: skip
-        sealed_people = tuple(self._seal_person(after, p) for p in people)
+        if again or before.policy.roster != after.policy.roster:  # joined or left the council
+            concerned: Sequence[Person] = after.people.all()
+        else:  # whose ban was enacted, overturned or expunged: their name is published or not
+            ids = {s.person for s in change.sanctions} | {
+                before.sanctions[s.id].person for s in change.sanctions if s.id in before.sanctions
+            }
+            concerned = [after.people[i] for i in sorted(i for i in ids if i) if i in after.people]
+        people += [
+            p for p in concerned if p.id not in named and _contact_again(p, before, after, again)
+        ]
+        held = before.people
+        sealed_people = tuple(
+            self._seal_person(after, p, held[p.id] if p.id in held else None)  # noqa: SIM401
+            for p in people
+        )  # (Entries has no get)
         return dataclasses.replace(
             change, cases=sealed_cases, sanctions=sanctions, people=sealed_people
         )
@@ -255,18 +267,21 @@ class Seals:
             text = self._plain(sanction.case, place, text)
         return evolve(sanction, appeal=evolve(appeal, reason=crypto.seal(key, place, text)))
 
-    def _seal_person(self, after: Snapshot, person: Person) -> Person:
-        """A person's contact details: clear for the council's own, else sealed with the
-        person's own key, made, re-wrapped or re-keyed as the council's keys require."""
+    def _seal_person(self, after: Snapshot, person: Person, stored: Person | None) -> Person:
+        """A person's name and contact details: clear for the council's own (and a banned
+        person's name), else sealed with the person's own key, made, re-wrapped or re-keyed as
+        the council's keys require (`sealing.sealed_person_fields`); `stored`: as people.yaml
+        holds it, whose key is kept (a person opened and written again is not re-keyed)."""
         owner = sealing.contact_owner(person.id)
-        values = [(p, place, v) for p, place, v in sealing.contact_values(person) if v]
-        if not sealing.contact_sealed(after.policy, person.id):
-            found = [(p, self._plain(owner, place, v))
-                     for p, place, v in values if sealing.is_sealed(v)]  # fmt: skip
-            return _replaced(person, found)
+        fields = _person_fields(after, person.id)
+        values = [(p, place, v) for p, place, v in sealing.person_values(person) if v]
+        found = [(p, self._plain(owner, place, v)) for p, place, v in values
+                 if str(p[0]) not in fields and sealing.is_sealed(v)]  # fmt: skip
+        values = [(p, place, v) for p, place, v in values if str(p[0]) in fields]
         if not values:
-            return person
-        current = self._current(owner, [v for _, _, v in values])
+            return _replaced(person, found)
+        kept = [v for _, _, v in sealing.person_values(stored)] if stored is not None else []
+        current = self._current(owner, [v for _, _, v in values] + kept)
         if current is None or self._contact_rekey:
             key = crypto.new_key()
             self._new[owner] = (key, self._contact_readers)
@@ -275,11 +290,10 @@ class Seals:
             others = [v for _, _, v in values if sealing.is_sealed(v) and
                       sealing.key_id(v) != current]  # fmt: skip
             if not clear and not others and not self._contact_changed:
-                return person  # as sealed, for the same readers: no key needed
+                return _replaced(person, found)  # as sealed, for the same readers: no key needed
             key = self._need(owner, current)
             if self._contact_changed:
                 self._new[owner] = (key, self._contact_readers)  # re-wrapped to the council
-        found = []
         for path, place, value in values:
             if sealing.is_sealed(value) and sealing.key_id(value) == crypto.kid(key):
                 continue
@@ -321,15 +335,21 @@ class Seals:
         return puts
 
 
-def _contact_again(
-    person: Person, before: Snapshot, after: Snapshot, again: bool, moved: bool
-) -> bool:
-    """Whether a person's contact details are written again: sealed ones when the council's keys
-    changed, and anyone's who joined or left the council (clear, or sealed, from now on)."""
-    if again and any(sealing.is_sealed(v) for _, _, v in sealing.contact_values(person)):
+def _person_fields(snap: Snapshot, person_id: str) -> frozenset[str]:
+    return sealing.sealed_person_fields(
+        snap.policy, person_id, snap.sanctions.where("person", person_id)
+    )
+
+
+def _contact_again(person: Person, before: Snapshot, after: Snapshot, again: bool) -> bool:
+    """Whether a person's entry is written again: its sealed values when the council's keys
+    changed, and anyone's whose sealed fields change (they joined or left the council, a ban
+    naming them was enacted or left the register: clear, or sealed, from now on)."""
+    if again and any(sealing.is_sealed(v) for _, _, v in sealing.person_values(person)):
         return True
-    was, now = (sealing.contact_sealed(s.policy, person.id) for s in (before, after))
-    return moved and was != now
+    if person.id not in before.people:
+        return False
+    return _person_fields(before, person.id) != _person_fields(after, person.id)
 
 
 def _readers_change(before: Snapshot, after: Snapshot) -> bool:

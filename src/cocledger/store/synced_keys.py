@@ -58,7 +58,7 @@ def _used(repo: Any) -> set[str] | None:
         if sanction.case and sanction.appeal is not None:
             add(sanction.case, sanction.appeal.reason)
     for person in people.all():
-        for _, _, value in sealing.contact_values(person):
+        for _, _, value in sealing.person_values(person):
             add(sealing.contact_owner(person.id), value)
     return found
 
