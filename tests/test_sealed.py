@@ -197,12 +197,15 @@ def test_sync_carries_a_key_made_on_another_clone(
     alice, bob = sealed_council["alice"], sealed_council["bob"]
     alice.coc("report", "new", "--respondent", "frank", "--reporter", "gina",
               "--summary", f"{SENTINEL}-a", "--at", "2026-01-05T09:00Z")  # fmt: skip
-    bob.coc("report", "new", "--respondent", "hank", "--reporter", "ivy",
+    bob.coc("report", "new", "--respondent", "hank", "--reporter", "ivy", "--anonymous-reporter",
             "--summary", f"{SENTINEL}-b", "--at", "2026-01-05T09:30Z")  # fmt: skip
     alice.coc("sync")
     assert "COC-2026-0002" in bob.coc("sync")  # renumbered, and sealed again with a new key
     alice.coc("sync")
     assert f"{SENTINEL}-b" in alice.coc("case", "show", "COC-2026-0002")
+    moved = _sealed_value(alice.clone.root, "HEAD", "cases/2026/COC-2026-0002.yaml", "reporter")
+    place = "COC-2026-0002/reporter"  # the anonymous reporter, sealed again at the new id
+    assert Seals(alice.clone.root, alice.identity).opened("COC-2026-0002", place, moved) == "ivy"
     assert f"{SENTINEL}-a" in bob.coc("case", "show", "COC-2026-0001")
     assert alice.clone.head() == bob.clone.head()
     assert keyring.Keyring(alice.clone.root).head() == keyring.Keyring(bob.clone.root).head()

@@ -162,6 +162,12 @@ def test_an_enacted_ban_makes_the_name_public_and_leaving_the_register_seals_it_
     repo.coc("appeal", "decide", history.ban, "--overturned", "--at", "2026-02-12")
     assert sealing.is_sealed(_people(repo)["frank"]["name"])
     assert _errors(repo, keyless, "--at", "2026-02-13") == []
+    # as of a day the ban was in force: a reader's page names him, a keyless one never prints
+    # the ciphertext
+    past = ("publish", "--at", "2026-02-01", "--format", "md")
+    assert "Frank Example" in repo.coc(*past).stdout
+    page = repo.coc(*past, env=keyless).stdout
+    assert "\\[sealed\\]" in page and "coc-sealed" not in page  # (escaped: Markdown)
 
 
 def test_an_anonymous_reporter_on_the_council_is_kept_off_the_case_without_a_key(

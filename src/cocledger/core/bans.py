@@ -15,6 +15,7 @@ from datetime import date
 from ..errors import CocError
 from . import rules
 from .models import Person, Sanction
+from .sealing import shown
 from .wording import sanction_text
 
 NO_ACTIVE_BANS = "No active bans"
@@ -49,7 +50,7 @@ def active_bans(
 
     A timed ban is listed from its starts_on until the day before its ends_on; a lifetime ban
     until it is overturned; warnings and other sanctions never."""
-    names = {person.id: person.name for person in people}
+    names = {person.id: shown(person.name) for person in people}  # SPEC §8: sealed once overturned
     rows = []
     for sanction in sanctions:
         if not rules.in_force(sanction, day):
