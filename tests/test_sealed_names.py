@@ -232,10 +232,16 @@ def test_coc_seal_on_a_sealed_ledger_seals_what_is_still_clear(
     commit (CL094 says so); with nothing left to seal it is refused."""
     repo = sealed
     assert repo.coc("seal", expect=1).stderr.count("sealed already") == 1
+    case = new_report(repo, "2026-01-05T09:00:00+00:00", "--anonymous-reporter")
+    path = f"cases/2026/{case}.yaml"
+    sealed_reporter = yaml.safe_load(repo.read(path))["reporter"]
+    (repo.root / path).write_text(repo.read(path).replace(sealed_reporter, "gina"))
     text = repo.read("people.yaml")
     name = _people(repo)["frank"]["name"]
     (repo.root / "people.yaml").write_text(text.replace(name, "Frank Example"))
-    repo.git("commit", "-qam", "people: frank's name as an earlier version wrote it")
+    repo.git(
+        "commit", "-qam", "frank's name and an anonymous reporter as an earlier version wrote them"
+    )
     keyless = _keyless(tmp_path)
     assert any("people[" in p["message"] and "`coc seal`" in p["message"]
                for p in _errors(repo, keyless))  # fmt: skip
@@ -243,4 +249,5 @@ def test_coc_seal_on_a_sealed_ledger_seals_what_is_still_clear(
     repo.coc("seal", "--at", "2026-01-08")
     assert repo.git("rev-list", "--count", f"{head}..HEAD").strip() == "1"
     assert sealing.is_sealed(_people(repo)["frank"]["name"])
+    assert yaml.safe_load(repo.read(path))["reporter"] == sealed_reporter  # same key, same place
     assert _errors(repo, keyless) == []

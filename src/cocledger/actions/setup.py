@@ -248,7 +248,7 @@ def seal(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     new = evolve(policy, sealed=True)
     cases = tuple(
         _anonymous_listed(new, c) for c in snap.cases()
-        if c.status != "expunged" and (not policy.sealed or _unsealed(new, c))
+        if c.status != "expunged" and (not policy.sealed or _clear(c))
     )  # fmt: skip
     sanctions = tuple(
         s for s in snap.sanctions.all() if s.appeal is not None and s.appeal.reason
@@ -266,11 +266,10 @@ def seal(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     )
 
 
-def _unsealed(policy: Policy, case: Case) -> bool:
-    """A case of a sealed ledger with a field the rule seals still clear (or a reporter sealed
-    as anonymous not yet listed as conflicted)."""
-    clear = any(v is not None and not sealing.is_sealed(v) for _, v in sealing.case_texts(case))
-    return clear or _anonymous_listed(policy, case) != case
+def _clear(case: Case) -> bool:
+    """A case of a sealed ledger with a field the rule seals still clear: its anonymous reporter
+    among them, whom `_anonymous_listed` also lists conflicted if they are on the council."""
+    return any(v is not None and not sealing.is_sealed(v) for _, v in sealing.case_texts(case))
 
 
 def _anonymous_listed(policy: Policy, case: Case) -> Case:

@@ -101,7 +101,7 @@ def _contacts(ctx: Context, policy: Policy) -> Iterator[Finding]:
 
 PUBLIC_NAME = (
     "sealed, but this name is clear by purpose (a council member's, or one an enacted ban "
-    "publishes): the next `coc` step on people.yaml by a council member with a key opens it"
+    "publishes): `coc seal`, by a council member with a key, opens it"
 )
 
 

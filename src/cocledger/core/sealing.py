@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from .council import conflicted
 from .fields import SEALED_PATTERN
 from .models import Case, Event, Person, Policy, Sanction
+from .rules import BAN_KINDS
 from .snapshot import Entries
 
 PREFIX = "coc-sealed:"
@@ -27,8 +28,6 @@ CASE_FIELDS = ("summary", "shared_summary", "response")
 anonymous reporter (`ANONYMOUS`) and its sanctions' appeal grounds are sealed with its key too."""
 ANONYMOUS = "reporter"
 """SPEC §8: the reporter's identity when anonymous (`anonymous_reporter: true`)."""
-PUBLISHED_KINDS = frozenset({"ban", "lifetime_ban"})
-"""The sanctions the page of active bans publishes, with the person's name."""
 CONTACT = frozenset({"email", "handles"})
 NOTES = frozenset({"conflict_declared", "closed"})
 """The events whose note is free text: why a member declared a conflict (`committee recuse
@@ -101,7 +100,7 @@ def name_published(sanctions: Iterable[Sanction]) -> bool:
     """Whether an enacted ban on the register names this person's sanctions' owner: the page of
     active bans publishes their name (Communications), so it is public by purpose and stays clear
     until the ban leaves the register (overturned or expunged)."""
-    return any(s.kind in PUBLISHED_KINDS and s.status == "enacted" for s in sanctions)
+    return any(s.kind in BAN_KINDS and s.status == "enacted" for s in sanctions)
 
 
 def sealed_person_fields(
