@@ -144,7 +144,7 @@ class GitTree:
 
         self._root, self.rev = root, rev
         self._prefix = git.prefix(root)
-        self._reader = gitlog._BlobReader(root)
+        self._reader = gitlog.BlobReader(root)
         self._listed: list[str] | None = None
 
     @property

@@ -1,6 +1,6 @@
 """Reading git for `coc validate --base`: the output of `git log --raw -z` and `git diff-tree
 --raw -z` parsed into commits and the blob ids of the files each changed, and one `git cat-file
---batch` process serving every file version the checks ask for (`_BlobReader`).
+--batch` process serving every file version the checks ask for (`BlobReader`).
 
 SPEC §6: the cost of `validate --base` follows the pull request, not the ledger; each kind of
 question is one git process, read by position and refused if anything is out of place.
@@ -87,7 +87,7 @@ def _blob(sha: str) -> Blob:
     return None if NULL_BLOB.fullmatch(sha) else sha
 
 
-class _BlobReader:
+class BlobReader:
     """One `git cat-file --batch` process serving every object the checks read, one at a time
     (a blob id, or `rev:path`), started on the first read."""
 

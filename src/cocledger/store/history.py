@@ -22,7 +22,7 @@ from ..core.ids import CASES_DIR, PEOPLE_FILE, SANCTIONS_FILE
 from ..core.models import Case, PeopleFile, Person, Sanction, SanctionsFile
 from ..errors import UsageError
 from . import git
-from .gitlog import DIFF, FIELDS, Changes, _BlobReader, _parse_log, _parse_raw
+from .gitlog import DIFF, FIELDS, BlobReader, Changes, _parse_log, _parse_raw
 from .loader import load_data, parse_quietly
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class GitHistory:
         self._parents = {c.sha: list(c.parents) for c in self.commits}
         self.head = newest_first[0].sha if newest_first else fork
         self.changed = set(self._diff(fork, self.head))
-        self._reader = _BlobReader(root)
+        self._reader = BlobReader(root)
         self._texts: dict[str, str | None] = {}  # blob id (or rev:path) -> text
         self._prefetched = False
         self._models: dict[tuple[str, str], Any] = {}

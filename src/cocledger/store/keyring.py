@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..core import sealing
 from . import git
+from .gitlog import BlobReader
 
 REF = "refs/coc/keys"
 AUTHOR = {
@@ -53,6 +54,9 @@ class Keyring:
         self.root = root
         self._paths: dict[str, str] | None = None
         self._blobs: dict[str, bytes | None] = {}
+        self._reader: BlobReader | None = None
+        """One `git cat-file --batch` for every key read: `coc expunge` or a change of the
+        council opens thousands of cases (a process each took 10 ms)."""
 
     def head(self) -> str | None:
         proc = git._git(self.root, "rev-parse", "-q", "--verify", f"{REF}^{{commit}}", check=False)
@@ -67,8 +71,10 @@ class Keyring:
 
     def blob(self, path: str) -> bytes | None:
         if path not in self._blobs:
-            proc = git._git(self.root, "cat-file", "blob", f"{REF}:{path}", check=False)
-            self._blobs[path] = proc.stdout if proc.returncode == 0 else None
+            sha = self.paths().get(path)  # by blob id: the ref may move while git runs
+            if sha is not None and self._reader is None:
+                self._reader = BlobReader(self.root)
+            self._blobs[path] = self._reader.read(sha) if sha and self._reader else None
         return self._blobs[path]
 
     def update(self, puts: Mapping[str, bytes], drops: Iterable[str] = ()) -> Moved | None:

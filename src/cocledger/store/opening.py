@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core import sealing
 from . import crypto
-from .gitlog import _BlobReader
+from .gitlog import BlobReader
 from .keyring import REF, Keyring, key_path
 
 MISSING = (
@@ -64,7 +64,7 @@ class Opening:
         """Every wrapped key of the keys ref, by path, read in one go when first needed."""
         if self._blobs is None:
             paths = Keyring(self.root).paths()
-            reader = _BlobReader(self.root)
+            reader = BlobReader(self.root)
             try:
                 found = reader.read_many(list(paths.values())) if paths else {}
             finally:

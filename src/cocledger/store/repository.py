@@ -354,7 +354,7 @@ class Files:
             return []
         with contextlib.suppress(CocError):
             commits = list(reversed(git.commits(self.repo.root, paths=[POLICY_FILE])))
-            reader = gitlog._BlobReader(self.repo.root)
+            reader = gitlog.BlobReader(self.repo.root)
             try:
                 folder = git.prefix(self.repo.root)
                 names = [f"{c.sha}:{folder}{POLICY_FILE}" for c in commits]
