@@ -8,18 +8,20 @@ gina, hank and ivy are community members.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import typer.testing
@@ -45,6 +47,8 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["TMPDIR"] = str(shm)
         tempfile.tempdir = None  # worked out again, from TMPDIR
 
+
+T = TypeVar("T")
 
 COUNCIL = ["bob", "carol", "dan", "erin"]
 MEMBERS = ["frank", "gina", "hank", "ivy"]
@@ -157,7 +161,13 @@ def run_entry(args: list[str], env: dict[str, str] | None = None) -> Run:
 
 
 def build_ledger(root: Path) -> LedgerRepo:
-    """A ledger with the default (Mautic) policy, a five-member council and four members."""
+    """A ledger with the default (Mautic) policy, a five-member council and four members: a copy
+    of the one `ledger_template` built (the setup commits are the same every time)."""
+    shutil.copytree(_shared_ledger(), root, symlinks=True, dirs_exist_ok=True)
+    return LedgerRepo(root)
+
+
+def _build_ledger(root: Path) -> LedgerRepo:
     repo = LedgerRepo(root)
     result = CliRunner().invoke(
         app,
@@ -193,11 +203,13 @@ def build_ledger(root: Path) -> LedgerRepo:
 
 
 @contextlib.contextmanager
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, root: Path | None = None
+) -> Iterator[Path]:
     """Build a template ledger once (in an isolated HOME, as its own working directory)."""
     with pytest.MonkeyPatch.context() as mp:
         isolate_git(tmp_path_factory.mktemp("home"), mp)
-        root = tmp_path_factory.mktemp(name) / "ledger"
+        root = root or tmp_path_factory.mktemp(name) / "ledger"
         root.mkdir()
         mp.chdir(root)
         yield root
@@ -215,11 +227,60 @@ def clone(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Le
     return LedgerRepo(root)
 
 
+_factory: list[pytest.TempPathFactory] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temp_factory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _factory[:] = [tmp_path_factory]
+
+
+@contextlib.contextmanager
+def _only_one_worker(key: str) -> Iterator[Path]:
+    """A place for `key` that every pytest-xdist worker of this run sees, held by one at a time:
+    what one worker built there (a template ledger, only ever copied from), the others reuse."""
+    factory = _factory[0]
+    base = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        base = base.parent  # the run's folder, above each worker's own
+    where = base / "shared" / key
+    where.mkdir(parents=True, exist_ok=True)
+    with open(where / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield where
+
+
+def shared(fixture: Callable[..., T]) -> Callable[..., T]:
+    """A template fixture built by one worker of the run, the others taking what it returned (a
+    template is only ever copied: it never changes once built; the value must pickle)."""
+
+    @functools.wraps(fixture)
+    def once(*args: Any, **kwargs: Any) -> T:
+        with _only_one_worker(f"{fixture.__module__}.{fixture.__qualname__}") as where:
+            kept = where / "value.pickle"
+            if kept.exists():
+                value: T = pickle.loads(kept.read_bytes())
+                return value
+            made = fixture(*args, **kwargs)
+            kept.write_bytes(pickle.dumps(made))
+            return made
+
+    return once
+
+
+def _shared_ledger() -> Path:
+    with _only_one_worker("ledger") as where:
+        root = where / "ledger"
+        if not (root / ".git").is_dir():
+            shutil.rmtree(root, ignore_errors=True)
+            with built_once(_factory[0], "template", root) as made:
+                _build_ledger(made)
+        return root
+
+
 @pytest.fixture(scope="session")
-def ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with built_once(tmp_path_factory, "template") as root:
-        build_ledger(root)
-    return root
+def ledger_template() -> Path:
+    return _shared_ledger()
 
 
 @pytest.fixture
@@ -288,6 +349,7 @@ def reviewed_case(
 
 
 @pytest.fixture(scope="session")
+@shared
 def complete_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The complete ledger of tests/checkwork.py (every kind of record), built once a session."""
     from checkwork import build_complete_ledger

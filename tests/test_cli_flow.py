@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SETUP_DAY, LedgerRepo, build_ledger, built_once, clone, reviewed_case
+from conftest import SETUP_DAY, LedgerRepo, build_ledger, built_once, clone, reviewed_case, shared
 
 SANCTION_KEYS = {
     "sanction",
@@ -319,6 +319,7 @@ class Climbed:
 
 
 @pytest.fixture(scope="module")
+@shared
 def climbed_template(tmp_path_factory: pytest.TempPathFactory) -> Climbed:
     """frank, sanctioned at every rung in turn; the lifetime ban of the 5th case proposed."""
     cases, proposed = [], []

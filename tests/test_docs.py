@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.main import get_command
 
 from cocledger.cli.main import app
+from forkserver import coc_on_path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -66,10 +67,15 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def _run_block(block: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", block],
-        cwd=home, env=_env(home), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    """Run `block` with bash, each `coc` in it a process of its own (tests/forkserver.py: the
+    console script's entry point, without starting Python and importing cocledger each time)."""
+    env = _env(home)
+    with coc_on_path(dict(env)) as bin_dir:
+        env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+        return subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", block],
+            cwd=home, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
 
 
 def _left(ledger: Path) -> str:

@@ -29,7 +29,7 @@ from casework import banned
 from cocledger.errors import CocError
 from cocledger.store import atomic, commit, interrupts
 from cocledger.store import git as gitstore
-from conftest import LedgerRepo, Run, clone, isolate_git, reviewed_case
+from conftest import LedgerRepo, Run, clone, isolate_git, reviewed_case, shared
 
 REAL_GIT = shutil.which("git") or "git"
 COC = [sys.executable, "-c", "from cocledger.cli.launch import run; run()"]
@@ -119,6 +119,7 @@ def one_line_error(run: Run) -> str:
 
 
 @pytest.fixture(scope="module")
+@shared
 def faults_template(ledger_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The conftest ledger with a ban of 2025 that has left the record (an expunge is due) and a
     proposed warning of another case (an enactment writes the register and the case file)."""

@@ -20,6 +20,7 @@ from conftest import (
     clone,
     form_committee,
     reviewed_case,
+    shared,
 )
 
 COUNCIL_AND_LEAD = ("alice", "bob", "carol", "dan", "erin")
@@ -87,6 +88,7 @@ def enact_warning(repo: LedgerRepo, respondent: str) -> str:
 
 
 @pytest.fixture(scope="module")
+@shared
 def bans_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """frank: 3 months from 2026-02-01; hank: lifetime from 2026-01-23; ivy: a warning."""
     with built_once(tmp_path_factory, "bans") as root:
@@ -343,6 +345,7 @@ def sentinel_ledger(
 
 
 @pytest.fixture(scope="module")
+@shared
 def sentinel_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A lifetime ban whose case, votes, appeal and people carry a unique string in every field."""
     with built_once(tmp_path_factory, "sentinels") as root:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_ledger, built_once
+from conftest import build_ledger, built_once, shared
 from test_publish import enact_ban, rename
 
 CHROMIUM = next(
@@ -104,6 +104,7 @@ def png_size_and_first_pixel(path: Path) -> tuple[int, int, tuple[int, int, int]
 
 
 @pytest.fixture(scope="module")
+@shared
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two bans, one for a person whose name is hostile HTML, published as a page once."""
     with built_once(tmp_path_factory, "browser") as root:

@@ -23,7 +23,7 @@ from cocledger.output.page_check import short_diff
 from cocledger.output.pages import render_region, table_gap
 from cocledger.output.whitespace import only_whitespace
 from cocledger.store.pages import find_region, holds_markers
-from conftest import LedgerRepo, build_ledger, built_once, clone
+from conftest import LedgerRepo, build_ledger, built_once, clone, shared
 from test_adopting import HANDBOOK_END
 from test_markdown_literal import cells
 from test_publish import enact_ban
@@ -152,6 +152,7 @@ HTML = f"""\
 
 
 @pytest.fixture(scope="module")
+@shared
 def page_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """frank: 3 months, hank: 6 months, both enacted and in force from 2026-01-23."""
     with built_once(tmp_path_factory, "page-bans") as root:

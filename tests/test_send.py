@@ -28,7 +28,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from casework import warned
 from cocledger.errors import RefusedError, UsageError
 from cocledger.store import mail
-from conftest import LedgerRepo, build_ledger, built_once, clone
+from conftest import LedgerRepo, build_ledger, built_once, clone, shared
 
 PASSWORD = "Pw-S3ntinel-q7Zx"
 USER = "council-mailer"
@@ -50,6 +50,7 @@ class Cases:
 
 
 @pytest.fixture(scope="session")
+@shared
 def send_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Cases]:
     summary = tmp_path_factory.mktemp("summary") / "for-gina.txt"
     summary.write_text("Insults in the chat channel on 19 November.\n", encoding="utf-8")

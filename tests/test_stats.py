@@ -11,13 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cocledger.core.transparency import shown, shown_group
-from conftest import SETUP_DAY, LedgerRepo, build_ledger, built_once, clone, reviewed_case
+from conftest import SETUP_DAY, LedgerRepo, build_ledger, built_once, clone, reviewed_case, shared
 from test_publish import enact_ban, enact_warning
 
 PERIOD = ("--from", "2026-01-01", "--to", "2026-12-31", "--at", "2026-10-01")
 
 
 @pytest.fixture(scope="module")
+@shared
 def year_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four reports received on 2026-01-10: three end in a warning, one (jo's) in a ban."""
     with built_once(tmp_path_factory, "year") as root:

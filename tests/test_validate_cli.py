@@ -19,6 +19,7 @@ from cocledger.core.schemas import schema_texts
 from cocledger.store import cases as check_context
 from cocledger.store import yamlio
 from conftest import LedgerRepo
+from forkserver import coc_on_path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,9 +187,13 @@ def test_the_strict_hook_blocks_only_a_warning_a_coc_action_adds(ledger: LedgerR
 
     first = new_report(ledger, "2026-01-10T09:00Z")  # two council notices, both overdue
     new_report(ledger, "2026-01-12T09:00Z", respondent="hank", reporter="ivy")
-    coc = f'"{sys.executable}" -c "from cocledger.cli.launch import run; run()"'
+    with coc_on_path(dict(os.environ)) as bin_dir:  # the hook's `coc`: a process each run
+        _strict_hook_checks(ledger, first, Path(bin_dir) / "coc")
+
+
+def _strict_hook_checks(ledger: LedgerRepo, first: str, coc: Path) -> None:
     hook = ledger.root / ".git" / "hooks" / "pre-commit"
-    hook.write_text(f"#!/bin/sh\nexec {coc} validate --strict --at 2026-03-01\n")
+    hook.write_text(f'#!/bin/sh\nexec "{coc}" validate --strict --at 2026-03-01\n')
     hook.chmod(0o755)
     head = ledger.head()
     ledger.coc("report", "notify-council", first, "--at", "2026-01-10T10:00Z")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cocledger.errors import InputError
 from cocledger.store import yamlio, yamlwrite
 from cocledger.store.atomic import write_atomic
-from conftest import LedgerRepo
+from conftest import LedgerRepo, shared
 
 
 def plain(value: Any) -> Any:
@@ -142,6 +142,7 @@ TRICKY_SUMMARY = (
 
 
 @pytest.fixture(scope="module")
+@shared
 def written(tmp_path_factory: pytest.TempPathFactory) -> LedgerRepo:
     """A ledger taken through the process by the CLI, with awkward values in every file."""
     from conftest import build_ledger, built_once
