@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cocledger.core import sealing
@@ -288,3 +288,51 @@ def _opened_by(ledger: LedgerRepo, identity: Path) -> set[str]:
             if raw.startswith(b"age-encryption.org") and crypto.unwrap(raw, mine) is not None:
                 opened.add(sha)
     return opened
+
+
+_NAMES = st.sampled_from(["a", "b", "b.age", "b-c", "c", "a0", "people", "cases"])
+_PATHS = st.lists(_NAMES, min_size=1, max_size=3).map("/".join)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=st.lists(_PATHS, min_size=1, max_size=6),
+    puts=st.lists(_PATHS, max_size=4),
+    drops=st.lists(_PATHS, max_size=3),
+)
+def test_the_keys_tree_edited_in_memory_is_the_tree_gits_index_builds(
+    tmp_path_factory: pytest.TempPathFactory,
+    first: list[str],
+    puts: list[str],
+    drops: list[str],
+) -> None:
+    """`keytree.edited` writes git's own tree format (entries in git's order, a folder sorting
+    as if its name ended in `/`, so that `b-c` and `b.age` come before a folder `b`): the tree it
+    gives is the one `write_tree` builds through an index of its own, whatever is put or dropped."""
+    from cocledger.store import keyring, keytree
+    from cocledger.store.gitlog import BlobReader
+
+    root = tmp_path_factory.mktemp("keytree")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+    def consistent(paths: list[str]) -> dict[str, bytes]:
+        """Paths where none is a folder of another (a key file is never a folder)."""
+        kept: dict[str, bytes] = {}
+        for p in paths:
+            if not any(k.startswith(p + "/") or p.startswith(k + "/") for k in kept):
+                kept[p] = p.encode()
+        return kept
+
+    base_files = consistent(first)
+    base = keyring.write_tree(root, None, keyring.hashed(root, base_files), [])
+    more = {p: v for p, v in consistent(puts).items()
+            if not any(k.startswith(p + "/") or p.startswith(k + "/") for k in base_files)}  # fmt: skip
+    blobs = keyring.hashed(root, more)
+    commit = subprocess.run(["git", "commit-tree", base, "-m", "k"], cwd=root, check=True,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    expected = keyring.write_tree(root, commit, blobs, drops)
+    assert keytree.edited(root, BlobReader(root), base, blobs, drops) == expected
+    listed = subprocess.run(["git", "ls-tree", "-r", expected], cwd=root, check=True)
+    assert listed.returncode == 0  # every tree written is in the object store

@@ -110,11 +110,11 @@ class BlobReader:
             weakref.finalize(self, _stop, self._proc)
         return self._proc
 
-    def read(self, name: str) -> bytes | None:
-        """An object's content, None if it does not exist or is not a blob."""
-        return self.read_many([name])[name]
+    def read(self, name: str, kind: bytes = b"blob") -> bytes | None:
+        """An object's content, None if it does not exist or is not of that kind (a blob)."""
+        return self.read_many([name], kind)[name]
 
-    def read_many(self, names: list[str]) -> dict[str, bytes | None]:
+    def read_many(self, names: list[str], kind: bytes = b"blob") -> dict[str, bytes | None]:
         """Objects' contents by name: the requests written by a thread while the answers are
         read here, so that neither side waits for the other's pipe to drain."""
         proc = self._start()
@@ -143,7 +143,7 @@ class BlobReader:
                 found[name] = None  # `<name> missing` (or ambiguous)
                 continue
             data = stdout.read(int(header[2]) + 1)[:-1]
-            found[name] = data if header[1] == b"blob" else None
+            found[name] = data if header[1] == kind else None
         if writer.is_alive():
             writer.join()
         return found

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from ..core import sealing
-from . import git
+from . import git, keytree
 from .gitlog import BlobReader
 
 REF = "refs/coc/keys"
@@ -72,10 +72,16 @@ class Keyring:
     def blob(self, path: str) -> bytes | None:
         if path not in self._blobs:
             sha = self.paths().get(path)  # by blob id: the ref may move while git runs
-            if sha is not None and self._reader is None:
-                self._reader = BlobReader(self.root)
-            self._blobs[path] = self._reader.read(sha) if sha and self._reader else None
+            self._blobs[path] = self._read(sha) if sha else None
         return self._blobs[path]
+
+    def _batch(self) -> BlobReader:
+        if self._reader is None:
+            self._reader = BlobReader(self.root)
+        return self._reader
+
+    def _read(self, sha: str, kind: bytes = b"blob") -> bytes | None:
+        return self._batch().read(sha, kind)
 
     def update(self, puts: Mapping[str, bytes], drops: Iterable[str] = ()) -> Moved | None:
         """Replace the keys commit by one with `puts` added and the key files under `drops`
@@ -86,8 +92,14 @@ class Keyring:
         if not puts and not drops:
             return None
         old = self.head()
-        new_tree = write_tree(self.root, old, hashed(self.root, puts), drops)
-        if old is not None and new_tree == _out(self.root, "rev-parse", f"{old}^{{tree}}"):
+        blobs = hashed(self.root, puts)
+        if old is None:
+            base, new_tree = None, write_tree(self.root, None, blobs, drops)
+        else:  # only the trees on the paths changed: `keytree`
+            commit = self._read(old, b"commit") or b""
+            base = commit.split(b"\n", 1)[0].removeprefix(b"tree ").decode()
+            new_tree = keytree.edited(self.root, self._batch(), base, blobs, drops)
+        if new_tree == base:
             return None
         new = _commit(self.root, new_tree, old)
         self._paths, self._blobs = None, {}
