@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -363,3 +364,12 @@ def complete_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def repo(complete_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LedgerRepo:
     """A private copy of the complete ledger, for checks to break one thing at a time."""
     return clone(complete_template, tmp_path, monkeypatch)
+
+
+def as_from_a_terminal() -> None:
+    """In the child, before exec: the signals as an interactive shell leaves them to a command.
+    A test run started in the background (`pytest &`) has SIGINT ignored, and `coc` rightly
+    keeps a signal its caller ignores ignored (docs/process.md): here the signals are tested."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))

@@ -15,6 +15,7 @@ from cocledger.errors import CocError, RefusedError, UsageError
 from cocledger.store import commit
 from cocledger.store import git as gitstore
 from cocledger.store.commit import ChangeSet
+from conftest import as_from_a_terminal
 
 SRC = str(Path(cocledger.__file__).resolve().parent.parent)
 TRAILERS = {"Coc-Action": "report new", "Coc-Case": "COC-2026-0001", "Coc-Actor": "alice"}
@@ -415,6 +416,7 @@ def test_ctrl_c_during_commit_rolls_back(repo: Path) -> None:
         start_new_session=True,
         capture_output=True,
         timeout=30,
+        preexec_fn=as_from_a_terminal,
     )
     assert proc.returncode == 42, proc.stderr
     assert state(repo) == before

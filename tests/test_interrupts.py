@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from cocledger.store import interrupts
-from conftest import LedgerRepo, clone
+from conftest import LedgerRepo, as_from_a_terminal, clone
 
 COC = [sys.executable, "-c", "from cocledger.cli.launch import run; run()"]
 ENV = {"GIT_AUTHOR_EMAIL": "alice@example.org", "GIT_AUTHOR_NAME": "Alice Ashdown"}
@@ -44,6 +44,7 @@ def _start(repo: LedgerRepo, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )
 
 
