@@ -147,16 +147,7 @@ def hashed(root: Path, blobs: Mapping[str, bytes]) -> dict[str, str]:
     """Key files written to the object store: path -> blob id."""
     if not blobs:
         return {}
-    with tempfile.TemporaryDirectory(prefix="coc-keys-") as folder:
-        files = []
-        for n, blob in enumerate(blobs.values()):
-            name = os.path.join(folder, f"{n}.age")
-            Path(name).write_bytes(blob)
-            files.append(name)
-        shas: list[str] = []
-        for chunk in _chunks(files):
-            shas += _out(root, "hash-object", "-w", "--", *chunk).split()
-    return dict(zip(blobs, shas, strict=True))
+    return dict(zip(blobs, keytree.written(root, "blob", list(blobs.values())), strict=True))
 
 
 def write_tree(root: Path, base: str | None, blobs: Mapping[str, str], drops: list[str]) -> str:

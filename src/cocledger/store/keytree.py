@@ -115,18 +115,21 @@ def _tree_id(body: bytes, width: int) -> str:
 
 
 def _write(root: Path, trees: Mapping[str, bytes]) -> None:
-    """The new trees written to the object store in one `git hash-object`, each id checked."""
-    if not trees:
-        return
-    answered: list[str] = []
+    """The new trees written to the object store, each id checked."""
+    if trees and written(root, "tree", list(trees.values())) != list(trees):
+        raise CocError(f"{REF_NAME}: git wrote other trees than computed; nothing was changed")
+
+
+def written(root: Path, kind: str, bodies: Sequence[bytes]) -> list[str]:
+    """Objects written to the object store (`git hash-object -w`, 500 a call): their ids."""
+    found: list[str] = []
     with tempfile.TemporaryDirectory(prefix="coc-keys-") as folder:
         names = []
-        for n, body in enumerate(trees.values()):
-            name = os.path.join(folder, f"{n}.tree")
+        for n, body in enumerate(bodies):
+            name = os.path.join(folder, str(n))
             Path(name).write_bytes(body)
             names.append(name)
         for at in range(0, len(names), 500):
-            args = ("hash-object", "-t", "tree", "-w", "--", *names[at : at + 500])
-            answered += git._git(root, *args).stdout.decode().split()
-    if answered != list(trees):
-        raise CocError(f"{REF_NAME}: git wrote other trees than computed; nothing was changed")
+            args = ("hash-object", "-t", kind, "-w", "--", *names[at : at + 500])
+            found += git._git(root, *args).stdout.decode().split()
+    return found
