@@ -310,7 +310,8 @@ def test_the_keys_tree_edited_in_memory_is_the_tree_gits_index_builds(
 ) -> None:
     """`keytree.edited` writes git's own tree format (entries in git's order, a folder sorting
     as if its name ended in `/`, so that `b-c` and `b.age` come before a folder `b`): the tree it
-    gives is the one `write_tree` builds through an index of its own, whatever is put or dropped."""
+    gives, from nothing or from a tree, is the one git's own index builds, whatever is put or
+    dropped (drops first)."""
     from cocledger.store import keyring, keytree
     from cocledger.store.gitlog import BlobReader
 
@@ -325,14 +326,31 @@ def test_the_keys_tree_edited_in_memory_is_the_tree_gits_index_builds(
                 kept[p] = p.encode()
         return kept
 
-    base_files = consistent(first)
-    base = keyring.write_tree(root, None, keyring.hashed(root, base_files), [])
+    def by_index(base: str | None, blobs: dict[str, str], drops: list[str]) -> str:
+        """The tree git's index makes of `base` with `drops` removed, then `blobs` added."""
+        env = {**os.environ, "GIT_INDEX_FILE": str(root / "oracle-index")}
+
+        def git(*args: str) -> str:
+            done = subprocess.run(["git", *args], cwd=root, env=env, check=True,
+                                  capture_output=True, text=True)  # fmt: skip
+            return done.stdout
+
+        git("read-tree", base or "--empty")
+        listed = git("ls-files", "-z").split("\0")
+        for path in [p for p in listed if any(p == d or p.startswith(d + "/") for d in drops)]:
+            git("update-index", "--force-remove", "--", path)
+        for path, sha in blobs.items():
+            git("update-index", "--add", "--cacheinfo", f"100644,{sha},{path}")
+        return git("write-tree").strip()
+
+    reader = BlobReader(root)
+    base_files = keyring.hashed(root, consistent(first))
+    base = keytree.edited(root, reader, None, 40, base_files, [])
+    assert base == by_index(None, base_files, [])
     more = {p: v for p, v in consistent(puts).items()
             if not any(k.startswith(p + "/") or p.startswith(k + "/") for k in base_files)}  # fmt: skip
     blobs = keyring.hashed(root, more)
-    commit = subprocess.run(["git", "commit-tree", base, "-m", "k"], cwd=root, check=True,
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
-    expected = keyring.write_tree(root, commit, blobs, drops)
-    assert keytree.edited(root, BlobReader(root), base, blobs, drops) == expected
+    expected = by_index(base, blobs, drops)
+    assert keytree.edited(root, reader, base, 40, blobs, drops) == expected
     listed = subprocess.run(["git", "ls-tree", "-r", expected], cwd=root, check=True)
     assert listed.returncode == 0  # every tree written is in the object store

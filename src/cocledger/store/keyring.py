@@ -9,8 +9,6 @@ each an age file of one data key wrapped to the readers of that record.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
@@ -88,17 +86,21 @@ class Keyring:
         (paths or folders) removed. The old commit stays in this clone until `Moved.settle`
         (what the ref held is then deleted here) or `Moved.undo` (the ref moved back, the new
         objects deleted): a commit of the branch that fails leaves the keys as they were."""
-        drops = list(drops)
-        if not puts and not drops:
+        return self.write(hashed(self.root, puts), list(drops))
+
+    def write(self, blobs: Mapping[str, str], drops: list[str]) -> Moved | None:
+        """`update` with key files already in the object store (path -> blob id)."""
+        if not blobs and not drops:
             return None
         old = self.head()
-        blobs = hashed(self.root, puts)
-        if old is None:
-            base, new_tree = None, write_tree(self.root, None, blobs, drops)
-        else:  # only the trees on the paths changed: `keytree`
+        if old is None and not blobs:
+            return None  # no keys commit: nothing to drop
+        base = None
+        if old is not None:
             commit = self._read(old, b"commit") or b""
             base = commit.split(b"\n", 1)[0].removeprefix(b"tree ").decode()
-            new_tree = keytree.edited(self.root, self._batch(), base, blobs, drops)
+        width = len(base) if base else len(next(iter(blobs.values())))
+        new_tree = keytree.edited(self.root, self._batch(), base, width, blobs, drops)
         if new_tree == base:
             return None
         new = _commit(self.root, new_tree, old)
@@ -148,24 +150,6 @@ def hashed(root: Path, blobs: Mapping[str, bytes]) -> dict[str, str]:
     if not blobs:
         return {}
     return dict(zip(blobs, keytree.written(root, "blob", list(blobs.values())), strict=True))
-
-
-def write_tree(root: Path, base: str | None, blobs: Mapping[str, str], drops: list[str]) -> str:
-    """The tree of `base` (a keys commit, or none) with `blobs` (path -> blob id) written and
-    `drops` (paths or folders) removed, built in an index of its own (never the user's)."""
-    with tempfile.TemporaryDirectory(prefix="coc-keys-") as folder:
-        env = {**AUTHOR, "GIT_INDEX_FILE": os.path.join(folder, "index")}
-        git._git(root, "read-tree", *((base,) if base else ("--empty",)), env=env)
-        if drops:
-            listed = _index_paths(root, env)
-            gone = [p for p in listed if any(p == d or p.startswith(d + "/") for d in drops)]
-            for chunk in _chunks(gone):
-                git._git(root, "update-index", "--force-remove", "--", *chunk, env=env)
-        infos = [f"100644,{sha},{path}" for path, sha in blobs.items()]
-        for chunk in _chunks(infos):
-            args = [a for info in chunk for a in ("--cacheinfo", info)]
-            git._git(root, "update-index", "--add", *args, env=env)
-        return _out(root, "write-tree", env=env)
 
 
 def _commit(root: Path, tree: str, old: str | None) -> str:
@@ -219,9 +203,8 @@ def take(root: Path, theirs: str | None) -> dict[str, str]:
         _move(root, theirs, None)
         return {}
     mine, their = _listed(root, ours), _listed(root, theirs)
-    added = {path: sha for path, sha in their.items() if path not in mine}
-    if added:
-        moved = Moved(root, ours, _commit(root, write_tree(root, ours, added, []), ours))
+    moved = Keyring(root).write({p: sha for p, sha in their.items() if p not in mine}, [])
+    if moved is not None:
         moved.settle()
     return {path: sha for path, sha in their.items() if path in mine and mine[path] != sha}
 
@@ -253,15 +236,6 @@ def shared(root: Path, theirs: str | None) -> list[str]:
 
 def done(root: Path) -> None:
     git._git(root, "update-ref", "-d", FETCHED, check=False)
-
-
-def _index_paths(root: Path, env: Mapping[str, str]) -> list[str]:
-    out = git._git(root, "ls-files", "-z", env=env).stdout.decode()
-    return [p for p in out.split("\0") if p]
-
-
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
-    return [items[n : n + size] for n in range(0, len(items), size)]
 
 
 def forget(root: Path, old: str, new: str | None) -> None:

@@ -1,5 +1,5 @@
-"""The keys ref's tree edited without an index: only the trees on the path of a key file put or
-dropped are read (through the keyring's one `git cat-file --batch`) and written again.
+"""The tree of `refs/coc/keys` edited without an index: only the trees on the path of a key file
+put or dropped are read (through the keyring's one `git cat-file --batch`) and written again.
 
 An index of its own cost a `coc` step that wraps one key (`report new`, `person add`) 70 ms
 on a ledger of 10,000 cases: `read-tree` and `write-tree` of every key file. Here a step reads
@@ -20,20 +20,25 @@ from ..errors import CocError
 from . import git
 from .gitlog import BlobReader
 
-REF_NAME = "refs/coc/keys"
 FILE, FOLDER = b"100644", b"40000"
 Entries = dict[bytes, tuple[bytes, str]]
 """A tree's entries: name -> (mode, object id)."""
 
 
 def edited(
-    root: Path, reader: BlobReader, base: str, puts: Mapping[str, str], drops: Sequence[str]
+    root: Path,
+    reader: BlobReader,
+    base: str | None,
+    width: int,
+    puts: Mapping[str, str],
+    drops: Sequence[str],
 ) -> str:
-    """The id of the tree `base` with the key files `puts` (path -> blob id) written and the
-    paths or folders `drops` removed; the new trees are written to the object store."""
+    """The id of the tree `base` (None: an empty one) with the key files `puts` (path -> blob
+    id) written and the paths or folders `drops` removed, drops first; the new trees are written
+    to the object store. `width`: the length of the repository's object ids (40: SHA-1)."""
     written: dict[str, bytes] = {}
-    tree = _edit(reader, base, puts, drops, len(base), written)
-    found = tree if tree is not None else _tree_id(b"", len(base))
+    tree = _edit(reader, base, puts, drops, width, written)
+    found = tree if tree is not None else _tree_id(b"", width)
     if tree is None:
         written[found] = b""
     _write(root, written)
@@ -51,7 +56,7 @@ def _edit(
     """One level: `puts` and `drops` relative to this tree; None when nothing is left in it."""
     entries = _entries(reader, tree) if tree is not None else {}
     below: dict[bytes, tuple[dict[str, str], list[str]]] = {}
-    for path in drops:  # first, as `keyring.write_tree` does: a folder dropped, then filled
+    for path in drops:  # first: a folder dropped, then filled
         head, _, rest = path.partition("/")
         if rest:
             below.setdefault(head.encode(), ({}, []))[1].append(rest)
@@ -68,7 +73,7 @@ def _edit(
         if mode != FOLDER and not sub_puts:
             continue  # nothing to drop below a file
         if mode != FOLDER:
-            raise CocError(f"{REF_NAME}: {name.decode()} is a file where a folder belongs")
+            raise CocError(f"the keys tree holds a file {name.decode()} where a folder belongs")
         child = _edit(reader, sha or None, sub_puts, sub_drops, width, written)
         if child is None:
             entries.pop(name, None)
@@ -95,7 +100,7 @@ def _git_order(item: tuple[bytes, tuple[bytes, str]]) -> bytes:
 def _entries(reader: BlobReader, tree: str) -> Entries:
     data = reader.read(tree, kind=b"tree")
     if data is None:
-        raise CocError(f"{REF_NAME}: tree {tree} cannot be read; run `git fsck`")
+        raise CocError(f"the keys tree {tree} cannot be read: run `git fsck`")
     width = len(tree) // 2
     found: Entries = {}
     at = 0
@@ -117,7 +122,7 @@ def _tree_id(body: bytes, width: int) -> str:
 def _write(root: Path, trees: Mapping[str, bytes]) -> None:
     """The new trees written to the object store, each id checked."""
     if trees and written(root, "tree", list(trees.values())) != list(trees):
-        raise CocError(f"{REF_NAME}: git wrote other trees than computed; nothing was changed")
+        raise CocError("git wrote other keys trees than computed; nothing was changed")
 
 
 def written(root: Path, kind: str, bodies: Sequence[bytes]) -> list[str]:
