@@ -10,7 +10,7 @@ from .core import expiry, rules, sealing
 from .core.bans import PublishedBan, active_bans
 from .core.deadlines import due_items
 from .core.due_item import DueItem
-from .core.models import Case, Sanction
+from .core.models import Sanction
 from .core.snapshot import Snapshot
 from .core.transparency import transparency_report
 from .core.wording import expunged_note, stage
@@ -167,16 +167,10 @@ def stats(snap: Snapshot, first: date, last: date, at: datetime) -> dict[str, An
     return transparency_report(snap.policy, snap.cases(), snap.sanctions.all(), first, last, at)
 
 
-def _opened(snap: Snapshot, case: Case) -> Case:
-    """A case as this user may read it where its reporter is sealed (SPEC §8: anonymous); the
-    others as scanned, unopened (a party's id is never sealed otherwise)."""
-    return snap.case(case.id) if sealing.is_sealed(case.reporter) else case
-
-
 def trail_keys(snap: Snapshot, person_id: str) -> list[str]:
     """`coc log PERSON`: the actions a person took, and those on every case they are a party to
     (trailers never carry a party's id, so their cases are found in the records)."""
     person = snap.person(person_id, "PERSON")
-    cases = {c.id for c in snap.cases() if person.id in _opened(snap, c).parties}
+    cases = {c.id for c in snap.cases() if person.id in sealing.with_reporter(snap, c).parties}
     cases |= {s.case for s in snap.sanctions_of(person.id) if s.case}
     return [f"actor:{person.id}", *(f"case:{c}" for c in sorted(cases))]

@@ -48,7 +48,7 @@ def expunge(snap: Snapshot, actor: Person, at: datetime) -> Outcome:
     if candidates:
         _anonymous_opened(snap, cases)
     still = referenced(cases.values(), new_sanctions)
-    still |= {policy.roster.project_lead, *policy.roster.council}
+    still |= set(policy.roster.members)
     forgotten = candidates - still
     count = len(leaving) + len(gone_cases)
     ids = sorted(leaving) + gone_cases
@@ -79,8 +79,8 @@ def _anonymous_opened(snap: Snapshot, cases: dict[str, Case]) -> None:
     """SPEC §8: an anonymous reporter's id is sealed in a case still on record, and they stay in
     people.yaml while it names them: each such case is read opened (its readers run expunge)."""
     for case_id, case in cases.items():
-        if case.status != "expunged" and sealing.is_sealed(case.reporter):
-            cases[case_id] = snap.case(case_id)
+        if case.status != "expunged":
+            cases[case_id] = sealing.with_reporter(snap, case)
             if sealing.is_sealed(cases[case_id].reporter):
                 raise SealedError(
                     f"the reporter of {case_id} (kept in people.yaml while it is on record)"

@@ -208,7 +208,7 @@ def key_add(snap: Snapshot, actor: Person, at: datetime, person_id: str, key: st
     policy = snap.policy
     step = gate(snap, "key add", actor, at)
     person = snap.person(person_id)
-    if person_id != policy.roster.project_lead and person_id not in policy.roster.council:
+    if person_id not in policy.roster.members:
         raise RefusedError(
             f"{person_id} is not on the council: only council members (and the lead) read "
             "sealed records (`coc council add` first)"
@@ -294,7 +294,7 @@ def _anonymous_joined(snap: Snapshot, policy: Policy) -> tuple[Case, ...]:
     for stored in snap.cases():
         if stored.status == "expunged" or not stored.anonymous_reporter:
             continue
-        case = snap.case(stored.id) if sealing.is_sealed(stored.reporter) else stored
+        case = sealing.with_reporter(snap, stored)
         listed = _anonymous_listed(policy, case)
         if listed is not case:
             found.append(listed)

@@ -98,7 +98,7 @@ def _redacted(ctx: Context, case: Case, message: str) -> str:
     """The message with the id of anyone who may be a party as 'someone': the case's reporter,
     respondent and witnesses, and anyone not on the council."""
     policy = ctx.policy
-    council = {*policy.roster.council, policy.roster.project_lead} if policy else set()
+    council = set(policy.roster.members) if policy else set()
     parties = {case.reporter, case.respondent, *case.witnesses}
     hidden = ((ctx.person_ids or set()) - council) | {p for p in parties if p}
     return _ID.sub(lambda m: "someone" if m.group() in hidden else m.group(), message)

@@ -97,7 +97,7 @@ def council_ids(ctx: Context) -> set[str]:
     """The ids a message may name: the council's and the lead's (anyone else may be a party)."""
     if ctx.policy is None:
         return set()
-    return {*ctx.policy.roster.council, ctx.policy.roster.project_lead}
+    return set(ctx.policy.roster.members)
 
 
 def where(ctx: Context, file: str, path: tuple[str | int, ...]) -> str:

@@ -165,7 +165,7 @@ def _sealed_cases(ctx: Context) -> Iterator[tuple[Policy, Entries[Person], str, 
 
 def _why_not(policy: Policy, people: Entries[Person], case: Case, member: str) -> str:
     """Why the rule leaves someone out of a case's readers (naming only council members)."""
-    if member != policy.roster.project_lead and member not in policy.roster.council:
+    if member not in policy.roster.members:
         return "names someone who is not on the council"
     if council.conflicted(case, member):  # who is a party is not said (CI logs: CL057)
         return "names someone conflicted in the case"

@@ -263,7 +263,7 @@ class History:
         fork = self._trust_at(self.fork)
         ids |= fork.council | ({fork.lead} if fork.lead else set())
         if self.policy is not None:
-            ids |= set(self.policy.roster.council) | {self.policy.roster.project_lead}
+            ids |= set(self.policy.roster.members)
         return frozenset(ids)
 
     # --- what a commit decides ------------------------------------------------------------------
@@ -295,7 +295,7 @@ class History:
         for rev in (parent, commit.sha):
             policy = self.model_at(rev, POLICY_FILE, Policy)
             if policy is not None:
-                guarded |= {*policy.roster.council, policy.roster.project_lead}
+                guarded |= set(policy.roster.members)
         merged = [self._trust_at(p) for p in self.parents(commit)[1:] if p not in self.in_range]
         return any(
             before.get(pid) != after.get(pid)

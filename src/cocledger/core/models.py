@@ -79,6 +79,12 @@ class Roster(Model):
     project_lead: PersonId
     council: tuple[PersonId, ...]
 
+    @property
+    def members(self) -> tuple[str, ...]:
+        """The lead and the council members, in roster order, each once: who acts as the
+        council and reads sealed records (the lead sits on the council, docs/rules.md)."""
+        return tuple(dict.fromkeys((self.project_lead, *self.council)))
+
 
 class CommitteeRule(Model):
     min_size: int = Field(3, ge=1)

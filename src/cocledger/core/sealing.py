@@ -17,7 +17,7 @@ from .council import conflicted
 from .fields import SEALED_PATTERN
 from .models import Case, Event, Person, Policy, Sanction
 from .rules import BAN_KINDS
-from .snapshot import Entries
+from .snapshot import Entries, Snapshot
 
 PREFIX = "coc-sealed:"
 V1 = "coc-sealed:v1:"
@@ -78,22 +78,17 @@ def readers(policy: Policy, people: Entries[Person], case: Case) -> tuple[str, .
 def members_with_keys(policy: Policy, people: Entries[Person]) -> tuple[str, ...]:
     """The lead and council members, in roster order, who have a key on record: the readers of
     people.yaml's sealed contact details."""
-    found: list[str] = []
-    for member in (policy.roster.project_lead, *policy.roster.council):
-        if member not in found and member in people and people[member].key:
-            found.append(member)
-    return tuple(found)
+    return tuple(m for m in policy.roster.members if m in people and people[m].key)
 
 
 def keyless_members(policy: Policy, people: Entries[Person]) -> tuple[str, ...]:
     """The lead and council members with no key on record: they can read nothing sealed."""
-    members = dict.fromkeys((policy.roster.project_lead, *policy.roster.council))
-    return tuple(m for m in members if m not in people or not people[m].key)
+    return tuple(m for m in policy.roster.members if m not in people or not people[m].key)
 
 
 def contact_sealed(policy: Policy, person_id: str) -> bool:
     """SPEC §8: the contact details of everyone but the council (and the lead) are sealed."""
-    return person_id != policy.roster.project_lead and person_id not in policy.roster.council
+    return person_id not in policy.roster.members
 
 
 def name_published(sanctions: Iterable[Sanction]) -> bool:
@@ -120,8 +115,14 @@ def anonymous_conflicts(policy: Policy, reporter: str, anonymous: bool) -> tuple
     they are the reporter. One who sits on the council (or leads the project) is listed under
     `conflicts` from the start: CI still keeps them off the case and out of `sealed_for`, and
     their absence reads as a declared conflict, not as the reporter's."""
-    on_roster = reporter == policy.roster.project_lead or reporter in policy.roster.council
-    return (reporter,) if policy.sealed and anonymous and on_roster else ()
+    listed = policy.sealed and anonymous and reporter in policy.roster.members
+    return (reporter,) if listed else ()
+
+
+def with_reporter(snap: Snapshot, case: Case) -> Case:
+    """A case as a scan gives it, or opened (as far as this user may read it) where its reporter
+    is sealed: who reported an anonymous case is known only to its readers (SPEC §8)."""
+    return snap.case(case.id) if is_sealed(case.reporter) else case
 
 
 def note_place(case_id: str, event: Event) -> str:

@@ -364,9 +364,8 @@ def _readers_change(before: Snapshot, after: Snapshot) -> bool:
 def _keys_replaced(before: Snapshot, after: Snapshot) -> set[str]:
     """The members whose key changed: what their old identity opened is re-keyed, as for a
     reader gone (an identity lost or given away must open nothing new)."""
-    members = {before.policy.roster.project_lead, *before.policy.roster.council}
     found = set()
-    for member in members:
+    for member in before.policy.roster.members:
         old = before.people[member].key if member in before.people else None
         new = after.people[member].key if member in after.people else None
         if old and new != old:
