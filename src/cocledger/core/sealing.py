@@ -110,6 +110,34 @@ def sealed_person_fields(
     return CONTACT | {"name"}
 
 
+def person_fields(snap: Snapshot, person_id: str) -> frozenset[str]:
+    """`sealed_person_fields` of a person in a ledger."""
+    return sealed_person_fields(snap.policy, person_id, snap.sanctions.where("person", person_id))
+
+
+def written_again(person: Person, before: Snapshot, after: Snapshot, again: bool) -> bool:
+    """Whether a change writes a person's entry again: its sealed values when the council's keys
+    changed (`again`), and anyone's whose sealed fields change (they joined or left the council,
+    a ban naming them was enacted or left the register: clear, or sealed, from now on)."""
+    if again and any(is_sealed(v) for _, _, v in person_values(person)):
+        return True
+    if person.id not in before.people:
+        return False
+    return person_fields(before, person.id) != person_fields(after, person.id)
+
+
+def keys_replaced(before: Snapshot, after: Snapshot) -> set[str]:
+    """The members whose key a change replaced: what their old identity opened is re-keyed, as
+    for a reader gone (an identity lost or given away must open nothing new)."""
+    found = set()
+    for member in before.policy.roster.members:
+        old = before.people[member].key if member in before.people else None
+        new = after.people[member].key if member in after.people else None
+        if old and new != old:
+            found.add(member)
+    return found
+
+
 def anonymous_conflicts(policy: Policy, reporter: str, anonymous: bool) -> tuple[str, ...]:
     """SPEC §8: the id of an anonymous reporter is sealed, so a keyless `validate` cannot see that
     they are the reporter. One who sits on the council (or leads the project) is listed under

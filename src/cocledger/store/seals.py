@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +25,10 @@ from . import crypto
 from .keyring import Keyring, key_path, owner_dir
 
 M = TypeVar("M", Case, Person)
+KeyPath = tuple[str | int, ...]
+Value = tuple[KeyPath, str, Any]
+"""A sealable value: its key path, the place its ciphertext is bound to, the value."""
+Found = tuple[KeyPath, Any]
 DEFAULT_IDENTITY = "~/.config/coc/identity.txt"
 
 
@@ -129,10 +133,13 @@ class Seals:
         A change of who may read (the roster, a member's key) re-seals every case it concerns.
         `before`: the ledger as stored (sealed); `after`: once the change is made."""
         self._new, self._readers = {}, {}
-        self._rekeyed = _keys_replaced(before, after)
+        self._rekeyed = sealing.keys_replaced(before, after)
+        old_readers = sealing.members_with_keys(before.policy, before.people)
+        new_readers = sealing.members_with_keys(after.policy, after.people)
+        moved = before.policy.roster != after.policy.roster  # a member joined or left
         stored = before.case_files
         cases = list(change.cases)
-        if _readers_change(before, after):
+        if moved or self._rekeyed or old_readers != new_readers:  # who may read a case changes
             written = {c.id for c in cases}
             scanned = (
                 self.open_case(c) if sealing.is_sealed(c.reporter) else c  # who is conflicted
@@ -169,15 +176,13 @@ class Seals:
         sanctions = tuple(self._seal_sanction(s, by_id) for s in (*change.sanctions, *extra))
         people = list(change.people)
         named = {p.id for p in people}
-        old_readers = sealing.members_with_keys(before.policy, before.people)
-        new_readers = sealing.members_with_keys(after.policy, after.people)
         self._contact_readers = new_readers
         self._contact_changed = old_readers != new_readers
         self._contact_rekey = bool(
             set(old_readers) - set(new_readers) or self._rekeyed & set(old_readers)
         )
         again = old_readers != new_readers or self._contact_rekey  # every sealed contact
-        if again or before.policy.roster != after.policy.roster:  # joined or left the council
+        if again or moved:
             concerned: Sequence[Person] = after.people.all()
         else:  # whose ban was enacted, overturned or expunged: their name is published or not
             ids = {s.person for s in change.sanctions} | {
@@ -185,8 +190,9 @@ class Seals:
             }
             concerned = [after.people[i] for i in sorted(i for i in ids if i) if i in after.people]
         people += [
-            p for p in concerned if p.id not in named and _contact_again(p, before, after, again)
-        ]
+            p for p in concerned
+            if p.id not in named and sealing.written_again(p, before, after, again)
+        ]  # fmt: skip
         held = before.people
         sealed_people = tuple(
             self._seal_person(after, p, held[p.id] if p.id in held else None)  # noqa: SIM401
@@ -232,13 +238,7 @@ class Seals:
             key = self._need(case.id, current)
             if tuple(old_for) != readers:
                 self._new[case.id] = (key, readers)
-        found = []
-        for path, place, value in sealing.case_values(case):
-            if value is None or (sealing.is_sealed(value) and
-                                 sealing.key_id(value) == crypto.kid(key)):  # fmt: skip
-                continue
-            text = self._plain(case.id, place, value) if sealing.is_sealed(value) else value
-            found.append((path, crypto.seal(key, place, text)))
+        found = self._sealed_with(case.id, key, sealing.case_values(case))
         self._keys[(case.id, crypto.kid(key))] = key
         sealed = _replaced(case, found)
         return sealed if sealed.sealed_for == readers else evolve(sealed, sealed_for=readers)
@@ -273,7 +273,7 @@ class Seals:
         the council's keys require (`sealing.sealed_person_fields`); `stored`: as people.yaml
         holds it, whose key is kept (a person opened and written again is not re-keyed)."""
         owner = sealing.contact_owner(person.id)
-        fields = _person_fields(after, person.id)
+        fields = sealing.person_fields(after, person.id)
         values = [(p, place, v) for p, place, v in sealing.person_values(person) if v]
         found = [(p, self._plain(owner, place, v)) for p, place, v in values
                  if str(p[0]) not in fields and sealing.is_sealed(v)]  # fmt: skip
@@ -294,12 +294,19 @@ class Seals:
             key = self._need(owner, current)
             if self._contact_changed:
                 self._new[owner] = (key, self._contact_readers)  # re-wrapped to the council
+        return _replaced(person, found + self._sealed_with(owner, key, values))
+
+    def _sealed_with(self, owner: str, key: bytes, values: Iterable[Value]) -> list[Found]:
+        """Each value (key path, place, value) not yet sealed with `key`, sealed with it: a clear
+        one as it is, a sealed one opened first (re-keyed)."""
+        found = []
         for path, place, value in values:
-            if sealing.is_sealed(value) and sealing.key_id(value) == crypto.kid(key):
+            if value is None or (sealing.is_sealed(value) and
+                                 sealing.key_id(value) == crypto.kid(key)):  # fmt: skip
                 continue
             text = self._plain(owner, place, value) if sealing.is_sealed(value) else value
             found.append((path, crypto.seal(key, place, text)))
-        return _replaced(person, found)
+        return found
 
     def _need(self, owner: str, key_id: str) -> bytes:
         key = self.key(owner, key_id)
@@ -335,44 +342,6 @@ class Seals:
         return puts
 
 
-def _person_fields(snap: Snapshot, person_id: str) -> frozenset[str]:
-    return sealing.sealed_person_fields(
-        snap.policy, person_id, snap.sanctions.where("person", person_id)
-    )
-
-
-def _contact_again(person: Person, before: Snapshot, after: Snapshot, again: bool) -> bool:
-    """Whether a person's entry is written again: its sealed values when the council's keys
-    changed, and anyone's whose sealed fields change (they joined or left the council, a ban
-    naming them was enacted or left the register: clear, or sealed, from now on)."""
-    if again and any(sealing.is_sealed(v) for _, _, v in sealing.person_values(person)):
-        return True
-    if person.id not in before.people:
-        return False
-    return _person_fields(before, person.id) != _person_fields(after, person.id)
-
-
-def _readers_change(before: Snapshot, after: Snapshot) -> bool:
-    """Whether who may read a case can differ (the roster, or a member's key)."""
-    if before.policy.roster != after.policy.roster or _keys_replaced(before, after):
-        return True
-    return sealing.members_with_keys(before.policy, before.people) != sealing.members_with_keys(
-        after.policy, after.people
-    )
-
-
-def _keys_replaced(before: Snapshot, after: Snapshot) -> set[str]:
-    """The members whose key changed: what their old identity opened is re-keyed, as for a
-    reader gone (an identity lost or given away must open nothing new)."""
-    found = set()
-    for member in before.policy.roster.members:
-        old = before.people[member].key if member in before.people else None
-        new = after.people[member].key if member in after.people else None
-        if old and new != old:
-            found.add(member)
-    return found
-
-
 def refused(what: str, identity: Path, exists: bool) -> RefusedError:
     """SPEC §8 Without a key: refused (exit 1) naming the identity."""
     why = "is not one of its readers" if exists else "does not exist"
@@ -398,7 +367,7 @@ def _what(owner: str) -> str:
     return owner
 
 
-def _replaced(model: M, found: Sequence[tuple[tuple[str | int, ...], Any]]) -> M:
+def _replaced(model: M, found: Sequence[Found]) -> M:
     """A model with the values at these key paths replaced (a field, a handle, an event's note)."""
     if not found:
         return model
