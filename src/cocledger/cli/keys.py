@@ -40,11 +40,11 @@ def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
     """
     from ..errors import RefusedError, UsageError
     from ..output.console import emit_json, lines
-    from ..store import crypto, seals
+    from ..store import crypto, git, seals
 
     path = seals.identity_path(str(identity) if identity else None)
     ledger = next((p for p in path.resolve().parents if (p / "policy.yaml").is_file()), None)
-    if ledger is not None and not _ignored(ledger, path):
+    if ledger is not None and not git.ignored(ledger, path):
         raise UsageError(
             f"--identity {path}: inside the ledger at {ledger}, where a commit could carry it to "
             "every clone: keep your identity outside (default ~/.config/coc/identity.txt)"
@@ -73,18 +73,6 @@ def key_new(identity: IdentityOpt = None, as_json: JsonOpt = False) -> None:
         f"Wrote your identity to {path} (only you can read it). Its public recipient:",
         (recipient, "Record it: coc key add YOUR-ID " + recipient),
     )
-
-
-def _ignored(ledger: Path, path: Path) -> bool:
-    """Whether git leaves a file out of the ledger's commits (`.gitignore`)."""
-    import subprocess
-
-    found = subprocess.run(
-        ["git", "-C", str(ledger), "check-ignore", "-q", "--no-index", str(path.resolve())],
-        capture_output=True,
-        check=False,
-    )
-    return found.returncode == 0
 
 
 def key_add(
@@ -117,8 +105,8 @@ def key_add(
 def seal(ledger: LedgerOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """Seal the ledger's confidential fields.
 
-    One commit. Each case's data key is wrapped to the council members not conflicted in it (and the lead
-    unless conflicted) who have a key on record (docs/privacy.md).
+    One commit. Each case's data key is wrapped to the council members not conflicted in it
+    (and the lead unless conflicted) who have a key on record (docs/privacy.md).
     """
     from ..actions.setup import seal as action
 

@@ -309,6 +309,14 @@ def history(root: Path, until: str, since: str | None = None) -> list[CommitInfo
     return _log(root, [revs], None, False, body=True)
 
 
+def ignored(root: Path, path: Path) -> bool:
+    """Whether git leaves a file out of the commits of the work tree at `root` (`.gitignore`)."""
+    return (
+        _git(root, "check-ignore", "-q", "--no-index", str(path.resolve()), check=False).returncode
+        == 0
+    )
+
+
 def is_ancestor(root: Path, ancestor: str, rev: str = "HEAD") -> bool:
     """Whether `rev` descends from `ancestor` (False too when `ancestor` no longer exists)."""
     proc = _git(root, "merge-base", "--is-ancestor", _rev(ancestor), _rev(rev), check=False)
