@@ -81,9 +81,10 @@ def _sanction_people(ctx: Context) -> Iterator[Reference]:
 
 def _case_people(ctx: Context) -> Iterator[Reference]:
     for file, case in ctx.cases:
-        for key in ("received_by", "reporter", "respondent"):  # a sealed (anonymous) reporter
-            if getattr(case, key) and not sealing.is_sealed(getattr(case, key)):  # is no one here
-                yield file, (key,), getattr(case, key)
+        for key in ("received_by", "reporter", "respondent"):
+            value = getattr(case, key)
+            if value and not sealing.is_sealed(value):  # a sealed (anonymous) reporter: unknown
+                yield file, (key,), value
         for key in ("witnesses", "conflicts", "committee"):
             for j, person in enumerate(getattr(case, key)):
                 yield file, (key, j), person

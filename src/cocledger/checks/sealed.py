@@ -55,10 +55,11 @@ def dotted(path: KeyPath) -> str:
 
 
 def check_sealing(ctx: Context) -> Iterator[Finding]:
-    """SPEC §8 What is sealed: in a sealed ledger, each sealable field of a case on record, the
-    appeal grounds of its sanctions and the contact details of everyone but the council hold
-    ciphertext; in a ledger that is not sealed, nothing does. A handle that claims to be sealed
-    must be well-formed (the schema checks every other sealable field)."""
+    """SPEC §8 What is sealed: in a sealed ledger, each sealable field of a case on record (its
+    anonymous reporter among them), the appeal grounds of its sanctions and the names and contact
+    details of everyone but the council (a name a ban publishes excepted) hold ciphertext; in a
+    ledger that is not sealed, nothing does. A handle that claims to be sealed must be
+    well-formed (the schema checks every other sealable field)."""
     policy = _judged(ctx)
     if policy is None:
         return
@@ -74,10 +75,10 @@ def check_sealing(ctx: Context) -> Iterator[Finding]:
         if sealing.is_sealed(reason) != sealed:
             what = f"{sanction.id}: appeal.reason"
             yield Finding(SANCTIONS_FILE, (*path, "appeal", "reason"), _misplaced(what, sealed))
-    yield from _contacts(ctx, policy)
+    yield from _people(ctx, policy)
 
 
-def _contacts(ctx: Context, policy: Policy) -> Iterator[Finding]:
+def _people(ctx: Context, policy: Policy) -> Iterator[Finding]:
     """people.yaml: the names and contact details `sealing.sealed_person_fields` seals."""
     people = ctx.people
     if people is None or not ctx.wants(PEOPLE_FILE):

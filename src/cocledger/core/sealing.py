@@ -92,9 +92,9 @@ def contact_sealed(policy: Policy, person_id: str) -> bool:
 
 
 def name_published(sanctions: Iterable[Sanction]) -> bool:
-    """Whether an enacted ban on the register names this person's sanctions' owner: the page of
-    active bans publishes their name (Communications), so it is public by purpose and stays clear
-    until the ban leaves the register (overturned or expunged)."""
+    """Whether one of a person's sanctions is an enacted ban: the page of active bans publishes
+    their name (Communications), so it is public by purpose and stays clear until the ban leaves
+    the register (overturned or expunged)."""
     return any(s.kind in BAN_KINDS and s.status == "enacted" for s in sanctions)
 
 
@@ -223,5 +223,5 @@ class Opener(Protocol):
         """The public recipients the identity answers to (a member's `key` is one of them)."""
 
     def failure(self, owner: str, place: str, value: str) -> str | None:
-        """Why a well-formed sealed value of a case (or of people.yaml, PEOPLE_KEY) does not open
-        with the identity at its place; None when it opens."""
+        """Why a well-formed sealed value of a record (a case, or a person in people.yaml:
+        `contact_owner`) does not open with the identity at its place; None when it opens."""
