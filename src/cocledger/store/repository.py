@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -26,14 +25,14 @@ from ..core.change import Change
 from ..core.council import RosterVersions
 from ..core.ids import PEOPLE_FILE, POLICY_FILE, SANCTIONS_FILE
 from ..core.messages import TEMPLATE_NAMES, template_path
-from ..core.models import Case, PeopleFile, Person, Policy, Roster, Sanction, SanctionsFile
+from ..core.models import Case, PeopleFile, Person, Policy, Sanction, SanctionsFile
 from ..core.problems import Problem
 from ..core.snapshot import Snapshot
 from ..errors import CocError, InputError
-from . import cache, clean, commit, git, gitlog, render, templates
+from . import cache, clean, commit, git, render, rosters, templates
 from .cases import CaseStore, Progress
 from .files import Disk, Source
-from .loader import Locator, parse_file, parse_quietly, read_problem, refusal
+from .loader import Locator, parse_file, read_problem, refusal
 from .opened import OpenedCases, OpenedEntries
 from .registers import Register
 from .seals import Seals, expunged_keys
@@ -346,39 +345,8 @@ class Files:
         """The roster of every version of policy.yaml git holds, oldest first, each with its
         commit's moment (its `Coc-At`, else its author date; the first: from the start)."""
         if self._rosters is None:
-            self._rosters = self._read_rosters()
+            self._rosters = rosters.read(self.repo.root) if self.repo.git_dir is not None else []
         return self._rosters
-
-    def _read_rosters(self) -> RosterVersions:
-        if self.repo.git_dir is None:
-            return []
-        with contextlib.suppress(CocError):
-            commits = list(reversed(git.commits(self.repo.root, paths=[POLICY_FILE])))
-            reader = gitlog.BlobReader(self.repo.root)
-            try:
-                folder = git.prefix(self.repo.root)
-                names = [f"{c.sha}:{folder}{POLICY_FILE}" for c in commits]
-                texts = reader.read_many(names)
-            finally:
-                reader.close()
-            found: list[tuple[datetime | None, Roster]] = []
-            for n, (commit_info, name) in enumerate(zip(commits, names, strict=True)):
-                raw = texts.get(name)
-                policy = parse_quietly(raw.decode("utf-8", "replace") if raw else None,
-                                       POLICY_FILE, Policy)  # fmt: skip
-                if policy is not None:
-                    moment = _moment(commit_info.trailers, commit_info.authored_at)
-                    found.append((None if n == 0 else moment, policy.roster))
-            return found
-        return []
-
-
-def _moment(trailers: Mapping[str, str], authored: datetime) -> datetime:
-    try:
-        stated = datetime.fromisoformat(trailers.get("Coc-At", ""))
-    except ValueError:
-        return authored
-    return stated if stated.tzinfo is not None else authored
 
 
 class Templates(Mapping[str, str]):
