@@ -70,15 +70,22 @@ class Keyring:
     def blob(self, path: str) -> bytes | None:
         if path not in self._blobs:
             sha = self.paths().get(path)  # by blob id: the ref may move while git runs
-            self._blobs[path] = self._read(sha) if sha else None
+            self._blobs[path] = self.read(sha) if sha else None
         return self._blobs[path]
+
+    def blobs(self) -> dict[str, bytes | None]:
+        """Every key file, by path, read in one go (`validate --identity` looks at them all)."""
+        paths = self.paths()
+        found = self._batch().read_many(list(paths.values())) if paths else {}
+        return {path: found.get(sha) for path, sha in paths.items()}
 
     def _batch(self) -> BlobReader:
         if self._reader is None:
             self._reader = BlobReader(self.root)
         return self._reader
 
-    def _read(self, sha: str, kind: bytes = b"blob") -> bytes | None:
+    def read(self, sha: str, kind: bytes = b"blob") -> bytes | None:
+        """An object of this repository by id (a wrapped key: a blob), None if there is none."""
         return self._batch().read(sha, kind)
 
     def update(self, puts: Mapping[str, bytes], drops: Iterable[str] = ()) -> Moved | None:
@@ -97,7 +104,7 @@ class Keyring:
             return None  # no keys commit: nothing to drop
         base = None
         if old is not None:
-            commit = self._read(old, b"commit") or b""
+            commit = self.read(old, b"commit") or b""
             base = commit.split(b"\n", 1)[0].removeprefix(b"tree ").decode()
         width = len(base) if base else len(next(iter(blobs.values())))
         new_tree = keytree.edited(self.root, self._batch(), base, width, blobs, drops)
@@ -218,11 +225,6 @@ def tidy(root: Path, used: Collection[str] | None) -> None:
         return
     drops = [p for p in ring.paths() if p.startswith(("cases/", "people/")) and p not in used]
     ring.replace({}, drops)
-
-
-def blob(root: Path, sha: str) -> bytes | None:
-    proc = git._git(root, "cat-file", "blob", sha, check=False)
-    return proc.stdout if proc.returncode == 0 else None
 
 
 def shared(root: Path, theirs: str | None) -> list[str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..core import sealing
 from . import crypto
-from .gitlog import BlobReader
 from .keyring import REF, Keyring, key_path
 
 MISSING = (
@@ -63,11 +62,5 @@ class Opening:
     def blobs(self) -> dict[str, bytes | None]:
         """Every wrapped key of the keys ref, by path, read in one go when first needed."""
         if self._blobs is None:
-            paths = Keyring(self.root).paths()
-            reader = BlobReader(self.root)
-            try:
-                found = reader.read_many(list(paths.values())) if paths else {}
-            finally:
-                reader.close()
-            self._blobs = {path: found.get(sha) for path, sha in paths.items()}
+            self._blobs = Keyring(self.root).blobs()
         return self._blobs

@@ -81,7 +81,7 @@ def _rewrap(root: Path, repo: Any, policy: Policy, conflicts: Mapping[str, str])
             owner, readers = parts[2], case.sealed_for
         key = seals.key(owner, parts[-1])
         if key is None and (identity := seals.identity()) is not None:
-            wrapped = keyring.blob(root, theirs)
+            wrapped = seals.keyring.read(theirs)
             key = crypto.unwrap(wrapped, identity.identities) if wrapped else None
         recipients = [str(people[m].key) for m in readers if m in people and people[m].key]
         if key is not None and recipients:
